@@ -1,0 +1,1 @@
+"""Artifacts: each reads one thing from the evidence and yields typed records."""

@@ -1,0 +1,76 @@
+"""The artifact contract.
+
+An artifact declares its id, the input kinds it applies to, its record types and a ``collect``
+generator. It does no detection and no output: the engine feeds its records to the detection
+pipeline and the writers. ``collect`` raises ``ArtifactNotFound`` when the evidence lacks what it
+reads, and reports anything odd through ``ArtifactLog.warn``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from typing import ClassVar
+
+from spyscan.evidence.base import Evidence
+from spyscan.records.base import Record
+
+
+class ArtifactLog:
+    """Per-run notes of one artifact: warnings and whether data was recovered."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.recovered = False
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < 1000:
+            self.warnings.append(message)
+
+    def mark_recovered(self, message: str) -> None:
+        self.recovered = True
+        self.warn(message)
+
+
+class Artifact:
+    id: ClassVar[str] = ""  # "<platform>.<name>", unique
+    kinds: ClassVar[tuple[str, ...]] = ()  # input kinds this artifact runs on
+    title: ClassVar[str] = ""  # short human title
+    records: ClassVar[tuple[type[Record], ...]] = ()  # record types it yields
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+_PACKAGES = ("spyscan.artifacts.ios", "spyscan.artifacts.android")
+
+
+def _import_all() -> None:
+    for package_name in _PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, package_name + "."):
+            importlib.import_module(info.name)
+
+
+def _subclasses(cls: type[Artifact]) -> Iterator[type[Artifact]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def all_artifacts() -> dict[str, type[Artifact]]:
+    """Every concrete artifact by id (imports every artifact module once)."""
+    _import_all()
+    found: dict[str, type[Artifact]] = {}
+    for cls in _subclasses(Artifact):
+        if not cls.id:
+            continue
+        if cls.id in found and found[cls.id] is not cls:
+            raise TypeError(f"artifact id {cls.id!r} is used twice")
+        found[cls.id] = cls
+    return found
+
+
+def artifacts_for(kind: str) -> list[type[Artifact]]:
+    return sorted((a for a in all_artifacts().values() if kind in a.kinds), key=lambda a: a.id)

@@ -1,0 +1,208 @@
+"""The command line: a thin layer over the engine, the indicator commands and the report."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from spyscan import __version__
+from spyscan.errors import EXIT_FAILED, SpyscanError
+
+EXIT_HELP = """\b
+Exit status:
+  0  finished, no high or critical detection
+  3  finished with at least one high or critical detection
+  1  could not finish (unreadable input, wrong password, ...)
+  2  usage error
+"""
+
+SECRET_FLAGS = ("--password", "--passphrase")
+
+
+def redacted_argv(argv: list[str]) -> list[str]:
+    """The command line for run.json. Secrets never come on the command line, but be safe anyway."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append("[redacted]")
+            hide_next = False
+            continue
+        if arg in SECRET_FLAGS:
+            hide_next = True
+        elif any(arg.startswith(f + "=") for f in SECRET_FLAGS):
+            arg = arg.split("=", 1)[0] + "=[redacted]"
+        out.append(arg)
+    return out
+
+
+def _iocs_options(func: Any) -> Any:
+    func = click.option("--no-bundled-iocs", is_flag=True,
+                        help="Use only the indicator files given with --iocs / SPYSCAN_IOCS / the updated set.")(func)
+    func = click.option("--iocs", "iocs", multiple=True, type=click.Path(path_type=Path),
+                        help="STIX2 indicator file or folder (repeatable). Added to the bundled set.")(func)
+    return func
+
+
+def _run_options(func: Any) -> Any:
+    func = click.option("--redact", is_flag=True, help="Also write report-redacted.html for sharing.")(func)
+    func = click.option("--pdf", is_flag=True, help="Also render the report to PDF.")(func)
+    func = click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
+                        help="Language of the report and summary (default: from the locale).")(func)
+    func = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+                        help="Parallel worker processes (0: one per CPU core).")(func)
+    func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary; errors only.")(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, prog_name="spyscan")
+def cli() -> None:
+    """spyscan: check a phone acquisition for traces of mercenary spyware and stalkerware.
+
+    Use only with the informed consent of the device's owner. spyscan works offline: no command
+    touches the network except `spyscan iocs update`.
+    """
+
+
+def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
+             lang: str | None, pdf: bool, redact: bool, password_env: str | None = None,
+             identity: Path | None = None) -> Any:
+    from spyscan.console import RichProgress, console
+    from spyscan.engine import IndicatorOptions, RunOptions
+    from spyscan.evidence.secrets import Secrets
+
+    return RunOptions(
+        output=output,
+        indicators=IndicatorOptions(paths=list(iocs), bundled=not no_bundled_iocs),
+        jobs=jobs,
+        command=redacted_argv(["spyscan", *sys.argv[1:]]),
+        secrets=Secrets(password_env=password_env, identity=identity),
+        progress=None if quiet else RichProgress(console()),
+        lang=lang, pdf=pdf, redact=redact,
+    )
+
+
+def _finish(result: Any, quiet: bool) -> None:
+    from spyscan.console import console, summary
+
+    if not quiet:
+        summary(console(), result)
+    sys.exit(result.exit_code)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="New folder for the results (created owner-only; never inside the evidence).")
+@click.option("--kind", type=str, default=None, help="Input kind; detected when absent (see `spyscan kinds`).")
+@click.option("--password-env", metavar="VAR", default=None,
+              help="Environment variable holding the password/passphrase of an encrypted input.")
+@click.option("--identity", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="age identity file for .zip.age acquisitions.")
+@_iocs_options
+@_run_options
+def check(path: Path, output: Path, kind: str | None, password_env: str | None, identity: Path | None,
+          iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool, lang: str | None,
+          pdf: bool, redact: bool) -> None:
+    """Check the acquisition at PATH and write the results to a new folder."""
+    from spyscan.engine import check as run_check
+
+    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity)
+    _finish(run_check(path, kind, options), quiet)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="New folder for the results.")
+@_iocs_options
+@_run_options
+def recheck(results: Path, output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
+            lang: str | None, pdf: bool, redact: bool) -> None:
+    """Re-run detection over the records of an earlier output folder with the current indicators.
+
+    The original evidence is not needed.
+    """
+    from spyscan.engine import recheck as run_recheck
+
+    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact)
+    _finish(run_recheck(results, options), quiet)
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Folder for the synthetic sample and the results (default: a new temporary folder).")
+@_run_options
+def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: bool, redact: bool) -> None:
+    """Generate a small SYNTHETIC acquisition with one planted public indicator and check it."""
+    from spyscan.console import console
+    from spyscan.demo import run_demo
+
+    options = _options(Path("."), (), False, jobs, quiet, lang, pdf, redact)
+    result = run_demo(output, options, console(quiet))
+    _finish(result, quiet)
+
+
+@cli.command()
+def kinds() -> None:
+    """List the input kinds spyscan recognises and their artifacts."""
+    from spyscan.artifacts.base import artifacts_for
+    from spyscan.kinds import RESULTS_KIND, all_kinds
+
+    for name, cls in sorted(all_kinds().items()):
+        click.echo(f"{name}: {cls.label}")
+        for artifact in artifacts_for(name):
+            click.echo(f"    {artifact.id}  {artifact.title}")
+    click.echo(f"{RESULTS_KIND}: an earlier spyscan output folder (re-checked with the current indicators)")
+
+
+def _attach_optional_commands() -> None:
+    try:
+        from spyscan.commands.iocs import iocs
+    except ImportError:
+        return
+    cli.add_command(iocs)
+
+
+_attach_optional_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: no tracebacks for the people using it; exit codes as documented."""
+    logging.getLogger("spyscan").propagate = False
+    try:
+        cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        from spyscan.console import print_error
+
+        print_error("interrupted")
+        sys.exit(130)
+    except SpyscanError as exc:
+        from spyscan.console import print_error
+
+        print_error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        from spyscan.console import print_error
+
+        print_error("interrupted; results written so far are kept")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        from spyscan.console import print_error
+
+        if os.environ.get("SPYSCAN_DEBUG"):
+            raise
+        print_error(f"internal error ({type(exc).__name__}: {exc}); set SPYSCAN_DEBUG=1 for details")
+        sys.exit(EXIT_FAILED)

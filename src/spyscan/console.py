@@ -1,0 +1,104 @@
+"""Terminal experience: per-artifact progress and the closing summary (rich)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from spyscan.detection.model import SEVERE, Severity
+from spyscan.engine import Progress as EngineProgress
+from spyscan.engine import RunResult
+from spyscan.report.runfile import ArtifactStatus
+
+STATUS_STYLE = {
+    "ok": "green", "not_found": "dim", "warning": "yellow", "recovered": "yellow", "error": "red",
+    "skipped": "dim",
+}
+
+err_console = Console(stderr=True, highlight=False)
+
+
+def console(quiet: bool = False) -> Console:
+    return Console(highlight=False, quiet=quiet)
+
+
+class RichProgress(EngineProgress):
+    def __init__(self, out: Console) -> None:
+        self.out = out
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, artifacts: Sequence[tuple[str, str]]) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]checking[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=self.out, transient=True,
+            disable=not self.out.is_terminal,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("", total=len(artifacts))
+
+    def done(self, artifact: str, status: ArtifactStatus) -> None:
+        if self._progress is None or self._task is None:
+            return
+        style = STATUS_STYLE.get(status.status, "")
+        if self.out.is_terminal:
+            self._progress.console.print(
+                f"  [{style}]{status.status:<9}[/] {artifact}  ({status.records} records, {status.seconds:.1f}s)"
+            )
+        self._progress.update(self._task, advance=1, description=artifact)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+def verdict_line(result: RunResult) -> str:
+    severe = [d for d in result.detections if d.severity in SEVERE]
+    if severe:
+        families = sorted({d.indicator.malware for d in severe if d.indicator and d.indicator.malware})
+        which = f" of {', '.join(families)}" if families else ""
+        return f"TRACES FOUND{which}: {len(severe)} high/critical detection(s). Keep the phone and the acquisition " \
+               f"as they are and contact a digital-security helpline."
+    if result.detections:
+        return f"No known spyware traces found; {len(result.detections)} lower-severity finding(s) to review. " \
+               "This does not prove the phone is clean."
+    return "No known spyware traces found. This does not prove the phone is clean."
+
+
+def summary(out: Console, result: RunResult) -> None:
+    table = Table(title="Artifacts", show_lines=False)
+    table.add_column("artifact")
+    table.add_column("status")
+    table.add_column("records", justify="right")
+    table.add_column("detections", justify="right")
+    per_artifact: dict[str, int] = {}
+    for d in result.detections:
+        per_artifact[d.artifact] = per_artifact.get(d.artifact, 0) + 1
+    for artifact_id, status in sorted(result.run.artifacts.items()):
+        style = STATUS_STYLE.get(status.status, "")
+        table.add_row(escape(artifact_id), f"[{style}]{status.status}[/]", str(status.records),
+                      str(per_artifact.get(artifact_id, "")))
+    out.print(table)
+    counts = result.run.detections
+    parts = [f"{sev.value}: {counts.get(sev.value, 0)}" for sev in Severity]
+    out.print("Detections by severity - " + ", ".join(parts))
+    style = "bold red" if result.exit_code == 3 else "bold green"
+    out.print(f"[{style}]{escape(verdict_line(result))}[/]")
+    report = result.output / "report.html"
+    if report.exists():
+        out.print(f"Report: {report}")
+    out.print(f"Results: {result.output}")
+
+
+def print_error(message: str) -> None:
+    err_console.print(f"[bold red]spyscan: error:[/] {escape(message)}", soft_wrap=True)
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty()

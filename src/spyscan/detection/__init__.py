@@ -1,0 +1,1 @@
+"""Detection: indicator matching over records' observables, and heuristics."""

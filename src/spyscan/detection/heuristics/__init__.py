@@ -1,0 +1,1 @@
+"""Heuristic rules: one rule per module, run whether or not indicators are loaded."""

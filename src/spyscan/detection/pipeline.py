@@ -1,0 +1,139 @@
+"""The one detection path shared by ``check`` and ``recheck``.
+
+Records of one artifact go through ``RecordPipeline.feed``: observables are matched against the
+indicator index, heuristic rules see the records of their types, timeline rows are collected and
+(optionally) each record is written to the artifact's JSONL file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import IO, Any, Protocol
+
+import msgspec
+
+from spyscan.detection.heuristics.base import Finding, Rule
+from spyscan.detection.model import Detection, IndicatorRef, ObservableRef, Severity
+from spyscan.indicators.model import IndicatorMatch
+from spyscan.observables import Obs
+from spyscan.records.base import Record, first_timestamp, iter_observables
+from spyscan.timeline.rows import TimelineRow, rows_for
+from spyscan.timeutil import iso
+
+
+class Matcher(Protocol):
+    def match(self, obs: Obs, value: str) -> list[IndicatorMatch]: ...
+
+
+class NullMatcher:
+    def match(self, obs: Obs, value: str) -> list[IndicatorMatch]:
+        return []
+
+
+def detection_id(*parts: str | None) -> str:
+    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
+
+
+def record_dict(record: Record) -> dict[str, Any]:
+    data = msgspec.to_builtins(record)
+    assert isinstance(data, dict)
+    return data
+
+
+class RecordPipeline:
+    def __init__(
+        self,
+        artifact: str,
+        matcher: Matcher,
+        rules: Iterable[type[Rule]],
+        records_out: IO[bytes] | None = None,
+        keep_timeline: bool = True,
+    ) -> None:
+        self.artifact = artifact
+        self.matcher = matcher
+        self.rules = [rule() for rule in rules]
+        self.records_out = records_out
+        self.keep_timeline = keep_timeline
+        self.timeline: list[TimelineRow] = []
+        self.detections: dict[str, Detection] = {}
+        self.count = 0
+        self._encoder = msgspec.json.Encoder()
+        self._rule_types: dict[type[Record], list[Rule]] = {}
+
+    def _rules_for(self, cls: type[Record]) -> list[Rule]:
+        rules = self._rule_types.get(cls)
+        if rules is None:
+            rules = [r for r in self.rules if issubclass(cls, r.record_types)]
+            self._rule_types[cls] = rules
+        return rules
+
+    def feed(self, record: Record) -> None:
+        self.count += 1
+        if self.records_out is not None:
+            self.records_out.write(self._encoder.encode(record))
+            self.records_out.write(b"\n")
+        if self.keep_timeline:
+            self.timeline.extend(rows_for(self.artifact, record))
+        for field, obs, value in iter_observables(record):
+            for hit in self.matcher.match(obs, value):
+                self._add_indicator_hit(record, field, obs, value, hit)
+        for rule in self._rules_for(type(record)):
+            for finding in rule.check(record):
+                self._add_finding(rule, finding)
+
+    def finish(self) -> list[Detection]:
+        for rule in self.rules:
+            for finding in rule.finish():
+                self._add_finding(rule, finding)
+        return list(self.detections.values())
+
+    def _add(self, detection: Detection) -> None:
+        self.detections.setdefault(detection.id, detection)
+
+    def _add_indicator_hit(self, record: Record, field: str, obs: Obs, value: str, hit: IndicatorMatch) -> None:
+        ind = hit.indicator
+        family = ind.malware or "unattributed"
+        strength = " (weak: name may be truncated)" if hit.weak else ""
+        message = (
+            f"{field} {value!r} matches {family} indicator {ind.type} = {ind.value!r}"
+            f" [{hit.quality}]{strength}"
+        )
+        self._add(
+            Detection(
+                id=detection_id("indicator", self.artifact, ind.stix_id, ind.type, hit.observed,
+                                record.source.describe()),
+                severity=Severity.MEDIUM if hit.weak else Severity.HIGH,
+                kind="indicator",
+                artifact=self.artifact,
+                message=message,
+                timestamp=iso(first_timestamp(record)),
+                observable=ObservableRef(type=str(obs), value=value),
+                indicator=IndicatorRef(value=ind.value, type=ind.type, malware=ind.malware,
+                                       stix_id=ind.stix_id, file=ind.file),
+                record=record_dict(record),
+                match=hit.quality,
+            )
+        )
+
+    def _add_finding(self, rule: Rule, finding: Finding) -> None:
+        record = finding.record
+        observable = None
+        if finding.observable_type and finding.observable_value is not None:
+            observable = ObservableRef(type=finding.observable_type, value=finding.observable_value)
+        self._add(
+            Detection(
+                id=detection_id("heuristic", self.artifact, rule.id, finding.message, record.source.describe()),
+                severity=finding.severity or rule.severity,
+                kind="heuristic",
+                artifact=self.artifact,
+                message=finding.message,
+                timestamp=iso(first_timestamp(record)),
+                observable=observable,
+                indicator=None,
+                record=record_dict(record),
+                rule=rule.id,
+                why=rule.why or None,
+            )
+        )

@@ -1,0 +1,225 @@
+"""Bounded, read-only access to zip and tar archives given as evidence.
+
+Member names are checked before anything is read: absolute names, ``..`` components and names that
+would land outside the target are refused (the whole input is refused with a clear error), links
+are never followed or extracted, and sizes are bounded (per member, in total, by compression ratio
+and by member count). Members are streamed; extraction writes only into the run's private folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import stat
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import msgspec
+
+from spyscan.errors import EvidenceError
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    max_member_size: int = int(os.environ.get("SPYSCAN_MAX_MEMBER_BYTES", 8 << 30))
+    max_total_size: int = int(os.environ.get("SPYSCAN_MAX_ARCHIVE_BYTES", 64 << 30))
+    max_ratio: float = float(os.environ.get("SPYSCAN_MAX_COMPRESSION_RATIO", 250))
+    max_members: int = int(os.environ.get("SPYSCAN_MAX_MEMBERS", 2_000_000))
+    max_depth: int = int(os.environ.get("SPYSCAN_MAX_NESTING", 3))
+
+
+class ArchiveMember(msgspec.Struct, frozen=True):
+    name: str  # normalised relative POSIX path
+    size: int
+    compressed: int | None = None
+    mtime: float | None = None
+    is_dir: bool = False
+    is_link: bool = False
+
+
+def safe_name(raw: str) -> str:
+    """Normalise a member name or raise EvidenceError when it could escape the target."""
+    name = raw.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        raise EvidenceError(f"archive member with an absolute name refused: {raw!r}")
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise EvidenceError(f"archive member escaping the archive refused: {raw!r}")
+    if "\x00" in name:
+        raise EvidenceError(f"archive member with a NUL byte in its name refused: {raw!r}")
+    return posixpath.join(*parts) if parts else ""
+
+
+class _Bounded:
+    """A reader that refuses to return more than ``limit`` bytes (decompression bombs)."""
+
+    def __init__(self, raw: IO[bytes], limit: int, name: str) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.read_so_far = 0
+        self.name = name
+
+    def read(self, size: int = -1) -> bytes:
+        want = CHUNK if size is None or size < 0 else size
+        data = self.raw.read(want) if size is not None and size >= 0 else self.raw.read()
+        self.read_so_far += len(data)
+        if self.read_so_far > self.limit:
+            raise EvidenceError(f"archive member {self.name} expands beyond its limit ({self.limit} bytes)")
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> _Bounded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Archive:
+    """A zip or tar (optionally gzip/bzip2/xz compressed) archive, read-only and bounded."""
+
+    def __init__(self, path: Path, limits: ArchiveLimits | None = None) -> None:
+        self.path = path
+        self.limits = limits or ArchiveLimits()
+        self._zip: zipfile.ZipFile | None = None
+        self._tar: tarfile.TarFile | None = None
+        self._members: dict[str, ArchiveMember] | None = None
+        self._tar_infos: dict[str, tarfile.TarInfo] = {}
+        self._zip_names: dict[str, str] = {}
+        try:
+            if zipfile.is_zipfile(path):
+                self._zip = zipfile.ZipFile(path)
+            elif tarfile.is_tarfile(path):
+                self._tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed in close()
+            else:
+                raise EvidenceError(f"{path.name} is neither a zip nor a tar archive")
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
+            raise EvidenceError(f"{path.name} cannot be read as an archive: {exc}") from exc
+
+    @staticmethod
+    def is_archive(path: Path) -> bool:
+        try:
+            return path.is_file() and (zipfile.is_zipfile(path) or tarfile.is_tarfile(path))
+        except OSError:
+            return False
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+        if self._tar is not None:
+            self._tar.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- listing ---------------------------------------------------------------------------
+    def members(self) -> dict[str, ArchiveMember]:
+        """All members by normalised name (validated once; unsafe names refuse the archive)."""
+        if self._members is not None:
+            return self._members
+        found: dict[str, ArchiveMember] = {}
+        total = 0
+        try:
+            for member in self._iter_raw():
+                if len(found) >= self.limits.max_members:
+                    raise EvidenceError(
+                        f"{self.path.name} has more than {self.limits.max_members} members; refused "
+                        "(raise SPYSCAN_MAX_MEMBERS if this is expected)"
+                    )
+                if not member.name:
+                    continue
+                if not member.is_dir and not member.is_link:
+                    total += member.size
+                    if member.size > self.limits.max_member_size:
+                        raise EvidenceError(f"{self.path.name}: member {member.name} is larger than the "
+                                            f"limit of {self.limits.max_member_size} bytes")
+                    if (member.compressed is not None and member.size > 1 << 20
+                            and member.size > self.limits.max_ratio * max(member.compressed, 1)):
+                        raise EvidenceError(f"{self.path.name}: member {member.name} has a compression ratio "
+                                            "typical of a decompression bomb; refused")
+                found[member.name] = member
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
+            raise EvidenceError(f"{self.path.name} is damaged: {exc}") from exc
+        if total > self.limits.max_total_size:
+            raise EvidenceError(f"{self.path.name} expands to {total} bytes, over the limit of "
+                                f"{self.limits.max_total_size}")
+        self._members = found
+        return found
+
+    def _iter_raw(self) -> Iterator[ArchiveMember]:
+        if self._zip is not None:
+            for zinfo in self._zip.infolist():
+                name = safe_name(zinfo.filename)
+                mode = (zinfo.external_attr >> 16) & 0xFFFF
+                self._zip_names[name] = zinfo.filename
+                yield ArchiveMember(name=name, size=zinfo.file_size, compressed=zinfo.compress_size,
+                                    mtime=_zip_time(zinfo), is_dir=zinfo.is_dir(), is_link=stat.S_ISLNK(mode))
+        elif self._tar is not None:
+            for tinfo in self._tar:
+                name = safe_name(tinfo.name)
+                is_link = tinfo.issym() or tinfo.islnk()
+                if not (tinfo.isfile() or tinfo.isdir() or is_link):
+                    continue  # devices, fifos: never read
+                self._tar_infos[name] = tinfo
+                yield ArchiveMember(name=name, size=tinfo.size, mtime=float(tinfo.mtime), is_dir=tinfo.isdir(),
+                                    is_link=is_link)
+
+    def files(self) -> list[ArchiveMember]:
+        return [m for m in self.members().values() if not m.is_dir and not m.is_link]
+
+    # -- reading ---------------------------------------------------------------------------
+    def open(self, name: str) -> _Bounded:
+        member = self.members().get(name)
+        if member is None or member.is_dir:
+            raise KeyError(name)
+        if member.is_link:
+            raise EvidenceError(f"{self.path.name}: {name} is a link; links are never followed")
+        limit = min(member.size, self.limits.max_member_size)
+        if self._zip is not None:
+            return _Bounded(self._zip.open(self._zip_names[name]), limit, name)
+        assert self._tar is not None
+        handle = self._tar.extractfile(self._tar_infos[name])
+        if handle is None:
+            raise KeyError(name)
+        return _Bounded(handle, limit, name)
+
+    def read(self, name: str) -> bytes:
+        with self.open(name) as fh:
+            return fh.read()
+
+    def extract(self, name: str, target_root: Path) -> tuple[Path, int, str]:
+        """Stream one member to ``target_root/name``; returns ``(path, size, sha256)``."""
+        safe = safe_name(name)
+        dest = (target_root / safe).resolve()
+        if not dest.is_relative_to(target_root.resolve()):
+            raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
+        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        digest = hashlib.sha256()
+        size = 0
+        with self.open(name) as src, dest.open("wb") as out:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        return dest, size, digest.hexdigest()
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float | None:
+    import datetime as dt
+
+    try:
+        return dt.datetime(*info.date_time, tzinfo=dt.UTC).timestamp()
+    except ValueError:
+        return None

@@ -1,0 +1,19 @@
+"""Running Android processes (ps.txt, processes.json)."""
+
+from __future__ import annotations
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class AndroidProcess(Record, frozen=True, tag="android.process"):
+    name: str
+    pid: int | None = None
+    ppid: int | None = None
+    user: str | None = None
+    label: str | None = None  # SELinux context when present
+
+    OBSERVABLES = (("name", Obs.PROCESS),)
+
+    def summary(self) -> str:
+        return f"{self.name} (pid {self.pid}, user {self.user})"

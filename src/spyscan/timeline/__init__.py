@@ -1,0 +1,1 @@
+"""Timeline rows derived from records' declared timestamps."""

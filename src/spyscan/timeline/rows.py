@@ -1,0 +1,81 @@
+"""Timeline rows and the CSV writer (UTC, sorted, guarded against formula injection)."""
+
+from __future__ import annotations
+
+import csv
+import heapq
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+
+from spyscan.records.base import Record, iter_timestamps
+from spyscan.timeutil import iso
+
+HEADER = ("timestamp_utc", "artifact", "event", "record_type", "summary", "source")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class TimelineRow(msgspec.Struct, array_like=True, frozen=True, order=True):
+    timestamp: str
+    artifact: str
+    event: str
+    record_type: str
+    summary: str
+    source: str
+
+
+def rows_for(artifact: str, record: Record) -> Iterator[TimelineRow]:
+    for _field, event, when in iter_timestamps(record):
+        stamp = iso(when)
+        if stamp is None:
+            continue
+        yield TimelineRow(
+            timestamp=stamp,
+            artifact=artifact,
+            event=event,
+            record_type=record.record_type(),
+            summary=record.summary(),
+            source=record.source.describe(),
+        )
+
+
+def guard_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading quote."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_sorted_part(rows: list[TimelineRow], path: Path) -> None:
+    """One artifact's rows, sorted, as msgpack lines (merged later without loading everything)."""
+    rows.sort()
+    encoder = msgspec.msgpack.Encoder()
+    with path.open("wb") as fh:
+        for row in rows:
+            data = encoder.encode(row)
+            fh.write(len(data).to_bytes(4, "big"))
+            fh.write(data)
+
+
+def read_part(path: Path) -> Iterator[TimelineRow]:
+    decoder = msgspec.msgpack.Decoder(TimelineRow)
+    with path.open("rb") as fh:
+        while header := fh.read(4):
+            yield decoder.decode(fh.read(int.from_bytes(header, "big")))
+
+
+def write_csv(rows: Iterable[TimelineRow], path: Path) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(HEADER)
+        for row in rows:
+            writer.writerow([guard_cell(str(v)) for v in (
+                row.timestamp, row.artifact, row.event, row.record_type, row.summary, row.source)])
+            count += 1
+    return count
+
+
+def merge_parts(parts: list[Path]) -> Iterator[TimelineRow]:
+    return heapq.merge(*(read_part(p) for p in parts))
