@@ -1,0 +1,243 @@
+"""Per-type indices over indicators: every lookup costs O(labels / path components), not O(indicators).
+
+Semantics are those of DESIGN.md §3; see the docstrings of :mod:`spyscan.indicators.normalize`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from spyscan.indicators import normalize as n
+from spyscan.indicators.model import Indicator, IndicatorMatch
+from spyscan.observables import Obs
+
+Table = dict[str, list[Indicator]]
+
+TRUNCATED_LENGTHS = (15, 16)  # kernel-truncated process names (iOS/macOS: 15/16, Linux comm: 15)
+
+# Observable types compared by exact (normalised) value, with their indicator type and normaliser.
+_EXACT: dict[Obs, tuple[str, Callable[[str], str | None]]] = {
+    Obs.MD5: ("file:hashes.md5", n.norm_hash),
+    Obs.SHA1: ("file:hashes.sha1", n.norm_hash),
+    Obs.SHA256: ("file:hashes.sha256", n.norm_hash),
+    Obs.CERT_MD5: ("app:cert.md5", n.norm_hash),
+    Obs.CERT_SHA1: ("app:cert.sha1", n.norm_hash),
+    Obs.CERT_SHA256: ("app:cert.sha256", n.norm_hash),
+    Obs.EMAIL: ("email-addr:value", n.norm_email),
+    Obs.APP_ID: ("app:id", n.norm_folded),
+    Obs.ANDROID_PROPERTY: ("android-property:name", n.norm_exact),
+    Obs.PROFILE_ID: ("configuration-profile:id", n.norm_folded),
+}
+_EXACT_BY_TYPE = {kind: (obs, norm) for obs, (kind, norm) in _EXACT.items()}
+
+# The observable type through which an indicator type is naturally matched.
+OBS_FOR_TYPE: dict[str, Obs] = {
+    "domain-name:value": Obs.DOMAIN,
+    "ipv4-addr:value": Obs.IP,
+    "ipv6-addr:value": Obs.IP,
+    "url:value": Obs.URL,
+    "process:name": Obs.PROCESS,
+    "file:name": Obs.FILE_NAME,
+    "file:path": Obs.FILE_PATH,
+    **{kind: obs for kind, (obs, _) in _EXACT_BY_TYPE.items()},
+}
+
+
+class _Matches:
+    """Collects matches, one per indicator (a strong match wins over a weak one)."""
+
+    def __init__(self) -> None:
+        self.found: dict[Indicator, IndicatorMatch] = {}
+
+    def add(self, items: Iterable[Indicator], quality: str, observed: str, weak: bool = False) -> None:
+        for indicator in items:
+            old = self.found.get(indicator)
+            if old is None or (old.weak and not weak):
+                match = IndicatorMatch(indicator=indicator, quality=quality, observed=observed, weak=weak)
+                self.found[indicator] = match
+
+
+class IndicatorIndex:
+    """Lookup tables for all supported indicator types; build once with :meth:`build`."""
+
+    def __init__(self) -> None:
+        self.domains: Table = defaultdict(list)
+        self.urls: Table = defaultdict(list)
+        self.ips: dict[n.IPAddress, list[Indicator]] = defaultdict(list)
+        # (ip version, prefix length) -> network address as int -> indicators
+        self.networks: dict[tuple[int, int], dict[int, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
+        self.paths: Table = defaultdict(list)
+        self.file_names: Table = defaultdict(list)
+        self.processes: Table = defaultdict(list)
+        self.truncated: dict[int, Table] = {length: defaultdict(list) for length in TRUNCATED_LENGTHS}
+        self.exact: dict[str, Table] = {kind: defaultdict(list) for kind in _EXACT_BY_TYPE}
+        self.skipped: list[Indicator] = []  # values that cannot be normalised (e.g. an invalid IP)
+        self.size = 0
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, indicators: Iterable[Indicator]) -> IndicatorIndex:
+        index = cls()
+        for indicator in indicators:
+            if index._add(indicator):
+                index.size += 1
+            else:
+                index.skipped.append(indicator)
+        return index
+
+    def _add(self, ind: Indicator) -> bool:
+        kind, value = ind.type, ind.value
+        if kind == "domain-name:value":
+            host = n.extract_host(value) if "/" in value or ":" in value else value
+            if host and n.norm_ip(host) is not None:  # some feeds list IP addresses as domain names
+                return self._add_ip(ind, host)
+            return self._put(self.domains, n.norm_domain(host or ""), ind)
+        if kind == "url:value":
+            url = n.norm_url(value)
+            return self._put(self.urls, url.key if url else None, ind)
+        if kind in ("ipv4-addr:value", "ipv6-addr:value"):
+            return self._add_ip(ind)
+        if kind == "file:path":
+            return self._put(self.paths, n.norm_path(value), ind)
+        if kind == "file:name":
+            return self._put(self.file_names, n.basename(value), ind)
+        if kind == "process:name":
+            return self._add_process(ind)
+        if kind in self.exact:
+            return self._put(self.exact[kind], _EXACT_BY_TYPE[kind][1](value), ind)
+        return False
+
+    @staticmethod
+    def _put(table: Table, key: str | None, ind: Indicator) -> bool:
+        if not key:
+            return False
+        table[key].append(ind)
+        return True
+
+    def _add_ip(self, ind: Indicator, value: str | None = None) -> bool:
+        ip = n.norm_ip_indicator(ind.value if value is None else value)
+        if ip is None:
+            return False
+        if isinstance(ip, ipaddress.IPv4Network | ipaddress.IPv6Network):
+            self.networks[(ip.version, ip.prefixlen)][int(ip.network_address)].append(ind)
+        else:
+            self.ips[ip].append(ind)
+        return True
+
+    def _add_process(self, ind: Indicator) -> bool:
+        name = n.norm_process(ind.value)
+        if not self._put(self.processes, name, ind):
+            return False
+        assert name is not None
+        for length in TRUNCATED_LENGTHS:
+            if len(name) > length:
+                self.truncated[length][name[:length]].append(ind)
+        return True
+
+    # ------------------------------------------------------------------ matching
+    def match(self, obs: Obs, value: str) -> list[IndicatorMatch]:
+        """All indicators matching an observed value of type ``obs`` (deduplicated; [] when none)."""
+        found = _Matches()
+        if not isinstance(value, str) or not value:
+            return []
+        if obs in _EXACT:
+            kind, norm = _EXACT[obs]
+            key = norm(value)
+            if key:
+                found.add(self.exact[kind].get(key, ()), "exact", key)
+            if obs is Obs.EMAIL and key:
+                self._match_host(found, key.rpartition("@")[2], from_url=False)
+        elif obs is Obs.DOMAIN:
+            self._match_host(found, n.extract_host(value) or "", from_url=False)
+        elif obs is Obs.URL:
+            self._match_url(found, value)
+        elif obs is Obs.TEXT:
+            self._match_text(found, value)
+        elif obs is Obs.IP:
+            self._match_ip(found, value)
+        elif obs is Obs.FILE_PATH:
+            self._match_path(found, value)
+        elif obs is Obs.FILE_NAME:
+            name = n.basename(value)
+            if name:
+                found.add(self.file_names.get(name, ()), "exact", name)
+        elif obs is Obs.PROCESS:
+            self._match_process(found, value)
+        return list(found.found.values())
+
+    def _match_host(self, found: _Matches, host: str, *, from_url: bool) -> None:
+        if n.norm_ip(host) is not None:
+            self._match_ip(found, host)
+            return
+        domain = n.norm_domain(host)
+        if not domain or not self.domains:
+            return
+        labels = domain.split(".")
+        for i in range(len(labels)):
+            if i and i == len(labels) - 1:
+                break  # a bare top-level label never matches as a parent domain
+            hits = self.domains.get(".".join(labels[i:]))
+            if hits:
+                quality = "subdomain" if i else ("url-host" if from_url else "exact")
+                found.add(hits, quality, domain)
+
+    def _match_url(self, found: _Matches, value: str) -> None:
+        url = n.norm_url(value)
+        if url is None:
+            return
+        if self.urls:
+            found.add(self.urls.get(url.key, ()), "exact", url.display)
+        self._match_host(found, url.host, from_url=True)
+
+    def _match_text(self, found: _Matches, text: str) -> None:
+        items = n.extract_from_text(text)
+        for url in items.urls:
+            self._match_url(found, url)
+        for host in items.hosts:
+            self._match_host(found, host, from_url=False)
+        for email in items.emails:
+            key = n.norm_email(email)
+            if key:
+                found.add(self.exact["email-addr:value"].get(key, ()), "exact", key)
+        for ip in items.ips:
+            self._match_ip(found, ip)
+
+    def _match_ip(self, found: _Matches, value: str) -> None:
+        ip = n.norm_ip(value)
+        if ip is None:
+            host = n.extract_host(value)  # "1.2.3.4:443", "http://[::1]/"
+            ip = n.norm_ip(host) if host and host != value.strip() else None
+        if ip is None:
+            return
+        observed = str(ip)
+        found.add(self.ips.get(ip, ()), "exact", observed)
+        as_int = int(ip)
+        width = 32 if ip.version == 4 else 128
+        for (version, prefix), table in self.networks.items():
+            if version == ip.version:
+                masked = as_int >> (width - prefix) << (width - prefix)
+                found.add(table.get(masked, ()), "cidr", observed)
+
+    def _match_path(self, found: _Matches, value: str) -> None:
+        parts = n.path_components(value)
+        if not parts:
+            return
+        full = "/" + "/".join(parts)
+        if self.paths:
+            prefix = ""
+            for i, part in enumerate(parts):
+                prefix += "/" + part
+                hits = self.paths.get(prefix)
+                if hits:
+                    found.add(hits, "exact" if i == len(parts) - 1 else "prefix", full)
+        found.add(self.file_names.get(parts[-1], ()), "exact", parts[-1])
+
+    def _match_process(self, found: _Matches, value: str) -> None:
+        name = n.norm_process(value)
+        if not name:
+            return
+        found.add(self.processes.get(name, ()), "exact", name)
+        if len(name) in self.truncated:
+            found.add(self.truncated[len(name)].get(name, ()), "truncated", name, weak=True)
