@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from spyscan.timeline.rows import TimelineRow, guard_cell, merge_parts, write_csv, write_sorted_part
+
+
+def test_formula_cells_are_neutralised() -> None:
+    for hostile in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd", "＝1"):
+        assert guard_cell(hostile).startswith("'")
+    assert guard_cell("plain text") == "plain text"
+    assert guard_cell("") == ""
+
+
+def _row(ts: str, summary: str) -> TimelineRow:
+    return TimelineRow(timestamp=ts, artifact="a", event="e", record_type="t", summary=summary, source="s")
+
+
+def test_parts_merge_sorted(tmp_path: Path) -> None:
+    p1, p2 = tmp_path / "1.part", tmp_path / "2.part"
+    write_sorted_part([_row("2024-01-03T00:00:00Z", "c"), _row("2024-01-01T00:00:00Z", "a")], p1)
+    write_sorted_part([_row("2024-01-02T00:00:00Z", "=b")], p2)
+    out = tmp_path / "timeline.csv"
+    assert write_csv(merge_parts([p1, p2]), out) == 3
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][0] == "timestamp_utc"
+    assert [r[0] for r in rows[1:]] == ["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z"]
+    assert rows[2][4] == "'=b"
