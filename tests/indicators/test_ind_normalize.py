@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+
+from spyscan.indicators import normalize as n
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" Evil.COM. ", "evil.com"),
+        ("www.evil.com", "evil.com"),
+        ("www.", "www"),
+        ("wwwevil.com", "wwwevil.com"),
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("a\u3002b\uff0ecom", "a.b.com"),
+        ("", None),
+        ("..", None),
+    ],
+)
+def test_norm_domain(value: str, expected: str | None) -> None:
+    assert n.norm_domain(value) == expected
+
+
+def test_norm_domain_unencodable_label_is_kept() -> None:
+    weird = "\u0378" * 70 + ".example"  # unassigned code points, too long for IDNA
+    assert n.norm_domain(weird) == weird.lower()
+
+
+@pytest.mark.parametrize(
+    ("value", "host"),
+    [
+        ("https://u:p@Host.example:8080/p?q#f", "Host.example"),
+        ("host.example/path", "host.example"),
+        ("host.example:443", "host.example"),
+        ("http://[2001:db8::1]:80/", "2001:db8::1"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("mailto:user@evil.example", "evil.example"),
+        ("http:///nohost", None),
+        ("", None),
+    ],
+)
+def test_extract_host(value: str, host: str | None) -> None:
+    assert n.extract_host(value) == host
+
+
+def test_norm_url_equivalences() -> None:
+    keys = {
+        n.norm_url(u).key  # type: ignore[union-attr]
+        for u in ("http://A.com", "https://a.com/", "a.com", "HTTP://a.com:80/", "https://www.a.com:443#x")
+    }
+    assert keys == {"a.com"}
+    url = n.norm_url("https://A.com:8443/Path/?q='1'&r=2")
+    assert url is not None
+    assert url.key == "a.com:8443/Path?q='1'&r=2"
+    assert url.display == "https://a.com:8443/Path?q='1'&r=2"
+    assert n.norm_url("ftp://a.com/x").key == "ftp://a.com/x"  # type: ignore[union-attr]
+    assert n.norm_url("http://") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/private/var/mobile/x", "/var/mobile/x"),
+        ("private/tmp//x/./y/", "/tmp/x/y"),
+        ("/private/etc/hosts", "/etc/hosts"),
+        ("/private/other", "/private/other"),
+        ("/private", "/private"),
+        ("/", None),
+    ],
+)
+def test_norm_path(value: str, expected: str | None) -> None:
+    assert n.norm_path(value) == expected
+
+
+def test_ip_and_hash_and_text() -> None:
+    assert str(n.norm_ip("::ffff:198.51.100.1")) == "198.51.100.1"
+    assert str(n.norm_ip("fe80::1%eth0")) == "fe80::1"
+    assert n.norm_ip("198.51.100.256") is None
+    assert str(n.norm_ip_indicator("198.51.100.5/32")) == "198.51.100.5"
+    assert n.norm_hash(" AB:cd ef\n") == "abcdef"
+    items = n.extract_from_text("(see https://a.example/x).  Mail b@c.example or d.example, 10.0.0.1.")
+    assert items.urls == ["https://a.example/x"]
+    assert items.emails == ["b@c.example"]
+    assert set(items.hosts) >= {"a.example", "c.example", "d.example"}
+    assert items.ips == ["10.0.0.1"]
