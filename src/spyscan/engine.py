@@ -117,6 +117,16 @@ def prepare_output(output: Path, evidence: Path | None) -> Path:
     return out
 
 
+@contextlib.contextmanager
+def owner_only_files() -> Iterator[None]:
+    """Every file and folder created meanwhile is readable by the owner only."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 class _WorkDir:
     """A private 0700 temp folder removed at exit, on errors and on SIGTERM/SIGINT."""
 
@@ -404,8 +414,9 @@ class LoadedIndicators:
 
 
 def load_indicators(options: IndicatorOptions) -> LoadedIndicators:
+    from spyscan.indicators.bundled_set import set_version
     from spyscan.indicators.index import IndicatorIndex
-    from spyscan.indicators.sources import bundled_version, load_indicator_set
+    from spyscan.indicators.sources import load_indicator_set
 
     indicator_set = load_indicator_set(options.paths, bundled=options.bundled)
     index = IndicatorIndex.build(indicator_set.indicators)
@@ -413,7 +424,7 @@ def load_indicators(options: IndicatorOptions) -> LoadedIndicators:
         matcher=index,
         files=list(indicator_set.files),
         unsupported=list(indicator_set.unsupported),
-        version=bundled_version() if options.bundled else None,
+        version=set_version() if options.bundled else None,
         count=len(indicator_set.indicators),
     )
 
@@ -428,13 +439,24 @@ def _workers(jobs: int) -> int:
 
 def check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
     """Run every artifact of the input's kind and write the outputs to ``options.output``."""
+    with owner_only_files():
+        return _check(input_path, kind, options)
+
+
+def recheck(results: Path, options: RunOptions) -> RunResult:
+    """Re-run detection over the records stored in an earlier output folder, with current indicators."""
+    with owner_only_files():
+        return _recheck(results, options)
+
+
+def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
     global _STATE
     input_path = input_path.expanduser()
     if not input_path.exists():
         raise UsageError(f"input not found: {input_path}")
     kind = kind or detect_kind(input_path)
     if kind == RESULTS_KIND:
-        return recheck(input_path, options)
+        return _recheck(input_path, options)
     cls = evidence_class(kind)
     indicators = load_indicators(options.indicators)
     out = prepare_output(options.output, input_path)
@@ -494,8 +516,7 @@ def check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
         handler.close()
 
 
-def recheck(results: Path, options: RunOptions) -> RunResult:
-    """Re-run detection over the records stored in an earlier output folder, with current indicators."""
+def _recheck(results: Path, options: RunOptions) -> RunResult:
     global _STATE
     results = results.expanduser().resolve()
     run_file = results / "run.json"
