@@ -105,13 +105,22 @@ def _finish(result: Any, quiet: bool) -> None:
               help="Environment variable holding the password/passphrase of an encrypted input.")
 @click.option("--identity", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="age identity file for .zip.age acquisitions.")
+@click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="Key file saved by `spyscan decrypt-backup --save-key-file` (skips the slow key derivation).")
 @_iocs_options
 @_run_options
 def check(path: Path, output: Path, kind: str | None, password_env: str | None, identity: Path | None,
-          iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool, lang: str | None,
-          pdf: bool, redact: bool) -> None:
-    """Check the acquisition at PATH and write the results to a new folder."""
+          key_file: Path | None, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
+          lang: str | None, pdf: bool, redact: bool) -> None:
+    """Check the acquisition at PATH and write the results to a new folder.
+
+    PATH is detected as one of the kinds listed by `spyscan kinds` (or give --kind). Secrets of
+    encrypted inputs come from --password-env VAR or an interactive prompt, never from the command line.
+    """
     from spyscan.engine import check as run_check
+
+    if key_file is not None:
+        os.environ["SPYSCAN_IOS_KEY_FILE"] = str(key_file)
 
     options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity)
     _finish(run_check(path, kind, options), quiet)
@@ -161,12 +170,26 @@ def kinds() -> None:
     click.echo(f"{RESULTS_KIND}: an earlier spyscan output folder (re-checked with the current indicators)")
 
 
+COMMAND_MODULES = (
+    ("spyscan.commands.iocs", "iocs"),
+    ("spyscan.commands.report", "report"),
+    ("spyscan.commands.decrypt_backup", "decrypt_backup"),
+    ("spyscan.commands.case", "case"),
+    ("spyscan.commands.hunt", "hunt"),
+)
+
+
 def _attach_optional_commands() -> None:
-    try:
-        from spyscan.commands.iocs import iocs
-    except ImportError:
-        return
-    cli.add_command(iocs)
+    import importlib
+
+    for module_name, attribute in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # not written yet; anything else missing is a real error
+                continue
+            raise
+        cli.add_command(getattr(module, attribute))
 
 
 _attach_optional_commands()
