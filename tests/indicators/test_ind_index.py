@@ -239,3 +239,12 @@ def test_empty_index_and_odd_input(ind: Ind) -> None:
     index = IndicatorIndex.build([])
     for obs in Obs:
         assert index.match(obs, "anything://[::1]:x/\x00") == []
+
+
+def test_index_pickles(ind: Ind) -> None:
+    import pickle
+
+    index = IndicatorIndex.build([ind("ipv4-addr:value", "203.0.113.0/24"), ind("process:name", "x" * 17)])
+    copy = pickle.loads(pickle.dumps(index))
+    assert hits(copy, Obs.IP, "203.0.113.9") == [("203.0.113.0/24", "cidr")]
+    assert hits(copy, Obs.PROCESS, "x" * 16) == [("x" * 17, "truncated")]

@@ -6,7 +6,6 @@ Semantics are those of DESIGN.md §3; see the docstrings of :mod:`spyscan.indica
 from __future__ import annotations
 
 import ipaddress
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from spyscan.indicators import normalize as n
@@ -63,16 +62,17 @@ class IndicatorIndex:
     """Lookup tables for all supported indicator types; build once with :meth:`build`."""
 
     def __init__(self) -> None:
-        self.domains: Table = defaultdict(list)
-        self.urls: Table = defaultdict(list)
-        self.ips: dict[n.IPAddress, list[Indicator]] = defaultdict(list)
+        # plain dicts only, so that an index can be pickled to worker processes
+        self.domains: Table = {}
+        self.urls: Table = {}
+        self.ips: dict[n.IPAddress, list[Indicator]] = {}
         # (ip version, prefix length) -> network address as int -> indicators
-        self.networks: dict[tuple[int, int], dict[int, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
-        self.paths: Table = defaultdict(list)
-        self.file_names: Table = defaultdict(list)
-        self.processes: Table = defaultdict(list)
-        self.truncated: dict[int, Table] = {length: defaultdict(list) for length in TRUNCATED_LENGTHS}
-        self.exact: dict[str, Table] = {kind: defaultdict(list) for kind in _EXACT_BY_TYPE}
+        self.networks: dict[tuple[int, int], dict[int, list[Indicator]]] = {}
+        self.paths: Table = {}
+        self.file_names: Table = {}
+        self.processes: Table = {}
+        self.truncated: dict[int, Table] = {length: {} for length in TRUNCATED_LENGTHS}
+        self.exact: dict[str, Table] = {kind: {} for kind in _EXACT_BY_TYPE}
         self.skipped: list[Indicator] = []  # values that cannot be normalised (e.g. an invalid IP)
         self.size = 0
 
@@ -113,7 +113,7 @@ class IndicatorIndex:
     def _put(table: Table, key: str | None, ind: Indicator) -> bool:
         if not key:
             return False
-        table[key].append(ind)
+        table.setdefault(key, []).append(ind)
         return True
 
     def _add_ip(self, ind: Indicator, value: str | None = None) -> bool:
@@ -121,9 +121,10 @@ class IndicatorIndex:
         if ip is None:
             return False
         if isinstance(ip, ipaddress.IPv4Network | ipaddress.IPv6Network):
-            self.networks[(ip.version, ip.prefixlen)][int(ip.network_address)].append(ind)
+            table = self.networks.setdefault((ip.version, ip.prefixlen), {})
+            table.setdefault(int(ip.network_address), []).append(ind)
         else:
-            self.ips[ip].append(ind)
+            self.ips.setdefault(ip, []).append(ind)
         return True
 
     def _add_process(self, ind: Indicator) -> bool:
@@ -133,7 +134,7 @@ class IndicatorIndex:
         assert name is not None
         for length in TRUNCATED_LENGTHS:
             if len(name) > length:
-                self.truncated[length][name[:length]].append(ind)
+                self.truncated[length].setdefault(name[:length], []).append(ind)
         return True
 
     # ------------------------------------------------------------------ matching

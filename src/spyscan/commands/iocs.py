@@ -1,0 +1,167 @@
+"""``spyscan iocs``: list, validate and update indicator files."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from spyscan.errors import EXIT_USAGE, SpyscanError
+from spyscan.indicators import bundled_set
+from spyscan.indicators.feeds import DEFAULT_INDEX_URL
+from spyscan.indicators.index import IndicatorIndex
+from spyscan.indicators.model import IndicatorFile
+from spyscan.indicators.sources import IndicatorSet, load_indicator_set, read_user_manifest
+from spyscan.indicators.stix import parse_bundle_bytes
+from spyscan.indicators.update import update_user_set
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly_errors(func: F) -> F:
+    """Turn spyscan errors into click errors: one line, no traceback, the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SpyscanError as exc:
+            if exc.exit_code == EXIT_USAGE:
+                raise click.UsageError(str(exc)) from None
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group("iocs")
+def iocs() -> None:
+    """Indicator (IOC) files: list the ones in use, validate a file, update the public feeds."""
+
+
+# ------------------------------------------------------------------ list
+def _provenance() -> dict[tuple[str, str], str]:
+    """(source, file) → where the file comes from, for bundled and updated feeds."""
+    found: dict[tuple[str, str], str] = {}
+    for entry in bundled_set.read_manifest().get("files", []):
+        local = str(entry.get("local_path", "")).removeprefix("feeds/")
+        commit = str(entry.get("snapshot_commit") or "")[:12]
+        found[("bundled", local)] = f"{entry.get('feed', '')} — {entry.get('repository', '')}@{commit}"
+    manifest = read_user_manifest() or {}
+    for feed in manifest.get("feeds", []):
+        if isinstance(feed, dict):
+            origin = f"{feed.get('name', '')} — {feed.get('url', '')} (fetched {feed.get('fetched', '?')})"
+            found[("user", str(feed.get("file")))] = origin
+    return found
+
+
+def _rows(result: IndicatorSet) -> list[tuple[IndicatorFile, str, int]]:
+    unsupported = Counter(u.file for u in result.unsupported)
+    provenance = _provenance()
+    return [(f, provenance.get((f.source, f.file), ""), unsupported[f.file]) for f in result.files]
+
+
+def _print_plain(result: IndicatorSet) -> None:
+    for f, origin, bad in _rows(result):
+        click.echo(f"[{f.source}] {f.file}")
+        if origin:
+            click.echo(f"    from: {origin}")
+        click.echo(f"    indicators: {f.count}  unsupported: {bad}  sha256: {f.sha256}")
+        click.echo(f"    families: {', '.join(f.families) or '-'}")
+    click.echo("indicators by type:")
+    for kind, count in Counter(i.type for i in result.indicators).most_common():
+        click.echo(f"    {kind}: {count}")
+
+
+def _print_rich(result: IndicatorSet) -> None:
+    out = Console(highlight=False)
+    files = Table(title="Indicator files")
+    for column in ("Source", "File", "From", "Indicators", "Unsupported", "Families"):
+        files.add_column(column, overflow="fold")
+    for f, origin, bad in _rows(result):
+        files.add_row(f.source, escape(f.file), escape(origin), str(f.count), str(bad), escape(", ".join(f.families)))
+    out.print(files)
+    types = Table(title="Indicators by type")
+    types.add_column("Type")
+    types.add_column("Count", justify="right")
+    for kind, count in Counter(i.type for i in result.indicators).most_common():
+        types.add_row(kind, str(count))
+    out.print(types)
+
+
+@iocs.command("list")
+@click.option("--iocs", "paths", multiple=True, type=click.Path(path_type=Path),
+              help="Extra STIX2 indicator file or folder (repeatable).")
+@click.option("--no-bundled-iocs", is_flag=True, help="Leave out the indicator set shipped with spyscan.")
+@_friendly_errors
+def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
+    """Show the indicator files a check would use, with their origin and contents."""
+    result = load_indicator_set(list(paths), bundled=not no_bundled_iocs)
+    if sys.stdout.isatty():
+        _print_rich(result)
+    else:
+        _print_plain(result)
+    families = sorted({name for f in result.files for name in f.families})
+    click.echo(
+        f"{len(result.files)} files, {len(result.indicators)} indicators, {len(families)} malware families, "
+        f"{len(result.unsupported)} unsupported patterns"
+    )
+    if not no_bundled_iocs:
+        click.echo(f"bundled set version {bundled_set.set_version()}")
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+
+
+# ------------------------------------------------------------------ validate
+@iocs.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+@_friendly_errors
+def validate_command(file: Path) -> None:
+    """Check that FILE is a usable STIX2 bundle; exit 0 if valid, 1 if not."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+    parsed = parse_bundle_bytes(data, str(file))
+    indicators = parsed.indicators(str(file))
+    index = IndicatorIndex.build(indicators)
+    problems = [f"{u.stix_id}: {u.reason} (pattern: {u.pattern})" for u in parsed.unsupported]
+    problems += [f"{i.stix_id}: value {i.value!r} cannot be used as {i.type}" for i in index.skipped]
+    for problem in problems:
+        click.echo(f"{file}: {problem}")
+    if not indicators:
+        problems.append("no usable indicator")
+        click.echo(f"{file}: no usable indicator")
+    families = ", ".join(parsed.families) or "no malware family"
+    click.echo(
+        f"{file}: {parsed.indicator_objects} indicator objects, {len(indicators)} usable comparisons, "
+        f"{len(problems)} problems ({families})"
+    )
+    if problems:
+        raise SystemExit(1)
+
+
+# ------------------------------------------------------------------ update
+@iocs.command("update")
+@click.option("--index", "index", default=DEFAULT_INDEX_URL, show_default=True,
+              help="Feed index (YAML, MVT indicators.yaml format): URL or local file.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Network timeout per download, in seconds.")
+@_friendly_errors
+def update_command(index: str, timeout: float) -> None:
+    """Download the current public indicator feeds (the only command that uses the network)."""
+    result = update_user_set(index, timeout=timeout)
+    if result.failures:
+        for failure in result.failures:
+            click.echo(f"error: {failure}", err=True)
+        click.echo("update failed; the previous indicator set is kept", err=True)
+        raise SystemExit(1)
+    total = sum(f.indicators for f in result.feeds)
+    click.echo(f"updated {len(result.feeds)} feeds ({total} indicators) into {result.target}")
