@@ -14,7 +14,6 @@ import pytest
 from spyscan.demo import PLANTED_APP_ID, write_androidqf_sample
 from spyscan.engine import IndicatorOptions, RunOptions, check, recheck
 from spyscan.errors import UsageError
-
 from tests.core.stix_helpers import write_bundle
 
 SEVERITIES = {"critical", "high", "medium", "low", "info"}
