@@ -1,0 +1,68 @@
+"""The ``file`` column of Manifest.db ``Files``: an NSKeyedArchiver archive of one ``MBFile``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import nska_deserialize
+
+from spyscan.errors import EvidenceError
+
+
+class BackupFileInfo(msgspec.Struct, frozen=True, kw_only=True):
+    """Metadata iOS stored for one backed-up file (times are Unix seconds, as stored)."""
+
+    size: int | None = None
+    mode: int | None = None
+    birth: int | None = None
+    modified: int | None = None
+    status_changed: int | None = None
+    protection_class: int | None = None
+    inode: int | None = None
+    user_id: int | None = None
+    group_id: int | None = None
+    encryption_key: bytes | None = None  # 4-byte little-endian class + AES-wrapped key (encrypted backups)
+    target: str | None = None  # symbolic link target
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _data(value: Any) -> bytes | None:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    if isinstance(value, dict):  # NSData/NSMutableData left as a dict by the decoder
+        inner = value.get("NS.data")
+        if isinstance(inner, bytes | bytearray):
+            return bytes(inner)
+    return None
+
+
+def decode_file_blob(blob: bytes | None) -> BackupFileInfo:
+    """Decode one ``MBFile`` archive; an empty blob gives empty metadata, a broken one EvidenceError."""
+    if not blob:
+        return BackupFileInfo()
+    try:
+        obj = nska_deserialize.deserialize_plist_from_string(blob)
+    except Exception as exc:  # the decoder raises many types on malformed archives
+        raise EvidenceError(f"unreadable file metadata blob: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise EvidenceError("file metadata blob is not an MBFile archive")
+    target = obj.get("Target")
+    return BackupFileInfo(
+        size=_int(obj.get("Size")),
+        mode=_int(obj.get("Mode")),
+        birth=_int(obj.get("Birth")),
+        modified=_int(obj.get("LastModified")),
+        status_changed=_int(obj.get("LastStatusChange")),
+        protection_class=_int(obj.get("ProtectionClass")),
+        inode=_int(obj.get("InodeNumber")),
+        user_id=_int(obj.get("UserID")),
+        group_id=_int(obj.get("GroupID")),
+        encryption_key=_data(obj.get("EncryptionKey")),
+        target=target if isinstance(target, str) else None,
+    )
