@@ -85,6 +85,8 @@ def summary(out: Console, result: RunResult) -> None:
         table.add_row(escape(artifact_id), f"[{style}]{status.status}[/]", str(status.records),
                       str(per_artifact.get(artifact_id, "")))
     out.print(table)
+    for error in result.run.errors:
+        out.print(f"[yellow]not checked:[/] {escape(error)}")
     counts = result.run.detections
     parts = [f"{sev.value}: {counts.get(sev.value, 0)}" for sev in Severity]
     out.print("Detections by severity - " + ", ".join(parts))

@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 
 from spyscan import TOOL_NAME, __version__
-from spyscan.artifacts.base import Artifact, ArtifactLog, all_artifacts, artifacts_for
+from spyscan.artifacts.base import IMPORT_ERRORS, Artifact, ArtifactLog, all_artifacts, artifacts_for
 from spyscan.detection.heuristics.base import Rule, all_rules
 from spyscan.detection.model import SEVERE, Detection, DetectionsFile, Severity
 from spyscan.detection.pipeline import Matcher, RecordPipeline
@@ -477,6 +477,8 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                 run.device = evidence.device_info()
                 run.inputs = evidence.hash_whole_input() + evidence.inputs.items()
                 jobs = [(a.id, a.title) for a in artifacts_for(kind)]
+                run.errors.extend(f"artifact module {name} could not be loaded: {error}"
+                                  for name, error in sorted(IMPORT_ERRORS.items()))
                 for child_kind, child_path in evidence.children():
                     label = f"{child_kind}:{child_path.name}"
                     child = evidence_class(child_kind)(child_path, workdir / f"nested-{len(evidences)}",

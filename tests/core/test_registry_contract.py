@@ -32,7 +32,10 @@ TYPES = record_types()
 
 
 def test_there_is_something_to_check() -> None:
+    from spyscan.artifacts.base import IMPORT_ERRORS
+
     assert ARTIFACTS and KINDS
+    assert not IMPORT_ERRORS, IMPORT_ERRORS
 
 
 @pytest.mark.parametrize("artifact_id", sorted(ARTIFACTS))

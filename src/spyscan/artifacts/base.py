@@ -44,13 +44,24 @@ class Artifact:
 
 
 _PACKAGES = ("spyscan.artifacts.ios", "spyscan.artifacts.android")
+IMPORT_ERRORS: dict[str, str] = {}  # module -> error, for modules that could not be loaded
+_imported = False
 
 
 def _import_all() -> None:
+    """Import every artifact module once; a module that fails to load is recorded, not fatal."""
+    global _imported
+    if _imported:
+        return
     for package_name in _PACKAGES:
         package = importlib.import_module(package_name)
-        for info in pkgutil.walk_packages(package.__path__, package_name + "."):
-            importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(package.__path__, package_name + ".",
+                                          onerror=lambda name: IMPORT_ERRORS.setdefault(name, "cannot load")):
+            try:
+                importlib.import_module(info.name)
+            except Exception as exc:  # one broken artifact module never stops the others
+                IMPORT_ERRORS[info.name] = f"{type(exc).__name__}: {exc}"
+    _imported = True
 
 
 def _subclasses(cls: type[Artifact]) -> Iterator[type[Artifact]]:
