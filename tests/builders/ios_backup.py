@@ -2,7 +2,7 @@
 
 Usage::
 
-    from builders.ios_backup import BackupBuilder
+    from tests.builders.ios_backup import BackupBuilder
 
     b = BackupBuilder(tmp_path / "backup")                  # the backup folder to create
     b.add_file("HomeDomain", "Library/Preferences/x.plist", b"...", mtime=1_700_000_000)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from builders.ios_backup import BackupBuilder, file_id, mbfile_blob
 from spyscan.errors import EvidenceError, UsageError
 from spyscan.evidence.ios import IOSPath, IOSSource
 from spyscan.evidence.ios_backup.fileinfo import decode_file_blob
@@ -17,6 +16,7 @@ from spyscan.evidence.ios_backup.session import BackupSession
 from spyscan.evidence.secrets import Secrets
 from spyscan.kinds import detect_kind
 from spyscan.kinds.ios_backup import IOSBackupEvidence
+from tests.builders.ios_backup import BackupBuilder, file_id, mbfile_blob
 
 PASSWORD = "correct horse 🐎"
 TEXT = b"some text content that is not a multiple of sixteen bytes"
