@@ -13,7 +13,6 @@ import msgspec
 
 from spyscan.errors import IndicatorError
 from spyscan.indicators.model import Indicator, Unsupported
-from spyscan.indicators.patterns import PatternUnsupported, parse_pattern
 
 # Bump when parsing or normalisation of loaded values changes: invalidates caches and the compiled set.
 PARSER_VERSION = "1"
@@ -104,6 +103,9 @@ def _attribution(objects: list[dict[str, Any]]) -> tuple[dict[str, str], str | N
 
 
 def parse_objects(objects: list[dict[str, Any]]) -> ParsedBundle:
+    # imported here: the ANTLR runtime is only needed when a file is actually parsed (not cached)
+    from spyscan.indicators.patterns import PatternUnsupported, parse_pattern
+
     family, default = _attribution(objects)
     entries: list[ParsedEntry] = []
     unsupported: list[ParsedUnsupported] = []
