@@ -1,0 +1,175 @@
+"""Shared plumbing of the iOS database/plist artifacts.
+
+Artifacts read files only through ``IOSSource`` (``ios_find``/``ios_read``/``ios_sqlite``) so that the
+same code runs on backups and filesystem dumps. These helpers find the files, open databases with
+text returned as bytes (invalid UTF-8 never raises), read the columns that exist and warn about the
+ones that do not, and decode text and plists defensively.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import plistlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
+from spyscan.evidence.sqlite import has_table
+from spyscan.evidence.textio import decode_bytes
+
+PLIST_LIMIT = 64 << 20  # plists larger than this are not read
+
+
+def ios_source(evidence: Evidence) -> IOSSource:
+    if not isinstance(evidence, IOSSource):
+        raise ArtifactNotFound(f"{evidence.kind or 'this input'} is not an iOS input")
+    return evidence
+
+
+def find_files(evidence: Evidence, specs: Sequence[IOSPath], what: str) -> tuple[IOSSource, list[IOSFile]]:
+    """Every file matching any of ``specs`` (deduplicated by label); ArtifactNotFound when none."""
+    source = ios_source(evidence)
+    found: dict[str, IOSFile] = {}
+    for spec in specs:
+        for item in source.ios_find(spec):
+            found.setdefault(item.label, item)
+    if not found:
+        raise ArtifactNotFound(f"{what} not found")
+    return source, list(found.values())
+
+
+@contextlib.contextmanager
+def open_db(source: IOSSource, file: IOSFile) -> Iterator[sqlite3.Connection]:
+    conn = source.ios_sqlite(file)
+    conn.text_factory = bytes  # decoded by ``text``: invalid UTF-8 is escaped, never an exception
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> None:
+    missing = [t for t in tables if not has_table(conn, t)]
+    if missing:
+        raise ArtifactNotFound(f"{file.label} has no table {', '.join(missing)}")
+
+
+def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
+    """Lower-cased column names of ``table`` (empty when it does not exist)."""
+    names = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    return {(text(r[0]) or "").lower() for r in names}
+
+
+def present_columns(conn: sqlite3.Connection, table: str, wanted: Sequence[str], log: ArtifactLog,
+                    label: str) -> set[str]:
+    """The subset of ``wanted`` that ``table`` has; a warning names the missing ones."""
+    have = columns_of(conn, table)
+    missing = [c for c in wanted if c.lower() not in have]
+    if missing:
+        log.warn(f"{label}: table {table} lacks column(s) {', '.join(missing)}; left empty")
+    return {c for c in wanted if c.lower() in have}
+
+
+def col(table_alias: str, name: str, present: set[str]) -> str:
+    """``alias.name`` when the column exists, else ``NULL`` (the field stays empty)."""
+    return f'{table_alias}."{name}"' if name in present else "NULL"
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    cursor = conn.execute(sql, tuple(params))
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
+def text(value: object) -> str | None:
+    """A database/plist value as text: bytes decoded strictly (bad bytes and NULs escaped)."""
+    if value is None:
+        return None
+    if isinstance(value, bytes | bytearray):
+        decoded = decode_bytes(bytes(value)).text
+        return decoded or None
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "\\x00")
+        return value or None
+    return str(value)
+
+
+def blob(value: object) -> bytes | None:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value) or None
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass") or None
+    return None
+
+
+def integer(value: object) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value == value and abs(value) < 1e19 else None
+    if isinstance(value, bytes | str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return None
+    return None
+
+
+def number(value: object) -> int | float | None:
+    """A raw timestamp/number value kept as stored (int or float)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, bytes | str):
+        try:
+            parsed = float(value)
+        except ValueError:
+            return None
+        return int(parsed) if parsed.is_integer() else parsed
+    return None
+
+
+def load_plist(data: bytes) -> Any:
+    """Parse a plist (binary or XML); ValueError with a one-line reason otherwise."""
+    try:
+        return plistlib.loads(data)
+    except Exception as exc:  # plistlib raises several types on damaged input
+        raise ValueError(f"not a readable property list ({type(exc).__name__})") from exc
+
+
+def read_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None:
+    """The parsed plist, or None (with a warning) when it cannot be parsed."""
+    try:
+        return load_plist(source.ios_read(file, PLIST_LIMIT))
+    except ValueError as exc:
+        log.warn(f"{file.label}: {exc}")
+        return None
+
+
+def ns_keyed_strings(value: Any) -> list[str]:
+    """Every string inside a (possibly NSKeyedArchiver) plist structure, depth-first, bounded."""
+    found: list[str] = []
+    stack: list[Any] = [value]
+    seen = 0
+    while stack and seen < 200_000:
+        seen += 1
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+        elif isinstance(item, bytes) and item.startswith(b"bplist00"):
+            with contextlib.suppress(ValueError):
+                stack.append(load_plist(item))
+    return found

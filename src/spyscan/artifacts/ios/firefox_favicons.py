@@ -1,0 +1,53 @@
+"""Firefox for iOS favicons (``browser.db``: ``favicons`` linked to pages by ``favicon_sites``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import col, find_files, integer, number, open_db, present_columns, rows, text
+from spyscan.artifacts.ios.firefox_history import FIREFOX_SPECS
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.sqlite import has_table
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_browsers import FirefoxFavicon
+from spyscan.timeutil import from_unix
+
+FAVICON_COLUMNS = ("url", "width", "height", "date")
+
+
+class FirefoxFavicons(Artifact):
+    id = "ios.firefox_favicons"
+    kinds = ("ios-backup", "ios-fs")
+    title = "Firefox favicons"
+    records = (FirefoxFavicon,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxFavicon]:
+        source, files = find_files(evidence, FIREFOX_SPECS, "Firefox browser.db")
+        seen_table = False
+        for file in files:
+            with open_db(source, file) as conn:
+                table = next((t for t in ("favicons", "favicon_urls") if has_table(conn, t)), None)
+                if table is None:
+                    continue
+                seen_table = True
+                f = present_columns(conn, table, FAVICON_COLUMNS, log, file.label)
+                linked = table == "favicons" and has_table(conn, "favicon_sites") and has_table(conn, "history")
+                page = "h.url" if linked else "NULL"
+                join = ("LEFT JOIN favicon_sites AS s ON s.faviconID = f.id LEFT JOIN history AS h ON h.id = s.siteID"
+                        if linked else "")
+                select = ", ".join(f"{col('f', c, f)} AS {c}" for c in FAVICON_COLUMNS)
+                sql = f"SELECT f.rowid AS rid, {select}, {page} AS page_url FROM {table} AS f {join} ORDER BY f.rowid"
+                for row in rows(conn, sql):
+                    yield FirefoxFavicon(
+                        source=SourceRef(file=file.label, table=table, rowid=integer(row["rid"])),
+                        icon_url=text(row["url"]),
+                        page_url=text(row["page_url"]),
+                        width=integer(row["width"]),
+                        height=integer(row["height"]),
+                        updated=from_unix(row["date"]),
+                        updated_raw=number(row["date"]),
+                    )
+        if not seen_table:
+            raise ArtifactNotFound("no favicons table in Firefox browser.db")

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from spyscan.artifacts.ios.safari_history import SafariHistory
+from spyscan.errors import ArtifactNotFound
+from tests.ios_artifacts.fakes import FakeIOS, collect, detect, indicator
+
+REL = "Library/Safari/History.db"
+SCHEMA = [
+    "CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT, domain_expansion TEXT, visit_count INTEGER)",
+    "CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL, title TEXT,"
+    " load_successful BOOLEAN, redirect_source INTEGER, redirect_destination INTEGER, origin INTEGER)",
+]
+
+
+def _db() -> list[str]:
+    return [*SCHEMA,
+        "INSERT INTO history_items VALUES (1, 'http://short.example/x', 'short', 1)",
+        "INSERT INTO history_items VALUES (2, 'https://landing.bad-domain.test/p?a=1', 'x', 1)",
+        "INSERT INTO history_items VALUES (3, 'https://old.example/', 'old', 1)",
+        "INSERT INTO history_visits VALUES (10, 1, 700000000.0, 'Short', 1, NULL, 11, 0)",
+        "INSERT INTO history_visits VALUES (11, 2, 700000000.5, 'Landing', 1, 10, NULL, 0)",
+        "INSERT INTO history_visits VALUES (12, 3, -100000000.0, 'Old', 0, NULL, NULL, 0)",
+        "INSERT INTO history_visits VALUES (13, 3, 1000000000.0, 'Future', 1, NULL, NULL, 0)",
+    ]
+
+
+def test_visits_with_redirects_and_times(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    label = ev.add_sqlite("HomeDomain", REL, _db())
+    records, log = collect(SafariHistory, ev)
+    assert not log.warnings
+    by_id = {r.visit_id: r for r in records}
+    first = by_id[10]
+    assert first.url == "http://short.example/x"
+    assert first.redirect_destination_url == "https://landing.bad-domain.test/p?a=1"
+    assert first.visit_time == datetime(2023, 3, 8, 20, 26, 40, tzinfo=UTC)
+    assert first.visit_time_raw == 700000000.0
+    assert first.redirect_destination_time_raw == 700000000.5
+    assert first.source.file == label and first.source.table == "history_visits" and first.source.rowid == 10
+    assert by_id[11].redirect_source_url == "http://short.example/x"
+    assert by_id[12].load_successful is False
+    assert by_id[12].visit_time == datetime(1997, 10, 31, 14, 13, 20, tzinfo=UTC)  # before 2004
+    assert by_id[13].visit_time == datetime(2032, 9, 9, 1, 46, 40, tzinfo=UTC)  # late dates convert too
+
+
+def test_indicator_on_redirect_destination(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, _db())
+    records, _ = collect(SafariHistory, ev)
+    found = detect("ios.safari_history", records, [indicator("domain-name:value", "bad-domain.test")])
+    assert found and all(d.indicator is not None and d.indicator.value == "bad-domain.test" for d in found)
+    assert {d.record["visit_id"] for d in found} == {10, 11}
+
+
+def test_old_schema_without_redirect_columns_warns(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, [
+        "CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT)",
+        "CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL)",
+        "INSERT INTO history_items VALUES (1, 'https://a.example/')",
+        "INSERT INTO history_visits VALUES (1, 1, 600000000)",
+    ])
+    records, log = collect(SafariHistory, ev)
+    assert [r.url for r in records] == ["https://a.example/"]
+    assert records[0].redirect_destination_url is None
+    assert any("redirect_destination" in w for w in log.warnings)
+
+
+def test_filesystem_app_containers_each_read(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path, mode="fs")
+    ev.add_sqlite("HomeDomain", REL, _db(), fs="private/var/mobile/Library/Safari/History.db")
+    ev.add_sqlite("X", REL, _db(), fs=f"private/var/mobile/Containers/Data/Application/ABC/{REL}")
+    records, _ = collect(SafariHistory, ev)
+    assert {r.source.file for r in records} == {
+        "private/var/mobile/Library/Safari/History.db",
+        f"private/var/mobile/Containers/Data/Application/ABC/{REL}",
+    }
+
+
+def test_missing_file_and_table(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    with pytest.raises(ArtifactNotFound):
+        collect(SafariHistory, ev)
+    ev.add_sqlite("HomeDomain", REL, ["CREATE TABLE other (x)"])
+    with pytest.raises(ArtifactNotFound):
+        collect(SafariHistory, ev)
+
+
+def test_invalid_utf8_and_nul_do_not_crash(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, [*SCHEMA,
+        "INSERT INTO history_items VALUES (1, CAST(X'68747470733A2F2F61FF00622E6578616D706C652F' AS TEXT), 'a', 1)",
+        "INSERT INTO history_visits VALUES (1, 1, 'garbage', '<b>x</b>', 1, NULL, NULL, 0)",
+    ])
+    records, _ = collect(SafariHistory, ev)
+    assert records[0].url is not None and "\\xff" in records[0].url and "\\x00" in records[0].url
+    assert records[0].visit_time is None
