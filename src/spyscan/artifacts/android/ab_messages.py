@@ -1,0 +1,122 @@
+"""SMS and MMS from the telephony provider's files in an Android backup.
+
+``apps/com.android.providers.telephony/d_f/NNNNNN_sms_backup`` and ``..._mms_backup`` each hold a
+zlib-compressed JSON array of messages (plain JSON is accepted too).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.kinds.android_backup import AndroidBackupEvidence
+from spyscan.records.android_backup import BackupMMS, BackupSMS
+from spyscan.records.base import Record, SourceRef
+from spyscan.timeutil import from_unix
+
+FOLDER = "apps/com.android.providers.telephony/d_f/"
+FILE_LIMIT = 256 << 20
+JSON_LIMIT = 1 << 30
+BOXES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"}
+LINK = re.compile(r"""(?:https?://|www\.)[^\s<>"'\\]+""", re.IGNORECASE)
+
+
+def links_in(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [m.group(0).rstrip(".,;:!?)]}") for m in LINK.finditer(text)]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if text else None
+
+
+def _when(value: Any) -> datetime | None:
+    if value in (None, "", "0", 0):
+        return None
+    return from_unix(value)
+
+
+def _read_flag(value: Any) -> bool | None:
+    text = _text(value)
+    return None if text is None else text not in ("0", "false", "False")
+
+
+def _inflate(data: bytes) -> bytes:
+    if data[:1] in (b"[", b"{"):
+        return data
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, JSON_LIMIT)
+    if inflater.unconsumed_tail:
+        raise ValueError(f"expands beyond {JSON_LIMIT} bytes")
+    return out
+
+
+def _sms(entry: dict[str, Any], ref: SourceRef) -> BackupSMS:
+    body = _text(entry.get("body"))
+    return BackupSMS(source=ref, address=_text(entry.get("address")), body=body, links=links_in(body),
+                     direction=BOXES.get(str(entry.get("type")), _text(entry.get("type"))),
+                     read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
+                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")))
+
+
+def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
+    body = _text(entry.get("mms_body") or entry.get("body"))
+    addresses: list[str] = []
+    for item in entry.get("mms_addresses") or []:
+        if isinstance(item, dict) and _text(item.get("address")):
+            addresses.append(str(item["address"]))
+    for item in entry.get("recipients") or []:
+        if isinstance(item, str) and item and item not in addresses:
+            addresses.append(item)
+    return BackupMMS(source=ref, addresses=addresses, body=body, links=links_in(body),
+                     direction=BOXES.get(str(entry.get("msg_box")), _text(entry.get("msg_box"))),
+                     read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
+                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")))
+
+
+class BackupMessages(Artifact):
+    id = "android.backup.messages"
+    kinds = ("android-backup",)
+    title = "SMS and MMS (telephony backup)"
+    records = (BackupSMS, BackupMMS)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
+        if not isinstance(evidence, AndroidBackupEvidence):
+            raise ArtifactNotFound("not an Android backup")
+        found = 0
+        for entry in evidence.backup_entries():
+            if not entry.name.startswith(FOLDER):
+                continue
+            base = entry.name.rsplit("/", 1)[-1]
+            is_sms, is_mms = base.endswith("_sms_backup"), base.endswith("_mms_backup")
+            if not (is_sms or is_mms):
+                continue
+            found += 1
+            try:
+                messages = msgspec.json.decode(_inflate(evidence.read_entry(entry, FILE_LIMIT)))
+            except (zlib.error, ValueError, msgspec.DecodeError) as exc:
+                log.warn(f"{entry.name}: not a readable message backup ({exc})")
+                continue
+            if not isinstance(messages, list):
+                log.warn(f"{entry.name}: not a JSON array of messages")
+                continue
+            for position, message in enumerate(messages):
+                if not isinstance(message, dict):
+                    log.warn(f"{entry.name} [{position}]: not a message object")
+                    continue
+                ref = SourceRef(file=entry.name, key=f"[{position}]")
+                yield _sms(message, ref) if is_sms else _mms(message, ref)
+        if not found:
+            raise ArtifactNotFound(f"no SMS/MMS backup files under {FOLDER} in this backup")

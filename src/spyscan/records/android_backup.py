@@ -1,0 +1,43 @@
+"""Records from Android ``adb backup`` files: SMS and MMS of the telephony provider's backup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class BackupSMS(Record, frozen=True, tag="android.backup.sms"):
+    address: str | None = None
+    body: str | None = None
+    links: list[str] = []  # URLs found in the body
+    direction: str | None = None  # "received", "sent", "draft", "outbox", "failed", "queued" or the raw type
+    read: bool | None = None
+    date: datetime | None = None
+    date_raw: str | None = None
+    date_sent: datetime | None = None
+
+    TIMESTAMPS = (("date", "SMS received or sent"), ("date_sent", "SMS sent (sender's clock)"))
+    OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))
+
+    def summary(self) -> str:
+        return f"SMS {self.direction or ''} {self.address or '?'}: {(self.body or '')[:200]}".replace("  ", " ")
+
+
+class BackupMMS(Record, frozen=True, tag="android.backup.mms"):
+    addresses: list[str] = []
+    body: str | None = None
+    links: list[str] = []
+    direction: str | None = None  # from msg_box
+    read: bool | None = None
+    date: datetime | None = None
+    date_raw: str | None = None
+    date_sent: datetime | None = None
+
+    TIMESTAMPS = (("date", "MMS received or sent"), ("date_sent", "MMS sent (sender's clock)"))
+    OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))
+
+    def summary(self) -> str:
+        who = ",".join(self.addresses[:3]) or "?"
+        return f"MMS {self.direction or ''} {who}: {(self.body or '')[:200]}".replace("  ", " ")
