@@ -1,0 +1,133 @@
+"""The per-run hunt function, shared by the local process pool and Dask workers.
+
+``hunt_run`` streams the records stored in one output folder through the detection pipeline (no
+records are written) and returns the detections whose ids are not already known. Each worker process
+builds the indicator index once and keeps it in a module global keyed by the indicator files' hashes;
+the index is never sent to workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from spyscan.cases.model import HuntRunResult
+from spyscan.cases.store import check_run_folder
+from spyscan.detection.heuristics.base import Rule, all_rules
+from spyscan.detection.model import Detection
+from spyscan.detection.pipeline import RecordPipeline
+from spyscan.indicators.index import IndicatorIndex
+from spyscan.indicators.model import IndicatorFile
+from spyscan.indicators.sources import load_indicator_set
+from spyscan.records.base import Record
+
+MAX_WARNINGS = 20
+
+_LOCK = threading.Lock()
+_INDEX: dict[str, IndicatorIndex] = {}
+_DECODER: msgspec.json.Decoder[Any] | None = None
+_RULES: list[type[Rule]] | None = None
+
+
+def indicator_key(files: Sequence[IndicatorFile], bundled: bool) -> str:
+    """Identity of an indicator set: the SHA-256 of its files' hashes (order-independent)."""
+    text = "\n".join(sorted({f.sha256 for f in files})) + f"\nbundled={bundled}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_index(paths: Sequence[Path], bundled: bool, expected_key: str | None = None) -> tuple[str, IndicatorIndex]:
+    """The index for these indicator paths, built at most once per process (per indicator set)."""
+    with _LOCK:
+        if expected_key is not None and expected_key in _INDEX:
+            return expected_key, _INDEX[expected_key]
+        indicator_set = load_indicator_set(list(paths), bundled=bundled, env=False)
+        key = indicator_key(indicator_set.files, bundled)
+        if key not in _INDEX:
+            _INDEX[key] = IndicatorIndex.build(indicator_set.indicators)
+        return key, _INDEX[key]
+
+
+def _decoder() -> msgspec.json.Decoder[Any]:
+    global _DECODER
+    if _DECODER is None:
+        from typing import Union
+
+        from spyscan.artifacts.base import all_artifacts
+        from spyscan.records.base import record_types
+
+        all_artifacts()  # defines every record type
+        types = tuple(record_types().values())
+        _DECODER = msgspec.json.Decoder(types[0] if len(types) == 1 else Union[types])  # noqa: UP007
+    return _DECODER
+
+
+def _rules() -> list[type[Rule]]:
+    global _RULES
+    if _RULES is None:
+        _RULES = list(all_rules().values())
+    return _RULES
+
+
+def _stored_records(path: Path, warnings: list[str]) -> Iterator[Record]:
+    decoder = _decoder()
+    bad = 0
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield decoder.decode(line)
+            except msgspec.DecodeError as exc:
+                bad += 1
+                if bad <= MAX_WARNINGS:
+                    warnings.append(f"{path.name} line {number}: stored record not readable ({exc})")
+    if bad > MAX_WARNINGS:
+        warnings.append(f"{path.name}: {bad} stored records in all were not readable")
+
+
+def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, known_ids: set[str], *,
+             expected_key: str | None = None, expected_run_sha256: str | None = None) -> HuntRunResult:
+    """New detections in the records stored at ``run_dir`` (ids not in ``known_ids``).
+
+    Never raises for a bad run: a missing or changed folder, or unreadable records, give a result with
+    that status and a one-line message.
+    """
+    if expected_run_sha256 is not None:
+        checked = check_run_folder(str(run_dir), expected_run_sha256)
+        if checked.status != "ok":
+            return HuntRunResult(status=checked.status, message=checked.message)
+    records_dir = Path(run_dir) / "records"
+    if not records_dir.is_dir():
+        return HuntRunResult(status="missing", message=f"{records_dir} is missing")
+    try:
+        key, index = load_index(indicator_paths, bundled, expected_key)
+    except Exception as exc:
+        return HuntRunResult(status="error", message=f"indicators could not be loaded: {_one_line(exc)}")
+    if expected_key is not None and key != expected_key:
+        return HuntRunResult(status="error", message="the indicator set seen by this worker differs from the "
+                                                     "hunt's (different files or `iocs update` state)")
+    warnings: list[str] = []
+    new: dict[str, Detection] = {}
+    records = 0
+    try:
+        for path in sorted(records_dir.glob("*.jsonl")):
+            pipeline = RecordPipeline(path.stem, index, _rules(), records_out=None, keep_timeline=False)
+            for record in _stored_records(path, warnings):
+                pipeline.feed(record)
+            records += pipeline.count
+            for detection in pipeline.finish():
+                if detection.id not in known_ids:
+                    new.setdefault(detection.id, detection)
+    except Exception as exc:  # one unreadable run never stops the hunt
+        return HuntRunResult(status="error", message=_one_line(exc), records=records, warnings=warnings)
+    ordered = sorted(new.values(), key=lambda d: (-d.severity.rank, d.timestamp or "~", d.artifact, d.id))
+    return HuntRunResult(status="ok", records=records, new=ordered, warnings=warnings)
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".replace("\n", " ").strip()[:500]

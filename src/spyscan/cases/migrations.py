@@ -1,0 +1,79 @@
+"""Versioned schema of the case store: ``MIGRATIONS[n]`` moves ``PRAGMA user_version`` from n to n + 1.
+
+Never edit a released migration; append a new one.
+"""
+
+from __future__ import annotations
+
+
+def _append_only(table: str) -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'stored {table} are never altered'); END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'stored {table} are never deleted'); END",
+    ]
+
+
+V1 = [
+    "CREATE TABLE cases (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL)",
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        device TEXT NOT NULL,
+        person TEXT NOT NULL,              -- pseudonymous person id
+        acquired TEXT,                     -- acquisition date (YYYY-MM-DD)
+        output TEXT NOT NULL,              -- absolute path of the output folder (never copied)
+        run_sha256 TEXT NOT NULL,          -- SHA-256 of its run.json when registered
+        kind TEXT NOT NULL,
+        input TEXT NOT NULL,
+        started TEXT,
+        finished TEXT,
+        registered TEXT NOT NULL,
+        inputs_json TEXT NOT NULL,         -- custody hashes of the inputs (from run.json)
+        indicators_json TEXT NOT NULL,     -- indicator files used, with SHA-256 and counts
+        indicator_set_version TEXT,
+        tool_version TEXT,
+        UNIQUE (case_id, output)
+    )""",
+    """CREATE TABLE hunts (
+        id INTEGER PRIMARY KEY,
+        params_key TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        indicators_json TEXT NOT NULL,
+        started TEXT NOT NULL
+    )""",
+    """CREATE TABLE hunt_finished (
+        hunt_id INTEGER PRIMARY KEY REFERENCES hunts(id),
+        finished TEXT NOT NULL
+    )""",
+    """CREATE TABLE hunt_runs (
+        hunt_id INTEGER NOT NULL REFERENCES hunts(id),
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        status TEXT NOT NULL,              -- ok, missing, changed, error
+        message TEXT NOT NULL,
+        records INTEGER NOT NULL,
+        new_count INTEGER NOT NULL,
+        finished TEXT NOT NULL,
+        PRIMARY KEY (hunt_id, run_id)
+    )""",
+    """CREATE TABLE detections (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        detection_id TEXT NOT NULL,
+        hunt_id INTEGER REFERENCES hunts(id),  -- NULL: found by the original check
+        severity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        stix_id TEXT,
+        family TEXT,
+        detection_json TEXT NOT NULL,      -- the detection without its record (see store.summarize)
+        UNIQUE (run_id, detection_id)
+    )""",
+    "CREATE INDEX detections_run ON detections(run_id)",
+    "CREATE INDEX hunts_key ON hunts(params_key)",
+    *_append_only("runs"),
+    *_append_only("detections"),
+    *_append_only("hunt_runs"),
+]
+
+MIGRATIONS: list[list[str]] = [V1]
