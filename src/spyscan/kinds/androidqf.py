@@ -1,22 +1,229 @@
-"""androidqf acquisitions (folder form)."""
+"""androidqf acquisitions: a folder, a ``.zip`` of it, or an age-encrypted ``.zip.age``.
+
+The three forms look the same to artifacts: ``resolve``/``read_bytes`` take paths relative to the
+acquisition root, ``list_files`` lists them, and ``member_mtime`` gives a file's stored time. A zip
+is listed once through the bounded ``Archive`` reader and members are extracted lazily (one at a
+time, atomically) into the private work folder; a ``.zip.age`` is first decrypted (streaming) to
+the work folder. ``dumpsys.txt`` is read and split into sections once (``DumpsysSource``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+import threading
 from pathlib import Path
 
+from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.age import decrypt_with_identity, decrypt_with_passphrase, header_recipient_types, is_age_file
+from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_bytes
+from spyscan.evidence.archive import Archive, ArchiveMember
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.custody import InputFile
+from spyscan.evidence.secrets import Secrets
 
 MARKERS = ("acquisition.json", "packages.json", "getprop.txt", "ps.txt", "processes.json", "files.json",
-           "dumpsys.txt", "settings_global.txt")
+           "dumpsys.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "hashes.csv")
+DUMPSYS_FILE = "dumpsys.txt"
+NESTED = (("android-backup", "backup.ab"), ("bugreport", "bugreport.zip"))
+INTRUSION_DIRS = ("intrusion_logs", "intrusion-logs")
+
+
+def _marker_count(names: set[str], prefix: str = "") -> int:
+    return sum(1 for m in MARKERS if prefix + m in names)
+
+
+def _find_prefix(names: set[str]) -> str | None:
+    """``""`` when the markers are at the archive root, ``"<dir>/"`` when under one top folder."""
+    if _marker_count(names) >= 2:
+        return ""
+    tops = {n.split("/", 1)[0] + "/" for n in names if "/" in n}
+    best = max(tops, key=lambda t: _marker_count(names, t), default=None)
+    if best is not None and _marker_count(names, best) >= 2:
+        return best
+    return None
 
 
 class AndroidQFEvidence(Evidence):
     kind = "androidqf"
-    label = "androidqf acquisition (folder)"
+    label = "androidqf acquisition (folder, .zip or age-encrypted .zip.age)"
     priority = 40
 
+    def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
+        super().__init__(path, workdir, secrets)
+        self._archive: Archive | None = None
+        self._prefix = ""
+        self._members: dict[str, ArchiveMember] = {}
+        self._extracted: dict[str, Path] = {}
+        self._lock = threading.Lock()
+        self._dumpsys: dict[str, DumpsysSection] | None = None
+
+    # -- detection ----------------------------------------------------------------------------
     @classmethod
     def detect(cls, path: Path) -> bool:
-        if not path.is_dir():
-            return False
-        return sum(1 for m in MARKERS if (path / m).is_file()) >= 2
+        if path.is_dir():
+            names = {p.name for p in path.iterdir() if p.is_file()}
+            return _marker_count(names) >= 2
+        if path.name.lower().endswith(".age") and is_age_file(path):
+            return path.name.lower().endswith(".zip.age")
+        if path.suffix.lower() == ".zip" and Archive.is_archive(path):
+            try:
+                with Archive(path) as archive:
+                    return _find_prefix(set(archive.members())) is not None
+            except EvidenceError:
+                return False
+        return False
+
+    # -- life cycle -----------------------------------------------------------------------------
+    def open(self) -> None:
+        super().open()
+        if self.path.is_dir():
+            self._load_dumpsys_quietly()
+            return
+        archive_path = self.path
+        if is_age_file(self.path):
+            archive_path = self._decrypt_age()
+        self._archive = Archive(archive_path)
+        names = {m.name: m for m in self._archive.files()}
+        prefix = _find_prefix(set(names))
+        if prefix is None:
+            raise EvidenceError(f"{self.path.name} does not look like an androidqf acquisition "
+                                "(no packages.json, getprop.txt, dumpsys.txt... inside)")
+        self._prefix = prefix
+        self._members = {n[len(prefix):]: m for n, m in names.items() if n.startswith(prefix)}
+        self._load_dumpsys_quietly()
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    def _decrypt_age(self) -> Path:
+        dest = self.workdir / "decrypted-acquisition.zip"
+        kinds = header_recipient_types(self.path)
+        if "scrypt" in kinds:
+            decrypt_with_passphrase(self.path, dest, self.secrets.password("age passphrase"))
+        elif self.secrets.identity is not None:
+            decrypt_with_identity(self.path, dest, Path(self.secrets.identity))
+        else:
+            raise EvidenceError(f"{self.path.name} is encrypted for an age identity ({', '.join(kinds)}); "
+                                "give the identity file with --identity FILE")
+        dest.chmod(0o600)
+        return dest
+
+    def _load_dumpsys_quietly(self) -> None:
+        """Split dumpsys.txt once in the parent so that forked artifact workers share the result."""
+        with contextlib.suppress(ArtifactNotFound, EvidenceError, OSError):
+            self.dumpsys_sections()
+
+    # -- listing ----------------------------------------------------------------------------------
+    def list_files(self, under: str = "") -> list[str]:
+        """Relative paths of every file of the acquisition (optionally only below folder ``under``)."""
+        prefix = under.strip("/") + "/" if under.strip("/") else ""
+        if self._archive is not None:
+            return sorted(n for n in self._members if n.startswith(prefix))
+        root = self.path
+        base = root / prefix if prefix else root
+        if not base.is_dir():
+            return []
+        found = []
+        for dirpath, _dirs, files in os.walk(base):
+            for name in files:
+                full = Path(dirpath) / name
+                if full.is_symlink():
+                    continue
+                found.append(full.relative_to(root).as_posix())
+        return sorted(found)
+
+    def member_mtime(self, rel: str) -> float | None:
+        """Modification time stored for ``rel`` (archive entry time, or the file's mtime)."""
+        if self._archive is not None:
+            member = self._members.get(rel)
+            return member.mtime if member else None
+        try:
+            return (self.path / rel).stat().st_mtime
+        except OSError:
+            return None
+
+    def member_size(self, rel: str) -> int | None:
+        if self._archive is not None:
+            member = self._members.get(rel)
+            return member.size if member else None
+        try:
+            return (self.path / rel).stat().st_size
+        except OSError:
+            return None
+
+    # -- access -------------------------------------------------------------------------------------
+    def resolve(self, rel: str) -> Path:
+        if self._archive is None:
+            return super().resolve(rel)
+        rel = rel.strip("/")
+        if rel not in self._members:
+            raise ArtifactNotFound(rel)
+        with self._lock:
+            cached = self._extracted.get(rel)
+            if cached is not None and cached.is_file():
+                return cached
+            target_root = self.workdir / "extracted"
+            dest = target_root / rel
+            if not dest.is_file():
+                target_root.mkdir(mode=0o700, exist_ok=True)
+                # extract to a private temporary folder, then move into place atomically
+                # (forked workers may ask for the same member at the same time)
+                tmp_root = Path(tempfile.mkdtemp(dir=self.workdir, prefix="extract-"))
+                try:
+                    tmp, size, digest = self._archive.extract(self._prefix + rel, tmp_root)
+                    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                    os.replace(tmp, dest)
+                finally:
+                    import shutil
+
+                    shutil.rmtree(tmp_root, ignore_errors=True)
+                self.inputs.add(InputFile(path=rel, size=size, sha256=digest))
+            self._extracted[rel] = dest
+            return dest
+
+    def dumpsys_sections(self) -> dict[str, DumpsysSection]:
+        if self._dumpsys is None:
+            self._dumpsys = split_dumpsys_bytes(self.read_bytes(DUMPSYS_FILE), DUMPSYS_FILE)
+        return self._dumpsys
+
+    # -- nested acquisitions ---------------------------------------------------------------------------
+    def children(self) -> list[tuple[str, Path]]:
+        from spyscan.kinds import all_kinds
+
+        known = all_kinds()
+        found: list[tuple[str, Path]] = []
+        for kind, name in NESTED:
+            if kind in known and self.exists(name):
+                found.append((kind, self.resolve(name)))
+        if "intrusion-logs" in known:
+            for folder in INTRUSION_DIRS:
+                files = self.list_files(folder)
+                if not files:
+                    continue
+                if self._archive is None:
+                    found.append(("intrusion-logs", self.path / folder))
+                else:
+                    for rel in files:
+                        self.resolve(rel)
+                    found.append(("intrusion-logs", self.workdir / "extracted" / folder))
+        return found
+
+    def device_info(self) -> dict[str, str]:
+        info: dict[str, str] = {}
+        try:
+            from spyscan.artifacts.android.androidqf_getprop import read_properties
+
+            props = read_properties(self)
+        except (ArtifactNotFound, EvidenceError, OSError, ValueError):
+            return info
+        for key, label in (("ro.product.manufacturer", "manufacturer"), ("ro.product.model", "model"),
+                           ("ro.build.version.release", "android_version"),
+                           ("ro.build.version.security_patch", "security_patch"),
+                           ("ro.build.fingerprint", "build_fingerprint")):
+            if props.get(key):
+                info[label] = props[key]
+        return info

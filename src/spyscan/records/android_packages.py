@@ -10,12 +10,14 @@ from spyscan.records.base import Record
 
 class AndroidPackage(Record, frozen=True, tag="android.package"):
     package: str
-    installer: str | None = None
+    installer: str | None = None  # installing package; None when unknown/null
     uid: int | None = None
     disabled: bool = False
     system: bool = False
     third_party: bool = False
     version: str | None = None
+    version_code: int | None = None
+    flags: list[str] = []  # SYSTEM, DEBUGGABLE, ... (dumpsys package)
     apk_paths: list[str] = []
     apk_sha256: list[str] = []
     apk_sha1: list[str] = []
@@ -23,8 +25,12 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     cert_sha256: list[str] = []
     cert_sha1: list[str] = []
     cert_md5: list[str] = []
+    requested_permissions: list[str] = []
+    granted_permissions: list[str] = []
     first_install: datetime | None = None
     last_update: datetime | None = None
+    first_install_raw: str | None = None  # when converted from device-local text (dumpsys)
+    last_update_raw: str | None = None
 
     TIMESTAMPS = (("first_install", "package installed"), ("last_update", "package updated"))
     OBSERVABLES = (
@@ -39,4 +45,5 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     )
 
     def summary(self) -> str:
-        return f"{self.package} (installer {self.installer or 'unknown'})"
+        state = " disabled" if self.disabled else ""
+        return f"{self.package}{state} (installer {self.installer or 'unknown'})"

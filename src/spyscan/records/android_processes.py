@@ -11,9 +11,12 @@ class AndroidProcess(Record, frozen=True, tag="android.process"):
     pid: int | None = None
     ppid: int | None = None
     user: str | None = None
+    uid: int | None = None
     label: str | None = None  # SELinux context when present
+    cmdline: str | None = None
+    executable: str | None = None  # path of the executable when known (processes.json)
 
-    OBSERVABLES = (("name", Obs.PROCESS),)
+    OBSERVABLES = (("name", Obs.PROCESS), ("executable", Obs.PROCESS), ("executable", Obs.FILE_PATH))
 
     def summary(self) -> str:
-        return f"{self.name} (pid {self.pid}, user {self.user})"
+        return f"{self.name} (pid {self.pid}, user {self.user or self.uid})"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
-
+from spyscan.artifacts.android.androidqf_common import as_int, clean_str, json_items
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
@@ -14,28 +13,27 @@ from spyscan.records.base import SourceRef
 from spyscan.timeutil import from_iso
 
 FILE = "packages.json"
-
-
-def _str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+NULL_INSTALLERS = frozenset({"null", "none", "unknown"})
 
 
 def _cert(files: list[dict[str, Any]], key: str) -> list[str]:
-    values = []
+    values = set()
     for entry in files:
         cert = entry.get("certificate")
         if isinstance(cert, dict):
-            value = cert.get(key) or cert.get(key.lower())
+            value = cert.get(key) or cert.get(key.lower()) or cert.get(key.upper())
             if isinstance(value, str) and value:
-                values.append(value.lower())
-    return sorted(set(values))
+                values.add(value.lower().replace(":", ""))
+    return sorted(values)
 
 
 def _hash(files: list[dict[str, Any]], key: str) -> list[str]:
     return sorted({str(f[key]).lower() for f in files if isinstance(f.get(key), str) and f[key]})
+
+
+def _installer(value: Any) -> str | None:
+    text = clean_str(value)
+    return None if text is None or text.lower() in NULL_INSTALLERS else text
 
 
 class AndroidQFPackages(Artifact):
@@ -45,24 +43,21 @@ class AndroidQFPackages(Artifact):
     records = (AndroidPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidPackage]:
-        data = msgspec.json.decode(evidence.read_bytes(FILE))
-        if not isinstance(data, list):
-            raise ValueError(f"{FILE} is not a JSON array")
-        for position, entry in enumerate(data):
-            if not isinstance(entry, dict) or not _str(entry.get("name")):
+        for position, entry in json_items(evidence, FILE, log):
+            if not isinstance(entry, dict) or not clean_str(entry.get("name")):
                 log.warn(f"{FILE} entry {position} has no package name")
                 continue
             files = [f for f in entry.get("files") or [] if isinstance(f, dict)]
-            installer = _str(entry.get("installer"))
             yield AndroidPackage(
                 source=SourceRef(file=FILE, key=f"[{position}]"),
                 package=str(entry["name"]).strip(),
-                installer=None if installer in (None, "null") else installer,
-                uid=entry.get("uid") if isinstance(entry.get("uid"), int) else None,
+                installer=_installer(entry.get("installer")),
+                uid=as_int(entry.get("uid")),
                 disabled=bool(entry.get("disabled", False)),
                 system=bool(entry.get("system", False)),
                 third_party=bool(entry.get("third_party", False)),
-                version=_str(entry.get("version_name")),
+                version=clean_str(entry.get("version_name")),
+                version_code=as_int(entry.get("version_code")),
                 apk_paths=[str(f["path"]) for f in files if isinstance(f.get("path"), str)],
                 apk_sha256=_hash(files, "sha256"),
                 apk_sha1=_hash(files, "sha1"),

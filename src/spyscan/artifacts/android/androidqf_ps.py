@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from spyscan.artifacts.android.androidqf_common import as_int, text_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.textio import iter_lines
 from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
 
 FILE = "ps.txt"
-
-
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
 
 
 class AndroidQFProcessList(Artifact):
@@ -25,9 +21,7 @@ class AndroidQFProcessList(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidProcess]:
         header: list[str] | None = None
-        bad = 0
-        for number, line, bad_bytes in iter_lines(evidence.read_bytes(FILE)):
-            bad += bad_bytes
+        for number, line in text_lines(evidence, FILE, log):
             fields = line.split()
             if not fields:
                 continue
@@ -36,15 +30,14 @@ class AndroidQFProcessList(Artifact):
                 if "PID" not in header:
                     raise ValueError(f"{FILE} has no ps header line")
                 continue
-            name = fields[-1]
+            # the name is the last column; with a header ending in NAME/CMD it may hold spaces
+            name = " ".join(fields[len(header) - 1:]) if len(fields) >= len(header) else fields[-1]
             columns = dict(zip(header, fields, strict=False))
             yield AndroidProcess(
                 source=SourceRef(file=FILE, line=number),
                 name=name,
-                pid=_int(columns.get("PID", "")),
-                ppid=_int(columns.get("PPID", "")),
+                pid=as_int(columns.get("PID")),
+                ppid=as_int(columns.get("PPID")),
                 user=columns.get("USER"),
                 label=columns.get("LABEL"),
             )
-        if bad:
-            log.warn(f"{FILE}: {bad} undecodable or NUL byte sequence(s) escaped")

@@ -1,0 +1,56 @@
+"""androidqf ``files.json``: files listed on the device with hashes and times (JSON array or NDJSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spyscan.artifacts.android.androidqf_common import as_int, clean_str, json_items
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_files import AndroidFile
+from spyscan.records.base import SourceRef
+from spyscan.timeutil import from_iso, from_unix
+
+FILE = "files.json"
+
+
+def _time(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "").isdigit():
+        return from_iso(value)
+    if value in (None, 0, "0", ""):
+        return None
+    return from_unix(value)
+
+
+def _hash(value: Any) -> str | None:
+    text = clean_str(value)
+    return text.lower() if text else None
+
+
+class AndroidQFFiles(Artifact):
+    id = "android.androidqf.files"
+    kinds = ("androidqf",)
+    title = "Files on the device (files.json)"
+    records = (AndroidFile,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidFile]:
+        for position, entry in json_items(evidence, FILE, log):
+            if not isinstance(entry, dict) or not clean_str(entry.get("path")):
+                log.warn(f"{FILE} entry {position} has no path")
+                continue
+            yield AndroidFile(
+                source=SourceRef(file=FILE, key=f"[{position}]"),
+                path=str(entry["path"]),
+                size=as_int(entry.get("size")),
+                mode=clean_str(entry.get("mode")),
+                uid=as_int(entry.get("user_id", entry.get("uid"))),
+                gid=as_int(entry.get("group_id", entry.get("gid"))),
+                context=clean_str(entry.get("context")),
+                sha256=_hash(entry.get("sha256")),
+                sha1=_hash(entry.get("sha1")),
+                md5=_hash(entry.get("md5")),
+                modified=_time(entry.get("modified_time")),
+                changed=_time(entry.get("changed_time")),
+                accessed=_time(entry.get("access_time")),
+            )

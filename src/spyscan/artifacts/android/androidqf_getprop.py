@@ -1,0 +1,91 @@
+"""androidqf ``getprop.txt``: system properties, and the security patch level judged by its age."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import msgspec
+
+from spyscan.artifacts.android.androidqf_common import text_lines
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
+from spyscan.records.base import Record, SourceRef
+from spyscan.timeutil import from_iso, utcnow
+
+FILE = "getprop.txt"
+PATCH_PROPERTY = "ro.build.version.security_patch"
+_LINE = re.compile(r"^\[(?P<name>[^\]]+)\]: \[(?P<value>.*)$")
+
+
+def iter_properties(evidence: Evidence, log: ArtifactLog) -> Iterator[tuple[int, str, str]]:
+    """``(line, name, value)`` for each ``[name]: [value]`` entry (a value may span several lines)."""
+    pending: tuple[int, str, list[str]] | None = None
+    for number, line in text_lines(evidence, FILE, log):
+        if pending is not None:
+            if line.endswith("]"):
+                pending[2].append(line[:-1])
+                yield pending[0], pending[1], "\n".join(pending[2])
+                pending = None
+            else:
+                pending[2].append(line)
+            continue
+        match = _LINE.match(line)
+        if not match:
+            continue
+        value = match.group("value")
+        if value.endswith("]"):
+            yield number, match.group("name"), value[:-1]
+        else:
+            pending = (number, match.group("name"), [value])
+    if pending is not None:
+        yield pending[0], pending[1], "\n".join(pending[2])
+
+
+def read_properties(evidence: Evidence) -> dict[str, str]:
+    return {name: value for _, name, value in iter_properties(evidence, ArtifactLog())}
+
+
+def acquisition_date(evidence: Evidence) -> datetime | None:
+    """When the acquisition was made, from ``acquisition.json`` (``completed`` or ``started``)."""
+    try:
+        data = msgspec.json.decode(evidence.read_bytes("acquisition.json", limit=1 << 20))
+    except (ArtifactNotFound, msgspec.DecodeError, OSError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key in ("completed", "started", "acquisition_date", "date"):
+        when = from_iso(data.get(key))
+        if when is not None and when.year > 2000:
+            return when
+    return None
+
+
+def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSecurityPatch:
+    try:
+        parsed: datetime | None = datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
+    except ValueError:
+        parsed = None
+    ref = reference or utcnow()
+    age = (ref - parsed).days if parsed is not None else None
+    return AndroidSecurityPatch(
+        source=SourceRef(file=FILE, line=line, key=PATCH_PROPERTY), patch_level=value.strip(),
+        patch_date=parsed, reference=ref, reference_is_acquisition=reference is not None, age_days=age,
+    )
+
+
+class AndroidQFGetprop(Artifact):
+    id = "android.androidqf.getprop"
+    kinds = ("androidqf",)
+    title = "System properties (getprop.txt)"
+    records = (AndroidProperty, AndroidSecurityPatch)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
+        reference = acquisition_date(evidence)
+        for line, name, value in iter_properties(evidence, log):
+            yield AndroidProperty(source=SourceRef(file=FILE, line=line), name=name, value=value)
+            if name == PATCH_PROPERTY and value.strip():
+                yield patch_record(line, value, reference)

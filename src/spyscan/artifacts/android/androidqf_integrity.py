@@ -1,0 +1,104 @@
+"""androidqf integrity: files compared with ``hashes.csv`` (and hashes listed in ``acquisition.json``).
+
+Each file whose hash differs, or that is listed but missing, becomes a record. Paths in the manifest
+may be absolute paths of the computer that made the acquisition: they are matched to the acquisition
+by their longest suffix that names a file present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import msgspec
+
+from spyscan.artifacts.android.androidqf_common import text_lines
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.kinds.androidqf import AndroidQFEvidence
+from spyscan.records.android_integrity import AcquisitionIntegrityIssue
+from spyscan.records.base import SourceRef
+
+HASHES = "hashes.csv"
+ACQUISITION = "acquisition.json"
+_ALGORITHMS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_hash(text: str) -> bool:
+    return len(text) in _ALGORITHMS and set(text.lower()) <= _HEX
+
+
+def manifest_entries(evidence: Evidence, log: ArtifactLog) -> Iterator[tuple[SourceRef, str, str]]:
+    """``(source, listed path, expected hash)`` from hashes.csv and acquisition.json."""
+    if evidence.exists(HASHES):
+        for number, line in text_lines(evidence, HASHES, log):
+            cells = [c.strip().strip('"') for c in line.split(",")]
+            if len(cells) < 2:
+                continue
+            hashes = [c for c in cells if _is_hash(c)]
+            paths = [c for c in cells if c and not _is_hash(c)]
+            if hashes and paths:
+                yield SourceRef(file=HASHES, line=number), paths[0], hashes[0].lower()
+    if evidence.exists(ACQUISITION):
+        try:
+            data = msgspec.json.decode(evidence.read_bytes(ACQUISITION, limit=64 << 20))
+        except msgspec.DecodeError:
+            log.warn(f"{ACQUISITION} is not valid JSON")
+            return
+        listed = data.get("hashes") or data.get("files") if isinstance(data, dict) else None
+        if isinstance(listed, dict):
+            for path, digest in listed.items():
+                if isinstance(digest, str) and _is_hash(digest):
+                    yield SourceRef(file=ACQUISITION, key=f"hashes.{path}"), str(path), digest.lower()
+        elif isinstance(listed, list):
+            for position, item in enumerate(listed):
+                if isinstance(item, dict):
+                    digest = item.get("sha256") or item.get("hash")
+                    path = item.get("path") or item.get("file")
+                    if isinstance(digest, str) and _is_hash(digest) and isinstance(path, str):
+                        yield SourceRef(file=ACQUISITION, key=f"files[{position}]"), path, digest.lower()
+
+
+def _local_name(listed: str, present: set[str]) -> str | None:
+    parts = [p for p in listed.replace("\\", "/").split("/") if p and p != "."]
+    for start in range(len(parts)):
+        candidate = "/".join(parts[start:])
+        if candidate in present:
+            return candidate
+    return None
+
+
+def _digest(evidence: Evidence, rel: str, algorithm: str) -> str:
+    digest = hashlib.new(algorithm)
+    with evidence.resolve(rel).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class AndroidQFIntegrity(Artifact):
+    id = "android.androidqf.integrity"
+    kinds = ("androidqf",)
+    title = "Acquisition integrity (hashes.csv, acquisition.json)"
+    records = (AcquisitionIntegrityIssue,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AcquisitionIntegrityIssue]:
+        if not (evidence.exists(HASHES) or evidence.exists(ACQUISITION)):
+            raise ArtifactNotFound("hashes.csv / acquisition.json")
+        present = set(evidence.list_files()) if isinstance(evidence, AndroidQFEvidence) else set()
+        checked = 0
+        for source, listed, expected in manifest_entries(evidence, log):
+            local = _local_name(listed, present) if present else (listed if evidence.exists(listed) else None)
+            if local is None:
+                yield AcquisitionIntegrityIssue(source=source, path=listed, problem="missing", expected=expected,
+                                                manifest=source.file)
+                continue
+            actual = _digest(evidence, local, _ALGORITHMS[len(expected)])
+            checked += 1
+            if actual != expected:
+                yield AcquisitionIntegrityIssue(source=source, path=local, problem="mismatch", expected=expected,
+                                                actual=actual, manifest=source.file)
+        if checked == 0:
+            log.warn("no file of the acquisition could be checked against a listed hash")

@@ -1,0 +1,44 @@
+"""androidqf ``settings_*.txt``: Android settings (global, secure, system) as ``name=value`` lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.android.androidqf_common import text_lines
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.kinds.androidqf import AndroidQFEvidence
+from spyscan.records.android_settings import AndroidSetting
+from spyscan.records.base import SourceRef
+
+
+def settings_files(evidence: Evidence) -> list[str]:
+    if isinstance(evidence, AndroidQFEvidence):
+        names = [n for n in evidence.list_files() if "/" not in n]
+    else:
+        names = [n for n in ("settings_global.txt", "settings_secure.txt", "settings_system.txt") if evidence.exists(n)]
+    return [n for n in names if n.startswith("settings_") and n.endswith(".txt")]
+
+
+class AndroidQFSettings(Artifact):
+    id = "android.androidqf.settings"
+    kinds = ("androidqf",)
+    title = "Settings (settings_*.txt)"
+    records = (AndroidSetting,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidSetting]:
+        files = settings_files(evidence)
+        if not files:
+            raise ArtifactNotFound("settings_*.txt")
+        for rel in files:
+            namespace = rel[len("settings_"):-len(".txt")]
+            for number, line in text_lines(evidence, rel, log):
+                if not line.strip():
+                    continue
+                name, sep, value = line.partition("=")
+                if not sep or not name.strip():
+                    log.warn(f"{rel} line {number} is not name=value")
+                    continue
+                yield AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
+                                     name=name.strip(), value=value.strip())

@@ -1,0 +1,20 @@
+"""ADB state (dumpsys adb): whether a computer is connected and which keys are trusted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.records.base import Record
+
+
+class AdbTrustedKey(Record, frozen=True, tag="android.adb_key"):
+    key_sha256: str  # SHA-256 of the base64 public key text
+    comment: str | None  # user@host written after the key
+    last_connection: datetime | None = None
+    connected_to_adb: bool | None = None
+    last_key_received: str | None = None  # MD5 fingerprint of the last key that connected
+
+    TIMESTAMPS = (("last_connection", "adb key last connected"),)
+
+    def summary(self) -> str:
+        return f"trusted adb key {self.comment or self.key_sha256[:16]}"

@@ -1,0 +1,25 @@
+"""App operations (dumpsys appops): per package and operation, the mode and the last uses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class AppOpEntry(Record, frozen=True, tag="android.appop"):
+    package: str
+    uid: str | None
+    op: str  # e.g. REQUEST_INSTALL_PACKAGES
+    mode: str | None  # allow, deny, ignore, default, foreground
+    last_access: datetime | None = None
+    last_reject: datetime | None = None
+    access_count: int = 0
+    reject_count: int = 0
+
+    TIMESTAMPS = (("last_access", "app operation used"), ("last_reject", "app operation refused"))
+    OBSERVABLES = (("package", Obs.APP_ID),)
+
+    def summary(self) -> str:
+        return f"{self.package} {self.op} mode={self.mode} accesses={self.access_count}"

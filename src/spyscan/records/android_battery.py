@@ -1,0 +1,39 @@
+"""Battery statistics (dumpsys batterystats): daily package changes and history events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class BatteryPackageChange(Record, frozen=True, tag="android.battery_package_change"):
+    action: str  # "install"/"update" (Update), "uninstall" (Uninstall), "downgrade" (version went down)
+    package: str
+    version_code: int | None = None
+    previous_version_code: int | None = None
+    day_start: datetime | None = None
+    day_end: datetime | None = None
+
+    TIMESTAMPS = (("day_start", "package change (day start)"),)
+    OBSERVABLES = (("package", Obs.APP_ID),)
+
+    def summary(self) -> str:
+        return f"{self.action} {self.package} version {self.version_code}"
+
+
+class BatteryHistoryEvent(Record, frozen=True, tag="android.battery_history"):
+    event: str  # "start" or "stop"
+    category: str  # top, job, fg, sync, wake_lock, ...
+    uid: str | None
+    package: str | None
+    detail: str  # the quoted text (package/service, wake lock tag...)
+    time: datetime | None = None  # history reset time plus the relative offset, when known
+    offset: str | None = None
+
+    TIMESTAMPS = (("time", "battery history event"),)
+    OBSERVABLES = (("package", Obs.APP_ID),)
+
+    def summary(self) -> str:
+        return f"{self.event} {self.category} {self.detail}"

@@ -1,0 +1,39 @@
+"""Files listed on the device (androidqf files.json) and root binaries found (root_binaries.json)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class AndroidFile(Record, frozen=True, tag="android.file"):
+    path: str
+    size: int | None = None
+    mode: str | None = None
+    uid: int | None = None
+    gid: int | None = None
+    context: str | None = None  # SELinux label
+    sha256: str | None = None
+    sha1: str | None = None
+    md5: str | None = None
+    modified: datetime | None = None
+    changed: datetime | None = None
+    accessed: datetime | None = None
+
+    TIMESTAMPS = (("modified", "file modified"), ("changed", "file metadata changed"),
+                  ("accessed", "file accessed"))
+    OBSERVABLES = (("path", Obs.FILE_PATH), ("sha256", Obs.SHA256), ("sha1", Obs.SHA1), ("md5", Obs.MD5))
+
+    def summary(self) -> str:
+        return f"{self.path} ({self.size} bytes)"
+
+
+class AndroidRootBinary(Record, frozen=True, tag="android.root_binary"):
+    path: str
+
+    OBSERVABLES = (("path", Obs.FILE_PATH),)
+
+    def summary(self) -> str:
+        return f"root binary present: {self.path}"
