@@ -165,6 +165,15 @@ def test_file_paths(ind: Ind) -> None:
     assert hits(index, Obs.FILE_PATH, "/private/var/tmp/hooker2") == []
     assert hits(index, Obs.FILE_PATH, "data/local/tmp/wd/fs.db") == [("/data/local/tmp/wd/", "prefix")]
     assert hits(index, Obs.FILE_PATH, "Library/Preferences/x.plist") == [("Library/Preferences/x.plist", "exact")]
+    # a relative indicator path matches inside any home or container, component-aware
+    assert hits(index, Obs.FILE_PATH, "/private/var/mobile/Library/Preferences/x.plist") == [
+        ("Library/Preferences/x.plist", "exact")
+    ]
+    assert hits(index, Obs.FILE_PATH, "/var/mobile/Library/Preferences/x.plist/y") == [
+        ("Library/Preferences/x.plist", "prefix")
+    ]
+    assert hits(index, Obs.FILE_PATH, "/var/mobile/Library/Preferences/x.plist.bak") == []
+    assert hits(index, Obs.FILE_PATH, "/var/mobile/MyLibrary/Preferences/x.plist") == []
     assert hits(index, Obs.FILE_PATH, "/var/www/rce_loader.js") == [("rce_loader.js", "exact")]
     assert hits(index, Obs.FILE_PATH, "/var/www/rce_loader.js.bak") == []
     assert hits(index, Obs.FILE_NAME, "rce_loader.js") == [("rce_loader.js", "exact")]

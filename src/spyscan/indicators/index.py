@@ -69,6 +69,8 @@ class IndicatorIndex:
         # (ip version, prefix length) -> network address as int -> indicators
         self.networks: dict[tuple[int, int], dict[int, list[Indicator]]] = {}
         self.paths: Table = {}
+        # relative indicator paths ("Library/Preferences/x.plist"): first component -> [(components, indicator)]
+        self.relative_paths: dict[str, list[tuple[tuple[str, ...], Indicator]]] = {}
         self.file_names: Table = {}
         self.processes: Table = {}
         self.truncated: dict[int, Table] = {length: {} for length in TRUNCATED_LENGTHS}
@@ -100,6 +102,8 @@ class IndicatorIndex:
         if kind in ("ipv4-addr:value", "ipv6-addr:value"):
             return self._add_ip(ind)
         if kind == "file:path":
+            if not value.strip().startswith("/"):
+                return self._add_relative_path(ind)
             return self._put(self.paths, n.norm_path(value), ind)
         if kind == "file:name":
             return self._put(self.file_names, n.basename(value), ind)
@@ -125,6 +129,15 @@ class IndicatorIndex:
             table.setdefault(int(ip.network_address), []).append(ind)
         else:
             self.ips.setdefault(ip, []).append(ind)
+        return True
+
+    def _add_relative_path(self, ind: Indicator) -> bool:
+        """A relative path names a location inside some home or container: it matches wherever its
+        components appear in a row in an observed path (and below it), component-aware."""
+        parts = tuple(n.path_components(ind.value))
+        if not parts:
+            return False
+        self.relative_paths.setdefault(parts[0], []).append((parts, ind))
         return True
 
     def _add_process(self, ind: Indicator) -> bool:
@@ -233,6 +246,12 @@ class IndicatorIndex:
                 hits = self.paths.get(prefix)
                 if hits:
                     found.add(hits, "exact" if i == len(parts) - 1 else "prefix", full)
+        if self.relative_paths:
+            for start, part in enumerate(parts):
+                for wanted, ind in self.relative_paths.get(part, ()):
+                    end = start + len(wanted)
+                    if tuple(parts[start:end]) == wanted:
+                        found.add((ind,), "exact" if end == len(parts) else "prefix", full)
         found.add(self.file_names.get(parts[-1], ()), "exact", parts[-1])
 
     def _match_process(self, found: _Matches, value: str) -> None:
