@@ -1,0 +1,303 @@
+"""iOS full filesystem dumps (``--kind ios-fs``): a folder, or a tar (plain or compressed) read as a stream.
+
+``open()`` walks the dump once (``evidence.fs_listing``); every artifact then finds its files in that
+one listing. For a tar, the files that the iOS artifacts of this kind declare (their ``IOSPath.fs``
+globs, found by looking at the ``IOSPath`` values in the artifact modules) are copied to the private
+work folder during that single pass, with their ``-wal``/``-journal`` companions; anything else asked
+later is extracted on demand. Symbolic links are listed but never followed, neither in a folder nor in
+a tar. The dump root may be the device root or sit one or two folders deeper (``dump/private/var/...``),
+and a dump that has ``var/`` instead of ``private/var/`` is read the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import plistlib
+import re
+import sqlite3
+import sys
+import tarfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.archive import Archive
+from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
+from spyscan.evidence.custody import InputFile
+from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, glob_regex
+from spyscan.evidence.ios import IOSFile, IOSPath
+from spyscan.evidence.secrets import Secrets
+from spyscan.evidence.sqlite import copy_with_hash
+
+COMPANIONS = ("-wal", "-journal")
+_PEEK_MEMBERS = 400
+
+
+def declared_fs_globs(kind: str) -> set[str]:
+    """Every ``IOSPath.fs`` glob declared by the artifacts of ``kind`` (module- or class-level values)."""
+    from spyscan.artifacts.base import artifacts_for
+
+    globs: set[str] = set()
+    for cls in artifacts_for(kind):
+        module = sys.modules.get(cls.__module__)
+        values = [*(vars(module).values() if module else ()), *vars(cls).values()]
+        for spec in _specs(values, depth=0):
+            globs.update(spec.fs)
+    return globs
+
+
+def _specs(values: Iterable[object], depth: int) -> Iterator[IOSPath]:
+    for value in values:
+        if isinstance(value, IOSPath):
+            yield value
+        elif isinstance(value, tuple | list) and depth < 2:
+            yield from _specs(value, depth + 1)
+
+
+class ListedIOSEvidence(Evidence):
+    """An iOS input read through one shared listing: a folder, or a tar streamed once."""
+
+    kind: ClassVar[str] = ""
+    extract_dir = "extracted"
+
+    def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
+        super().__init__(path, workdir, secrets)
+        self.listing = FsListing(workdir / f"{self.kind or 'ios'}-listing.sqlite")
+        self.root = ""  # prefix of the device root inside the listing ("" or "dump/")
+        self.has_private = True  # False when the dump has var/ instead of private/var/
+        self.is_tar = False
+        self._archive: Archive | None = None
+        self._archive_pid = -1
+
+    # -- life cycle -------------------------------------------------------------------------
+    def open(self) -> None:
+        super().open()
+        self.is_tar = self.path.is_file()
+        if self.is_tar:
+            if not _is_tar(self.path):
+                raise EvidenceError(f"{self.path.name} is not a tar archive (give the dump folder or a .tar/.tar.gz)")
+            wants = self._wanted_matcher()
+            self.listing.walk_tar(self.path, self.workdir / self.extract_dir, wants)
+        elif self.path.is_dir():
+            self.listing.walk_folder(self.path)
+        else:
+            raise EvidenceError(f"{self.path} is neither a folder nor a tar archive")
+        self._locate_root()
+
+    def close(self) -> None:
+        self.listing.close()
+        if self._archive is not None and self._archive_pid == os.getpid():
+            self._archive.close()
+        self._archive = None
+
+    def _wanted_matcher(self) -> Callable[[str], bool]:
+        return _Wanted(declared_fs_globs(self.kind))
+
+    def _locate_root(self) -> None:
+        candidates: list[tuple[bool, int, str]] = []
+        for entry in self.listing.named("mobile"):
+            if entry.type != "d" or entry.path.count("/") > 4:
+                continue
+            for marker, private in (("private/var/mobile", True), ("var/mobile", False)):
+                if entry.path == marker or entry.path.endswith("/" + marker):
+                    prefix = entry.path[: -len(marker)]
+                    candidates.append((not private, len(prefix), prefix))
+                    break
+        if candidates:
+            not_private, _, self.root = min(candidates)
+            self.has_private = not not_private
+
+    # -- listing helpers for artifacts ------------------------------------------------------
+    def device_path(self, entry_path: str) -> str:
+        """The listing path without the dump's root prefix ("private/var/...")."""
+        return entry_path[len(self.root):] if self.root and entry_path.startswith(self.root) else entry_path
+
+    def map_glob(self, pattern: str) -> list[str]:
+        """Where a device-root glob lives in this listing."""
+        pattern = pattern.lstrip("/")
+        if not self.has_private and pattern.startswith("private/var/"):
+            pattern = pattern[len("private/"):]
+        return [self.root + pattern]
+
+    def entries(self, pattern: str) -> Iterator[FsEntry]:
+        for mapped in self.map_glob(pattern):
+            yield from self.listing.find(mapped)
+
+    # -- IOSSource --------------------------------------------------------------------------
+    def ios_find(self, spec: IOSPath) -> list[IOSFile]:
+        found: dict[str, IOSFile] = {}
+        for pattern in spec.fs:
+            for entry in self.entries(pattern):
+                if entry.type == FILE:
+                    label = self.device_path(entry.path)
+                    found.setdefault(label, IOSFile(label=label, handle=entry.path, size=entry.size))
+        return [found[k] for k in sorted(found)]
+
+    def ios_read(self, file: IOSFile, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        entry = self._file_entry(file.handle)
+        if entry.size > limit:
+            raise EvidenceError(f"{file.label} is {entry.size} bytes, over the limit of {limit}")
+        local = self._local(entry.path)
+        data = _read_nofollow(local, limit)
+        self.inputs.add(InputFile(path=file.label, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+        return data
+
+    def ios_sqlite(self, file: IOSFile) -> sqlite3.Connection:
+        entry = self._file_entry(file.handle)
+        target_dir = self.workdir / "sqlite" / hashlib.sha256(f"{os.getpid()}:{entry.path}".encode()).hexdigest()[:24]
+        target = target_dir / entry.name
+        self._copy(entry.path, target, file.label)
+        for suffix in COMPANIONS:
+            companion = self.listing.get(entry.path + suffix)
+            if companion is not None and companion.type == FILE:
+                self._copy(companion.path, target.with_name(target.name + suffix), file.label + suffix)
+        conn = sqlite3.connect(str(target))
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+
+    # -- generic access by listing path (used by this package's own artifacts) ---------------
+    def read_entry(self, path: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        label = self.device_path(path)
+        return self.ios_read(IOSFile(label=label, handle=path), limit)
+
+    def _file_entry(self, handle: str) -> FsEntry:
+        entry = self.listing.get(handle)
+        if entry is None:
+            raise ArtifactNotFound(f"{handle} is not in the dump")
+        if entry.type != FILE:
+            raise EvidenceError(f"{handle} is not a regular file (links are never followed)")
+        return entry
+
+    def _copy(self, path: str, target: Path, label: str) -> None:
+        if self.is_tar:
+            local = self._local(path)
+            copy_with_hash(local, target, self.inputs, label)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data_fd = os.open(self.path / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(data_fd, "rb") as fin, target.open("wb") as fout:
+            digest = hashlib.sha256()
+            size = 0
+            while chunk := fin.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                fout.write(chunk)
+        self.inputs.add(InputFile(path=label, size=size, sha256=digest.hexdigest()))
+
+    def _local(self, path: str) -> Path:
+        """A local file holding the entry's bytes (the dump itself, or a copy made from the tar)."""
+        if not self.is_tar:
+            return self.path / path
+        done = self.listing.extracted.get(path)
+        if done is not None:
+            return Path(done.local)
+        if self._archive is None or self._archive_pid != os.getpid():
+            self._archive = Archive(self.path)
+            self._archive_pid = os.getpid()
+        local, _, _ = self._archive.extract(path, self.workdir / f"{self.extract_dir}-{os.getpid()}")
+        return local
+
+
+class _Wanted:
+    """Does a tar member match one of the declared globs (device root possibly one or two folders deep)?"""
+
+    def __init__(self, globs: Iterable[str], extra: Iterable[re.Pattern[str]] = ()) -> None:
+        patterns = [glob_regex(g.lstrip("/")).pattern for g in sorted(set(globs))]
+        patterns.extend(p.pattern for p in extra)
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
+
+    def __call__(self, name: str) -> bool:
+        if self.regex is None:
+            return False
+        base = name
+        for suffix in COMPANIONS:
+            if name.endswith(suffix):
+                base = name[: -len(suffix)]
+        return any(self.regex.fullmatch(candidate) for candidate in _candidates(base))
+
+
+def _candidates(name: str) -> Iterator[str]:
+    parts = name.split("/")
+    for skip in range(min(3, len(parts))):
+        rest = "/".join(parts[skip:])
+        yield rest
+        if rest.startswith("var/"):
+            yield "private/" + rest
+
+
+def _is_tar(path: Path) -> bool:
+    try:
+        return path.is_file() and tarfile.is_tarfile(path)
+    except OSError:
+        return False
+
+
+def _read_nofollow(path: Path, limit: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise EvidenceError(f"{path.name} is over the read limit of {limit} bytes")
+    return data
+
+
+def peek_tar_names(path: Path, members: int = _PEEK_MEMBERS) -> list[str]:
+    """The first member names of a tar (streamed; cheap even for a compressed dump)."""
+    names: list[str] = []
+    try:
+        with tarfile.open(str(path), mode="r|*") as tar:
+            for info in tar:
+                names.append(info.name.lstrip("./"))
+                if len(names) >= members:
+                    break
+    except (OSError, tarfile.TarError, EOFError):
+        return names
+    return names
+
+
+def _looks_like_device_root(names: Iterable[str]) -> bool:
+    return any(re.match(r"^(?:[^/]+/){0,2}(?:private/)?var/(?:mobile|containers|db|root)(?:/|$)", n) for n in names)
+
+
+class IOSFilesystemEvidence(ListedIOSEvidence):
+    kind = "ios-fs"
+    label = "iOS full filesystem dump (folder or tar)"
+    priority = 35
+
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        if path.is_dir():
+            for base in (path, *(p for p in _subfolders(path))):
+                if (base / "private" / "var" / "mobile").is_dir() or (base / "var" / "mobile").is_dir():
+                    return True
+            return False
+        if path.name.lower().startswith("sysdiagnose"):
+            return False
+        return _is_tar(path) and _looks_like_device_root(peek_tar_names(path))
+
+    def device_info(self) -> dict[str, str]:
+        info: dict[str, str] = {"dump": "tar" if self.is_tar else "folder", "entries": str(self.listing.count())}
+        for entry in self.entries("System/Library/CoreServices/SystemVersion.plist"):
+            try:
+                data = plistlib.loads(self.read_entry(entry.path, 1 << 20))
+            except (plistlib.InvalidFileException, ValueError, EvidenceError, OSError, ArtifactNotFound):
+                break
+            if isinstance(data, dict):
+                for key, name in (("ProductVersion", "ios_version"), ("ProductBuildVersion", "build"),
+                                  ("ProductName", "product")):
+                    if isinstance(data.get(key), str):
+                        info[name] = data[key]
+            break
+        return info
+
+
+def _subfolders(path: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(path) as it:
+            for item in it:
+                if item.is_dir(follow_symlinks=False):
+                    yield Path(item.path)
+    except OSError:
+        return

@@ -1,0 +1,109 @@
+"""Records that only a full iOS filesystem dump provides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class FsFileEntry(Record, frozen=True, tag="ios.fs.file"):
+    """One entry of the dump's listing.
+
+    ``process_names`` holds the names that could be a process: only the base name of an executable-like
+    file (see ``artifacts/ios/fs_file_listing.py``), never every path component.
+    """
+
+    path: str  # device path with a leading slash ("/private/var/...")
+    name: str
+    type: str  # "file", "dir", "link", "other"
+    size: int
+    mode: str | None  # octal permission bits
+    modified: datetime | None
+    accessed: datetime | None = None
+    changed: datetime | None = None
+    created: datetime | None = None
+    link_target: str | None = None
+    process_names: list[str] = []
+
+    TIMESTAMPS = (("modified", "file modified"), ("changed", "file status changed"),
+                  ("created", "file created"))
+    OBSERVABLES = (("path", Obs.FILE_PATH), ("name", Obs.FILE_NAME), ("process_names", Obs.PROCESS))
+
+    def summary(self) -> str:
+        return f"{self.type} {self.path} ({self.size} bytes)"
+
+
+class NetworkProcess(Record, frozen=True, tag="ios.fs.network_process"):
+    """A process with network usage in DataUsage.sqlite / netusage.sqlite (ZPROCESS)."""
+
+    database: str
+    process: str
+    bundle_id: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    binary_found: bool | None  # None: not checked (no system volume in the dump, or a bundle id given)
+    truncated: bool = False  # the name has 15/16 characters: likely cut by the kernel
+
+    TIMESTAMPS = (("first_seen", "process first used the network"), ("last_seen", "process last used the network"))
+    OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID))
+
+
+class UrlCacheEntry(Record, frozen=True, tag="ios.fs.url_cache"):
+    """A response cached by CFNetwork (``Cache.db``: cfurl_cache_response)."""
+
+    cache_file: str
+    url: str
+    time: datetime | None
+    time_raw: str | None = None
+
+    TIMESTAMPS = (("time", "URL cached"),)
+    OBSERVABLES = (("url", Obs.URL),)
+
+
+class KeychainAnalyticsString(Record, frozen=True, tag="ios.fs.keychain_analytics"):
+    """A text value from a Keychain analytics database (checked as a process and as a domain)."""
+
+    database: str
+    table: str
+    column: str
+    value: str
+    time: datetime | None = None
+
+    TIMESTAMPS = (("time", "keychain analytics event"),)
+    OBSERVABLES = (("value", Obs.PROCESS), ("value", Obs.DOMAIN))
+
+
+class SafariFavicon(Record, frozen=True, tag="ios.fs.safari_favicon"):
+    database: str
+    page_url: str
+    icon_url: str | None
+    time: datetime | None
+
+    TIMESTAMPS = (("time", "favicon stored"),)
+    OBSERVABLES = (("page_url", Obs.URL), ("icon_url", Obs.URL))
+
+
+class OSVersionSeen(Record, frozen=True, tag="ios.fs.os_version"):
+    """An iOS version seen in an analytics journal (the device's update history)."""
+
+    version: str
+    build: str | None
+    time: datetime | None
+    journal: str
+
+    TIMESTAMPS = (("time", "iOS version in use"),)
+
+
+class WebkitOrigin(Record, frozen=True, tag="ios.fs.webkit_origin"):
+    """A web origin with stored data (WebKit IndexedDB, LocalStorage, SafariViewService)."""
+
+    store: str  # "IndexedDB", "LocalStorage", "SafariViewService", "WebsiteData"
+    origin: str  # scheme://host[:port] or the host
+    host: str
+    location: str
+    modified: datetime | None
+
+    TIMESTAMPS = (("modified", "web origin data modified"),)
+    OBSERVABLES = (("host", Obs.DOMAIN), ("origin", Obs.URL))
