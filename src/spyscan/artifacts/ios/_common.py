@@ -12,6 +12,7 @@ import contextlib
 import plistlib
 import sqlite3
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from spyscan.artifacts.base import ArtifactLog
@@ -20,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.evidence.sqlite import has_table
 from spyscan.evidence.textio import decode_bytes
+from spyscan.timeutil import from_cocoa, from_unix
 
 PLIST_LIMIT = 64 << 20  # plists larger than this are not read
 
@@ -173,3 +175,29 @@ def ns_keyed_strings(value: Any) -> list[str]:
             with contextlib.suppress(ValueError):
                 stack.append(load_plist(item))
     return found
+
+
+def cocoa(value: object) -> datetime | None:
+    """Cocoa seconds or nanoseconds; 0/empty (``not set`` in most Apple databases) gives None."""
+    raw = number(value)
+    return None if not raw else from_cocoa(raw)
+
+
+def unix(value: object) -> datetime | None:
+    raw = number(value)
+    return None if not raw else from_unix(raw)
+
+
+def split_handle(handle: str | None) -> tuple[str | None, str | None]:
+    """``(phone, email)`` from a message handle / account id (``mailto:``/``tel:`` prefixes removed)."""
+    if not handle:
+        return None, None
+    value = handle.strip()
+    lowered = value.lower()
+    for prefix in ("mailto:", "tel:", "e:", "p:"):
+        if lowered.startswith(prefix):
+            value = value[len(prefix):]
+            break
+    if "@" in value:
+        return None, value
+    return value, None
