@@ -36,7 +36,7 @@ from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.kinds import RESULTS_KIND, detect_kind, evidence_class
 from spyscan.records.base import Record, record_types
 from spyscan.report.runfile import ArtifactStatus, RunInfo, read_run, write_json
-from spyscan.timeline.rows import TimelineRow, merge_parts, write_csv, write_sorted_part
+from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, write_csv
 from spyscan.timeutil import iso, utcnow
 
 log = logging.getLogger("spyscan")
@@ -83,7 +83,7 @@ class ArtifactOutcome(msgspec.Struct, kw_only=True):
     status: ArtifactStatus
     detections: list[Detection]
     inputs: list[InputFile]
-    timeline_part: str | None
+    timeline_parts: list[str]
 
 
 @dataclass
@@ -247,8 +247,9 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
     reader: Callable[[str, ArtifactLog], Iterator[Record]] = (
         _records_from_artifact if source == "artifact" else _records_from_store
     )
+    spool = TimelineSpool(state.parts_dir, artifact_id)
     with records_path.open("wb") as out:
-        pipeline = RecordPipeline(artifact_id, state.matcher, state.rules, records_out=out)
+        pipeline = RecordPipeline(artifact_id, state.matcher, state.rules, records_out=out, timeline=spool)
         try:
             for record in reader(artifact_id, lg):
                 pipeline.feed(record)
@@ -269,11 +270,7 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         records_path.unlink(missing_ok=True)
     if status == "ok":
         status = "recovered" if lg.recovered else ("warning" if lg.warnings else "ok")
-    part: str | None = None
-    if pipeline.timeline:
-        part_path = state.parts_dir / f"{artifact_id}.part"
-        write_sorted_part(pipeline.timeline, part_path)
-        part = str(part_path)
+    parts = [str(p) for p in spool.close()]
     inputs = [item for ev in state.evidences.values() for item in ev.inputs.items()]
     return ArtifactOutcome(
         id=artifact_id,
@@ -287,7 +284,7 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         ),
         detections=detections,
         inputs=inputs,
-        timeline_part=part,
+        timeline_parts=parts,
     )
 
 
@@ -320,7 +317,7 @@ def _run_jobs(jobs: list[tuple[str, str]], source: str, workers: int, progress: 
                     id=artifact_id,
                     status=ArtifactStatus(status="error", records=0, warnings=[], seconds=0.0,
                                           error=_one_line(exc), title=title),
-                    detections=[], inputs=[], timeline_part=None,
+                    detections=[], inputs=[], timeline_parts=[],
                 )
             outcomes.append(outcome)
             if progress is not None:
@@ -369,8 +366,7 @@ def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: R
             detections.setdefault(d.id, d)
         for item in outcome.inputs:
             inputs.setdefault(item.path, item)
-        if outcome.timeline_part:
-            parts.append(Path(outcome.timeline_part))
+        parts.extend(Path(p) for p in outcome.timeline_parts)
     ordered = _sort_detections(detections)
     write_json(out / "detections.json", DetectionsFile(detections=ordered))
     write_csv(merge_parts(parts), out / "timeline.csv")

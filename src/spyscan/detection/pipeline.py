@@ -26,6 +26,10 @@ class Matcher(Protocol):
     def match(self, obs: Obs, value: str) -> list[IndicatorMatch]: ...
 
 
+class TimelineSink(Protocol):
+    def extend(self, rows: Iterable[TimelineRow]) -> None: ...
+
+
 class NullMatcher:
     def match(self, obs: Obs, value: str) -> list[IndicatorMatch]:
         return []
@@ -49,14 +53,13 @@ class RecordPipeline:
         matcher: Matcher,
         rules: Iterable[type[Rule]],
         records_out: IO[bytes] | None = None,
-        keep_timeline: bool = True,
+        timeline: TimelineSink | None = None,
     ) -> None:
         self.artifact = artifact
         self.matcher = matcher
         self.rules = [rule() for rule in rules]
         self.records_out = records_out
-        self.keep_timeline = keep_timeline
-        self.timeline: list[TimelineRow] = []
+        self.timeline = timeline
         self.detections: dict[str, Detection] = {}
         self.count = 0
         self._encoder = msgspec.json.Encoder()
@@ -74,7 +77,7 @@ class RecordPipeline:
         if self.records_out is not None:
             self.records_out.write(self._encoder.encode(record))
             self.records_out.write(b"\n")
-        if self.keep_timeline:
+        if self.timeline is not None:
             self.timeline.extend(rows_for(self.artifact, record))
         for field, obs, value in iter_observables(record):
             for hit in self.matcher.match(obs, value):

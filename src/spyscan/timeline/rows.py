@@ -58,6 +58,37 @@ def write_sorted_part(rows: list[TimelineRow], path: Path) -> None:
             fh.write(data)
 
 
+class TimelineSpool:
+    """Collects one job's timeline rows, spilling sorted chunks to disk so memory stays flat."""
+
+    def __init__(self, folder: Path, prefix: str, chunk: int = 100_000) -> None:
+        self.folder = folder
+        self.prefix = prefix
+        self.chunk = chunk
+        self.rows: list[TimelineRow] = []
+        self.parts: list[Path] = []
+        self.count = 0
+
+    def extend(self, rows: Iterable[TimelineRow]) -> None:
+        before = len(self.rows)
+        self.rows.extend(rows)
+        self.count += len(self.rows) - before
+        if len(self.rows) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        path = self.folder / f"{self.prefix}.{len(self.parts)}.part"
+        write_sorted_part(self.rows, path)
+        self.parts.append(path)
+        self.rows = []
+
+    def close(self) -> list[Path]:
+        self.flush()
+        return self.parts
+
+
 def read_part(path: Path) -> Iterator[TimelineRow]:
     decoder = msgspec.msgpack.Decoder(TimelineRow)
     with path.open("rb") as fh:
