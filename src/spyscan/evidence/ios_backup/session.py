@@ -12,9 +12,11 @@ import itertools
 import os
 import plistlib
 import sqlite3
+import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 import msgspec
 
@@ -79,7 +81,8 @@ class BackupSession:
             obj = plistlib.loads(data)
             if not isinstance(obj, dict):
                 raise ValueError("not a dictionary")
-        except (OSError, ValueError, plistlib.InvalidFileException) as exc:
+        except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, struct.error,
+                plistlib.InvalidFileException, ExpatError) as exc:
             self.plist_errors[name] = f"{name} is not readable: {exc}"
             return
         self.plists[name] = obj

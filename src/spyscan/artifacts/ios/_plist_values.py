@@ -1,0 +1,79 @@
+"""Small helpers shared by the iOS backup artifacts: IOSSource access and plist value conversion."""
+
+from __future__ import annotations
+
+import plistlib
+import struct
+from datetime import UTC, datetime
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
+from spyscan.timeutil import from_cocoa, from_iso
+
+# what plistlib raises on damaged XML or binary plists
+PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError, KeyError,
+                IndexError, struct.error, RecursionError)
+
+
+def ios_source(evidence: Evidence) -> IOSSource:
+    if not isinstance(evidence, IOSSource):
+        raise ArtifactNotFound(f"{evidence.kind} inputs hold no iOS files")
+    return evidence
+
+
+def find_one(source: IOSSource, spec: IOSPath) -> IOSFile | None:
+    found = source.ios_find(spec)
+    return found[0] if found else None
+
+
+def load_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None:
+    """The parsed plist, or None (with a warning) when it cannot be parsed."""
+    try:
+        return plistlib.loads(source.ios_read(file))
+    except PLIST_ERRORS as exc:
+        log.warn(f"{file.label} is not a readable plist: {exc}")
+        return None
+
+
+def load_dict(source: IOSSource, file: IOSFile, log: ArtifactLog) -> dict[str, Any] | None:
+    obj = load_plist(source, file, log)
+    if obj is None:
+        return None
+    if not isinstance(obj, dict):
+        log.warn(f"{file.label} is a plist but not a dictionary")
+        return None
+    return obj
+
+
+def text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        out = str(value).strip()
+        return out or None
+    return None
+
+
+def integer(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def boolean(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def when(value: Any) -> datetime | None:
+    """A plist date (naive UTC), an ISO string or a Mac absolute time number as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, str):
+        return from_iso(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return from_cocoa(value)
+    return None

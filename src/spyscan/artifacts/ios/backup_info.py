@@ -1,0 +1,78 @@
+"""Device identity and iOS version of the acquisition, judged against the bundled table of iOS releases.
+
+Backups: ``Info.plist`` and the ``Lockdown`` dictionary of ``Manifest.plist``. Filesystem dumps:
+``System/Library/CoreServices/SystemVersion.plist``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._ios_versions import judge
+from spyscan.artifacts.ios._plist_values import boolean, find_one, ios_source, load_dict, text, when
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_device import IOSDeviceInfo
+
+INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
+MANIFEST_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.plist")
+SYSTEM_VERSION = IOSPath(fs=("System/Library/CoreServices/SystemVersion.plist",))
+
+
+class IOSBackupInfo(Artifact):
+    id = "ios.backup_info"
+    kinds = ("ios-backup", "ios-fs")
+    title = "Device and iOS version"
+    records = (IOSDeviceInfo,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSDeviceInfo]:
+        source = ios_source(evidence)
+        info_file, manifest_file = find_one(source, INFO_PLIST), find_one(source, MANIFEST_PLIST)
+        if info_file is None and manifest_file is None:
+            version_file = find_one(source, SYSTEM_VERSION)
+            if version_file is None:
+                raise ArtifactNotFound("no Info.plist, Manifest.plist or SystemVersion.plist")
+            system = load_dict(source, version_file, log) or {}
+            yield self._record(SourceRef(file=version_file.label), version=text(system.get("ProductVersion")),
+                               build=text(system.get("ProductBuildVersion")), log=log)
+            return
+        info = (load_dict(source, info_file, log) if info_file else None) or {}
+        manifest = (load_dict(source, manifest_file, log) if manifest_file else None) or {}
+        raw_lockdown = manifest.get("Lockdown")
+        lockdown: dict[str, Any] = raw_lockdown if isinstance(raw_lockdown, dict) else {}
+        if not lockdown and manifest_file is not None:
+            log.warn("Manifest.plist has no Lockdown dictionary")
+        if info_file is None:
+            log.warn("the backup has no Info.plist; device details come from Manifest.plist only")
+
+        def pick(info_key: str, lockdown_key: str) -> str | None:
+            return text(info.get(info_key)) or text(lockdown.get(lockdown_key))
+
+        label = info_file.label if info_file is not None else manifest_file.label if manifest_file else ""
+        yield self._record(
+            SourceRef(file=label), version=pick("Product Version", "ProductVersion"),
+            build=pick("Build Version", "BuildVersion"), log=log,
+            device_name=pick("Device Name", "DeviceName"), model=text(info.get("Product Name")),
+            product_type=pick("Product Type", "ProductType"), serial=pick("Serial Number", "SerialNumber"),
+            udid=text(info.get("Unique Identifier")) or pick("Target Identifier", "UniqueDeviceID"),
+            imei=text(info.get("IMEI")),
+            backup_date=when(info.get("Last Backup Date")) or when(manifest.get("Date")),
+            encrypted=boolean(manifest.get("IsEncrypted")), passcode_set=boolean(manifest.get("WasPasscodeSet")),
+        )
+
+    @staticmethod
+    def _record(source: SourceRef, *, version: str | None, build: str | None, log: ArtifactLog,
+                **fields: Any) -> IOSDeviceInfo:
+        if version is None:
+            log.warn("the iOS version is not recorded")
+        verdict = judge(version)
+        return IOSDeviceInfo(
+            source=source, ios_version=version, build=build, latest_in_major=verdict.latest_in_major,
+            latest_version=verdict.latest_version, outdated=verdict.outdated,
+            major_supported=verdict.major_supported, versions_table_date=verdict.table_date, **fields,
+        )

@@ -1,0 +1,35 @@
+"""Entries of an iOS backup's Manifest.db: every file and folder the backup holds, with its metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.observables import Obs
+from spyscan.records.base import Record
+
+
+class IOSBackupFile(Record, frozen=True, tag="ios.backup_file"):
+    file_id: str
+    domain: str
+    relative_path: str
+    entry_type: str  # "file", "directory", "symlink" or "unknown"
+    device_path: str | None = None  # where the file lives on the device, when the domain is known
+    file_name: str | None = None
+    size: int | None = None
+    mode: str | None = None  # octal permission bits as stored, e.g. "100644"
+    protection_class: int | None = None
+    created: datetime | None = None
+    modified: datetime | None = None
+    status_changed: datetime | None = None
+    link_target: str | None = None
+
+    TIMESTAMPS = (
+        ("modified", "file modified"),
+        ("created", "file created"),
+        ("status_changed", "file metadata changed"),
+    )
+    OBSERVABLES = (("device_path", Obs.FILE_PATH), ("file_name", Obs.FILE_NAME))
+
+    def summary(self) -> str:
+        size = "?" if self.size is None else str(self.size)
+        return f"{self.domain}/{self.relative_path} ({self.entry_type}, {size} B)"

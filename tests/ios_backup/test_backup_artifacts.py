@@ -1,0 +1,206 @@
+"""The four backup artifacts: backup_info, backup_manifest, configuration_profiles, installed_apps."""
+
+from __future__ import annotations
+
+import plistlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from spyscan.artifacts.ios.backup_info import IOSBackupInfo
+from spyscan.artifacts.ios.configuration_profiles import DOMAIN as PROFILES_DOMAIN
+from spyscan.artifacts.ios.configuration_profiles import IOSConfigurationProfiles
+from spyscan.artifacts.ios.installed_apps import IOSInstalledApps
+from spyscan.artifacts.ios.manifest_files import IOSManifestFiles, device_path
+from spyscan.errors import ArtifactNotFound
+from spyscan.records.ios_apps import IOSInstalledApp
+from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.records.ios_manifest import IOSBackupFile
+from spyscan.records.ios_profiles import IOSConfigurationProfile, IOSProfileEvent
+from tests.builders.ios_backup import BackupBuilder, file_id
+from tests.ios_backup.helpers import collect
+
+PROFILE_DIR = "Library/ConfigurationProfiles"
+
+
+# -- backup_info -------------------------------------------------------------------------------------
+def test_backup_info_reads_device_and_judges_version(tmp_path: Path) -> None:
+    root = BackupBuilder(tmp_path / "b", product_version="17.5.1").build()
+    [info], log = collect(IOSBackupInfo, root, tmp_path / "w")
+    assert isinstance(info, IOSDeviceInfo)
+    assert (info.ios_version, info.build, info.product_type) == ("17.5.1", "21F90", "iPhone14,2")
+    assert info.device_name == "Test iPhone" and info.serial == "F2LTESTSERIAL" and info.encrypted is False
+    assert info.backup_date == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert info.outdated is True and info.latest_in_major == "17.7.2" and info.major_supported is False
+    assert info.versions_table_date
+    assert not log.warnings
+
+
+def test_backup_info_without_info_plist_uses_lockdown(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b", product_version="26.1")
+    b.omit_files.add("Info.plist")
+    root = b.build()
+    [info], log = collect(IOSBackupInfo, root, tmp_path / "w")
+    assert isinstance(info, IOSDeviceInfo)
+    assert info.ios_version == "26.1" and info.outdated is False and info.major_supported is True
+    assert info.udid == "00008110-000A1B2C3D4E5F60"
+    assert any("no Info.plist" in w for w in log.warnings)
+
+
+def test_backup_info_with_damaged_plists_warns(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.manifest = {"Lockdown": "not a dict"}
+    root = b.build()
+    (root / "Info.plist").write_bytes(b"<plist>broken")
+    [info], log = collect(IOSBackupInfo, root, tmp_path / "w")
+    assert isinstance(info, IOSDeviceInfo) and info.ios_version is None and info.outdated is None
+    assert any("Lockdown" in w for w in log.warnings) and any("version is not recorded" in w for w in log.warnings)
+
+
+# -- backup_manifest --------------------------------------------------------------------------------
+def test_manifest_files_lists_every_entry(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.add_file("HomeDomain", "Library/Preferences/com.apple.x.plist", b"abc", mtime=1_600_000_000)
+    b.add_file("AppDomain-net.example.chat", "Documents/db.sqlite", b"x" * 10)
+    b.add_file("OddDomain", "file", b"")
+    b.add_directory("RootDomain", "Library")
+    root = b.build()
+    records, log = collect(IOSManifestFiles, root, tmp_path / "w")
+    assert not log.warnings
+    by_path = {(r.domain, r.relative_path): r for r in records if isinstance(r, IOSBackupFile)}
+    assert len(by_path) == 4
+    pref = by_path[("HomeDomain", "Library/Preferences/com.apple.x.plist")]
+    assert pref.device_path == "/private/var/mobile/Library/Preferences/com.apple.x.plist"
+    assert pref.file_name == "com.apple.x.plist" and pref.size == 3 and pref.entry_type == "file"
+    assert pref.mode == "100644" and pref.file_id == file_id("HomeDomain", "Library/Preferences/com.apple.x.plist")
+    assert pref.modified == datetime.fromtimestamp(1_600_000_000, UTC) == pref.created
+    app = by_path[("AppDomain-net.example.chat", "Documents/db.sqlite")]
+    assert app.device_path == "/private/var/mobile/Containers/Data/Application/net.example.chat/Documents/db.sqlite"
+    assert by_path[("OddDomain", "file")].device_path is None
+    assert by_path[("RootDomain", "Library")].entry_type == "directory"
+    assert pref.source.table == "Files" and pref.source.rowid is not None
+
+
+def test_manifest_files_on_encrypted_backup_and_bad_blob(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.add_file("HomeDomain", "a", b"1")
+    b.add_file("HomeDomain", "b", b"2")
+    root = b.build()
+    conn = sqlite3.connect(root / "Manifest.db")
+    conn.execute("UPDATE Files SET file = ? WHERE relativePath = 'b'", (b"bplist00 broken",))
+    conn.commit()
+    conn.close()
+    records, log = collect(IOSManifestFiles, root, tmp_path / "w")
+    assert len(records) == 2
+    broken = next(r for r in records if isinstance(r, IOSBackupFile) and r.relative_path == "b")
+    assert broken.size is None and broken.entry_type == "file"  # from the flags column
+    assert any("unreadable file metadata" in w for w in log.warnings)
+
+
+def test_device_path_mapping() -> None:
+    assert device_path("RootDomain", "Library/x") == "/private/var/root/Library/x"
+    assert device_path("HomeDomain", "") == "/private/var/mobile"
+    assert device_path("AppDomainGroup-group.a.b", "x") == "/private/var/mobile/Containers/Shared/AppGroup/group.a.b/x"
+    assert device_path("SysSharedContainerDomain-systemgroup.x", "L") == (
+        "/private/var/containers/Shared/SystemGroup/systemgroup.x/L")
+    assert device_path("AppDomain-", "x") is None
+
+
+# -- configuration_profiles -------------------------------------------------------------------------
+def _profile(uuid: str, payload_type: str = "com.apple.wifi.managed", **extra: object) -> dict[str, object]:
+    profile: dict[str, object] = {
+        "PayloadIdentifier": f"com.example.profile.{uuid[:4]}", "PayloadUUID": uuid,
+        "PayloadDisplayName": "Example profile", "PayloadOrganization": "Example Org", "PayloadType": "Configuration",
+        "InstallDate": datetime(2023, 1, 2, 3, 4, 5),
+        "PayloadContent": [{"PayloadType": payload_type, "PayloadIdentifier": "com.example.payload",
+                            "PayloadUUID": "AAAA1111-0000-0000-0000-000000000000"}],
+    }
+    profile.update(extra)
+    return profile
+
+
+def test_configuration_profiles_and_events(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.add_plist(PROFILES_DOMAIN, f"{PROFILE_DIR}/profile-abc.stub",
+                _profile("1234ABCD-0000-0000-0000-000000000000", "com.apple.notificationsettings"))
+    b.add_plist(PROFILES_DOMAIN, f"{PROFILE_DIR}/MCProfileEvents.plist", {"ProfileEvents": [
+        {"com.example.profile.1234": {"operation": "install", "process": "com.apple.preferences",
+                                      "timestamp": datetime(2023, 1, 2, 3, 4, 5)}},
+        {"com.example.other": {"operation": "remove", "process": "profiled"}},
+    ]})
+    root = b.build()
+    records, log = collect(IOSConfigurationProfiles, root, tmp_path / "w")
+    assert not log.warnings
+    [profile] = [r for r in records if isinstance(r, IOSConfigurationProfile)]
+    assert profile.uuid == "1234ABCD-0000-0000-0000-000000000000"
+    assert profile.payload_types == ["com.apple.notificationsettings"]
+    assert profile.install_date == datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert set(profile.profile_ids) >= {"com.example.profile.1234", "1234ABCD-0000-0000-0000-000000000000",
+                                        "com.example.payload"}
+    assert profile.source.file.endswith("profile-abc.stub")
+    events = [r for r in records if isinstance(r, IOSProfileEvent)]
+    assert [(e.profile_id, e.operation) for e in events] == [("com.example.profile.1234", "install"),
+                                                              ("com.example.other", "remove")]
+    assert events[0].timestamp == datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC) and events[1].timestamp is None
+
+
+def test_configuration_profile_variants_warn(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.add_plist(PROFILES_DOMAIN, f"{PROFILE_DIR}/profile-1.stub", {"PayloadContent": b"encrypted blob"})
+    b.add_file(PROFILES_DOMAIN, f"{PROFILE_DIR}/profile-2.stub", b"not a plist")
+    b.add_plist(PROFILES_DOMAIN, f"{PROFILE_DIR}/MCProfileEvents.plist", {"Other": 1})
+    records, log = collect(IOSConfigurationProfiles, b.build(), tmp_path / "w")
+    [profile] = records
+    assert isinstance(profile, IOSConfigurationProfile) and profile.payload_types == []
+    text = " ".join(log.warnings)
+    assert "not a list" in text and "not a readable plist" in text and "no ProfileEvents" in text
+    assert "without PayloadIdentifier" in text
+
+
+def test_configuration_profiles_absent(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactNotFound):
+        collect(IOSConfigurationProfiles, BackupBuilder(tmp_path / "b").build(), tmp_path / "w")
+
+
+# -- installed_apps ---------------------------------------------------------------------------------
+def test_installed_apps_sources(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    b.add_app("com.example.store", itunes_metadata={
+        "sourceApp": "com.apple.AppStore", "itemId": 123, "itemName": "Store App", "artistName": "Ex",
+        "bundleShortVersionString": "2.1", "purchaseDate": datetime(2022, 3, 4, 5, 6, 7),
+        "releaseDate": "2021-01-01T00:00:00Z"})
+    b.add_app("com.example.beta", itunes_metadata={"sourceApp": "com.apple.TestFlight", "itemId": 5})
+    b.add_app("com.example.old", itunes_metadata={"itemId": 77, "com.apple.iTunesStore.downloadInfo": {
+        "purchaseDate": "2019-05-06T07:08:09Z"}})
+    b.add_app("com.example.market", itunes_metadata={"distributorInfo": {"DistributorID": "com.market.eu"}})
+    b.add_app("com.example.sideloaded")
+    b.add_app("com.example.broken", itunes_metadata=b"not a plist")
+    records, log = collect(IOSInstalledApps, b.build(), tmp_path / "w")
+    apps = {r.bundle_id: r for r in records if isinstance(r, IOSInstalledApp)}
+    assert sorted(apps) == ["com.example.beta", "com.example.broken", "com.example.market", "com.example.old",
+                            "com.example.sideloaded", "com.example.store"]
+    store = apps["com.example.store"]
+    assert (store.install_source, store.sideloaded, store.name, store.version, store.store_item_id) == (
+        "app_store", False, "Store App", "2.1", 123)
+    assert store.purchase_date == datetime(2022, 3, 4, 5, 6, 7, tzinfo=UTC)
+    assert store.release_date == datetime(2021, 1, 1, tzinfo=UTC)
+    assert apps["com.example.beta"].install_source == "testflight"
+    assert apps["com.example.old"].install_source == "app_store"
+    assert apps["com.example.old"].purchase_date == datetime(2019, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert apps["com.example.market"].install_source == "alternative_marketplace"
+    assert apps["com.example.sideloaded"].sideloaded is True
+    assert apps["com.example.sideloaded"].install_source == "no_store_record"
+    assert apps["com.example.sideloaded"].version == "1.0"  # from Manifest.plist
+    assert any("com.example.broken" in w for w in log.warnings)
+
+
+def test_installed_apps_without_application_lists(tmp_path: Path) -> None:
+    b = BackupBuilder(tmp_path / "b")
+    root = b.build()
+    info = plistlib.loads((root / "Info.plist").read_bytes())
+    del info["Applications"], info["Installed Applications"]
+    (root / "Info.plist").write_bytes(plistlib.dumps(info))
+    records, log = collect(IOSInstalledApps, root, tmp_path / "w")
+    assert records == [] and any("lists no applications" in w for w in log.warnings)
