@@ -1,0 +1,22 @@
+"""``dumpsys package`` activity resolver table: which apps handle which intents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.android.dumpsys_resolver import parse_resolver_table
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.evidence.android_dumpsys import require_section
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_intents import IntentFilterEntry
+
+
+class DumpsysActivities(Artifact):
+    id = "android.dumpsys.activities"
+    kinds = ("androidqf", "bugreport")
+    title = "Activity intent filters (dumpsys package)"
+    records = (IntentFilterEntry,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
+        section = require_section(evidence, "package")
+        yield from parse_resolver_table(section, "Activity Resolver Table", "activity")

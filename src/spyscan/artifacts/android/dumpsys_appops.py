@@ -1,0 +1,77 @@
+"""``dumpsys appops``: per app and operation, the mode and the last times it was used or refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from spyscan.artifacts.android.dumpsys_common import device_time
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_appops import AppOpEntry
+from spyscan.records.base import SourceRef
+
+_UID = re.compile(r"^\s*Uid (?P<uid>\S+?):\s*$")
+_PACKAGE = re.compile(r"^\s*Package (?P<package>\S+?):\s*$")
+_OP = re.compile(r"^\s*(?P<op>[A-Z][A-Z0-9_]+) \((?P<mode>[a-z_]+)[^)]*\):\s*$")
+_EVENT = re.compile(r"^\s*(?P<kind>Access|Reject):\s*\[[^\]]*\]\s*(?P<when>\d{4}-\d{2}-\d{2} [\d:.]+)")
+
+
+@dataclass
+class _Op:
+    line: int
+    uid: str | None
+    package: str
+    op: str
+    mode: str
+    accesses: list[datetime] = field(default_factory=list)
+    rejects: list[datetime] = field(default_factory=list)
+
+
+def _record(section: DumpsysSection, op: _Op) -> AppOpEntry:
+    return AppOpEntry(
+        source=SourceRef(file=section.file, line=op.line, key=section.name), package=op.package, uid=op.uid,
+        op=op.op, mode=op.mode, last_access=max(op.accesses, default=None), last_reject=max(op.rejects, default=None),
+        access_count=len(op.accesses), reject_count=len(op.rejects),
+    )
+
+
+def parse_appops(section: DumpsysSection) -> Iterator[AppOpEntry]:
+    uid: str | None = None
+    package: str | None = None
+    current: _Op | None = None
+    for number, line in section.lines():
+        if match := _UID.match(line):
+            uid, package = match["uid"], None
+        elif match := _PACKAGE.match(line):
+            package = match["package"]
+        elif (match := _OP.match(line)) and package is not None:
+            if current is not None:
+                yield _record(section, current)
+            current = _Op(line=number, uid=uid, package=package, op=match["op"], mode=match["mode"])
+            continue
+        elif (match := _EVENT.match(line)) and current is not None:
+            when = device_time(match["when"])
+            if when is not None:
+                (current.accesses if match["kind"] == "Access" else current.rejects).append(when)
+            continue
+        else:
+            continue
+        if current is not None:  # a Uid/Package line closes the operation being read
+            yield _record(section, current)
+            current = None
+    if current is not None:
+        yield _record(section, current)
+
+
+class DumpsysAppOps(Artifact):
+    id = "android.dumpsys.appops"
+    kinds = ("androidqf", "bugreport")
+    title = "App operations (dumpsys appops)"
+    records = (AppOpEntry,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AppOpEntry]:
+        yield from parse_appops(require_section(evidence, "appops"))

@@ -1,0 +1,69 @@
+"""``dumpsys batterystats`` history: apps coming to the foreground, jobs, syncs, package installs.
+
+History lines carry an offset from the last ``RESET:TIME:``/``TIME:`` mark (``+1h26m18s315ms``),
+so each event gets an absolute time when such a mark was seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from spyscan.artifacts.android.dumpsys_common import component_package, device_time
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_battery import BatteryHistoryEvent
+from spyscan.records.base import SourceRef
+
+CATEGORIES = frozenset({"top", "fg", "job", "sync", "pkginst", "pkgunin", "fgs", "longwake", "tmpwhitelist"})
+_OFFSET = re.compile(r"^\s*(?P<offset>\+?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?|0)\s+\(\d+\)")
+_PART = re.compile(r"(\d+)(ms|d|h|m|s)")
+_TIME = re.compile(r"(?:RESET:)?TIME: (?P<when>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})")
+_EVENT = re.compile(r'(?<!\S)(?P<sign>[+-]?)(?P<cat>[a-z_]+)=(?P<uid>[\w]+):"(?P<text>[^"]*)"')
+_UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def _seconds(offset: str) -> float:
+    return sum(int(value) * _UNITS[unit] for value, unit in _PART.findall(offset))
+
+
+def parse_battery_history(section: DumpsysSection) -> Iterator[BatteryHistoryEvent]:
+    base: datetime | None = None
+    for number, line in section.lines():
+        if line.strip().startswith("Daily stats:"):
+            return
+        if match := _TIME.search(line):
+            base = device_time(match["when"])
+            continue
+        offset = _OFFSET.match(line)
+        if offset is None:
+            continue
+        when = base + timedelta(seconds=_seconds(offset["offset"])) if base is not None else None
+        for event in _EVENT.finditer(line):
+            category = event["cat"]
+            if category not in CATEGORIES:
+                continue
+            text = event["text"]
+            if category == "pkginst":
+                kind = "install"
+            elif category == "pkgunin":
+                kind = "uninstall"
+            else:
+                kind = "stop" if event["sign"] == "-" else "start"
+            yield BatteryHistoryEvent(
+                source=SourceRef(file=section.file, line=number, key=section.name), event=kind, category=category,
+                uid=event["uid"], package=component_package(text) or None, detail=text, time=when,
+                offset=offset["offset"],
+            )
+
+
+class DumpsysBatteryHistory(Artifact):
+    id = "android.dumpsys.battery_history"
+    kinds = ("androidqf", "bugreport")
+    title = "Battery history events (dumpsys batterystats)"
+    records = (BatteryHistoryEvent,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryHistoryEvent]:
+        yield from parse_battery_history(require_section(evidence, "batterystats"))

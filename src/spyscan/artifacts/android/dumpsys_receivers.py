@@ -1,0 +1,22 @@
+"""``dumpsys package`` receiver resolver table: which apps receive which broadcasts (SMS, calls...)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.android.dumpsys_resolver import parse_resolver_table
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.evidence.android_dumpsys import require_section
+from spyscan.evidence.base import Evidence
+from spyscan.records.android_intents import IntentFilterEntry
+
+
+class DumpsysReceivers(Artifact):
+    id = "android.dumpsys.receivers"
+    kinds = ("androidqf", "bugreport")
+    title = "Broadcast receivers (dumpsys package)"
+    records = (IntentFilterEntry,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
+        section = require_section(evidence, "package")
+        yield from parse_resolver_table(section, "Receiver Resolver Table", "receiver")

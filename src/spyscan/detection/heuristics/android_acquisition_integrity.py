@@ -1,0 +1,27 @@
+"""Files of an androidqf acquisition that do not match its hash manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spyscan.detection.heuristics.base import Finding, Rule
+from spyscan.detection.model import Severity
+from spyscan.records.android_integrity import AcquisitionIntegrityIssue
+from spyscan.records.base import Record
+
+
+class AndroidAcquisitionIntegrity(Rule):
+    id = "android.acquisition_integrity"
+    title = "Acquisition file changed or missing"
+    severity = Severity.MEDIUM
+    why = ("The acquisition lists a hash for each file it wrote; a file that differs or is gone was changed "
+           "or lost after the acquisition, so results drawn from it are less reliable.")
+    record_types = (AcquisitionIntegrityIssue,)
+
+    def check(self, record: Record) -> Iterable[Finding]:
+        assert isinstance(record, AcquisitionIntegrityIssue)
+        if record.problem == "mismatch":
+            message = f"{record.path} does not match the hash listed in {record.manifest}"
+        else:
+            message = f"{record.path} is listed in {record.manifest} but {record.problem}"
+        yield Finding(record=record, message=message)
