@@ -1,0 +1,196 @@
+"""Android bugreports: the zip written by ``adb bugreport`` (or the same tree unpacked in a folder).
+
+The dumpstate text (named by ``main_entry.txt``; otherwise ``dumpstate*.txt`` / ``bugreport-*.txt``)
+is read and decoded once, in one pass that both splits it into dumpsys sections (``DumpsysSource``)
+and keeps the ``SYSTEM PROPERTIES`` block. The result is cached in the parent process before the
+artifacts fork, so every dumpsys artifact shares it. Files of the zip are only read through
+``spyscan.evidence.archive.Archive`` (bounded, names checked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys
+from spyscan.evidence.archive import Archive
+from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
+from spyscan.evidence.custody import InputFile
+from spyscan.evidence.secrets import Secrets
+from spyscan.evidence.textio import iter_lines
+
+MAIN_ENTRY = "main_entry.txt"
+FS_PREFIX = "FS/"
+_DUMPSTATE = re.compile(r"^(?:dumpstate.*|bugreport-.*)\.txt$")
+_SECTION = re.compile(r"^------ (?P<title>.+?) ------\s*$")
+PROPERTIES_TITLE = "SYSTEM PROPERTIES"
+
+
+@dataclass(frozen=True)
+class BugreportFile:
+    name: str  # path inside the bugreport, POSIX, e.g. "FS/data/tombstones/tombstone_00"
+    size: int
+    mtime: float | None  # zip: the stored (device-local) time read as if UTC; folder: file mtime
+
+
+@dataclass(frozen=True)
+class PropertyLines:
+    """The ``SYSTEM PROPERTIES`` block of the dumpstate, as ``(line number, text)`` pairs."""
+
+    file: str
+    lines: tuple[tuple[int, str], ...]
+
+
+class BugreportEvidence(Evidence):
+    kind = "bugreport"
+    label = "Android bugreport (zip or unpacked folder)"
+    priority = 30
+
+    def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
+        super().__init__(path, workdir, secrets)
+        self._archive: Archive | None = None
+        self._archive_pid = 0
+        self._files: dict[str, BugreportFile] | None = None
+        self._dumpstate: str | None = None
+        self._sections: dict[str, DumpsysSection] | None = None
+        self._properties: PropertyLines | None = None
+
+    # -- detection -----------------------------------------------------------------------------
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        if path.is_dir():
+            names = [p.name for p in path.iterdir() if p.is_file()]
+        elif Archive.is_archive(path) and path.suffix.lower() == ".zip":
+            try:
+                with Archive(path) as archive:
+                    names = [n for n in archive.members() if "/" not in n]
+            except EvidenceError:
+                return False
+        else:
+            return False
+        return MAIN_ENTRY in names or any(_DUMPSTATE.match(n) for n in names)
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def open(self) -> None:
+        super().open()
+        if self.path.is_file():
+            self._archive_handle()
+        self._dumpstate = self._find_dumpstate()
+        if self._dumpstate is not None:
+            self._load_dumpstate()  # once, in the parent: forked artifact workers share it
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    def _archive_handle(self) -> Archive:
+        """The archive, opened again in a forked worker (a shared zip file offset is not safe)."""
+        if self._archive is None or self._archive_pid != os.getpid():
+            self._archive = Archive(self.path)
+            self._archive.members()
+            self._archive_pid = os.getpid()
+        return self._archive
+
+    # -- listing and reading ---------------------------------------------------------------------
+    def files(self) -> dict[str, BugreportFile]:
+        """Every regular file of the bugreport by name (links are never listed or followed)."""
+        if self._files is None:
+            if self.path.is_file():
+                self._files = {m.name: BugreportFile(m.name, m.size, m.mtime)
+                               for m in self._archive_handle().files()}
+            else:
+                self._files = dict(self._walk_folder())
+        return self._files
+
+    def _walk_folder(self) -> Iterator[tuple[str, BugreportFile]]:
+        for folder, dirs, names in os.walk(self.path, followlinks=False):
+            dirs.sort()
+            for name in sorted(names):
+                full = Path(folder, name)
+                info = full.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                rel = full.relative_to(self.path).as_posix()
+                yield rel, BugreportFile(rel, info.st_size, info.st_mtime)
+
+    def read_file(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        """Bytes of the bugreport file ``name`` (bounded), recorded in the custody log."""
+        entry = self.files().get(name)
+        if entry is None:
+            raise ArtifactNotFound(name)
+        if entry.size > limit:
+            raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+        if self.path.is_file():
+            data = self._archive_handle().read(name)
+        else:
+            data = (self.path / PurePosixPath(name)).read_bytes()
+        self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+        return data
+
+    def fs_files(self) -> list[BugreportFile]:
+        """Files under ``FS/`` (the copies of device files the bugreport holds)."""
+        return [f for name, f in sorted(self.files().items()) if name.startswith(FS_PREFIX)]
+
+    # -- the dumpstate ---------------------------------------------------------------------------
+    def _find_dumpstate(self) -> str | None:
+        files = self.files()
+        if MAIN_ENTRY in files:
+            named = self.read_file(MAIN_ENTRY, limit=4096).decode("utf-8", errors="replace").strip()
+            if named in files:
+                return named
+        candidates = sorted(n for n in files if "/" not in n and _DUMPSTATE.match(n))
+        return candidates[0] if candidates else None
+
+    @property
+    def dumpstate_name(self) -> str:
+        if self._dumpstate is None:
+            raise ArtifactNotFound("no dumpstate text in this bugreport (main_entry.txt, dumpstate*.txt)")
+        return self._dumpstate
+
+    def _load_dumpstate(self) -> None:
+        name = self.dumpstate_name
+        data = self.read_file(name)
+        captured: list[tuple[int, str]] = []
+
+        def lines() -> Iterator[tuple[int, str, int]]:
+            inside = False
+            for number, text, bad in iter_lines(data):
+                header = _SECTION.match(text)
+                if header:
+                    inside = header.group("title").startswith(PROPERTIES_TITLE)
+                elif inside:
+                    captured.append((number, text))
+                yield number, text, bad
+
+        self._sections = split_dumpsys(lines(), name)
+        self._properties = PropertyLines(file=name, lines=tuple(captured))
+
+    def dumpsys_sections(self) -> dict[str, DumpsysSection]:
+        if self._sections is None:
+            self._load_dumpstate()
+        assert self._sections is not None
+        return self._sections
+
+    def system_properties(self) -> PropertyLines:
+        if self._properties is None:
+            self._load_dumpstate()
+        assert self._properties is not None
+        return self._properties
+
+    def device_info(self) -> dict[str, str]:
+        info: dict[str, str] = {}
+        if self._dumpstate is not None:
+            info["bugreport dumpstate"] = self._dumpstate
+        for _, text in (self._properties.lines if self._properties else ()):
+            for key, label in (("[ro.product.model]", "model"), ("[ro.build.fingerprint]", "build fingerprint"),
+                               ("[ro.build.version.release]", "Android version")):
+                if text.startswith(key + ": ["):
+                    info[label] = text[len(key) + 3:].rstrip("]")
+        return info
