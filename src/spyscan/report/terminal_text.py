@@ -1,0 +1,196 @@
+"""The verdict and the translated words shared by the report and the terminal summary.
+
+The terminal summary (``spyscan.console``) calls these functions with ``gettext_for(lang)``; the
+report uses the same verdict so that both always say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel.support import Translations
+
+from spyscan.detection.model import SEVERE, Detection, Severity
+
+TRACES = "traces"  # high/critical detections
+REVIEW = "review"  # only lower-severity findings
+NONE = "none"  # nothing found
+INCOMPLETE = "incomplete"  # the run did not finish and nothing severe was found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str
+    families: tuple[str, ...]  # malware families of the high/critical detections
+    severe: int
+    other: int
+
+
+def verdict(detections: Sequence[Detection], finished: bool = True) -> Verdict:
+    severe = [d for d in detections if d.severity in SEVERE]
+    families = tuple(sorted({d.indicator.malware for d in severe if d.indicator and d.indicator.malware},
+                            key=str.casefold))
+    other = len(detections) - len(severe)
+    if severe:
+        state = TRACES
+    elif not finished:
+        state = INCOMPLETE
+    elif other:
+        state = REVIEW
+    else:
+        state = NONE
+    return Verdict(state, families, len(severe), other)
+
+
+def family_list(t: Translations, families: Sequence[str]) -> str:
+    if not families:
+        return ""
+    if len(families) == 1:
+        return families[0]
+    return t.gettext("%(first)s and %(last)s") % {"first": ", ".join(families[:-1]), "last": families[-1]}
+
+
+def headline(t: Translations, v: Verdict) -> str:
+    """The verdict in plain words (one sentence)."""
+    if v.state == TRACES:
+        if v.families:
+            return t.gettext("Traces of %(families)s found") % {"families": family_list(t, v.families)}
+        return t.gettext("Traces of spyware found")
+    if v.state == INCOMPLETE:
+        return t.gettext("The check did not finish")
+    return t.gettext("No known traces found")
+
+
+def caveat(t: Translations, v: Verdict) -> str:
+    """The honest limit of the verdict."""
+    if v.state == TRACES:
+        return t.ngettext(
+            "%(num)d high or critical detection. An expert should confirm it before conclusions are drawn.",
+            "%(num)d high or critical detections. An expert should confirm them before conclusions are drawn.",
+            v.severe,
+        ) % {"num": v.severe}
+    if v.state == INCOMPLETE:
+        return t.gettext("Nothing severe was found in what could be checked, but the result is partial.")
+    text = t.gettext("This does not prove the phone is clean.")
+    if v.state == REVIEW:
+        text += " " + t.ngettext(
+            "%(num)d lower-severity finding should be reviewed.",
+            "%(num)d lower-severity findings should be reviewed.",
+            v.other,
+        ) % {"num": v.other}
+    return text
+
+
+def verdict_line(t: Translations, v: Verdict) -> str:
+    """One line for the terminal: verdict, caveat and what to do."""
+    if v.state == TRACES:
+        advice = t.gettext("Do not reset the phone; keep the acquisition and contact a digital-security helpline.")
+    elif v.state == INCOMPLETE:
+        advice = t.gettext("See the report for what could not be checked.")
+    else:
+        advice = t.gettext("If you still have reasons for concern, contact a digital-security helpline.")
+    return f"{headline(t, v)}. {caveat(t, v)} {advice}"
+
+
+def match_note(t: Translations, quality: str | None) -> str:
+    notes = {
+        "exact": t.gettext("The value is identical to the indicator."),
+        "subdomain": t.gettext("The host is a subdomain of the indicator's domain."),
+        "url-host": t.gettext("The host of this address is the indicator's domain."),
+        "prefix": t.gettext("The path lies inside the path named by the indicator."),
+        "cidr": t.gettext("The address lies in the network range named by the indicator."),
+        "truncated": t.gettext("Weak match: the system may have shortened the process name to 15 characters."),
+    }
+    return notes.get(quality or "", "")
+
+
+def next_steps(t: Translations, v: Verdict, stalkerware: bool) -> list[str]:
+    helpline = t.gettext(
+        "Contact a digital-security helpline, for example Access Now's Digital Security Helpline "
+        "(help@accessnow.org, in Spanish, French, Portuguese, English and other languages) or Amnesty "
+        "International's Security Lab."
+    )
+    keep = t.gettext("Keep the acquisition and this results folder unchanged, in a safe place.")
+    if v.state == TRACES:
+        steps = [
+            t.gettext("Do not reset, update or wipe the phone, and do not uninstall apps: this can destroy the "
+                      "traces an expert needs."),
+            keep,
+            helpline,
+            t.gettext("Until an expert has looked at it, assume the phone may be monitored: have sensitive "
+                      "conversations away from it."),
+        ]
+        if stalkerware:
+            steps.append(t.gettext(
+                "Stalkerware is often installed by someone close. Removing it can alert that person: plan your "
+                "safety with a specialised organisation first."))
+        return steps
+    if v.state == INCOMPLETE:
+        return [t.gettext("Look at \"What could not be checked\" below, fix the cause if you can, and run the "
+                          "check again."), keep, helpline]
+    steps = []
+    if v.state == REVIEW:
+        steps.append(t.gettext("Review the findings below with a helpline analyst: they are unusual patterns, "
+                               "not proof of an infection."))
+    steps += [
+        t.gettext("Indicators only cover attacks that have been investigated and published: a new or unknown "
+                  "attack may leave no known trace."),
+        t.gettext("If you still have reasons for concern (for example a threat notification from Apple, Google "
+                  "or Meta), do not reset the phone.") + " " + helpline,
+        t.gettext("Keep the acquisition: it can be checked again later with new indicators (spyscan recheck), "
+                  "without touching the phone again."),
+    ]
+    return steps
+
+
+def severity_label(t: Translations, severity: str) -> str:
+    labels = {
+        Severity.CRITICAL.value: t.gettext("critical"),
+        Severity.HIGH.value: t.gettext("high"),
+        Severity.MEDIUM.value: t.gettext("medium"),
+        Severity.LOW.value: t.gettext("low"),
+        Severity.INFO.value: t.gettext("information"),
+    }
+    return labels.get(severity, severity)
+
+
+def status_label(t: Translations, status: str) -> str:
+    labels = {
+        "ok": t.gettext("checked"),
+        "not_found": t.gettext("not found"),
+        "warning": t.gettext("checked, with warnings"),
+        "error": t.gettext("failed"),
+        "recovered": t.gettext("partly recovered"),
+        "skipped": t.gettext("skipped"),
+    }
+    return labels.get(status, status)
+
+
+@dataclass(frozen=True)
+class SummaryWords:
+    """Headings of the terminal summary table and lines."""
+
+    artifacts: str
+    artifact: str
+    status: str
+    records: str
+    detections: str
+    by_severity: str
+    report: str
+    results: str
+    checking: str
+
+
+def summary_words(t: Translations) -> SummaryWords:
+    return SummaryWords(
+        artifacts=t.gettext("Artifacts"),
+        artifact=t.gettext("artifact"),
+        status=t.gettext("status"),
+        records=t.gettext("records"),
+        detections=t.gettext("detections"),
+        by_severity=t.gettext("Detections by severity"),
+        report=t.gettext("Report:"),
+        results=t.gettext("Results:"),
+        checking=t.gettext("checking"),
+    )
