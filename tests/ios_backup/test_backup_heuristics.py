@@ -1,0 +1,76 @@
+"""Heuristics over the backup records: sideloaded apps, notification profiles, profile installs, old iOS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from spyscan.detection.heuristics.base import all_rules
+from spyscan.detection.heuristics.ios_outdated import IOSOutdated
+from spyscan.detection.heuristics.ios_profile_install_event import IOSProfileInstallEvent
+from spyscan.detection.heuristics.ios_profile_notification_payload import IOSProfileNotificationPayload
+from spyscan.detection.heuristics.ios_sideloaded_app import IOSSideloadedApp
+from spyscan.detection.model import Severity
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_apps import IOSInstalledApp
+from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.records.ios_profiles import IOSConfigurationProfile, IOSProfileEvent
+from tests.ios_backup.helpers import detections
+
+SRC = SourceRef(file="Info.plist")
+
+
+def test_rules_are_registered() -> None:
+    rules = all_rules()
+    for rule in (IOSOutdated, IOSProfileInstallEvent, IOSProfileNotificationPayload, IOSSideloadedApp):
+        assert rules[rule.id] is rule
+
+
+def test_sideloaded_app() -> None:
+    records = [
+        IOSInstalledApp(source=SRC, bundle_id="com.example.store", install_source="app_store"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.beta", install_source="testflight"),
+        IOSInstalledApp(source=SRC, bundle_id="com.evil.spy", install_source="no_store_record", sideloaded=True),
+        IOSInstalledApp(source=SRC, bundle_id="com.odd.app", install_source="other_source",
+                        source_app="com.odd.installer"),
+    ]
+    found = {d.observable.value: d for d in detections(records, IOSSideloadedApp) if d.observable}
+    assert set(found) == {"com.evil.spy", "com.odd.app"}
+    assert found["com.evil.spy"].severity == Severity.MEDIUM and found["com.evil.spy"].rule == "ios.sideloaded_app"
+    assert found["com.odd.app"].severity == Severity.LOW
+
+
+def test_profile_notification_payload() -> None:
+    noisy = IOSConfigurationProfile(source=SRC, uuid="U1", display_name="Silencer",
+                                    payload_types=["com.apple.wifi.managed", "com.apple.notificationsettings"])
+    quiet = IOSConfigurationProfile(source=SRC, uuid="U2", payload_types=["com.apple.wifi.managed"])
+    [found] = detections([noisy, quiet], IOSProfileNotificationPayload)
+    assert found.severity == Severity.MEDIUM and "Silencer" in found.message
+    assert found.observable is not None and found.observable.value == "U1"
+
+
+def test_profile_install_event() -> None:
+    when = datetime(2023, 1, 2, tzinfo=UTC)
+    records = [
+        IOSProfileEvent(source=SRC, profile_id="p.settings", operation="install", process="com.apple.preferences",
+                        timestamp=when),
+        IOSProfileEvent(source=SRC, profile_id="p.odd", operation="install", process="com.unknown.daemon"),
+        IOSProfileEvent(source=SRC, profile_id="p.gone", operation="remove", process="com.apple.preferences"),
+    ]
+    found = {d.observable.value: d for d in detections(records, IOSProfileInstallEvent) if d.observable}
+    assert set(found) == {"p.settings", "p.odd"}
+    assert found["p.settings"].severity == Severity.INFO and found["p.settings"].timestamp == "2023-01-02T00:00:00Z"
+    assert found["p.odd"].severity == Severity.LOW
+
+
+def test_outdated() -> None:
+    behind = IOSDeviceInfo(source=SRC, ios_version="18.6.2", latest_in_major="18.7", outdated=True,
+                           major_supported=True, versions_table_date="2025-11-03")
+    unsupported = IOSDeviceInfo(source=SRC, ios_version="16.7.10", latest_in_major="16.7.10", outdated=False,
+                                major_supported=False, latest_version="26.1")
+    current = IOSDeviceInfo(source=SRC, ios_version="26.1", outdated=False, major_supported=True)
+    unknown = IOSDeviceInfo(source=SRC, ios_version="27.0")
+    found = detections([behind, unsupported, current, unknown], IOSOutdated)
+    by_version = {d.record["ios_version"]: d for d in found}
+    assert set(by_version) == {"18.6.2", "16.7.10"}
+    assert by_version["18.6.2"].severity == Severity.MEDIUM and "18.7" in by_version["18.6.2"].message
+    assert by_version["16.7.10"].severity == Severity.LOW
