@@ -1,0 +1,42 @@
+"""MobileInstallation logs: app install, update and uninstall events with their bundle ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios.fs_common import find_all, listed, text_lines
+from spyscan.artifacts.ios.parsers.mobile_installation import parse_install_line
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_sysdiagnose import InstallEvent
+
+SPECS = (
+    IOSPath(fs=(
+        "private/var/installd/Library/Logs/MobileInstallation/mobile_installation.log*",
+        "logs/MobileInstallation/mobile_installation.log*",
+    )),
+)
+
+
+class MobileInstallationLog(Artifact):
+    id = "ios.mobile_installation"
+    kinds = ("sysdiagnose", "ios-fs")
+    title = "App installs and uninstalls (mobile_installation.log)"
+    records = (InstallEvent,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[InstallEvent]:
+        source = listed(evidence)
+        for file in find_all(source, SPECS, "mobile_installation.log"):
+            for number, line in text_lines(source, file, log):
+                event = parse_install_line(line)
+                if event is None:
+                    continue
+                yield InstallEvent(
+                    source=SourceRef(file=file.label, line=number), action=event.action,
+                    bundle_id=event.bundle_id, version=event.version,
+                    time=event.time.replace(tzinfo=UTC) if event.time else None, time_raw=event.time_raw,
+                    log_file=file.label,
+                )

@@ -1,0 +1,37 @@
+"""A process that used the network but whose binary exists nowhere in the filesystem dump.
+
+The existence check is done by the ``ios.fs.netusage`` artifact (it needs the dump's file listing, which
+a rule cannot see); this rule reports its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spyscan.detection.heuristics.base import Finding, Rule
+from spyscan.detection.model import Severity
+from spyscan.records.base import Record
+from spyscan.records.ios_fs import NetworkProcess
+from spyscan.timeutil import iso
+
+
+class ProcessWithoutBinary(Rule):
+    id = "ios.process_without_binary"
+    title = "Network-using process with no binary on the device"
+    severity = Severity.HIGH
+    why = ("Spyware such as Pegasus ran processes from memory or deleted its binaries: they show up in the "
+           "network-usage databases without an app bundle id, but no file of that name exists on the device.")
+    record_types = (NetworkProcess,)
+
+    def check(self, record: Record) -> Iterable[Finding]:
+        assert isinstance(record, NetworkProcess)
+        if record.binary_found is not False:
+            return
+        truncated = " (the name may be cut to 15/16 characters by the kernel)" if record.truncated else ""
+        yield Finding(
+            record=record,
+            message=(f"process {record.process!r}{truncated} used the network (first {iso(record.first_seen)}, "
+                     f"last {iso(record.last_seen)}) without a bundle id, and no file of that name exists in the dump"),
+            observable_type="process",
+            observable_value=record.process,
+        )

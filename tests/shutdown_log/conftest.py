@@ -1,0 +1,10 @@
+"""Make ``tests/builders`` importable as ``builders`` and share small helpers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
