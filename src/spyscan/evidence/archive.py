@@ -4,6 +4,16 @@ Member names are checked before anything is read: absolute names, ``..`` compone
 would land outside the target are refused (the whole input is refused with a clear error), links
 are never followed or extracted, and sizes are bounded (per member, in total, by compression ratio
 and by member count). Members are streamed; extraction writes only into the run's private folder.
+
+Attacks handled (tested in ``tests/robustness/test_archive_attacks.py``): ``../`` and absolute member
+names, Windows drive names, NUL bytes (the whole input is refused); symlinks and hardlinks (tar link
+members, zip members with a symlink mode) are listed as links and never opened, followed or
+extracted, and a member below a link is written as a plain folder inside the work folder; zip bombs
+(per-member ratio, whole-archive ratio including overlapping-entry zips, total size); a zip's member
+count is read from its end-of-central-directory record *before* its directory is parsed, so a
+million-member zip is refused without building a million objects; nested archives are opened with
+``open_nested`` up to ``max_depth``. Every limit can be set per call (``ArchiveLimits``) or with
+the environment variables named below.
 """
 
 from __future__ import annotations
@@ -12,8 +22,10 @@ import hashlib
 import os
 import posixpath
 import stat
+import struct
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +36,29 @@ import msgspec
 from spyscan.errors import EvidenceError
 
 CHUNK = 1 << 20
+RATIO_FLOOR = 1 << 20  # below this many bytes a high compression ratio is harmless
+_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error, RuntimeError,
+                NotImplementedError, ValueError)
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    max_member_size: int = int(os.environ.get("SPYSCAN_MAX_MEMBER_BYTES", 8 << 30))
-    max_total_size: int = int(os.environ.get("SPYSCAN_MAX_ARCHIVE_BYTES", 64 << 30))
-    max_ratio: float = float(os.environ.get("SPYSCAN_MAX_COMPRESSION_RATIO", 250))
-    max_members: int = int(os.environ.get("SPYSCAN_MAX_MEMBERS", 2_000_000))
-    max_depth: int = int(os.environ.get("SPYSCAN_MAX_NESTING", 3))
+    max_member_size: int = int(_env_number("SPYSCAN_MAX_MEMBER_BYTES", 8 << 30))
+    max_total_size: int = int(_env_number("SPYSCAN_MAX_ARCHIVE_BYTES", 64 << 30))
+    max_ratio: float = _env_number("SPYSCAN_MAX_COMPRESSION_RATIO", 250)
+    max_members: int = int(_env_number("SPYSCAN_MAX_MEMBERS", 2_000_000))
+    max_depth: int = int(_env_number("SPYSCAN_MAX_NESTING", 3))
 
 
 class ArchiveMember(msgspec.Struct, frozen=True):
@@ -67,8 +93,18 @@ class _Bounded:
         self.name = name
 
     def read(self, size: int = -1) -> bytes:
-        want = CHUNK if size is None or size < 0 else size
-        data = self.raw.read(want) if size is not None and size >= 0 else self.raw.read()
+        if size is None or size < 0:  # read all, chunk by chunk, stopping at the limit
+            parts = []
+            while chunk := self._read(CHUNK):
+                parts.append(chunk)
+            return b"".join(parts)
+        return self._read(size)
+
+    def _read(self, size: int) -> bytes:
+        try:
+            data = self.raw.read(min(size, self.limit - self.read_so_far + 1))
+        except _READ_ERRORS as exc:
+            raise EvidenceError(f"archive member {self.name} is damaged: {_one_line(exc)}") from exc
         self.read_so_far += len(data)
         if self.read_so_far > self.limit:
             raise EvidenceError(f"archive member {self.name} expands beyond its limit ({self.limit} bytes)")
@@ -87,9 +123,13 @@ class _Bounded:
 class Archive:
     """A zip or tar (optionally gzip/bzip2/xz compressed) archive, read-only and bounded."""
 
-    def __init__(self, path: Path, limits: ArchiveLimits | None = None) -> None:
+    def __init__(self, path: Path, limits: ArchiveLimits | None = None, *, depth: int = 0) -> None:
         self.path = path
         self.limits = limits or ArchiveLimits()
+        self.depth = depth
+        if depth > self.limits.max_depth:
+            raise EvidenceError(f"{path.name} is nested {depth} archives deep, over the limit of "
+                                f"{self.limits.max_depth} (SPYSCAN_MAX_NESTING); refused")
         self._zip: zipfile.ZipFile | None = None
         self._tar: tarfile.TarFile | None = None
         self._members: dict[str, ArchiveMember] | None = None
@@ -97,13 +137,24 @@ class Archive:
         self._zip_names: dict[str, str] = {}
         try:
             if zipfile.is_zipfile(path):
+                declared = zip_entry_count(path)
+                if declared is not None and declared > self.limits.max_members:
+                    raise EvidenceError(self._too_many())
                 self._zip = zipfile.ZipFile(path)
             elif tarfile.is_tarfile(path):
                 self._tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed in close()
             else:
                 raise EvidenceError(f"{path.name} is neither a zip nor a tar archive")
-        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
-            raise EvidenceError(f"{path.name} cannot be read as an archive: {exc}") from exc
+        except _READ_ERRORS as exc:
+            raise EvidenceError(f"{path.name} cannot be read as an archive: {_one_line(exc)}") from exc
+        try:
+            self.size = path.stat().st_size
+        except OSError:
+            self.size = 0
+
+    def _too_many(self) -> str:
+        return (f"{self.path.name} has more than {self.limits.max_members} members; refused "
+                "(raise SPYSCAN_MAX_MEMBERS if this is expected)")
 
     @staticmethod
     def is_archive(path: Path) -> bool:
@@ -131,30 +182,33 @@ class Archive:
             return self._members
         found: dict[str, ArchiveMember] = {}
         total = 0
+        limits = self.limits
         try:
             for member in self._iter_raw():
-                if len(found) >= self.limits.max_members:
-                    raise EvidenceError(
-                        f"{self.path.name} has more than {self.limits.max_members} members; refused "
-                        "(raise SPYSCAN_MAX_MEMBERS if this is expected)"
-                    )
+                if len(found) >= limits.max_members:
+                    raise EvidenceError(self._too_many())
                 if not member.name:
                     continue
                 if not member.is_dir and not member.is_link:
                     total += member.size
-                    if member.size > self.limits.max_member_size:
+                    if member.size > limits.max_member_size:
                         raise EvidenceError(f"{self.path.name}: member {member.name} is larger than the "
-                                            f"limit of {self.limits.max_member_size} bytes")
-                    if (member.compressed is not None and member.size > 1 << 20
-                            and member.size > self.limits.max_ratio * max(member.compressed, 1)):
+                                            f"limit of {limits.max_member_size} bytes")
+                    if (member.compressed is not None and member.size > RATIO_FLOOR
+                            and member.size > limits.max_ratio * max(member.compressed, 1)):
                         raise EvidenceError(f"{self.path.name}: member {member.name} has a compression ratio "
                                             "typical of a decompression bomb; refused")
+                    if total > limits.max_total_size:
+                        raise EvidenceError(f"{self.path.name} expands to more than {limits.max_total_size} "
+                                            "bytes (SPYSCAN_MAX_ARCHIVE_BYTES); refused")
                 found[member.name] = member
-        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
-            raise EvidenceError(f"{self.path.name} is damaged: {exc}") from exc
-        if total > self.limits.max_total_size:
-            raise EvidenceError(f"{self.path.name} expands to {total} bytes, over the limit of "
-                                f"{self.limits.max_total_size}")
+        except EvidenceError:
+            raise
+        except _READ_ERRORS as exc:
+            raise EvidenceError(f"{self.path.name} is damaged: {_one_line(exc)}") from exc
+        if total > RATIO_FLOOR and self.size and total > limits.max_ratio * self.size:
+            raise EvidenceError(f"{self.path.name} ({self.size} bytes) expands to {total} bytes: a compression "
+                                "ratio typical of a decompression bomb; refused (SPYSCAN_MAX_COMPRESSION_RATIO)")
         self._members = found
         return found
 
@@ -187,10 +241,13 @@ class Archive:
         if member.is_link:
             raise EvidenceError(f"{self.path.name}: {name} is a link; links are never followed")
         limit = min(member.size, self.limits.max_member_size)
-        if self._zip is not None:
-            return _Bounded(self._zip.open(self._zip_names[name]), limit, name)
-        assert self._tar is not None
-        handle = self._tar.extractfile(self._tar_infos[name])
+        try:
+            if self._zip is not None:
+                return _Bounded(self._zip.open(self._zip_names[name]), limit, name)
+            assert self._tar is not None
+            handle = self._tar.extractfile(self._tar_infos[name])
+        except _READ_ERRORS as exc:
+            raise EvidenceError(f"{self.path.name}: member {name} cannot be read: {_one_line(exc)}") from exc
         if handle is None:
             raise KeyError(name)
         return _Bounded(handle, limit, name)
@@ -202,8 +259,11 @@ class Archive:
     def extract(self, name: str, target_root: Path) -> tuple[Path, int, str]:
         """Stream one member to ``target_root/name``; returns ``(path, size, sha256)``."""
         safe = safe_name(name)
+        if not safe:
+            raise KeyError(name)
+        root = target_root.resolve()
         dest = (target_root / safe).resolve()
-        if not dest.is_relative_to(target_root.resolve()):
+        if not dest.is_relative_to(root) or _has_link_below(root, safe):
             raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         digest = hashlib.sha256()
@@ -214,6 +274,66 @@ class Archive:
                 size += len(chunk)
                 out.write(chunk)
         return dest, size, digest.hexdigest()
+
+
+    def open_nested(self, name: str, workdir: Path) -> Archive:
+        """Extract the archive member ``name`` into ``workdir`` and open it one level deeper."""
+        if self.depth + 1 > self.limits.max_depth:
+            raise EvidenceError(f"{self.path.name}: {name} is nested more than {self.limits.max_depth} archives "
+                                "deep (SPYSCAN_MAX_NESTING); refused")
+        dest, _size, _digest = self.extract(name, workdir)
+        return Archive(dest, self.limits, depth=self.depth + 1)
+
+
+def _has_link_below(root: Path, safe: str) -> bool:
+    """True when an existing folder on the way from ``root`` to ``safe`` is a symlink."""
+    current = root
+    for part in safe.split("/")[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return True
+        if not current.exists():
+            return False
+    return False
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).replace("\n", " ").strip() or type(exc).__name__)[:300]
+
+
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+
+
+def zip_entry_count(path: Path) -> int | None:
+    """Entries declared by a zip's end-of-central-directory record (zip64 aware), without parsing it."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            tail_len = min(size, 22 + 0xFFFF + 20)
+            fh.seek(size - tail_len)
+            tail = fh.read(tail_len)
+            pos = tail.rfind(_EOCD)
+            if pos < 0 or pos + 22 > len(tail):
+                return None
+            count = struct.unpack_from("<H", tail, pos + 10)[0]
+            if count != 0xFFFF:
+                return int(count)
+            loc = pos - 20
+            if loc < 0 or tail[loc:loc + 4] != _EOCD64_LOCATOR:
+                return None
+            offset = struct.unpack_from("<Q", tail, loc + 8)[0]
+            if offset + 56 > size:
+                return None
+            fh.seek(offset)
+            record = fh.read(56)
+            if record[:4] != _EOCD64:
+                return None
+            return int(struct.unpack_from("<Q", record, 32)[0])
+    except (OSError, struct.error):
+        return None
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float | None:

@@ -1,18 +1,65 @@
-"""Evidence SQLite databases are never opened in place.
+"""Evidence SQLite databases are never opened in place; damaged ones are salvaged.
 
 A plain ``sqlite3.connect`` on an evidence file can merge its ``-wal`` into it or create ``-shm``
 files. Instead the database and its ``-wal``/``-journal`` companions are copied (and hashed while
-copied) into the run's private work folder and the copy is opened with writes refused.
+copied) into the run's private work folder and the copy is opened with writes refused. Because the
+``-wal`` is copied with the database, transactions still pending in it are visible; the evidence's own
+files never change and no ``-shm`` ever appears next to them.
+
+API (for kinds and artifacts):
+
+``open_private_copy(src, workdir, log, label) -> PrivateConnection``
+    Copy ``src`` and its companions, then ``open_checked``.
+``open_checked(path, label, workdir=None) -> PrivateConnection``
+    Open an already private copy (kinds that copy files themselves, e.g. decrypted backup files).
+    The copy is checked with ``PRAGMA quick_check``:
+
+    * healthy: a normal connection, ``conn.recovered`` is ``False``;
+    * damaged ("database disk image is malformed"...): the readable rows of every table are salvaged
+      into a fresh database next to the copy (per table, in rowid order, skipping damaged rowid
+      ranges), and the returned connection has ``conn.recovered = True`` and ``conn.recovery_note``
+      (one line naming the file, the damage and the number of rows salvaged);
+    * not a database at all (random bytes, empty file, unreadable header): ``DamagedDatabase``, an
+      ``EvidenceError`` whose one-line message names the file.
+
+``report_recovery(conn, log)``
+    Call ``log.mark_recovered(conn.recovery_note)`` when the connection holds salvaged rows, so that
+    the artifact's status becomes ``recovered``. Every recovery is also queued per process and can be
+    collected with ``drain_recovery_notes()`` (the engine may call it after each artifact).
+``table_columns(conn, table)`` / ``has_table(conn, table)``
+    Schema helpers that never raise on a damaged schema (an unreadable schema has no tables).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
+from typing import Any, Protocol
 
+from spyscan.errors import EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 
 COMPANIONS = ("-wal", "-journal")
+MAX_ROWID = (1 << 63) - 1
+MAX_SKIPS_PER_TABLE = 256  # damaged rowid ranges skipped before a table is given up
+_PENDING_NOTES: list[str] = []
+
+
+class DamagedDatabase(EvidenceError):
+    """An evidence database that cannot be read at all (its message names the file)."""
+
+
+class RecoveryLog(Protocol):
+    def mark_recovered(self, message: str) -> None: ...
+
+
+class PrivateConnection(sqlite3.Connection):
+    """A connection to a private copy; ``recovered`` tells whether its rows were salvaged."""
+
+    recovered: bool = False
+    recovery_note: str = ""
+    label: str = ""
 
 
 def copy_with_hash(src: Path, dst: Path, log: InputLog, label: str) -> None:
@@ -22,8 +69,8 @@ def copy_with_hash(src: Path, dst: Path, log: InputLog, label: str) -> None:
     log.add(InputFile(path=label, size=size, sha256=digest))
 
 
-def open_private_copy(src: Path, workdir: Path, log: InputLog, label: str) -> sqlite3.Connection:
-    """Copy ``src`` (+ companions) into ``workdir`` and open the copy; writes are refused."""
+def open_private_copy(src: Path, workdir: Path, log: InputLog, label: str) -> PrivateConnection:
+    """Copy ``src`` (+ companions) into ``workdir`` and open the checked copy; writes are refused."""
     target_dir = workdir / "sqlite" / str(abs(hash((str(src), label))))
     target = target_dir / src.name
     copy_with_hash(src, target, log, label)
@@ -31,18 +78,210 @@ def open_private_copy(src: Path, workdir: Path, log: InputLog, label: str) -> sq
         companion = src.with_name(src.name + suffix)
         if companion.is_file():
             copy_with_hash(companion, target.with_name(target.name + suffix), log, label + suffix)
-    conn = sqlite3.connect(str(target))
-    conn.execute("PRAGMA query_only = ON")
+    return open_checked(target, label)
+
+
+def _connect(path: Path) -> PrivateConnection:
+    conn = sqlite3.connect(str(path), factory=PrivateConnection)
+    assert isinstance(conn, PrivateConnection)
     return conn
 
 
+def _one_line(exc: BaseException) -> str:
+    return str(exc).replace("\n", " ").strip()[:200] or type(exc).__name__
+
+
+def _health(conn: sqlite3.Connection) -> str | None:
+    """``None`` when healthy, else a short description of the damage."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return _one_line(exc)
+    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    return "; ".join(problems)[:200] if problems else None
+
+
+def open_checked(path: Path, label: str, workdir: Path | None = None) -> PrivateConnection:
+    """Open the private copy ``path``; salvage it when damaged (see the module docstring)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DamagedDatabase(f"{label}: cannot be read ({_one_line(exc)})") from exc
+    if size == 0:
+        raise DamagedDatabase(f"{label} is an empty file (0 bytes), not a SQLite database")
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise DamagedDatabase(f"{label} cannot be opened as a SQLite database ({_one_line(exc)})") from exc
+    conn.label = label
+    damage = _health(conn)
+    if damage is None:
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+    if "not a database" in damage or "encrypted" in damage:
+        conn.close()
+        raise DamagedDatabase(f"{label} is not a SQLite database ({damage})")
+    try:
+        recovered = _recover(conn, path, label, damage, workdir or path.parent)
+    finally:
+        conn.close()
+    return recovered
+
+
+# --------------------------------------------------------------------------------------------
+# salvage
+
+
+def _decode_text(raw: bytes) -> str | bytes:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw  # kept as a BLOB: invalid UTF-8 is never lost nor an exception
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(damaged: sqlite3.Connection) -> list[str]:
+    try:
+        rows = damaged.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL%'"
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    return [str(r[0]) for r in rows if isinstance(r[0], str)]
+
+
+def _columns(damaged: sqlite3.Connection, table: str) -> list[str]:
+    try:
+        rows = damaged.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    return [str(r[0]) for r in rows]
+
+
+def _has_rowid(damaged: sqlite3.Connection, table: str) -> bool:
+    try:
+        damaged.execute(f"SELECT rowid FROM {_quote(table)} LIMIT 0")
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table: str,
+                   columns: list[str]) -> tuple[int, int]:
+    """Copy the readable rows of ``table``; returns ``(rows copied, damaged ranges skipped)``."""
+    quoted_cols = ", ".join(_quote(c) for c in columns)
+    with_rowid = _has_rowid(damaged, table) and "rowid" not in {c.lower() for c in columns}
+    placeholders = ", ".join("?" for _ in range(len(columns) + (1 if with_rowid else 0)))
+    insert = (f"INSERT OR IGNORE INTO {_quote(table)} ({'rowid, ' if with_rowid else ''}{quoted_cols}) "
+              f"VALUES ({placeholders})")
+    if not with_rowid:
+        copied = 0
+        with contextlib.suppress(sqlite3.DatabaseError):
+            for row in damaged.execute(f"SELECT {quoted_cols} FROM {_quote(table)}"):
+                fresh.execute(insert, row)
+                copied += 1
+        return copied, 0 if copied else 1
+    copied = skips = 0
+    after: int | None = None
+    step = 1
+    query = f"SELECT rowid, {quoted_cols} FROM {_quote(table)} WHERE rowid > ? ORDER BY rowid"
+    while skips <= MAX_SKIPS_PER_TABLE:
+        start = after if after is not None else -(1 << 63)
+        last = None
+        try:
+            for row in damaged.execute(query, (start,)):
+                fresh.execute(insert, row)
+                copied += 1
+                last = int(row[0])
+            return copied, skips
+        except sqlite3.DatabaseError:
+            skips += 1
+            if last is not None:  # progress, then damage: retry just after the last good row
+                after, step = last, 1
+            elif after is None:  # the first rows are damaged: continue with positive rowids
+                after = 0
+            else:  # no progress: jump further and further past the damaged range
+                after += step
+                step = min(step * 4, 1 << 40)
+            if after >= MAX_ROWID:
+                break
+    return copied, skips
+
+
+def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, folder: Path) -> PrivateConnection:
+    damaged.text_factory = _decode_text
+    tables = _tables(damaged)
+    if not tables:
+        raise DamagedDatabase(f"{label} is damaged beyond recovery ({damage}); its schema is unreadable")
+    fresh_path = folder / f"{path.name}.recovered-{abs(hash((str(path), label)))}.sqlite"
+    fresh_path.unlink(missing_ok=True)
+    fresh = _connect(fresh_path)
+    total = skipped = 0
+    try:
+        for table in tables:
+            columns = _columns(damaged, table)
+            if not columns:
+                continue
+            fresh.execute(f"CREATE TABLE {_quote(table)} ({', '.join(_quote(c) for c in columns)})")
+            rows, skips = _salvage_table(damaged, fresh, table, columns)
+            total += rows
+            skipped += skips
+        fresh.commit()
+    except sqlite3.Error as exc:
+        fresh.close()
+        raise DamagedDatabase(f"{label} is damaged ({damage}) and could not be salvaged: {_one_line(exc)}") from exc
+    fresh.execute("PRAGMA query_only = ON")
+    fresh.recovered = True
+    fresh.label = label
+    fresh.recovery_note = (f"{label} is damaged ({damage}); {total} row(s) of {len(tables)} table(s) salvaged"
+                           f"{f', {skipped} damaged range(s) skipped' if skipped else ''}; records are recovered")
+    _PENDING_NOTES.append(fresh.recovery_note)
+    return fresh
+
+
+def report_recovery(conn: sqlite3.Connection, log: RecoveryLog) -> bool:
+    """Mark the artifact ``recovered`` when ``conn`` holds salvaged rows; True when it does."""
+    if getattr(conn, "recovered", False):
+        note = str(getattr(conn, "recovery_note", "")) or "rows recovered from a damaged database"
+        log.mark_recovered(note)
+        with contextlib.suppress(ValueError):
+            _PENDING_NOTES.remove(note)
+        return True
+    return False
+
+
+def drain_recovery_notes() -> list[str]:
+    """Recovery notes of databases opened since the last call (in this process), then forget them."""
+    notes = list(_PENDING_NOTES)
+    _PENDING_NOTES.clear()
+    return notes
+
+
+# --------------------------------------------------------------------------------------------
+# schema helpers
+
+
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
-    return {str(r[0]) for r in rows}
+    try:
+        rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    except sqlite3.DatabaseError:
+        return set()
+    return {_text(r[0]) for r in rows}
 
 
 def has_table(conn: sqlite3.Connection, table: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (table,)
-    ).fetchone()
+    try:
+        row = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (table,)
+        ).fetchone()
+    except sqlite3.DatabaseError:
+        return False
     return row is not None
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -1,7 +1,13 @@
-"""Bounded, strict text decoding: bad bytes are escaped and counted, never silently dropped."""
+"""Bounded, strict text decoding: bad bytes are escaped and counted, never silently dropped.
+
+Decoding costs one pass whatever the input (random bytes, NUL bytes, a single gigantic line): bad
+bytes are escaped as ``\\xNN`` and counted, and lines longer than
+the limit are cut (and counted) before they are decoded.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import msgspec
@@ -11,34 +17,25 @@ DEFAULT_LINE_LIMIT = 1 << 20  # longer lines are cut (and counted)
 
 class DecodedText(msgspec.Struct):
     text: str
-    bad_bytes: int = 0  # number of undecodable byte sequences escaped as \\xNN
+    bad_bytes: int = 0  # number of undecodable bytes, each escaped as \\xNN
     nul_bytes: int = 0
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
 def decode_bytes(data: bytes) -> DecodedText:
-    """Decode UTF-8 strictly; invalid sequences are kept as ``\\xNN`` escapes and counted."""
+    """Decode UTF-8 strictly; invalid bytes are kept as ``\\xNN`` escapes and counted (in C, one pass)."""
     try:
         text = data.decode("utf-8")
         bad = 0
     except UnicodeDecodeError:
+        bad = len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
         text = data.decode("utf-8", errors="backslashreplace")
-        bad = _count_bad(data)
     nul = text.count("\x00")
     if nul:
         text = text.replace("\x00", "\\x00")
     return DecodedText(text=text, bad_bytes=bad, nul_bytes=nul)
-
-
-def _count_bad(data: bytes) -> int:
-    count = 0
-    start = 0
-    while True:
-        try:
-            data[start:].decode("utf-8")
-            return count
-        except UnicodeDecodeError as exc:
-            count += 1
-            start += exc.end
 
 
 def iter_lines(data: bytes, limit: int = DEFAULT_LINE_LIMIT) -> Iterator[tuple[int, str, int]]:
