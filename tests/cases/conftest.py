@@ -39,6 +39,14 @@ def stix_bundle(family: str, patterns: list[tuple[str, str]]) -> dict[str, objec
     return {"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": objects}
 
 
+@pytest.fixture(autouse=True)
+def _no_html_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the case store and hunts: skip rendering the human report (speed, isolation)."""
+    import spyscan.engine
+
+    monkeypatch.setattr(spyscan.engine, "_write_human_report", lambda *args, **kwargs: None, raising=False)
+
+
 @pytest.fixture
 def first_iocs(tmp_path: Path) -> Path:
     path = tmp_path / "iocs" / "first.stix2"

@@ -67,11 +67,11 @@ def run_local(tasks: Sequence[HuntTask], settings: TaskSettings, jobs: int) -> I
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask_completed(futures: list[Any]) -> Any:
+def _dask_completed(client: Any, futures: list[Any]) -> Any:
     import distributed
 
     completed: Any = distributed.as_completed
-    return completed(futures)
+    return completed(futures, loop=client.loop)
 
 
 def run_dask(tasks: Sequence[HuntTask], settings: TaskSettings, address: str,
@@ -91,7 +91,7 @@ def run_dask(tasks: Sequence[HuntTask], settings: TaskSettings, address: str,
         for task in tasks:
             future = client.submit(_call, task, settings, pure=False)
             futures[future] = task.run_id
-        for future in _dask_completed(list(futures)):
+        for future in _dask_completed(client, list(futures)):
             try:
                 result = future.result()
             except Exception as exc:

@@ -37,6 +37,7 @@ class HuntOptions:
     bundled: bool = True
     jobs: int = 0  # local processes, 0: one per core
     scheduler: str | None = None  # tcp://host:port of a Dask scheduler
+    scheduler_timeout: float = 30.0  # seconds to wait for the scheduler connection
     resume: int | None = None  # hunt id to resume
     reports: bool = False  # write a new full report folder per affected run
     command: list[str] = field(default_factory=list)
@@ -157,7 +158,7 @@ class _Hunt:
                           run_sha256=r.run_sha256) for r in pending]
         results: Iterator[tuple[int, HuntRunResult]]
         if self.options.scheduler:
-            results = run_dask(tasks, settings, self.options.scheduler)
+            results = run_dask(tasks, settings, self.options.scheduler, self.options.scheduler_timeout)
         else:
             results = run_local(tasks, settings, _workers(self.options.jobs))
         runs_dir = make_private_dir(self.options.output / "runs")

@@ -116,7 +116,7 @@ def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, know
     records = 0
     try:
         for path in sorted(records_dir.glob("*.jsonl")):
-            pipeline = RecordPipeline(path.stem, index, _rules(), records_out=None, keep_timeline=False)
+            pipeline = RecordPipeline(path.stem, index, _rules(), records_out=None)
             for record in _stored_records(path, warnings):
                 pipeline.feed(record)
             records += pipeline.count

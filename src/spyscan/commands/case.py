@@ -1,0 +1,155 @@
+"""``spyscan case``: the case store (register output folders, list, show, export)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from spyscan.cases.store import ENV_STORE, CaseStore, check_run_folder
+from spyscan.errors import EXIT_USAGE, SpyscanError
+from spyscan.indicators.storage import write_private
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Spyscan errors become one-line click errors with the error's exit code (no traceback)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SpyscanError as exc:
+            if exc.exit_code == EXIT_USAGE:
+                raise click.UsageError(str(exc)) from None
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store", type=click.Path(path_type=Path, dir_okay=False), envvar=ENV_STORE, default=None,
+        help=f"Case store file (default: ${ENV_STORE}, else cases.sqlite in the spyscan data folder).",
+    )(func)
+
+
+def _out() -> Console:
+    return Console(highlight=False)
+
+
+@click.group("case")
+def case() -> None:
+    """Cases: register check results per device, list and show them, export detections (STIX 2.1, MISP).
+
+    The store references output folders by absolute path and the SHA-256 of their run.json; it never
+    copies evidence. Registered runs are never altered.
+    """
+
+
+@case.command("new")
+@click.argument("name")
+@store_option
+@friendly_errors
+def new(name: str, store: Path | None) -> None:
+    """Create the case NAME."""
+    with CaseStore(store) as db:
+        info = db.new_case(name)
+        click.echo(f"case {info.name} created in {db.path}")
+
+
+@case.command("add")
+@click.argument("name")
+@click.argument("output", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--device", default=None, help="Device label (default: the model from the run, else its kind).")
+@click.option("--person", default=None,
+              help="Pseudonymous person id (default: the device's id in this case, else a new random one).")
+@click.option("--acquired", default=None, metavar="YYYY-MM-DD",
+              help="Acquisition date (default: the date the check started).")
+@store_option
+@friendly_errors
+def add(name: str, output: Path, device: str | None, person: str | None, acquired: str | None,
+        store: Path | None) -> None:
+    """Register the spyscan output folder OUTPUT in case NAME."""
+    with CaseStore(store) as db:
+        run = db.add_run(name, output, device=device, person=person, acquired=acquired)
+        click.echo(f"run {run.id} registered in case {run.case}: device {run.device}, person {run.person}, "
+                   f"{run.detections} detection(s), run.json SHA-256 {run.run_sha256[:16]}...")
+
+
+@case.command("list")
+@store_option
+@friendly_errors
+def list_cases(store: Path | None) -> None:
+    """List the cases in the store."""
+    with CaseStore(store) as db:
+        cases = db.cases()
+        if not cases:
+            click.echo(f"no cases in {db.path} (create one with `spyscan case new NAME`)")
+            return
+        table = Table(title=f"Cases in {escape(str(db.path))}")
+        for column in ("case", "created", "devices", "runs"):
+            table.add_column(column)
+        for info in cases:
+            table.add_row(escape(info.name), info.created, str(info.devices), str(info.runs))
+        _out().print(table)
+
+
+@case.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored runs as JSON.")
+@store_option
+@friendly_errors
+def show(name: str, as_json: bool, store: Path | None) -> None:
+    """Show the runs of case NAME, and whether their output folders are still intact."""
+    with CaseStore(store) as db:
+        info = db.case(name)
+        runs = db.runs(name)
+        checks = {run.id: check_run_folder(run.output, run.run_sha256) for run in runs}
+        if as_json:
+            import msgspec
+
+            doc = [{**msgspec.to_builtins(run), "folder": checks[run.id].status} for run in runs]
+            click.echo(json.dumps({"case": info.name, "created": info.created, "runs": doc}, indent=2))
+            return
+        table = Table(title=f"Case {escape(info.name)} (created {info.created})")
+        for column in ("run", "device", "person", "acquired", "kind", "detections", "folder", "output"):
+            table.add_column(column)
+        for run in runs:
+            checked = checks[run.id]
+            style = "green" if checked.status == "ok" else "red"
+            table.add_row(str(run.id), escape(run.device), escape(run.person), run.acquired or "", run.kind,
+                          f"{run.detections} ({run.hunted_detections} from hunts)",
+                          f"[{style}]{checked.status}[/]", escape(run.output))
+        out = _out()
+        out.print(table)
+        for run in runs:
+            if checks[run.id].status != "ok":
+                out.print(f"[red]run {run.id}:[/] {escape(checks[run.id].message)}")
+
+
+@case.command("export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["stix", "misp"]), required=True,
+              help="stix: a STIX 2.1 bundle of sightings; misp: a MISP event (JSON).")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (created owner-only).")
+@store_option
+@friendly_errors
+def export(name: str, fmt: str, output: Path, store: Path | None) -> None:
+    """Export the indicator detections of case NAME for sharing (STIX 2.1 or MISP JSON)."""
+    from spyscan.cases.export_misp import case_event
+    from spyscan.cases.export_stix import case_bundle
+
+    with CaseStore(store) as db:
+        doc = case_bundle(db, name) if fmt == "stix" else case_event(db, name)
+    write_private(output, json.dumps(doc, indent=2, ensure_ascii=False).encode() + b"\n")
+    click.echo(f"{fmt.upper()} export of case {name} written to {output}")

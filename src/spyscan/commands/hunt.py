@@ -1,0 +1,115 @@
+"""``spyscan hunt``: re-check every stored run against the current indicators; report only what is new."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from spyscan.cases.hunt import HuntOptions, HuntProgress, HuntResult, run_hunt
+from spyscan.cases.model import HuntRunResult, StoredRun
+from spyscan.cases.store import CaseStore
+from spyscan.commands.case import friendly_errors, store_option
+from spyscan.detection.model import SEVERE, Severity
+
+EXIT_HELP = """\b
+Exit status:
+  0  finished, nothing new that is high or critical
+  3  something new is high or critical
+  1  could not finish
+  2  usage error
+"""
+
+
+class RichHuntProgress(HuntProgress):
+    def __init__(self, out: Console) -> None:
+        self.out = out
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, total: int, already_done: int) -> None:
+        if already_done:
+            self.out.print(f"resuming: {already_done} of {total} runs were hunted before the interruption")
+        self._bar = Progress(TextColumn("[bold]hunting[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                             TextColumn("{task.description}"), console=self.out, transient=True,
+                             disable=not self.out.is_terminal)
+        self._bar.start()
+        self._task = self._bar.add_task("", total=total, completed=already_done)
+
+    def done(self, run: StoredRun, result: HuntRunResult) -> None:
+        if result.new:
+            self.out.print(f"  [bold red]NEW[/] {escape(run.case)} / {escape(run.device)} (run {run.id}): "
+                           f"{len(result.new)} new detection(s)")
+        elif result.status != "ok":
+            self.out.print(f"  [yellow]{result.status}[/] run {run.id}: {escape(result.message)}")
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, advance=1, description=f"{run.case}/{run.device}")
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def _summary(out: Console, result: HuntResult) -> None:
+    doc = result.file
+    severe = sum(1 for r in doc.runs for d in r.new if Severity(d.severity) in SEVERE)
+    out.print(f"hunt {result.hunt_id}{' (resumed)' if result.resumed else ''}: {doc.checked} run(s) checked, "
+              f"{len(doc.runs)} with new detections ({severe} high/critical), {len(doc.problems)} problem(s)")
+    for run in doc.runs:
+        families = sorted({d.indicator.malware or "unattributed" for d in run.new if d.indicator is not None})
+        out.print(f"  {escape(run.case)} / {escape(run.device)} (run {run.run}): {len(run.new)} new"
+                  + (f" - {escape(', '.join(families))}" if families else ""))
+    for problem in doc.problems:
+        out.print(f"  [red]{problem.status}[/] run {problem.run}: {escape(problem.message)}")
+    style = "bold red" if result.exit_code == 3 else "bold green"
+    verdict = ("NEW TRACES FOUND on examined devices" if result.exit_code == 3
+               else "nothing new that is high or critical")
+    out.print(f"[{style}]{verdict}[/]")
+    out.print(f"Results: {result.output / 'hunt.json'}")
+
+
+@click.command("hunt", epilog=EXIT_HELP)
+@click.option("--case", "case_name", default=None, help="Hunt the runs of this case only.")
+@click.option("--all", "all_cases", is_flag=True, help="Hunt the runs of every case (the default).")
+@click.option("--iocs", multiple=True, type=click.Path(path_type=Path),
+              help="STIX2 indicator file or folder (repeatable), added to the bundled/updated set.")
+@click.option("--no-bundled-iocs", is_flag=True, help="Do not use the bundled indicator set.")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
+              help="Folder for hunt.json (and reports with --reports).")
+@click.option("--reports", is_flag=True, help="Also write a new full report folder for each affected run.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Local worker processes (0: one per CPU core).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on an existing Dask distributed cluster instead of local processes.")
+@click.option("--resume", type=int, default=None, metavar="HUNT_ID",
+              help="Resume an interrupted hunt (the same command resumes the latest one automatically).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary; errors only.")
+@store_option
+@friendly_errors
+def hunt(case_name: str | None, all_cases: bool, iocs: tuple[Path, ...], no_bundled_iocs: bool, output: Path,
+         reports: bool, jobs: int, scheduler: str | None, resume: int | None, quiet: bool, store: Path | None) -> None:
+    """Re-check every stored run with the current indicators and report only what is new.
+
+    Run `spyscan iocs update` first to get the latest public indicators. The original evidence is
+    not needed: the records stored in each registered output folder are re-checked.
+    """
+    if case_name is not None and all_cases:
+        raise click.UsageError("give either --case NAME or --all, not both")
+    out = Console(highlight=False, quiet=quiet)
+    options = HuntOptions(output=output, case=case_name, iocs=list(iocs), bundled=not no_bundled_iocs, jobs=jobs,
+                          scheduler=scheduler, resume=resume, reports=reports,
+                          command=["spyscan", *sys.argv[1:]])
+    with CaseStore(store) as db:
+        try:
+            result = run_hunt(db, options, None if quiet else RichHuntProgress(out))
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted; run the same command again (or use --resume) to continue "
+                                       "where the hunt stopped") from None
+    if not quiet:
+        _summary(out, result)
+    sys.exit(result.exit_code)
