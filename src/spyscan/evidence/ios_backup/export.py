@@ -7,12 +7,15 @@ so that spyscan and other tools read it as a plain backup. The original is only 
 
 from __future__ import annotations
 
+import contextlib
 import plistlib
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from spyscan.errors import ArtifactNotFound, EvidenceError, UsageError
 from spyscan.evidence.ios_backup.keyfile import save_key
@@ -49,7 +52,7 @@ def decrypt_backup(source: Path, output: Path, password: Callable[[], str], key_
     out = check_output(root, source, output)
     if save_key_file is not None and save_key_file.exists():
         raise UsageError(f"the key file {save_key_file} exists already; choose a new name")
-    with tempfile.TemporaryDirectory(prefix="spyscan-decrypt-") as tmp:
+    with _exit_on_signals(), tempfile.TemporaryDirectory(prefix="spyscan-decrypt-") as tmp:
         work = Path(tmp)
         session = BackupSession(root, work)
         if "Manifest.plist" not in session.plists:
@@ -79,6 +82,24 @@ def decrypt_backup(source: Path, output: Path, password: Callable[[], str], key_
         shutil.copyfile(session.manifest_db(), out / MANIFEST_DB)
         _write_plain_plists(session, out)
     return summary
+
+
+@contextlib.contextmanager
+def _exit_on_signals() -> Iterator[None]:
+    """Turn SIGTERM/SIGHUP into SystemExit so that the private work folder is removed."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):  # not in the main thread
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _write_plain_plists(session: BackupSession, out: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plistlib
 from typing import Any
 
 import msgspec
@@ -42,12 +43,39 @@ def _data(value: Any) -> bytes | None:
     return None
 
 
+def _decode_direct(blob: bytes) -> dict[str, Any] | None:
+    """The root object of a plain NSKeyedArchiver archive with its direct references resolved.
+
+    About five times faster than the general decoder (Manifest.db has one blob per file, often
+    hundreds of thousands); None when the archive is not the simple shape an MBFile has.
+    """
+    top = plistlib.loads(blob)
+    if not isinstance(top, dict) or top.get("$archiver") != "NSKeyedArchiver":
+        return None
+    objects, root_ref = top.get("$objects"), (top.get("$top") or {}).get("root")
+    if not isinstance(objects, list) or not isinstance(root_ref, plistlib.UID):
+        return None
+    root = objects[root_ref.data]
+    if not isinstance(root, dict):
+        return None
+    resolved: dict[str, Any] = {}
+    for key, value in root.items():
+        if isinstance(value, plistlib.UID):
+            value = objects[value.data]
+            if value == "$null":
+                value = None
+        resolved[key] = value
+    return resolved
+
+
 def decode_file_blob(blob: bytes | None) -> BackupFileInfo:
     """Decode one ``MBFile`` archive; an empty blob gives empty metadata, a broken one EvidenceError."""
     if not blob:
         return BackupFileInfo()
     try:
-        obj = nska_deserialize.deserialize_plist_from_string(blob)
+        obj = _decode_direct(blob)
+        if obj is None:
+            obj = nska_deserialize.deserialize_plist_from_string(blob)
     except Exception as exc:  # the decoder raises many types on malformed archives
         raise EvidenceError(f"unreadable file metadata blob: {exc}") from exc
     if not isinstance(obj, dict):
