@@ -24,7 +24,6 @@ import os
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import Any
 
 from builders.sqlite import SqliteContent, sqlite_bytes

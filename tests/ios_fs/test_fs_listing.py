@@ -7,8 +7,8 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from builders.ios_fs import FsDumpBuilder
 
+from builders.ios_fs import FsDumpBuilder
 from spyscan.errors import EvidenceError
 from spyscan.evidence.fs_listing import FsListing, glob_regex
 

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from builders.ios_fs import FsDumpBuilder, open_evidence
 
+from builders.ios_fs import FsDumpBuilder, open_evidence
 from spyscan.errors import EvidenceError
 from spyscan.evidence.ios import IOSPath
 from spyscan.kinds import detect_kind

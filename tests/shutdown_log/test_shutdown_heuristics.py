@@ -6,7 +6,6 @@ from pathlib import Path
 
 from builders.ios_fs import FsDumpBuilder, index, open_evidence, run, shutdown_log
 from builders.sysdiagnose import SysdiagnoseBuilder
-
 from spyscan.artifacts.ios.shutdown_log import ShutdownLog
 from spyscan.detection.model import Severity
 from spyscan.kinds.ios_fs import IOSFilesystemEvidence

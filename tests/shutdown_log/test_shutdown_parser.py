@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from builders.ios_fs import shutdown_log
-
 from spyscan.artifacts.ios.parsers.shutdown_log import parse_shutdown_text
 
 
