@@ -100,3 +100,21 @@ def test_invalid_utf8_and_nul_do_not_crash(tmp_path: Path) -> None:
     records, _ = collect(SafariHistory, ev)
     assert records[0].url is not None and "\\xff" in records[0].url and "\\x00" in records[0].url
     assert records[0].visit_time is None
+
+
+def test_fast_redirect_rule(tmp_path: Path) -> None:
+    from spyscan.detection.heuristics.ios_safari_fast_redirect import IOSSafariFastRedirect
+    from spyscan.detection.model import Severity
+
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, [
+        *_db(),
+        "INSERT INTO history_items VALUES (4, 'http://slow.example/', 'slow', 1)",
+        "INSERT INTO history_items VALUES (5, 'https://other.example/', 'o', 1)",
+        "INSERT INTO history_visits VALUES (20, 4, 700000100.0, 'S', 1, NULL, 21, 0)",
+        "INSERT INTO history_visits VALUES (21, 5, 700000102.0, 'O', 1, 20, NULL, 0)",
+    ])
+    records, _ = collect(SafariHistory, ev)
+    found = detect("ios.safari_history", records, rules=[IOSSafariFastRedirect])
+    assert [d.record["visit_id"] for d in found] == [10]  # 0.5 s to another domain; visit 20 took 2 s
+    assert found[0].severity is Severity.MEDIUM and "landing.bad-domain.test" in found[0].message

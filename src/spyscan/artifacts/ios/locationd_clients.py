@@ -1,0 +1,69 @@
+"""Location-services clients (locationd ``clients.plist``): apps and binaries that asked for location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import cocoa, find_files, integer, number, read_plist
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_system import LocationdClient
+
+CLIENTS = "Library/Caches/locationd/clients.plist"
+PREFS = "Library/Preferences/com.apple.locationd.clients.plist"
+SPECS = (
+    IOSPath(domain="RootDomain", relative=CLIENTS, fs=(
+        f"private/var/mobile/{CLIENTS}", f"private/var/root/{CLIENTS}", f"private/var/root/{PREFS}",
+    )),
+    IOSPath(domain="RootDomain", relative=PREFS),
+)
+BUNDLE_PREFIX = "com.apple.locationd.bundle-"
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class LocationdClients(Artifact):
+    id = "ios.locationd_clients"
+    kinds = ("ios-backup", "ios-fs")
+    title = "Location-services clients"
+    records = (LocationdClient,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[LocationdClient]:
+        source, files = find_files(evidence, SPECS, "locationd clients.plist")
+        for file in files:
+            data = read_plist(source, file, log)
+            if not isinstance(data, dict):
+                continue
+            for client, info in data.items():
+                if not isinstance(info, dict):
+                    continue
+                name = str(client)
+                times: dict[str, datetime] = {}
+                raws: dict[str, float] = {}
+                for key, value in info.items():
+                    if str(key).endswith("Time") or "TimeStopped" in str(key) or str(key).endswith("Timestamp"):
+                        raw, when = number(value), cocoa(value)
+                        if raw is not None and when is not None:
+                            times[str(key)], raws[str(key)] = when, float(raw)
+                bundle_id = _str(info.get("BundleId"))
+                app_ids = sorted({a for a in (bundle_id, None if name.startswith(BUNDLE_PREFIX) or "/" in name
+                                              else name) if a})
+                yield LocationdClient(
+                    source=SourceRef(file=file.label, key=name),
+                    client=name,
+                    bundle_id=bundle_id,
+                    bundle_path=_str(info.get("BundlePath")),
+                    executable=_str(info.get("Executable")),
+                    registered=_str(info.get("Registered")),
+                    authorization=integer(info.get("Authorization")),
+                    app_ids=app_ids,
+                    times=times,
+                    times_raw=raws,
+                    first_time=min(times.values()) if times else None,
+                    last_time=max(times.values()) if times else None,
+                )

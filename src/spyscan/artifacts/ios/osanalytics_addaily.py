@@ -1,0 +1,65 @@
+"""OSAnalytics daily network baseline (``com.apple.osanalytics.addaily.plist``: ``netUsageBaseline``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import cocoa, find_files, number, read_plist
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_system import ADDailyUsage
+from spyscan.timeutil import UNIX_EPOCH
+
+REL = "Library/Preferences/com.apple.osanalytics.addaily.plist"
+SPECS = (
+    IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}", f"private/var/root/{REL}")),
+    IOSPath(domain="RootDomain", relative=REL),
+)
+
+
+def _when(value: object) -> tuple[datetime | None, int | float | None]:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UNIX_EPOCH.tzinfo)
+        return aware, aware.timestamp()
+    return cocoa(value), number(value)
+
+
+def _counter(values: list[object], index: int) -> float | None:
+    raw = number(values[index]) if index < len(values) else None
+    return None if raw is None else float(raw)
+
+
+class OSAnalyticsADDaily(Artifact):
+    id = "ios.osanalytics_addaily"
+    kinds = ("ios-backup", "ios-fs")
+    title = "OSAnalytics daily network usage (ADDaily)"
+    records = (ADDailyUsage,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ADDailyUsage]:
+        source, files = find_files(evidence, SPECS, "com.apple.osanalytics.addaily.plist")
+        for file in files:
+            data = read_plist(source, file, log)
+            baseline = data.get("netUsageBaseline") if isinstance(data, dict) else None
+            if not isinstance(baseline, dict):
+                log.warn(f"{file.label}: no netUsageBaseline dictionary")
+                continue
+            for name, values in baseline.items():
+                if not isinstance(values, list):
+                    log.warn(f"{file.label}: netUsageBaseline entry {name!r} is not a list")
+                    continue
+                when, raw = _when(values[0] if values else None)
+                process = str(name)
+                yield ADDailyUsage(
+                    source=SourceRef(file=file.label, key=f"netUsageBaseline/{process}"),
+                    process=process,
+                    app_id=process if "." in process and "/" not in process else None,
+                    timestamp=when,
+                    timestamp_raw=raw,
+                    wifi_in=_counter(values, 1),
+                    wifi_out=_counter(values, 2),
+                    wwan_in=_counter(values, 3),
+                    wwan_out=_counter(values, 4),
+                )

@@ -1,0 +1,112 @@
+"""Shortcuts (``Shortcuts.sqlite``: ``ZSHORTCUT`` + ``ZSHORTCUTACTIONS``): actions and every URL they use."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import (
+    blob,
+    cocoa,
+    col,
+    columns_of,
+    find_files,
+    integer,
+    load_plist,
+    ns_keyed_strings,
+    number,
+    open_db,
+    present_columns,
+    require_tables,
+    rows,
+    text,
+)
+from spyscan.artifacts.ios._text import links_in
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_system import Shortcut
+
+REL = "Library/Shortcuts/Shortcuts.sqlite"
+SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
+COLUMNS = ("ZNAME", "ZACTIONSDESCRIPTION", "ZACTIONCOUNT", "ZCREATIONDATE", "ZMODIFICATIONDATE")
+ACTION_ID = "WFWorkflowActionIdentifier"
+MAX_STRINGS, MAX_LENGTH = 500, 4000
+
+
+class DecodedActions:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.strings: list[str] = []
+        self.broken = 0
+
+    def add(self, data: bytes | None) -> None:
+        if not data:
+            return
+        try:
+            actions: Any = load_plist(data)
+        except ValueError:
+            self.broken += 1
+            return
+        for action in actions if isinstance(actions, list) else [actions]:
+            if isinstance(action, dict) and isinstance(action.get(ACTION_ID), str):
+                self.ids.append(action[ACTION_ID])
+            for item in ns_keyed_strings(action.get("WFWorkflowActionParameters") if isinstance(action, dict)
+                                         else action):
+                if len(self.strings) < MAX_STRINGS and item.strip():
+                    self.strings.append(item[:MAX_LENGTH])
+
+
+def _action_blobs(conn: sqlite3.Connection, shortcut_pk: int | None, where: str) -> list[bytes | None]:
+    if where == "actions":
+        sql = "SELECT ZDATA FROM ZSHORTCUTACTIONS WHERE ZSHORTCUT = ? ORDER BY Z_PK"
+        return [blob(r["ZDATA"]) for r in rows(conn, sql, (shortcut_pk,))]
+    if where == "column":
+        return [blob(r["ZACTIONS"]) for r in rows(conn, "SELECT ZACTIONS FROM ZSHORTCUT WHERE Z_PK = ?",
+                                                  (shortcut_pk,))]
+    return []
+
+
+class Shortcuts(Artifact):
+    id = "ios.shortcuts"
+    kinds = ("ios-backup", "ios-fs")
+    title = "Shortcuts"
+    records = (Shortcut,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Shortcut]:
+        source, files = find_files(evidence, SPECS, "Shortcuts.sqlite")
+        for file in files:
+            with open_db(source, file) as conn:
+                require_tables(conn, file, "ZSHORTCUT")
+                s = present_columns(conn, "ZSHORTCUT", COLUMNS, log, file.label)
+                if {"zshortcut", "zdata"} <= columns_of(conn, "ZSHORTCUTACTIONS"):
+                    where = "actions"
+                elif "zactions" in columns_of(conn, "ZSHORTCUT"):
+                    where = "column"
+                else:
+                    where = ""
+                    log.warn(f"{file.label}: no action data found (ZSHORTCUTACTIONS.ZDATA or ZSHORTCUT.ZACTIONS)")
+                select = ", ".join(f"{col('s', x, s)} AS {x}" for x in COLUMNS)
+                for row in list(rows(conn, f"SELECT s.Z_PK AS pk, {select} FROM ZSHORTCUT AS s ORDER BY s.Z_PK")):
+                    pk = integer(row["pk"])
+                    actions = DecodedActions()
+                    for data in _action_blobs(conn, pk, where):
+                        actions.add(data)
+                    if actions.broken:
+                        log.warn(f"{file.label}: shortcut {pk}: {actions.broken} action blob(s) not readable")
+                    yield Shortcut(
+                        source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),
+                        shortcut_id=pk,
+                        name=text(row["ZNAME"]),
+                        description=text(row["ZACTIONSDESCRIPTION"]),
+                        action_count=integer(row["ZACTIONCOUNT"]),
+                        action_ids=actions.ids,
+                        urls=links_in(*actions.strings),
+                        action_text=actions.strings,
+                        created=cocoa(row["ZCREATIONDATE"]),
+                        created_raw=number(row["ZCREATIONDATE"]),
+                        modified=cocoa(row["ZMODIFICATIONDATE"]),
+                        modified_raw=number(row["ZMODIFICATIONDATE"]),
+                    )

@@ -1,0 +1,70 @@
+"""Privacy permissions (``TCC.db`` ``access`` table): which app or binary may use which service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import (
+    col,
+    columns_of,
+    find_files,
+    integer,
+    number,
+    open_db,
+    present_columns,
+    require_tables,
+    rows,
+    text,
+    unix,
+)
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_system import TCCAccess
+
+REL = "Library/TCC/TCC.db"
+SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
+ALLOWED_VALUES = {2, 3}  # auth_value: 0 denied, 1 unknown, 2 allowed, 3 limited
+
+
+class TCC(Artifact):
+    id = "ios.tcc"
+    kinds = ("ios-backup", "ios-fs")
+    title = "Privacy permissions (TCC.db)"
+    records = (TCCAccess,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[TCCAccess]:
+        source, files = find_files(evidence, SPECS, "TCC.db")
+        for file in files:
+            with open_db(source, file) as conn:
+                require_tables(conn, file, "access")
+                have = columns_of(conn, "access")
+                modern = "auth_value" in have
+                wanted = ("service", "client", "client_type", "last_modified") + (
+                    ("auth_value", "auth_reason") if modern else ("allowed", "prompt_count"))
+                a = present_columns(conn, "access", wanted, log, file.label)
+                select = ", ".join(f"{col('a', x, a)} AS {x}" for x in wanted)
+                for row in rows(conn, f"SELECT a.rowid AS rid, {select} FROM access AS a ORDER BY a.rowid"):
+                    client = text(row["client"])
+                    client_type = integer(row["client_type"])
+                    is_path = client_type == 1 or (client or "").startswith("/")
+                    if modern:
+                        value, reason = integer(row["auth_value"]), integer(row["auth_reason"])
+                        allowed = None if value is None else value in ALLOWED_VALUES
+                    else:
+                        value, reason = integer(row["allowed"]), None
+                        allowed = None if value is None else bool(value)
+                    yield TCCAccess(
+                        source=SourceRef(file=file.label, table="access", rowid=integer(row["rid"])),
+                        service=text(row["service"]),
+                        client=client,
+                        client_type=client_type,
+                        app_id=None if is_path else client,
+                        process=client if is_path else None,
+                        auth_value=value,
+                        auth_reason=reason,
+                        allowed=allowed,
+                        last_modified=unix(row["last_modified"]),
+                        last_modified_raw=number(row["last_modified"]),
+                    )

@@ -1,0 +1,24 @@
+"""Lockdown Mode is not enabled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spyscan.detection.heuristics.base import Finding, Rule
+from spyscan.detection.model import Severity
+from spyscan.records.base import Record
+from spyscan.records.ios_system import GlobalPreferences
+
+
+class IOSLockdownModeOff(Rule):
+    id = "ios.lockdown_mode_off"
+    title = "Lockdown Mode is off"
+    severity = Severity.INFO
+    why = ("Lockdown Mode (iOS 16+) blocks most zero-click attack surfaces used by mercenary spyware. "
+           "People at high risk may want to turn it on.")
+    record_types = (GlobalPreferences,)
+
+    def check(self, record: Record) -> Iterable[Finding]:
+        if isinstance(record, GlobalPreferences) and not record.lockdown_mode_enabled:
+            state = "disabled" if record.lockdown_key_present else "never enabled (no LDMGlobalEnabled key)"
+            yield Finding(record=record, message=f"Lockdown Mode is {state}")
