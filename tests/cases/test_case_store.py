@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -30,11 +31,14 @@ def test_register_runs_of_several_devices(store_path: Path, make_run: Callable[[
     assert Path(a1.output).is_absolute()
     assert a1.inputs and all(len(i["sha256"]) == 64 for i in a1.inputs)
     assert a1.indicators and a1.indicators[0]["file"].endswith("first.stix2")
-    assert a1.detections == 1 and a1.hunted_detections == 0
-    assert len(store.known_ids(a1.id)) == 1
+    original = json.loads((Path(a1.output) / "detections.json").read_text())["detections"]
+    assert a1.detections == len(original) and a1.hunted_detections == 0
+    assert store.known_ids(a1.id) == {d["id"] for d in original}
+    assert [d.indicator.value for d in store.detections(a1.id) if d.indicator] == ["com.serv.services"]
     info = store.case("helpline-7")
     assert (info.runs, info.devices) == (3, 2)
     stored = store.detections(a1.id)[0]
+    assert original[0]["record"].keys() > {"record_type", "source"}
     assert set(stored.record) == {"record_type", "source"}  # no record content copied into the store
 
 
