@@ -1,0 +1,72 @@
+"""Helpers shared by the intrusion-log artifacts: event times and address clean-up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.kinds.intrusion_logs import IntrusionLogsEvidence
+from spyscan.timeutil import from_unix
+
+TIME_KEYS = ("event_time", "timestamp", "time")
+
+
+def intrusion_evidence(evidence: Evidence) -> IntrusionLogsEvidence:
+    if not isinstance(evidence, IntrusionLogsEvidence):
+        raise ArtifactNotFound("not an intrusion-logs input")
+    return evidence
+
+
+def event_time(data: dict[str, Any], evidence: IntrusionLogsEvidence) -> tuple[datetime | None, str | None]:
+    """``(UTC time, raw value)``: epoch numbers (s/ms/us/ns, told apart by size) are instants; a
+    date-time string without a zone is read in the device time zone when known (else as UTC)."""
+    for key in TIME_KEYS:
+        value = data.get(key)
+        if value is None or value == "" or isinstance(value, bool):
+            continue
+        raw = str(value)
+        if isinstance(value, int | float) or raw.strip().lstrip("-").isdigit():
+            return from_unix(value), raw
+        text = raw.strip().replace("Z", "+00:00")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None, raw
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=evidence.time_zone or UTC)
+        return parsed.astimezone(UTC), raw
+    return None, None
+
+
+def clean_ip(value: Any) -> str | None:
+    """``/1.2.3.4``, ``host/1.2.3.4`` or ``[::1]`` as a bare address; None when empty."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().rsplit("/", 1)[-1].strip("[]")
+    return text or None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start_bad: int) -> None:
+    bad = evidence.bad_lines - start_bad
+    if bad:
+        log.warn(f"{bad} line(s) of the intrusion logs are not JSON and were skipped")

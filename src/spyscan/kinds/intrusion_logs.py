@@ -1,0 +1,245 @@
+"""Android 16 intrusion-logging exports: a folder or a zip of newline-delimited JSON files.
+
+Each line is a JSON object wrapping one event under its type key (``dns_event``, ``connect_event``,
+``security_event``); a file may also hold one JSON array of such objects. Events repeated across
+overlapping files are given once. The device time zone comes from a ``timezone`` field of the
+export (a line ``{"timezone": "Europe/Paris"}`` or ``metadata.json``) or from a ``getprop.txt``
+next to the logs (``persist.sys.timezone``); it is only needed for times written without a zone.
+See docs/input-formats.md, section "Intrusion logs".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.archive import Archive
+from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
+from spyscan.evidence.custody import InputFile
+from spyscan.evidence.secrets import Secrets
+
+EVENT_TYPES = ("dns_event", "connect_event", "security_event")
+SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".log")
+TZ_KEYS = ("timezone", "time_zone", "device_timezone")
+_TZ_PROP = re.compile(r"^\[persist\.sys\.timezone\]: \[(?P<tz>[^\]]*)\]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class IntrusionEvent:
+    type: str  # "dns_event", "connect_event" or "security_event"
+    data: dict[str, Any]
+    file: str
+    line: int
+
+
+def _looks_like_log(first: bytes) -> bool:
+    text = first.lstrip()
+    if text.startswith(b"["):
+        text = text[1:].lstrip()
+    return text.startswith(b"{") and any(f'"{t}"'.encode() in text[:200] for t in EVENT_TYPES)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class IntrusionLogsEvidence(Evidence):
+    kind = "intrusion-logs"
+    label = "Android intrusion-logging export (folder or zip)"
+    priority = 35
+
+    def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
+        super().__init__(path, workdir, secrets)
+        self._archive: Archive | None = None
+        self._archive_pid = 0
+        self._logs: list[str] = []
+        self.time_zone: ZoneInfo | None = None
+        self.time_zone_source: str | None = None
+        self.bad_lines = 0  # lines (or whole JSON files) that could not be decoded, in this process
+
+    # -- detection -------------------------------------------------------------------------------
+    @classmethod
+    def detect(cls, path: Path) -> bool:
+        if path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if entry.is_file() and entry.suffix.lower() in SUFFIXES:
+                    with entry.open("rb") as fh:
+                        if _looks_like_log(fh.read(4096)):
+                            return True
+            return False
+        if not (path.suffix.lower() == ".zip" and Archive.is_archive(path)):
+            return False
+        try:
+            with Archive(path) as archive:
+                for name in _candidate_names(list(archive.members())):
+                    with archive.open(name) as fh:
+                        if _looks_like_log(fh.read(4096)):
+                            return True
+        except (EvidenceError, KeyError):
+            return False
+        return False
+
+    # -- life cycle ------------------------------------------------------------------------------
+    def open(self) -> None:
+        super().open()
+        names = self._all_names()
+        skip = ("getprop.txt", "metadata.json")
+        self._logs = sorted(n for n in names if n.lower().endswith(SUFFIXES) and n.rsplit("/", 1)[-1] not in skip)
+        if not self._logs:
+            raise EvidenceError(f"{self.path.name} holds no intrusion-log files ({', '.join(SUFFIXES)})")
+        self._find_time_zone(names)
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    def _archive_handle(self) -> Archive:
+        if self._archive is None or self._archive_pid != os.getpid():
+            self._archive = Archive(self.path)
+            self._archive.members()
+            self._archive_pid = os.getpid()
+        return self._archive
+
+    def _all_names(self) -> list[str]:
+        if self.path.is_file():
+            return sorted(m.name for m in self._archive_handle().files())
+        found = []
+        for folder, dirs, files in os.walk(self.path, followlinks=False):
+            dirs.sort()
+            for name in files:
+                full = Path(folder, name)
+                if full.is_file() and not full.is_symlink():
+                    found.append(full.relative_to(self.path).as_posix())
+        return sorted(found)
+
+    def read_file(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        if self.path.is_file():
+            archive = self._archive_handle()
+            member = archive.members().get(name)
+            if member is None:
+                raise ArtifactNotFound(name)
+            if member.size > limit:
+                raise EvidenceError(f"{name} is {member.size} bytes, over the limit of {limit}")
+            data = archive.read(name)
+            self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+            return data
+        return self.read_bytes(name, limit)
+
+    # -- time zone -------------------------------------------------------------------------------
+    def _find_time_zone(self, names: list[str]) -> None:
+        for name in names:
+            if name.rsplit("/", 1)[-1] == "metadata.json":
+                try:
+                    data = msgspec.json.decode(self.read_file(name, 1 << 20))
+                except msgspec.DecodeError:
+                    continue
+                if isinstance(data, dict):
+                    self._set_zone(next((str(data[k]) for k in TZ_KEYS if data.get(k)), None), name)
+        getprops = [n for n in names if n.rsplit("/", 1)[-1] == "getprop.txt"]
+        if self.path.is_dir() and (self.path.parent / "getprop.txt").is_file():
+            getprops.append("../getprop.txt")  # an androidqf folder holding intrusion-logs/
+        for name in getprops:
+            if self.time_zone is not None:
+                break
+            try:
+                text = (self.read_file(name, 4 << 20) if name != "../getprop.txt"
+                        else (self.path.parent / "getprop.txt").read_bytes()).decode("utf-8", errors="replace")
+            except (OSError, ArtifactNotFound, EvidenceError):
+                continue
+            match = _TZ_PROP.search(text)
+            if match:
+                self._set_zone(match.group("tz"), name)
+
+    def _set_zone(self, name: str | None, source: str) -> None:
+        zone = _zone(name)
+        if zone is not None and self.time_zone is None:
+            self.time_zone, self.time_zone_source = zone, source
+
+    def device_info(self) -> dict[str, str]:
+        info = {"intrusion-log files": str(len(self._logs))}
+        if self.time_zone is not None:
+            info["time zone"] = f"{self.time_zone} (from {self.time_zone_source})"
+        return info
+
+    # -- events ----------------------------------------------------------------------------------
+    def events(self, wanted: str) -> Iterator[IntrusionEvent]:
+        """Every event of type ``wanted``, once (duplicates across files skipped), in file order."""
+        if not self._logs:
+            raise ArtifactNotFound("no intrusion-log files")
+        seen: set[bytes] = set()
+        for name in self._logs:
+            for number, obj in self._objects(name):
+                for zone_key in TZ_KEYS:
+                    if isinstance(obj.get(zone_key), str):
+                        self._set_zone(obj[zone_key], f"{name} line {number}")
+                event_type, data = _unwrap(obj)
+                if event_type != wanted or data is None:
+                    continue
+                digest = hashlib.sha256(msgspec.json.encode(data, order="sorted")).digest()[:16]
+                if digest in seen:
+                    continue
+                seen.add(digest)
+                yield IntrusionEvent(type=event_type, data=data, file=name, line=number)
+
+    def _objects(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        data = self.read_file(name)
+        stripped = data.lstrip()
+        if stripped.startswith(b"["):
+            try:
+                items = msgspec.json.decode(stripped)
+            except msgspec.DecodeError:
+                self.bad_lines += 1
+                items = []
+            for position, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict):
+                    yield position + 1, item
+            return
+        for number, raw in enumerate(data.splitlines(), start=1):
+            raw = raw.strip()
+            if not raw:
+                continue
+            try:
+                obj = msgspec.json.decode(raw)
+            except msgspec.DecodeError:
+                self.bad_lines += 1
+                continue
+            if isinstance(obj, dict):
+                yield number, obj
+
+
+def _candidate_names(names: list[str]) -> list[str]:
+    """Log-like members at the top of a zip, or inside its single top-level folder."""
+    tops = {n.split("/", 1)[0] for n in names if "/" in n}
+    single = next(iter(tops)) if len(tops) == 1 and all("/" in n for n in names) else None
+    found = []
+    for name in names:
+        depth = name.count("/")
+        if name.lower().endswith(SUFFIXES) and (depth == 0 or (depth == 1 and single is not None)):
+            found.append(name)
+    return sorted(found)[:20]
+
+
+def _unwrap(obj: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None]:
+    for key in EVENT_TYPES:
+        value = obj.get(key)
+        if isinstance(value, dict):
+            return key, value
+    kind = obj.get("event_type") or obj.get("type")
+    if isinstance(kind, str) and kind in EVENT_TYPES:
+        return kind, obj
+    return None, None
