@@ -1,0 +1,65 @@
+"""Web origins with stored data: WebKit IndexedDB and LocalStorage, in apps and in SafariViewService.
+
+WebKit names these by origin (``https_example.org_0`` for IndexedDB folders,
+``https_example.org_0.localstorage`` files); they are read from the shared listing, no file is opened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios.fs_common import listed
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_fs import WebkitOrigin
+from spyscan.timeutil import from_unix
+
+APP = "private/var/mobile/Containers/Data/Application/*"
+SVS = f"{APP}/SystemData/com.apple.SafariViewService"
+LOCATIONS = (
+    ("IndexedDB", f"{APP}/Library/WebKit/WebsiteData/IndexedDB/*"),
+    ("IndexedDB", f"{APP}/Library/WebKit/WebsiteData/IndexedDB/v1/*"),
+    ("LocalStorage", f"{APP}/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
+    ("SafariViewService", f"{SVS}/Library/WebKit/WebsiteData/IndexedDB/*"),
+    ("SafariViewService", f"{SVS}/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
+    ("IndexedDB", "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB/*"),
+    ("LocalStorage", "private/var/mobile/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
+)
+_ORIGIN = re.compile(r"^(https?|file)_(.+?)_(\d+)(?:\.localstorage)?$")
+
+
+def parse_origin(name: str) -> tuple[str, str] | None:
+    """``https_example.org_0`` -> ("https://example.org", "example.org"); port 0 means the default."""
+    found = _ORIGIN.match(name)
+    if found is None:
+        return None
+    scheme, host, port = found.groups()
+    if not host or "/" in host:
+        return None
+    origin = f"{scheme}://{host}" + ("" if port == "0" else f":{port}")
+    return origin, host
+
+
+class WebkitOrigins(Artifact):
+    id = "ios.fs.webkit_origins"
+    kinds = ("ios-fs",)
+    title = "Web origins with stored data (WebKit)"
+    records = (WebkitOrigin,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebkitOrigin]:
+        source = listed(evidence)
+        count = 0
+        for store, pattern in LOCATIONS:
+            for entry in source.entries(pattern):
+                parsed = parse_origin(entry.name)
+                if parsed is None:
+                    continue
+                location = source.device_path(entry.path)
+                count += 1
+                yield WebkitOrigin(source=SourceRef(file=location), store=store, origin=parsed[0], host=parsed[1],
+                                   location="/" + location, modified=from_unix(entry.mtime))
+        if count == 0:
+            raise ArtifactNotFound("no WebKit website data")
