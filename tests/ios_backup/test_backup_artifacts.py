@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import plistlib
 import sqlite3
 from datetime import UTC, datetime
@@ -9,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from spyscan.artifacts.base import ArtifactLog
 from spyscan.artifacts.ios.backup_info import IOSBackupInfo
 from spyscan.artifacts.ios.configuration_profiles import DOMAIN as PROFILES_DOMAIN
 from spyscan.artifacts.ios.configuration_profiles import IOSConfigurationProfiles
 from spyscan.artifacts.ios.installed_apps import IOSInstalledApps
 from spyscan.artifacts.ios.manifest_files import IOSManifestFiles, device_path
 from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.records.ios_apps import IOSInstalledApp
 from spyscan.records.ios_device import IOSDeviceInfo
 from spyscan.records.ios_manifest import IOSBackupFile
@@ -204,3 +208,40 @@ def test_installed_apps_without_application_lists(tmp_path: Path) -> None:
     (root / "Info.plist").write_bytes(plistlib.dumps(info))
     records, log = collect(IOSInstalledApps, root, tmp_path / "w")
     assert records == [] and any("lists no applications" in w for w in log.warnings)
+
+
+# -- the same artifacts on a filesystem dump (through the IOSSource interface only) -------------------
+class _FakeFS(Evidence):
+    """A minimal filesystem-dump source: fs globs over an in-memory {path: bytes} mapping."""
+
+    kind = ""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = files
+
+    def ios_find(self, spec: IOSPath) -> list[IOSFile]:
+        return [IOSFile(label="/" + p, handle=p, size=len(d)) for p, d in sorted(self.files.items())
+                if any(fnmatch.fnmatchcase(p, g) for g in spec.fs)]
+
+    def ios_read(self, file: IOSFile, limit: int = 1 << 30) -> bytes:
+        return self.files[file.handle]
+
+    def ios_sqlite(self, file: IOSFile) -> sqlite3.Connection:  # pragma: no cover - not used here
+        raise NotImplementedError
+
+
+def test_backup_info_and_profiles_on_a_filesystem_dump() -> None:
+    stub = ("private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles/"
+            "Library/ConfigurationProfiles/profile-9.stub")
+    fs = _FakeFS({
+        "System/Library/CoreServices/SystemVersion.plist": plistlib.dumps(
+            {"ProductVersion": "18.6.2", "ProductBuildVersion": "22G100"}),
+        stub: plistlib.dumps(_profile("9999AAAA-0000-0000-0000-000000000000")),
+    })
+    log = ArtifactLog()
+    [info] = list(IOSBackupInfo().collect(fs, log))
+    assert isinstance(info, IOSDeviceInfo) and info.ios_version == "18.6.2" and info.build == "22G100"
+    assert info.outdated is True and info.source.file == "/System/Library/CoreServices/SystemVersion.plist"
+    [profile] = list(IOSConfigurationProfiles().collect(fs, log))
+    assert isinstance(profile, IOSConfigurationProfile) and profile.uuid == "9999AAAA-0000-0000-0000-000000000000"
+    assert not log.warnings
