@@ -106,3 +106,22 @@ def test_clean_archive_raises_nothing(tmp_path: Path) -> None:
         assert detections == [], artifact.id
     [legacy] = run(CrashReports, ev, matcher)[0]
     assert legacy.process == "Clean" and legacy.pid == 123 and legacy.bundle_ids == ["com.example.clean"]
+
+
+def test_configuration_profiles(tmp_path: Path) -> None:
+    import plistlib
+    from datetime import datetime
+
+    from spyscan.artifacts.ios.sysdiagnose_profiles import ConfigurationProfileState
+
+    profile = {"PayloadIdentifier": "com.evil.mdm", "PayloadUUID": "ABCD-1", "PayloadType": "Configuration",
+               "PayloadDisplayName": "Totally Legit", "InstallDate": datetime(2023, 11, 1, 9, 0, 0)}
+    b = SysdiagnoseBuilder()
+    b.add_file("logs/MCState/Shared/ProfileTruth.plist", plistlib.dumps({"profiles": [profile, profile]}))
+    b.add_file("logs/MCState/Shared/broken.plist", b"not a plist")
+    ev = open_evidence(SysdiagnoseEvidence, b.build(tmp_path), tmp_path)
+    records, detections, log = run(ConfigurationProfileState, ev, index(("configuration-profile:id", "com.evil.mdm")))
+    [state] = records
+    assert (state.identifier, state.uuid, state.display_name) == ("com.evil.mdm", "ABCD-1", "Totally Legit")
+    assert state.installed is not None and state.installed.year == 2023
+    assert detections and "broken.plist" in log.warnings[0]
