@@ -53,6 +53,8 @@ class AndroidQFEvidence(Evidence):
     def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
         super().__init__(path, workdir, secrets)
         self._archive: Archive | None = None
+        self._archive_path: Path | None = None
+        self._archive_pid = 0
         self._prefix = ""
         self._members: dict[str, ArchiveMember] = {}
         self._extracted: dict[str, Path] = {}
@@ -85,6 +87,7 @@ class AndroidQFEvidence(Evidence):
         if is_age_file(self.path):
             archive_path = self._decrypt_age()
         self._archive = Archive(archive_path)
+        self._archive_path, self._archive_pid = archive_path, os.getpid()
         names = {m.name: m for m in self._archive.files()}
         prefix = _find_prefix(set(names))
         if prefix is None:
@@ -98,6 +101,18 @@ class AndroidQFEvidence(Evidence):
         if self._archive is not None:
             self._archive.close()
             self._archive = None
+
+    def _own_archive(self) -> Archive:
+        """The archive reader of this process.
+
+        Artifact workers are forked: a reader inherited from the parent shares its file offset with
+        every other worker, so each process opens its own.
+        """
+        assert self._archive is not None and self._archive_path is not None
+        if self._archive_pid != os.getpid():
+            self._archive = Archive(self._archive_path)
+            self._archive_pid = os.getpid()
+        return self._archive
 
     def _decrypt_age(self) -> Path:
         dest = self.workdir / "decrypted-acquisition.zip"
@@ -174,7 +189,7 @@ class AndroidQFEvidence(Evidence):
                 # (forked workers may ask for the same member at the same time)
                 tmp_root = Path(tempfile.mkdtemp(dir=self.workdir, prefix="extract-"))
                 try:
-                    tmp, size, digest = self._archive.extract(self._prefix + rel, tmp_root)
+                    tmp, size, digest = self._own_archive().extract(self._prefix + rel, tmp_root)
                     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                     os.replace(tmp, dest)
                 finally:
