@@ -18,6 +18,8 @@ the environment variables named below.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import os
 import posixpath
@@ -72,6 +74,8 @@ class ArchiveMember(msgspec.Struct, frozen=True):
 
 def safe_name(raw: str) -> str:
     """Normalise a member name or raise EvidenceError when it could escape the target."""
+    if _plain_name(raw):  # the common case, checked cheaply (listings of a million members)
+        return raw.rstrip("/")
     name = raw.replace("\\", "/")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         raise EvidenceError(f"archive member with an absolute name refused: {raw!r}")
@@ -81,6 +85,12 @@ def safe_name(raw: str) -> str:
     if "\x00" in name:
         raise EvidenceError(f"archive member with a NUL byte in its name refused: {raw!r}")
     return posixpath.join(*parts) if parts else ""
+
+
+def _plain_name(raw: str) -> bool:
+    """True for names that need no normalisation: relative, no ``.``/``..``/empty parts, no odd bytes."""
+    return (bool(raw) and raw[0] not in "/." and "\\" not in raw and "\x00" not in raw and "//" not in raw
+            and "/." not in raw and (len(raw) < 2 or raw[1] != ":"))
 
 
 class _Bounded:
@@ -337,9 +347,12 @@ def zip_entry_count(path: Path) -> int | None:
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float | None:
-    import datetime as dt
+    return _zip_timestamp(info.date_time)
 
+
+@functools.lru_cache(maxsize=4096)
+def _zip_timestamp(date_time: tuple[int, int, int, int, int, int]) -> float | None:
     try:
-        return dt.datetime(*info.date_time, tzinfo=dt.UTC).timestamp()
+        return dt.datetime(*date_time, tzinfo=dt.UTC).timestamp()
     except ValueError:
         return None
