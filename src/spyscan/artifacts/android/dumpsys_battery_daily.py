@@ -36,7 +36,7 @@ def parse_battery_daily(section: DumpsysSection) -> Iterator[BatteryPackageChang
             )
             changes.append((day_start, number, change))
     # days are printed newest first: replay them oldest first to see versions going down
-    changes.sort(key=lambda item: (item[0] is not None, item[0] or datetime.min, -item[1]))
+    changes.sort(key=lambda item: (item[0] is not None, item[0] or datetime.min, item[1]))
     last_version: dict[str, int] = {}
     for _, _, change in changes:
         previous = last_version.get(change.package)
