@@ -291,14 +291,16 @@ def _learn_personal(folder: OutputFolder, redactor: Redactor) -> None:
     redactor.learn(v for k, v in folder.run.device.items() if redactor.device({k: v})[k] != v)
 
 
-def _source_text(record: dict[str, Any]) -> str:
+def _source_text(t: Translations, record: dict[str, Any]) -> str:
     source = record.get("source")
     if not isinstance(source, dict):
         return ""
+    labels = {"table": t.gettext("table %(value)s"), "rowid": t.gettext("row %(value)s"),
+              "line": t.gettext("line %(value)s"), "key": t.gettext("key %(value)s")}
     parts = [str(source.get("file", ""))]
-    for key, label in (("table", "table"), ("rowid", "row"), ("line", "line"), ("key", "key")):
+    for key, label in labels.items():
         if source.get(key) is not None:
-            parts.append(f"{label} {source[key]}")
+            parts.append(label % {"value": source[key]})
     return ", ".join(p for p in parts if p)
 
 
@@ -347,7 +349,7 @@ def _detection_view(t: Translations, d: Detection, index: int, shaper: _Shaper, 
         when=fmt_time(d.timestamp),
         family=family,
         matched=matched,
-        where=inert(shaper.text(_source_text(d.record)), VALUE_LIMIT),
+        where=inert(shaper.text(_source_text(t, d.record)), VALUE_LIMIT),
         provenance=prov,
         indicator_file=indicator_file,
         why=why,

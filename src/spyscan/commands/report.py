@@ -1,0 +1,42 @@
+"""``spyscan report OUT``: regenerate the human report from an output folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from spyscan.errors import UsageError
+from spyscan.report.i18n import LANGS, gettext_for
+
+
+@click.command("report")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--lang", type=click.Choice(LANGS), default=None,
+              help="Language of the report (default: from the locale, else English).")
+@click.option("--pdf", is_flag=True, help="Also render the report to PDF.")
+@click.option("--redact", is_flag=True,
+              help="Also write report-redacted.html (and PDF) for sharing: personal values become tokens.")
+@click.option("--salt-env", metavar="VAR", default=None,
+              help="Environment variable holding the salt of the redaction tokens, to get the same tokens "
+                   "in several reports (default: a random salt, never stored).")
+def report(out: Path, lang: str | None, pdf: bool, redact: bool, salt_env: str | None) -> None:
+    """Regenerate report.html (and PDF, redacted copies) from the results folder OUT.
+
+    Reads run.json, detections.json and timeline.csv; the evidence is not needed.
+    """
+    from spyscan.report.html import write_reports
+
+    salt: bytes | None = None
+    if salt_env:
+        if not redact:
+            raise UsageError("--salt-env is only used with --redact")
+        value = os.environ.get(salt_env, "")
+        if not value:
+            raise UsageError(f"the environment variable {salt_env} named by --salt-env is not set or empty")
+        salt = value.encode("utf-8")
+    written = write_reports(out, lang=lang, pdf=pdf, redact=redact, salt=salt)
+    t = gettext_for(lang)
+    for path in written:
+        click.echo(t.gettext("Written: %(path)s") % {"path": path})
