@@ -118,7 +118,8 @@ def test_files_json_array_and_ndjson(tmp_path: Path) -> None:
         assert planted.modified.isoformat() == "2023-11-14T22:13:20+00:00"
         found = detections("android.androidqf.files", records)
         # the acquisition tool's own /data/local/tmp/collector is not reported
-        assert [d.message for d in found] == ["file in /data/local/tmp: /data/local/tmp/x.sh"]
+        assert [(d.rule, d.message) for d in found] == [
+            ("android.data_local_tmp", "file in /data/local/tmp: /data/local/tmp/x.sh")]
 
 
 def test_root_binaries_and_mounts(planted, clean) -> None:  # type: ignore[no-untyped-def]
@@ -157,8 +158,9 @@ def test_integrity_clean_and_tampered(tmp_path: Path) -> None:
     assert records == [] and not log.warnings
     tampered_path = build_androidqf(tmp_path / "t", tamper={"packages.json": json.dumps([]).encode()}, form="zip")
     tampered = open_evidence(tampered_path, tmp_path / "wt")
-    records, _ = collect(tampered, "android.androidqf.integrity")
+    records, log = collect(tampered, "android.androidqf.integrity")
     assert [(r.path, r.problem) for r in records] == [("packages.json", "mismatch")]  # type: ignore[attr-defined]
+    assert log.warnings == ["packages.json does not match its hash in hashes.csv"]
     found = detections("android.androidqf.integrity", records)
     assert found[0].rule == "android.acquisition_integrity"
 

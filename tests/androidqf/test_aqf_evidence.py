@@ -141,14 +141,16 @@ def test_dumpsys_is_read_once(tmp_path: Path) -> None:
 
 def test_children_name_nested_acquisitions(tmp_path: Path) -> None:
     folder = build_androidqf(tmp_path / "acq", logs={"intrusion_logs/events.json": b"[]", "backup.ab": b"x",
-                                                      "logs/a.txt": b"a"})
+                                                      "bugreport.zip": b"PK", "logs/a.txt": b"a"})
     evidence = open_evidence(folder, tmp_path / "work")
     kinds = all_kinds()
-    expected = {k for k in ("android-backup", "intrusion-logs") if k in kinds}
+    expected = {k for k in ("android-backup", "bugreport", "intrusion-logs") if k in kinds}
     found = dict(evidence.children())
     assert set(found) == expected
     if "android-backup" in found:
         assert found["android-backup"] == folder / "backup.ab"
+    if "bugreport" in found:
+        assert found["bugreport"] == folder / "bugreport.zip"
     # from a zip, nested folders are extracted into the work folder
     archive = build_androidqf(tmp_path / "acq2", logs={"intrusion-logs/e.json": b"[]"}, form="zip")
     zipped = open_evidence(archive, tmp_path / "work2")

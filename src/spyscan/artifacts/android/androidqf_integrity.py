@@ -92,12 +92,14 @@ class AndroidQFIntegrity(Artifact):
         for source, listed, expected in manifest_entries(evidence, log):
             local = _local_name(listed, present) if present else (listed if evidence.exists(listed) else None)
             if local is None:
+                log.warn(f"{listed} is listed in {source.file} but missing from the acquisition")
                 yield AcquisitionIntegrityIssue(source=source, path=listed, problem="missing", expected=expected,
                                                 manifest=source.file)
                 continue
             actual = _digest(evidence, local, _ALGORITHMS[len(expected)])
             checked += 1
             if actual != expected:
+                log.warn(f"{local} does not match its hash in {source.file}")
                 yield AcquisitionIntegrityIssue(source=source, path=local, problem="mismatch", expected=expected,
                                                 actual=actual, manifest=source.file)
         if checked == 0:
