@@ -191,3 +191,23 @@ def test_adb_generated_two_keys() -> None:
     records = list(DumpsysAdb().collect(_Source(adb=text), ArtifactLog()))  # type: ignore[arg-type]
     assert [r.comment for r in records] == ["alice@pc", "bob@pc"]
     assert records[0].connected_to_adb is False
+
+
+def test_dumpsys_artifacts_on_the_bugreport_sample(mvt_samples: Path, tmp_path: Path) -> None:
+    from spyscan.errors import ArtifactNotFound
+    from spyscan.kinds import all_kinds
+
+    folder = mvt_samples / "android_data" / "bugreport"
+    if not folder.is_dir() or "bugreport" not in all_kinds():
+        pytest.skip("bugreport sample or kind absent")
+    evidence = all_kinds()["bugreport"](folder, tmp_path)
+    evidence.open()
+    counts: dict[str, int | None] = {}
+    for artifact in (DumpsysAppOps, DumpsysPackages, DumpsysPlatformCompat, DumpsysReceivers, DumpsysDbInfo):
+        try:
+            counts[artifact.id] = len(list(artifact().collect(evidence, ArtifactLog())))
+        except ArtifactNotFound:
+            counts[artifact.id] = None
+    assert counts == {"android.dumpsys.appops": 30, "android.dumpsys.packages": 2,
+                      "android.dumpsys.platform_compat": 4, "android.dumpsys.receivers": None,
+                      "android.dumpsys.dbinfo": None}

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from spyscan.artifacts.android.dumpsys_resolver import parse_resolver_table
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.android_dumpsys import require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_intents import IntentFilterEntry
@@ -19,4 +20,6 @@ class DumpsysReceivers(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
         section = require_section(evidence, "package")
+        if "Receiver Resolver Table:" not in section.text:
+            raise ArtifactNotFound("no Receiver Resolver Table in 'dumpsys package'")
         yield from parse_resolver_table(section, "Receiver Resolver Table", "receiver")
