@@ -188,3 +188,18 @@ def test_broken_json_is_one_artifact_error(tmp_path: Path) -> None:
     (folder / "packages.json").write_text("[{broken")
     with pytest.raises(ValueError, match=r"packages\.json is not valid JSON"):
         collect(open_evidence(folder, tmp_path / "w"), "android.androidqf.packages")
+
+
+def test_long_lines_are_cut_and_counted_and_the_file_is_hashed(tmp_path: Path) -> None:
+    from spyscan.evidence.textio import DEFAULT_LINE_LIMIT
+
+    folder = build_androidqf(tmp_path / "l")
+    content = b"a=" + b"x" * (DEFAULT_LINE_LIMIT + 10) + b"\r\nb=2\n\nc=3"
+    (folder / "settings_global.txt").write_bytes(content)
+    evidence = open_evidence(folder, tmp_path / "w")
+    records, log = collect(evidence, "android.androidqf.settings")
+    global_ = [(r.name, len(r.value), r.source.line) for r in records if r.namespace == "global"]  # type: ignore[attr-defined]
+    assert global_ == [("a", DEFAULT_LINE_LIMIT - 2, 1), ("b", 1, 2), ("c", 1, 4)]
+    assert any("settings_global.txt: 1 undecodable" in w for w in log.warnings)
+    logged = {i.path: i.sha256 for i in evidence.inputs.items()}
+    assert logged["settings_global.txt"] == hashlib.sha256(content).hexdigest()
