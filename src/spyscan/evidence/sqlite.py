@@ -212,9 +212,42 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
     return copied, skips
 
 
+def _fit_header_to_file(path: Path) -> bool:
+    """On the private copy only: cut a truncated file to whole pages and set the header's page count.
+
+    A cut database announces more pages than it holds, and SQLite then refuses even its schema.
+    """
+    try:
+        with path.open("r+b") as fh:
+            header = fh.read(100)
+            if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+                return False
+            page_size = int.from_bytes(header[16:18], "big")
+            page_size = 65536 if page_size == 1 else page_size
+            if page_size < 512 or page_size & (page_size - 1):
+                return False
+            size = fh.seek(0, 2)
+            pages = size // page_size
+            if pages < 1 or (int.from_bytes(header[28:32], "big") == pages and size % page_size == 0):
+                return False
+            fh.truncate(pages * page_size)
+            fh.seek(28)
+            fh.write(pages.to_bytes(4, "big"))
+    except OSError:
+        return False
+    return True
+
+
 def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, folder: Path) -> PrivateConnection:
     damaged.text_factory = _decode_text
     tables = _tables(damaged)
+    if not tables and _fit_header_to_file(path):  # truncated copies: make the header match what is left
+        damaged.close()
+        reopened = _connect(path)
+        try:
+            return _recover(reopened, path, label, damage, folder)
+        finally:
+            reopened.close()
     if not tables:
         raise DamagedDatabase(f"{label} is damaged beyond recovery ({damage}); its schema is unreadable")
     fresh_path = folder / f"{path.name}.recovered-{abs(hash((str(path), label)))}.sqlite"
