@@ -140,6 +140,10 @@ def test_packages_generated_installer_and_disabled() -> None:
         ("com.android.vending", None, True, True)]
     rules = sorted(d.rule or "" for d in detections("android.dumpsys.packages", records))
     assert rules == ["android.security_package_disabled", "android.sideloaded_package"]
+    # an app whose installer the dump does not state is not called sideloaded
+    quiet = "Packages:\n  Package [com.unsaid] (1):\n    flags=[ HAS_CODE ]\n"
+    unsaid = list(DumpsysPackages().collect(_Source(package=quiet), ArtifactLog()))  # type: ignore[arg-type]
+    assert not unsaid[0].installer_listed and detections("android.dumpsys.packages", unsaid) == []
 
 
 def test_resolver_tables_and_interception_rule(mvt_samples: Path) -> None:

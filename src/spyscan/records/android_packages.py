@@ -11,6 +11,7 @@ from spyscan.records.base import Record
 class AndroidPackage(Record, frozen=True, tag="android.package"):
     package: str
     installer: str | None = None  # installing package; None when unknown/null
+    installer_listed: bool = True  # False when the source did not say (older dumpsys formats)
     uid: int | None = None
     disabled: bool = False
     system: bool = False

@@ -42,6 +42,7 @@ def _to_record(section: DumpsysSection, pkg: _Pkg) -> AndroidPackage:
     return AndroidPackage(
         source=SourceRef(file=section.file, line=pkg.line, key=section.name), package=pkg.name,
         installer=None if installer is None or installer in NULL_INSTALLERS else installer,
+        installer_listed=installer is not None,
         uid=int(pkg.fields["userId"]) if pkg.fields.get("userId", "").isdigit() else None,
         disabled=pkg.disabled, system="SYSTEM" in flags, third_party="SYSTEM" not in flags,
         version=pkg.fields.get("versionName"), version_code=int(version_code) if version_code.isdigit() else None,

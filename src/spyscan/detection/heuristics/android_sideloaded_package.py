@@ -21,7 +21,7 @@ class AndroidSideloadedPackage(Rule):
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AndroidPackage)
-        if record.system or not record.third_party:
+        if record.system or not record.third_party or not record.installer_listed:
             return
         installer = record.installer
         category = installer_categories().get(installer or "")
