@@ -89,6 +89,10 @@ def test_battery_daily_sample_and_downgrade(mvt_samples: Path) -> None:
     records = list(DumpsysBatteryDaily().collect(_Source(batterystats=text), ArtifactLog()))  # type: ignore[arg-type]
     assert [(r.action, r.package, r.version_code, r.previous_version_code) for r in records] == [
         ("update", "com.evil", 9, None), ("downgrade", "com.evil", 5, 9), ("uninstall", "com.gone", None, None)]
+    found = detections("android.dumpsys.battery_daily", records)
+    assert [(d.rule, d.message) for d in found] == [
+        ("android.package_downgrade", "com.evil went from version 9 down to 5")]
+    assert detections("android.dumpsys.battery_daily", changes) == []  # the sample only updates
 
 
 def test_battery_history_sample(mvt_samples: Path) -> None:

@@ -230,8 +230,11 @@ class AndroidQFEvidence(Evidence):
     def device_info(self) -> dict[str, str]:
         info: dict[str, str] = {}
         try:
-            from spyscan.artifacts.android.androidqf_getprop import read_properties
+            from spyscan.artifacts.android.androidqf_getprop import acquisition_date, read_properties
 
+            acquired = acquisition_date(self)
+            if acquired is not None:
+                info["acquired"] = acquired.isoformat().replace("+00:00", "Z")
             props = read_properties(self)
         except (ArtifactNotFound, EvidenceError, OSError, ValueError):
             return info
