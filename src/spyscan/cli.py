@@ -83,16 +83,16 @@ def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: 
         jobs=jobs,
         command=redacted_argv(["spyscan", *sys.argv[1:]]),
         secrets=Secrets(password_env=password_env, identity=identity),
-        progress=None if quiet else RichProgress(console()),
+        progress=None if quiet else RichProgress(console(), lang),
         lang=lang, pdf=pdf, redact=redact,
     )
 
 
-def _finish(result: Any, quiet: bool) -> None:
+def _finish(result: Any, quiet: bool, lang: str | None) -> None:
     from spyscan.console import console, summary
 
     if not quiet:
-        summary(console(), result)
+        summary(console(), result, lang)
     sys.exit(result.exit_code)
 
 
@@ -123,7 +123,7 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
         os.environ["SPYSCAN_IOS_KEY_FILE"] = str(key_file)
 
     options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity)
-    _finish(run_check(path, kind, options), quiet)
+    _finish(run_check(path, kind, options), quiet, lang)
 
 
 @cli.command(epilog=EXIT_HELP)
@@ -140,7 +140,7 @@ def recheck(results: Path, output: Path, iocs: tuple[Path, ...], no_bundled_iocs
     from spyscan.engine import recheck as run_recheck
 
     options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact)
-    _finish(run_recheck(results, options), quiet)
+    _finish(run_recheck(results, options), quiet, lang)
 
 
 @cli.command(epilog=EXIT_HELP)
@@ -154,7 +154,7 @@ def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: boo
 
     options = _options(Path("."), (), False, jobs, quiet, lang, pdf, redact)
     result = run_demo(output, options, console(quiet))
-    _finish(result, quiet)
+    _finish(result, quiet, lang)
 
 
 @cli.command()

@@ -10,9 +10,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from spyscan.detection.model import SEVERE, Severity
+from spyscan.detection.model import Severity
 from spyscan.engine import Progress as EngineProgress
 from spyscan.engine import RunResult
+from spyscan.report import terminal_text as tt
+from spyscan.report.i18n import gettext_for
 from spyscan.report.runfile import ArtifactStatus
 
 STATUS_STYLE = {
@@ -28,14 +30,16 @@ def console(quiet: bool = False) -> Console:
 
 
 class RichProgress(EngineProgress):
-    def __init__(self, out: Console) -> None:
+    def __init__(self, out: Console, lang: str | None = None) -> None:
         self.out = out
+        self.t = gettext_for(lang)
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
     def start(self, artifacts: Sequence[tuple[str, str]]) -> None:
         self._progress = Progress(
-            TextColumn("[bold]checking[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn(f"[bold]{escape(tt.summary_words(self.t).checking)}[/]"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(),
             TextColumn("{task.description}"), console=self.out, transient=True,
             disable=not self.out.is_terminal,
         )
@@ -48,7 +52,8 @@ class RichProgress(EngineProgress):
         style = STATUS_STYLE.get(status.status, "")
         if self.out.is_terminal:
             self._progress.console.print(
-                f"  [{style}]{status.status:<9}[/] {artifact}  ({status.records} records, {status.seconds:.1f}s)"
+                f"  [{style}]{escape(tt.status_label(self.t, status.status)):<22}[/] {escape(artifact)}  "
+                f"({status.records}, {status.seconds:.1f}s)"
             )
         self._progress.update(self._task, advance=1, description=artifact)
 
@@ -58,44 +63,38 @@ class RichProgress(EngineProgress):
             self._progress = None
 
 
-def verdict_line(result: RunResult) -> str:
-    severe = [d for d in result.detections if d.severity in SEVERE]
-    if severe:
-        families = sorted({d.indicator.malware for d in severe if d.indicator and d.indicator.malware})
-        which = f" of {', '.join(families)}" if families else ""
-        return f"TRACES FOUND{which}: {len(severe)} high/critical detection(s). Keep the phone and the acquisition " \
-               f"as they are and contact a digital-security helpline."
-    if result.detections:
-        return f"No known spyware traces found; {len(result.detections)} lower-severity finding(s) to review. " \
-               "This does not prove the phone is clean."
-    return "No known spyware traces found. This does not prove the phone is clean."
+def verdict_line(result: RunResult, lang: str | None = None) -> str:
+    t = gettext_for(lang)
+    return tt.verdict_line(t, tt.verdict(result.detections))
 
 
-def summary(out: Console, result: RunResult) -> None:
-    table = Table(title="Artifacts", show_lines=False)
-    table.add_column("artifact")
-    table.add_column("status")
-    table.add_column("records", justify="right")
-    table.add_column("detections", justify="right")
+def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
+    t = gettext_for(lang)
+    words = tt.summary_words(t)
+    table = Table(title=words.artifacts, show_lines=False)
+    table.add_column(words.artifact)
+    table.add_column(words.status)
+    table.add_column(words.records, justify="right")
+    table.add_column(words.detections, justify="right")
     per_artifact: dict[str, int] = {}
     for d in result.detections:
         per_artifact[d.artifact] = per_artifact.get(d.artifact, 0) + 1
     for artifact_id, status in sorted(result.run.artifacts.items()):
         style = STATUS_STYLE.get(status.status, "")
-        table.add_row(escape(artifact_id), f"[{style}]{status.status}[/]", str(status.records),
-                      str(per_artifact.get(artifact_id, "")))
+        table.add_row(escape(artifact_id), f"[{style}]{escape(tt.status_label(t, status.status))}[/]",
+                      str(status.records), str(per_artifact.get(artifact_id, "")))
     out.print(table)
     for error in result.run.errors:
-        out.print(f"[yellow]not checked:[/] {escape(error)}")
+        out.print(f"[yellow]{escape(t.gettext('What could not be checked'))}:[/] {escape(error)}")
     counts = result.run.detections
-    parts = [f"{sev.value}: {counts.get(sev.value, 0)}" for sev in Severity]
-    out.print("Detections by severity - " + ", ".join(parts))
+    parts = [f"{tt.severity_label(t, sev.value)}: {counts.get(sev.value, 0)}" for sev in Severity]
+    out.print(escape(f"{words.by_severity} - " + ", ".join(parts)))
     style = "bold red" if result.exit_code == 3 else "bold green"
-    out.print(f"[{style}]{escape(verdict_line(result))}[/]")
+    out.print(f"[{style}]{escape(verdict_line(result, lang))}[/]")
     report = result.output / "report.html"
     if report.exists():
-        out.print(f"Report: {report}")
-    out.print(f"Results: {result.output}")
+        out.print(escape(f"{words.report} {report}"))
+    out.print(escape(f"{words.results} {result.output}"))
 
 
 def print_error(message: str) -> None:
