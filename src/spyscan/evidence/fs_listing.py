@@ -141,8 +141,8 @@ class FsListing:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(
-            "CREATE TABLE entries (path TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, "
-            "size INTEGER, mode INTEGER, mtime REAL, atime REAL, ctime REAL, birth REAL, link TEXT) WITHOUT ROWID"
+            "CREATE TABLE entries (path TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, "
+            "size INTEGER, mode INTEGER, mtime REAL, atime REAL, ctime REAL, birth REAL, link TEXT)"
         )
         return conn
 
@@ -150,7 +150,7 @@ class FsListing:
         conn = self._create()
         count = 0
         batch: list[tuple[object, ...]] = []
-        sql = f"INSERT OR REPLACE INTO entries ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        sql = f"INSERT INTO entries ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
         try:
             for entry in entries:
                 batch.append((entry.path, entry.name, entry.type, entry.size, entry.mode, entry.mtime,
@@ -160,6 +160,9 @@ class FsListing:
                     conn.executemany(sql, batch)
                     batch.clear()
             conn.executemany(sql, batch)
+            # indexes built after the bulk load (one sort each, much faster than keeping them during it);
+            # a path listed twice in a tar keeps both rows, ``get`` returns the last one written
+            conn.execute("CREATE INDEX entries_path ON entries(path)")
             conn.execute("CREATE INDEX entries_name ON entries(name)")
             conn.commit()
         finally:
@@ -218,8 +221,11 @@ class FsListing:
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
         total = 0
         count = 0
-        with tarfile.open(str(archive), mode="r|*") as tar:
-            for info in tar:
+        # Sequential reading through ``next()`` (not the stream mode, whose buffer handling is slow on
+        # highly compressible data), forgetting each member once listed so memory stays flat.
+        with tarfile.open(str(archive), mode="r:*") as tar:
+            while (info := tar.next()) is not None:
+                tar.members.clear()  # type: ignore[attr-defined]
                 name = safe_name(info.name)
                 if not name:
                     continue
@@ -284,7 +290,7 @@ class FsListing:
             yield FsEntry(*row)
 
     def get(self, path: str) -> FsEntry | None:
-        for entry in self._select("WHERE path = ?", (path,)):
+        for entry in self._select("WHERE path = ? ORDER BY rowid DESC LIMIT 1", (path,)):
             return entry
         return None
 
@@ -312,10 +318,10 @@ class FsListing:
         regex = glob_regex(pattern)
         prefix = literal_prefix(pattern)
         last = pattern.rsplit("/", 1)[-1]
-        if prefix:
+        if last != "**" and not has_wildcard(last):
+            candidates = self.named(last)  # usually the most selective index
+        elif prefix:
             candidates = self.under(prefix)
-        elif last != "**" and not has_wildcard(last):
-            candidates = self.named(last)
         elif last != "**" and literal_prefix(last):
             candidates = self.name_starting(literal_prefix(last))
         else:

@@ -204,9 +204,14 @@ class _Wanted:
     """Does a tar member match one of the declared globs (device root possibly one or two folders deep)?"""
 
     def __init__(self, globs: Iterable[str], extra: Iterable[re.Pattern[str]] = ()) -> None:
-        patterns = [glob_regex(g.lstrip("/")).pattern for g in sorted(set(globs))]
+        unique = sorted({g.strip("/") for g in globs})
+        patterns = [glob_regex(g).pattern for g in unique]
         patterns.extend(p.pattern for p in extra)
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.DOTALL) if patterns else None
+        # cheap first test on the base name alone: most members fail it
+        names = {glob_regex(g.rsplit("/", 1)[-1]).pattern for g in unique if not g.endswith("**")}
+        any_name = any(g.endswith("**") for g in unique) or bool(patterns[len(unique):])
+        self.name_regex = None if any_name or not names else re.compile("|".join(f"(?:{n})" for n in names))
 
     def __call__(self, name: str) -> bool:
         if self.regex is None:
@@ -215,6 +220,8 @@ class _Wanted:
         for suffix in COMPANIONS:
             if name.endswith(suffix):
                 base = name[: -len(suffix)]
+        if self.name_regex is not None and not self.name_regex.fullmatch(base.rsplit("/", 1)[-1]):
+            return False
         return any(self.regex.fullmatch(candidate) for candidate in _candidates(base))
 
 
