@@ -20,7 +20,7 @@ EMAIL = "bogaardlisa803@gmail.com"
 
 def _build(root: Path, planted: bool) -> BackupBuilder:
     host = DOMAIN if planted else "example.org"
-    b = BackupBuilder(root, product_version="26.1")
+    b = BackupBuilder(root, product_version="27.2")
     b.add_sqlite("HomeDomain", "Library/Safari/History.db", [
         "CREATE TABLE history_items (id INTEGER PRIMARY KEY, url TEXT, visit_count INTEGER)",
         "CREATE TABLE history_visits (id INTEGER PRIMARY KEY, history_item INTEGER, visit_time REAL, title TEXT,"

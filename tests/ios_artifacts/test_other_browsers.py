@@ -15,7 +15,7 @@ from spyscan.errors import ArtifactNotFound
 from tests.ios_artifacts.fakes import FakeIOS, collect, detect, indicator
 
 BAD = indicator("domain-name:value", "bad-domain.test")
-FF = "AppDomain-org.mozilla.ios.Firefox"
+FF = "AppDomainGroup-group.org.mozilla.ios.Firefox"  # + "profile.profile/browser.db": backup id 2e57c396...
 RLS = "WebKit/WebsiteData/ResourceLoadStatistics"
 # 2024-01-02T03:04:05Z in Chrome/WebKit microseconds since 1601
 CHROME_TIME = (int(datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC).timestamp()) + 11644473600) * 1_000_000
@@ -57,7 +57,7 @@ def test_chrome_favicons_with_and_without_bitmaps(tmp_path: Path) -> None:
 def test_firefox_history_and_favicons(tmp_path: Path) -> None:
     ev = FakeIOS(tmp_path)
     micros = int(datetime(2022, 6, 1, tzinfo=UTC).timestamp()) * 1_000_000
-    ev.add_sqlite(FF, "Profile.profile/browser.db", [
+    ev.add_sqlite(FF, "profile.profile/browser.db", [
         "CREATE TABLE history (id INTEGER PRIMARY KEY, guid TEXT, url TEXT, title TEXT)",
         "CREATE TABLE visits (id INTEGER PRIMARY KEY, siteID INTEGER, date REAL, type INTEGER, is_local TINYINT)",
         "CREATE TABLE favicons (id INTEGER PRIMARY KEY, url TEXT, width INTEGER, height INTEGER, type INTEGER,"
@@ -79,7 +79,7 @@ def test_firefox_history_and_favicons(tmp_path: Path) -> None:
 
 def test_firefox_favicons_missing_table(tmp_path: Path) -> None:
     ev = FakeIOS(tmp_path)
-    ev.add_sqlite(FF, "Profile.profile/browser.db", ["CREATE TABLE history (id INTEGER PRIMARY KEY)"])
+    ev.add_sqlite(FF, "profile.profile/browser.db", ["CREATE TABLE history (id INTEGER PRIMARY KEY)"])
     with pytest.raises(ArtifactNotFound):
         collect(FirefoxFavicons, ev)
 
@@ -93,32 +93,55 @@ def test_webkit_observations_in_app_containers(tmp_path: Path) -> None:
         "INSERT INTO ObservedDomains VALUES (2, 'fine.example', 1.6e9, 0, 0)",
     ]
     app = "private/var/mobile/Containers/Data/Application/1111-AAAA"
+    svs = "private/var/mobile/Containers/Data/Application/2222-BBBB"
     ev.add_sqlite("x", f"{RLS}/observations.db", schema, fs=f"{app}/Library/{RLS}/observations.db")
-    ev.add_sqlite("x", f"{RLS}/observations.db", schema, fs=f"private/var/mobile/Library/{RLS}/observations.db")
+    # SafariViewService keeps observations.db directly in WebsiteData (no ResourceLoadStatistics folder)
+    ev.add_sqlite("x", "observations.db", schema,
+                  fs=f"{svs}/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db")
     records, _ = collect(WebKitResourceLoadStatistics, ev)
     assert len(records) == 4
-    assert {r.container for r in records} == {app, "private/var/mobile"}
+    assert {r.container for r in records} == {app, svs}
     first = next(r for r in records if r.domain == "bad-domain.test")
     assert first.most_recent_user_interaction == datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC)
+    assert first.last_seen == datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC) and first.last_seen_raw == 1.6e9
     assert next(r for r in records if r.domain == "fine.example").most_recent_user_interaction is None
     assert len(detect("ios.webkit_resource_load_statistics", records, [BAD])) == 2
 
 
 def test_webkit_session_resource_log(tmp_path: Path) -> None:
     ev = FakeIOS(tmp_path)
-    ev.add_plist("HomeDomain", f"Library/{RLS}/full_browsing_session_resourceLog.plist", {"browsingStatistics": [
-        {"PrevalentResourceOrigin": "start.example", "topFrameUniqueRedirectsTo": ["hop.bad-domain.test"],
-         "topFrameUniqueRedirectsFrom": [{"origin": "from.example"}],
-         "subresourceUnderTopFrameOrigins": ["cdn.example"], "mostRecentUserInteraction": 1700000000.0},
-        "not-a-dict",
-    ]})
+    # Safari's copy: AppDomain-com.apple.mobilesafari (backup file id a500ee38... is the sha1 of this path)
+    ev.add_plist("AppDomain-com.apple.mobilesafari", f"Library/{RLS}/full_browsing_session_resourceLog.plist",
+                 {"browsingStatistics": [
+                     {"PrevalentResourceOrigin": "start.example",
+                      "topFrameUniqueRedirectsTo": [{"origin": "hop.bad-domain.test"}],
+                      "topFrameUniqueRedirectsFrom": [{"domain": "from.example"}],
+                      "subresourceUnderTopFrameOrigins": [{"origin": "cdn.example"}],
+                      "hadUserInteraction": True,
+                      "mostRecentUserInteraction": datetime(2023, 11, 14, 22, 13, 20),
+                      "lastSeen": datetime(2023, 11, 15, 0, 0, 0)},
+                     "not-a-dict",
+                 ]})
     records, _ = collect(WebKitSessionResourceLog, ev)
     (entry,) = records
     assert entry.origin == "start.example" and entry.redirects_to == ["hop.bad-domain.test"]
-    assert entry.redirects_from == ["from.example"]
+    assert entry.redirects_from == ["from.example"] and entry.had_user_interaction is True
     assert set(entry.domains) == {"start.example", "hop.bad-domain.test", "from.example", "cdn.example"}
     assert entry.most_recent_interaction == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    assert entry.last_seen == datetime(2023, 11, 15, tzinfo=UTC)
+    assert entry.container == "AppDomain-com.apple.mobilesafari"
     assert len(detect("ios.webkit_session_resource_log", records, [BAD])) == 1
+
+
+def test_webkit_session_resource_log_in_web_clips_and_safari_view_service(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path, mode="fs")
+    log = {"browsingStatistics": [{"PrevalentResourceOrigin": "x.bad-domain.test", "lastSeen": 1700000000.0}]}
+    name = "full_browsing_session_resourceLog.plist"
+    ev.add_plist("x", name, log, fs=f"private/var/mobile/Library/WebClips/ABC.webclip/Storage/{name}")
+    ev.add_plist("x", name, log, fs="private/var/mobile/Containers/Data/Application/U1/SystemData/"
+                                    f"com.apple.SafariViewService/Library/WebKit/WebsiteData/{name}")
+    records, _ = collect(WebKitSessionResourceLog, ev)
+    assert len(records) == 2 and all(r.last_seen == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC) for r in records)
 
 
 def test_webkit_session_log_damaged_plist_warns(tmp_path: Path) -> None:

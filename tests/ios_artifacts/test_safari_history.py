@@ -118,3 +118,16 @@ def test_fast_redirect_rule(tmp_path: Path) -> None:
     found = detect("ios.safari_history", records, rules=[IOSSafariFastRedirect])
     assert [d.record["visit_id"] for d in found] == [10]  # 0.5 s to another domain; visit 20 took 2 s
     assert found[0].severity is Severity.MEDIUM and "landing.bad-domain.test" in found[0].message
+
+
+def test_safari_profiles_each_have_a_history_db(tmp_path: Path) -> None:
+    profile = "Library/Safari/Profiles/6F2C0A4E-0000-0000-0000-000000000001/History.db"
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, _db())
+    ev.add_sqlite("HomeDomain", profile, _db())
+    records, _ = collect(SafariHistory, ev)
+    assert {r.source.file for r in records} == {f"HomeDomain/{REL}", f"HomeDomain/{profile}"}
+    fs = FakeIOS(tmp_path / "fs", mode="fs")
+    fs.add_sqlite("HomeDomain", profile, _db(), fs=f"private/var/mobile/{profile}")
+    records, _ = collect(SafariHistory, fs)
+    assert len(records) == 4 and records[0].source.file == f"private/var/mobile/{profile}"

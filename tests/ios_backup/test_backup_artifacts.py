@@ -37,18 +37,26 @@ def test_backup_info_reads_device_and_judges_version(tmp_path: Path) -> None:
     assert (info.ios_version, info.build, info.product_type) == ("17.5.1", "21F90", "iPhone14,2")
     assert info.device_name == "Test iPhone" and info.serial == "F2LTESTSERIAL" and info.encrypted is False
     assert info.backup_date == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
-    assert info.outdated is True and info.latest_in_major == "17.7.2" and info.major_supported is False
-    assert info.versions_table_date
+    # iOS 17 has no verified latest release in the table: unsupported, never "behind" an unproven version
+    assert info.outdated is None and info.latest_in_major is None and info.major_supported is False
+    assert info.versions_table_date == "2026-11-29" and info.latest_version == "27.2"
     assert not log.warnings
 
 
+def test_backup_info_behind_latest_of_its_major(tmp_path: Path) -> None:
+    root = BackupBuilder(tmp_path / "b", product_version="18.6.2").build()
+    [info], _ = collect(IOSBackupInfo, root, tmp_path / "w")
+    assert isinstance(info, IOSDeviceInfo)
+    assert info.outdated is True and info.latest_in_major == "18.7.9" and info.major_supported is True
+
+
 def test_backup_info_without_info_plist_uses_lockdown(tmp_path: Path) -> None:
-    b = BackupBuilder(tmp_path / "b", product_version="26.1")
+    b = BackupBuilder(tmp_path / "b", product_version="27.2")
     b.omit_files.add("Info.plist")
     root = b.build()
     [info], log = collect(IOSBackupInfo, root, tmp_path / "w")
     assert isinstance(info, IOSDeviceInfo)
-    assert info.ios_version == "26.1" and info.outdated is False and info.major_supported is True
+    assert info.ios_version == "27.2" and info.outdated is False and info.major_supported is True
     assert info.udid == "00008110-000A1B2C3D4E5F60"
     assert any("no Info.plist" in w for w in log.warnings)
 

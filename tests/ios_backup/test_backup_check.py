@@ -18,7 +18,7 @@ PASSWORD = "pw-for-the-e2e-test"
 
 
 def _backup(root: Path, planted: bool) -> BackupBuilder:
-    b = BackupBuilder(root, product_version="26.1")  # current in the bundled table: no outdated finding
+    b = BackupBuilder(root, product_version="27.2")  # current in the bundled table: no outdated finding
     b.add_app("com.example.store", itunes_metadata={"sourceApp": "com.apple.AppStore", "itemId": 1})
     b.add_file("HomeDomain", "Library/Preferences/com.example.plist", b"x")
     uuid = PREDATOR_PROFILE_UUID if planted else "0F0F0F0F-1111-2222-3333-444444444444"

@@ -126,9 +126,12 @@ class WebKitObservedDomain(Record, frozen=True, tag="ios.webkit_observed_domain"
     had_user_interaction: bool | None = None
     most_recent_user_interaction: datetime | None = None
     most_recent_user_interaction_raw: Raw = None
+    last_seen: datetime | None = None  # ObservedDomains.lastSeen (Unix seconds)
+    last_seen_raw: Raw = None
     container: str | None = None  # the app container or Safari folder the database belongs to
 
-    TIMESTAMPS = (("most_recent_user_interaction", "WebKit: last user interaction with domain"),)
+    TIMESTAMPS = (("last_seen", "WebKit: domain last seen"),
+                  ("most_recent_user_interaction", "WebKit: last user interaction with domain"))
     OBSERVABLES = (("domain", Obs.DOMAIN),)
 
     def summary(self) -> str:
@@ -142,10 +145,15 @@ class WebKitResourceLogEntry(Record, frozen=True, tag="ios.webkit_resource_log_e
     subframe_origins: list[str] = []
     subresource_origins: list[str] = []
     domains: list[str] = []  # every domain named in the entry
+    had_user_interaction: bool | None = None
     most_recent_interaction: datetime | None = None
     most_recent_interaction_raw: Raw = None
+    last_seen: datetime | None = None
+    last_seen_raw: Raw = None
+    container: str | None = None
 
-    TIMESTAMPS = (("most_recent_interaction", "WebKit session resource log: last interaction"),)
+    TIMESTAMPS = (("last_seen", "WebKit session resource log: origin last seen"),
+                  ("most_recent_interaction", "WebKit session resource log: last interaction"))
     OBSERVABLES = (("domains", Obs.DOMAIN),)
 
     def summary(self) -> str:

@@ -52,9 +52,10 @@ def judge(version: str | None, table: dict[str, Any] | None = None) -> VersionVe
         older = parsed[0] < newest_major
         return VersionVerdict(latest_version=latest_version, table_date=date,
                               major_supported=False if older else None)
-    latest = parse_version(str(entry.get("latest")))
+    raw_latest = entry.get("latest")
+    latest = parse_version(str(raw_latest)) if raw_latest else None
     return VersionVerdict(
-        latest_in_major=str(entry.get("latest")), latest_version=latest_version, table_date=date,
+        latest_in_major=str(raw_latest) if raw_latest else None, latest_version=latest_version, table_date=date,
         outdated=None if latest is None else parsed < latest,
         major_supported=bool(entry.get("supported", False)),
     )

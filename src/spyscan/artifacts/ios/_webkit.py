@@ -1,23 +1,28 @@
-"""Where WebKit website data lives: Safari, SafariViewService and every app container."""
+"""Where WebKit website data lives: Safari, SafariViewService, web clips and every app container.
+
+Locations (see docs/ios-artifacts.md for sources): in backups the ResourceLoadStatistics files are found
+by relative path in any domain (Safari's is ``AppDomain-com.apple.mobilesafari``); in filesystem dumps
+they sit in each app data container, and SafariViewService keeps its copy one level higher, directly in
+``SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/``.
+"""
 
 from __future__ import annotations
 
 from spyscan.evidence.ios import IOSFile, IOSPath
 
-RLS = "WebKit/WebsiteData/ResourceLoadStatistics"
+RLS = "Library/WebKit/WebsiteData/ResourceLoadStatistics"
+SVS = "SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData"
 APP = "private/var/mobile/Containers/Data/Application/*"
 
 
-def rls_specs(name: str) -> tuple[IOSPath, ...]:
-    rel = f"Library/{RLS}/{name}"
+def rls_specs(name: str, *, web_clips: bool = False) -> tuple[IOSPath, ...]:
+    """Backup (any domain) and filesystem locations of the ResourceLoadStatistics file ``name``."""
+    fs = [f"{APP}/{RLS}/{name}", f"{APP}/{SVS}/{name}", f"private/var/mobile/{RLS}/{name}"]
+    if web_clips:
+        fs.append(f"private/var/mobile/Library/WebClips/*/Storage/{name}")
     return (
-        IOSPath(domain="HomeDomain", relative=rel, fs=(
-            f"private/var/mobile/{rel}",
-            f"{APP}/{rel}",
-            f"{APP}/SystemData/com.apple.SafariViewService/{rel}",
-        )),
-        IOSPath(domain="AppDomain-*", relative=rel),
-        IOSPath(domain="AppDomain-*", relative=f"SystemData/com.apple.SafariViewService/{rel}"),
+        IOSPath(domain="*", relative=f"{RLS}/{name}", fs=tuple(fs)),
+        IOSPath(domain="AppDomain*", relative=f"{SVS}/{name}"),
     )
 
 
@@ -25,9 +30,9 @@ def container_of(file: IOSFile) -> str:
     """The app container (backup domain, or dump folder up to the app's UUID) a file belongs to."""
     if file.domain:
         return file.domain
-    marker = "/Library/"
     label = file.label
-    cut = label.find("/SystemData/")
-    if cut < 0:
+    for marker in ("/SystemData/", "/Library/", "/Storage/"):
         cut = label.find(marker)
-    return label[:cut] if cut > 0 else label
+        if cut > 0:
+            return label[:cut]
+    return label

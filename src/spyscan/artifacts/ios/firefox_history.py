@@ -22,11 +22,17 @@ from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxVisit
 from spyscan.timeutil import from_unix
 
-FIREFOX_SPECS = (
-    IOSPath(domain="AppDomain-org.mozilla.ios.Firefox", relative="Profile.profile/browser.db",
-            fs=("private/var/mobile/Containers/Data/Application/*/Profile.profile/browser.db",)),
-    IOSPath(domain="AppDomainGroup-group.org.mozilla.ios.Firefox", relative="Profile.profile/browser.db",
-            fs=("private/var/mobile/Containers/Shared/AppGroup/*/Profile.profile/browser.db",)),
+# Backups: AppDomainGroup-group.org.mozilla.ios.Firefox + "profile.profile/browser.db" (lower case; the
+# backup file id 2e57c396a35b0d1bcbc624725002d98bd61d142b is its sha1). Both spellings are searched because
+# backup paths are matched case-sensitively.
+FIREFOX_SPECS = tuple(
+    IOSPath(domain=domain, relative=f"{folder}/browser.db", fs=(
+        f"private/var/mobile/Containers/Shared/AppGroup/*/{folder}/browser.db",
+        f"private/var/mobile/Containers/Data/Application/*/{folder}/browser.db",
+        f"private/var/mobile/{folder}/browser.db",
+    ))
+    for folder in ("profile.profile", "Profile.profile")
+    for domain in ("AppDomainGroup-group.org.mozilla.ios.Firefox", "AppDomain-org.mozilla.ios.Firefox")
 )
 
 

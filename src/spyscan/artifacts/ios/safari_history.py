@@ -23,12 +23,17 @@ from spyscan.records.ios_browsers import SafariVisit
 from spyscan.timeutil import from_cocoa
 
 REL = "Library/Safari/History.db"
+PROFILES = "Library/Safari/Profiles/*/History.db"  # Safari profiles (iOS 17+): one History.db per profile
 SPECS = (
     IOSPath(domain="HomeDomain", relative=REL, fs=(
         f"private/var/mobile/{REL}",
+        f"private/var/mobile/{PROFILES}",
         f"private/var/mobile/Containers/Data/Application/*/{REL}",
+        f"private/var/mobile/Containers/Data/Application/*/{PROFILES}",
     )),
+    IOSPath(domain="HomeDomain", relative=PROFILES),
     IOSPath(domain="AppDomain-*", relative=REL),
+    IOSPath(domain="AppDomain-*", relative=PROFILES),
 )
 VISIT_COLUMNS = ("visit_time", "title", "load_successful", "redirect_source", "redirect_destination")
 ITEM_COLUMNS = ("url", "visit_count")

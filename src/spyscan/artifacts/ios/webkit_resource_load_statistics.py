@@ -1,4 +1,8 @@
-"""WebKit resource-load statistics (``observations.db``: domains seen by Safari and in-app browsers)."""
+"""WebKit resource-load statistics (``observations.db``: domains seen by Safari and in-app browsers).
+
+Table ``ObservedDomains``: ``registrableDomain`` with ``lastSeen`` and ``mostRecentUserInteractionTime``
+(Unix seconds) and ``hadUserInteraction``.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,14 @@ from spyscan.artifacts.ios._common import (
     require_tables,
     rows,
     text,
+    unix,
 )
 from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitObservedDomain
-from spyscan.timeutil import from_unix
 
-COLUMNS = ("domainID", "registrableDomain", "hadUserInteraction", "mostRecentUserInteractionTime")
+COLUMNS = ("domainID", "registrableDomain", "lastSeen", "hadUserInteraction", "mostRecentUserInteractionTime")
 
 
 class WebKitResourceLoadStatistics(Artifact):
@@ -47,7 +51,9 @@ class WebKitResourceLoadStatistics(Artifact):
                         domain=text(row["registrableDomain"]),
                         domain_id=integer(row["domainID"]),
                         had_user_interaction=None if interacted is None else bool(interacted),
-                        most_recent_user_interaction=from_unix(when) if number(when) else None,
+                        most_recent_user_interaction=unix(when),
                         most_recent_user_interaction_raw=number(when),
+                        last_seen=unix(row["lastSeen"]),
+                        last_seen_raw=number(row["lastSeen"]),
                         container=container,
                     )

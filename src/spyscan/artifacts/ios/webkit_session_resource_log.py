@@ -1,24 +1,30 @@
-"""WebKit session resource log (``full_browsing_session_resourceLog.plist``): origins and redirects."""
+"""WebKit session resource log (``full_browsing_session_resourceLog.plist``): origins and redirects.
+
+Layout: ``{"browsingStatistics": [entry, ...]}``; each entry names its origin
+(``PrevalentResourceOrigin``), lists redirects and embedded origins as lists of one-key dictionaries
+(``{"origin": ...}`` or ``{"domain": ...}``), and holds ``lastSeen``/``mostRecentUserInteraction``
+as plist dates and ``hadUserInteraction`` as a boolean.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import find_files, number, read_plist
-from spyscan.artifacts.ios._webkit import rls_specs
+from spyscan.artifacts.ios._common import find_files, number, read_plist, unix
+from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitResourceLogEntry
-from spyscan.timeutil import from_unix
 
-ORIGIN_KEYS = ("PrevalentResourceDomain", "PrevalentResourceOrigin", "PrevalentResource")
+ORIGIN_KEYS = ("PrevalentResourceOrigin", "PrevalentResourceDomain", "PrevalentResource")
 GROUPS = {
     "redirects_to": ("topFrameUniqueRedirectsTo", "subresourceUniqueRedirectsTo"),
     "redirects_from": ("topFrameUniqueRedirectsFrom", "subresourceUniqueRedirectsFrom"),
-    "subframe_origins": ("subframeUnderTopFrameDomains", "subframeUnderTopFrameOrigins"),
-    "subresource_origins": ("subresourceUnderTopFrameDomains", "subresourceUnderTopFrameOrigins"),
+    "subframe_origins": ("subframeUnderTopFrameOrigins", "subframeUnderTopFrameDomains"),
+    "subresource_origins": ("subresourceUnderTopFrameOrigins", "subresourceUnderTopFrameDomains"),
 }
 
 
@@ -43,6 +49,14 @@ def _entries(data: Any) -> list[Any]:
     return data if isinstance(data, list) else []
 
 
+def _when(value: Any) -> tuple[datetime | None, int | float | None]:
+    """A plist date (as stored by WebKit) or, defensively, a Unix number."""
+    if isinstance(value, datetime):
+        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return aware, aware.timestamp()
+    return unix(value), number(value)
+
+
 class WebKitSessionResourceLog(Artifact):
     id = "ios.webkit_session_resource_log"
     kinds = ("ios-backup", "ios-fs")
@@ -50,10 +64,11 @@ class WebKitSessionResourceLog(Artifact):
     records = (WebKitResourceLogEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebKitResourceLogEntry]:
-        source, files = find_files(evidence, rls_specs("full_browsing_session_resourceLog.plist"),
+        source, files = find_files(evidence, rls_specs("full_browsing_session_resourceLog.plist", web_clips=True),
                                    "WebKit full_browsing_session_resourceLog.plist")
         for file in files:
             data = read_plist(source, file, log)
+            container = container_of(file)
             for position, entry in enumerate(_entries(data)):
                 if not isinstance(entry, dict):
                     continue
@@ -61,13 +76,19 @@ class WebKitSessionResourceLog(Artifact):
                 groups = {name: sorted({n for k in keys for n in _names(entry.get(k))})
                           for name, keys in GROUPS.items()}
                 domains = sorted({*(d for g in groups.values() for d in g), *([origin] if origin else [])})
-                when = entry.get("mostRecentUserInteraction")
+                interaction, interaction_raw = _when(entry.get("mostRecentUserInteraction"))
+                seen, seen_raw = _when(entry.get("lastSeen"))
+                interacted = entry.get("hadUserInteraction")
                 yield WebKitResourceLogEntry(
                     source=SourceRef(file=file.label, key=f"browsingStatistics[{position}]"),
                     origin=origin,
                     domains=domains,
-                    most_recent_interaction=from_unix(when) if number(when) else None,
-                    most_recent_interaction_raw=number(when),
+                    had_user_interaction=interacted if isinstance(interacted, bool) else None,
+                    most_recent_interaction=interaction,
+                    most_recent_interaction_raw=interaction_raw,
+                    last_seen=seen,
+                    last_seen_raw=seen_raw,
+                    container=container,
                     redirects_to=groups["redirects_to"],
                     redirects_from=groups["redirects_from"],
                     subframe_origins=groups["subframe_origins"],
