@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.custody import sha256_file
+from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.kinds.androidqf import AndroidQFEvidence
 from spyscan.records.android_logs import AndroidLogFile
 from spyscan.records.base import SourceRef
@@ -31,6 +31,7 @@ class AndroidQFLogFiles(Artifact):
             raise ArtifactNotFound("logs/")
         for rel in files:
             size, digest = sha256_file(evidence.resolve(rel))
+            evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest))
             mtime = evidence.member_mtime(rel)
             yield AndroidLogFile(source=SourceRef(file=rel), path=rel, name=posixpath.basename(rel), size=size,
                                  sha256=digest, modified=from_unix(mtime) if mtime else None)
