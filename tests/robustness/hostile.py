@@ -17,13 +17,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_bytes
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import FsEntry
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.sqlite import open_private_copy
+from spyscan.report.runfile import ArtifactStatus
 
 from .variants import VariantFiles, format_of
+
+STATUSES = {"ok", "warning", "not_found", "error", "recovered"}
+# Python errors that mean "the parser tripped over the data" rather than "the input is unreadable"
+CRASH_TYPES = ("AttributeError", "TypeError", "KeyError", "IndexError", "ValueError", "UnboundLocalError",
+               "AssertionError", "RecursionError", "ZeroDivisionError", "OverflowError", "UnicodeDecodeError",
+               "UnicodeEncodeError", "StopIteration", "DatabaseError", "OperationalError", "InterfaceError",
+               "InvalidFileException", "ExpatError", "DecodeError", "ValidationError")
 
 NOT_SERVED = ("events", "system_properties", "backup_entries", "files", "fs_files")
 NOT_SERVED_ATTRIBUTES = ("listing", "session", "reader")  # parsed views artifacts may use directly
@@ -204,3 +214,19 @@ def hostile_evidence(kind_class: type[Evidence], variant: str, files: VariantFil
     hostile.asked = []
     hostile.kind = kind_class.kind  # on the instance only
     return evidence
+
+
+def check_status(where: str, status: ArtifactStatus, asked: list[str]) -> None:
+    """The matrix's rules for one outcome (see test_corruption_matrix)."""
+    assert status.status in STATUSES, where
+    for warning in status.warnings:
+        assert "\n" not in warning, f"{where}: multi-line warning {warning!r}"
+    if status.status == "error":
+        error = status.error or ""
+        assert error and "\n" not in error, f"{where}: empty or multi-line error {error!r}"
+        if "NotServed" in error:
+            pytest.skip(f"{where}: reads through a kind-specific method: {error}")
+        names = {Path(a).name for a in asked} | set(asked)
+        crash = error.split(":", 1)[0] in CRASH_TYPES
+        names_file = any(name and name in error for name in names)
+        assert names_file or not crash, f"{where}: the error does not name the file it failed on: {error}"

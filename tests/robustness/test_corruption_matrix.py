@@ -26,15 +26,8 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds import all_kinds
 from spyscan.report.runfile import ArtifactStatus
 
-from .hostile import hostile_evidence
+from .hostile import STATUSES, check_status, hostile_evidence
 from .variants import VARIANTS, VariantFiles
-
-STATUSES = {"ok", "warning", "not_found", "error", "recovered"}
-# Python errors that mean "the parser tripped over the data" rather than "the input is unreadable"
-CRASH_TYPES = ("AttributeError", "TypeError", "KeyError", "IndexError", "ValueError", "UnboundLocalError",
-               "AssertionError", "RecursionError", "ZeroDivisionError", "OverflowError", "UnicodeDecodeError",
-               "UnicodeEncodeError", "StopIteration", "DatabaseError", "OperationalError", "InterfaceError",
-               "InvalidFileException", "ExpatError", "DecodeError", "ValidationError")
 
 # (artifact id, variant) -> why it is known to fail; reported to the artifact's owner. Keep short.
 KNOWN_GAPS: dict[tuple[str, str], str] = {}
@@ -80,22 +73,6 @@ def _run(artifact_id: str, evidence: Evidence, state: engine._Shared) -> Artifac
     return outcome.status
 
 
-def _check_status(artifact_id: str, variant: str, status: ArtifactStatus, asked: list[str]) -> None:
-    where = f"{artifact_id} × {variant}"
-    assert status.status in STATUSES, where
-    for warning in status.warnings:
-        assert "\n" not in warning, f"{where}: multi-line warning {warning!r}"
-    if status.status == "error":
-        error = status.error or ""
-        assert error and "\n" not in error, f"{where}: empty or multi-line error {error!r}"
-        if "NotServed" in error:
-            pytest.skip(f"{artifact_id} reads through a kind-specific method: {error}")
-        names = {Path(a).name for a in asked} | set(asked)
-        crash = error.split(":", 1)[0] in CRASH_TYPES
-        names_file = any(name and name in error for name in names)
-        assert names_file or not crash, f"{where}: the error does not name the file it failed on: {error}"
-
-
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("artifact_id", _artifact_ids())
 def test_artifact_survives_variant(artifact_id: str, variant: str, variant_files: VariantFiles,
@@ -118,7 +95,7 @@ def test_artifact_survives_variant(artifact_id: str, variant: str, variant_files
             fh.write(json.dumps({"artifact": artifact_id, "kind": kind, "variant": variant,
                                  "status": status.status, "records": status.records,
                                  "message": status.error or (status.warnings[0] if status.warnings else "")}) + "\n")
-    _check_status(artifact_id, variant, status, asked)
+    check_status(f"{artifact_id} × {variant}", status, asked)
     # the served files are the "evidence" here: reading them never changed them (no -shm, no checkpoint)
     assert _snapshot(served) == before
     assert not any(p.name.endswith("-shm") for p in served.rglob("*"))
