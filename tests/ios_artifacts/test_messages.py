@@ -132,6 +132,16 @@ def test_attributed_body_parser_edges() -> None:
     assert attributed_body_text(b"no string here") is None
     assert attributed_body_text(b"NSString\x01+\x50short") is None  # declared length beyond the data
     assert attributed_body_text(None) is None
+    # 4-byte length, mutable string class, and a big-endian stream
+    long = "y" * 70000
+    mutable = typedstream("z").replace(b"\x08NSString", b"\x0fNSMutableString")
+    assert attributed_body_text(mutable) == "z"
+    four = (b"\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\x08NSString\x01\x94\x84\x01+\x82"
+            + len(long).to_bytes(4, "little") + long.encode())
+    assert attributed_body_text(four) == long
+    big = (b"\x04\x0btypedstream\x03\xe8\x84\x01@\x84\x84\x84\x08NSString\x01\x94\x84\x01+\x81"
+           + (300).to_bytes(2, "big") + b"b" * 300)
+    assert attributed_body_text(big) == "b" * 300
 
 
 def _whatsapp(conn: sqlite3.Connection) -> None:
@@ -147,6 +157,12 @@ def _whatsapp(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO ZWAMESSAGE VALUES (2, NULL, 650000100, 650000100, 1, NULL, '15550001@s.whatsapp.net',"
                  " 1, 1, 1)")
     conn.execute("INSERT INTO ZWAMEDIAITEM VALUES (1, 2, 'https://mmg.whatsapp.net/x.enc', 'Media/1.jpg', NULL)")
+    conn.execute("CREATE TABLE ZWAMESSAGEDATAITEM (Z_PK INTEGER PRIMARY KEY, ZMESSAGE INTEGER, ZCONTENT1 VARCHAR,"
+                 " ZCONTENT2 VARCHAR, ZMATCHEDTEXT VARCHAR, ZSUMMARY VARCHAR, ZTITLE VARCHAR)")
+    conn.execute("INSERT INTO ZWAMESSAGE VALUES (3, 'see preview', 650000200, 650000200, 0,"
+                 " '15550001@s.whatsapp.net', NULL, 1, 0, NULL)")
+    conn.execute("INSERT INTO ZWAMESSAGEDATAITEM VALUES (1, 3, 'https://preview.bad-domain.test/a', NULL,"
+                 " 'preview.bad-domain.test/a', 'A summary', 'A title')")
 
 
 def test_whatsapp_messages_and_contacts(tmp_path: Path) -> None:
@@ -164,7 +180,9 @@ def test_whatsapp_messages_and_contacts(tmp_path: Path) -> None:
     assert by_id[1].links == ["http://bad-domain.test/a"] and by_id[1].chat_name == "Ana"
     assert by_id[1].direction == "received" and by_id[1].date is not None and by_id[1].date.year == 2021
     assert by_id[2].media_url == "https://mmg.whatsapp.net/x.enc" and by_id[2].direction == "sent"
-    assert {d.record["message_id"] for d in detect("ios.whatsapp_messages", messages, [BAD])} == {1}
+    assert by_id[2].links == []  # WhatsApp's own media host is not a link of the message
+    assert by_id[3].links == ["https://preview.bad-domain.test/a"] and "A title" in by_id[3].link_preview
+    assert {d.record["message_id"] for d in detect("ios.whatsapp_messages", messages, [BAD])} == {1, 3}
     contacts, _ = collect(WhatsAppContacts, ev)
     assert contacts[0].links == ["https://bad-domain.test/"] and contacts[0].phone == "+1 555 0001"
     assert len(detect("ios.whatsapp_contacts", contacts, [BAD])) == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,18 +108,29 @@ def test_interactionc(tmp_path: Path) -> None:
         "INSERT INTO ZCONTACTS VALUES (1, 'X', 'mailto:attacker@bad-domain.test', NULL, NULL, 650000000)",
         "INSERT INTO ZINTERACTIONS VALUES (1, 'com.evil.app', NULL, 'attacker@bad-domain.test', NULL, NULL,"
         " 'https://cdn.bad-domain.test/c', 1, 4, 1, 650000000, 650000001)",
-        "INSERT INTO ZATTACHMENT VALUES (1, 'https://files.bad-domain.test/a.png', 'id', 'public.png', NULL,"
-        " 650000000)",
+        "INSERT INTO ZATTACHMENT VALUES (1, 'https://files.bad-domain.test/a.png', X'00112233445566778899AABBCCDDEEFF',"
+        " 'public.png', NULL, 650000000)",
+        # iOS 14-17 style join tables (entity 1 = attachment, 2 = contacts, 3 = interactions)
+        "CREATE TABLE Z_1INTERACTIONS (Z_1ATTACHMENTS INTEGER, Z_3INTERACTIONS INTEGER,"
+        " PRIMARY KEY (Z_1ATTACHMENTS, Z_3INTERACTIONS))",
+        "CREATE TABLE Z_2INTERACTIONRECIPIENT (Z_2RECIPIENTS INTEGER, Z_3INTERACTIONRECIPIENT INTEGER,"
+        " PRIMARY KEY (Z_2RECIPIENTS, Z_3INTERACTIONRECIPIENT))",
+        "INSERT INTO ZCONTACTS VALUES (2, 'Me', 'mailto:me@example.org', NULL, NULL, 650000000)",
+        "INSERT INTO Z_1INTERACTIONS VALUES (1, 1)",
+        "INSERT INTO Z_2INTERACTIONRECIPIENT VALUES (2, 1)",
     ])
     records, log = collect(InteractionC, ev)
     assert not log.warnings
     event = next(r for r in records if isinstance(r, InteractionCEvent))
     assert event.bundle_id == "com.evil.app" and event.sender_email == "attacker@bad-domain.test"
+    assert event.sender_name == "X" and event.recipients == ["mailto:me@example.org"]
+    assert event.recipient_emails == ["me@example.org"] and event.attachment_ids == [1]
     assert event.content_url == "https://cdn.bad-domain.test/c" and event.start is not None
     contact = next(r for r in records if isinstance(r, InteractionCContact))
     assert contact.identifier_email == "attacker@bad-domain.test"
     attachment = next(r for r in records if isinstance(r, InteractionCAttachment))
-    assert attachment.content_url == "https://files.bad-domain.test/a.png"
+    assert attachment.content_url == "https://files.bad-domain.test/a.png" and attachment.interaction_ids == [1]
+    assert attachment.identifier == "00112233445566778899AABBCCDDEEFF"
     app = indicator("app:id", "com.evil.app")
     found = detect("ios.interactionc", records, [BAD, BAD_EMAIL, app])
     fields = {(d.record["record_type"], d.observable.value if d.observable else "") for d in found}
@@ -126,3 +138,63 @@ def test_interactionc(tmp_path: Path) -> None:
     assert ("ios.interactionc_attachment", "https://files.bad-domain.test/a.png") in fields
     assert ("ios.interactionc_event", "https://cdn.bad-domain.test/c") in fields
     assert any(d.record["record_type"] == "ios.interactionc_contact" for d in found)
+
+
+def test_interactionc_other_entity_numbers_and_older_columns(tmp_path: Path) -> None:
+    """Join tables are recognised by their column names whatever the Core Data entity numbers."""
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", "Library/CoreDuet/People/interactionC.db", [
+        "CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZDISPLAYNAME VARCHAR,"
+        " ZIDENTIFIER VARCHAR, ZPERSONID VARCHAR, ZCREATIONDATE TIMESTAMP)",
+        "CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZBUNDLEID VARCHAR,"
+        " ZDIRECTION INTEGER, ZMECHANISM INTEGER, ZSENDER INTEGER, ZSTARTDATE TIMESTAMP, ZENDDATE TIMESTAMP)",
+        "CREATE TABLE ZATTACHMENT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZCONTENTURL VARCHAR,"
+        " ZUTI VARCHAR, ZCONTENTTEXT VARCHAR, ZCREATIONDATE TIMESTAMP)",
+        "CREATE TABLE Z_4INTERACTIONS (Z_4ATTACHMENTS INTEGER, Z_7INTERACTIONS INTEGER)",
+        "CREATE TABLE Z_5INTERACTIONRECIPIENT (Z_5RECIPIENTS INTEGER, Z_7INTERACTIONRECIPIENT INTEGER)",
+        "INSERT INTO ZCONTACTS VALUES (1, 5, 1, 'Apple', 'threat-notifications@apple.com', NULL, 600000000)",
+        "INSERT INTO ZCONTACTS VALUES (2, 5, 1, 'Me', '+15550001', NULL, 600000000)",
+        "INSERT INTO ZINTERACTIONS VALUES (9, 7, 1, 'com.apple.mobilemail', 0, 1, 1, 600000000, 600000000)",
+        "INSERT INTO ZATTACHMENT VALUES (3, 4, 1, NULL, 'public.text', 'ALERT: Apple detected a targeted"
+        " mercenary spyware attack against your iPhone', 600000000)",
+        "INSERT INTO Z_4INTERACTIONS VALUES (3, 9)",
+        "INSERT INTO Z_5INTERACTIONRECIPIENT VALUES (2, 9)",
+    ])
+    records, log = collect(InteractionC, ev)
+    assert any("ZACCOUNT" in w for w in log.warnings)  # older schema: missing columns are named
+    event = next(r for r in records if isinstance(r, InteractionCEvent))
+    assert event.attachment_ids == [3] and event.recipients == ["+15550001"] and event.recipient_emails == []
+    assert event.sender_email == "threat-notifications@apple.com"
+    attachment = next(r for r in records if isinstance(r, InteractionCAttachment))
+    assert attachment.interaction_ids == [9] and attachment.identifier is None
+
+
+def test_threat_notification_in_mail_interactions_and_whatsapp(tmp_path: Path) -> None:
+    from spyscan.detection.heuristics.ios_threat_notification import IOSThreatNotification
+    from spyscan.records.base import SourceRef
+    from spyscan.records.ios_messages import WhatsAppMessage
+
+    records = _threat_records(tmp_path)
+    found = detect("ios.interactionc", records, rules=[IOSThreatNotification])
+    kinds = sorted((d.record["record_type"], d.observable.type if d.observable else "") for d in found)
+    assert kinds == [("ios.interactionc_attachment", "text"), ("ios.interactionc_event", "email")]
+    wa = WhatsAppMessage(source=SourceRef(file="x"), direction="received", text="ALERT: State-sponsored attackers"
+                         " may be targeting your iPhone")
+    sent = WhatsAppMessage(source=SourceRef(file="x"), direction="sent", text=wa.text)
+    assert len(detect("ios.whatsapp_messages", [wa, sent], rules=[IOSThreatNotification])) == 1
+
+
+def _threat_records(tmp_path: Path) -> list[Any]:
+    ev = FakeIOS(tmp_path / "threat")
+    ev.add_sqlite("HomeDomain", "Library/CoreDuet/People/interactionC.db", [
+        "CREATE TABLE ZCONTACTS (Z_PK INTEGER PRIMARY KEY, ZDISPLAYNAME VARCHAR, ZIDENTIFIER VARCHAR)",
+        "CREATE TABLE ZINTERACTIONS (Z_PK INTEGER PRIMARY KEY, ZBUNDLEID VARCHAR, ZDIRECTION INTEGER,"
+        " ZSENDER INTEGER, ZSTARTDATE TIMESTAMP)",
+        "CREATE TABLE ZATTACHMENT (Z_PK INTEGER PRIMARY KEY, ZCONTENTTEXT VARCHAR)",
+        "INSERT INTO ZCONTACTS VALUES (1, 'Apple', 'mailto:threat-notifications@apple.com')",
+        "INSERT INTO ZINTERACTIONS VALUES (1, 'com.apple.mobilemail', 0, 1, 600000000)",
+        "INSERT INTO ZINTERACTIONS VALUES (2, 'com.apple.mobilemail', 1, 1, 600000000)",
+        "INSERT INTO ZATTACHMENT VALUES (1, 'Apple detected a targeted mercenary spyware attack against you')",
+    ])
+    records, _ = collect(InteractionC, ev)
+    return records

@@ -64,6 +64,7 @@ class WhatsAppMessage(Record, frozen=True, tag="ios.whatsapp_message"):
     media_url: str | None = None
     media_local_path: str | None = None
     media_title: str | None = None
+    link_preview: list[str] = []  # ZWAMESSAGEDATAITEM texts: previewed URL, title, summary
     direction: str | None = None
     from_jid: str | None = None
     to_jid: str | None = None

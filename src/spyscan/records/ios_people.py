@@ -98,6 +98,10 @@ class InteractionCEvent(Record, frozen=True, tag="ios.interactionc_event"):
     mechanism: int | None = None
     sender: str | None = None  # sender contact identifier
     sender_email: str | None = None
+    sender_name: str | None = None
+    recipients: list[str] = []  # recipient contact identifiers (join table *INTERACTIONRECIPIENT)
+    recipient_emails: list[str] = []
+    attachment_ids: list[int] = []  # ZATTACHMENT keys linked through the join table *INTERACTIONS
     start: datetime | None = None
     start_raw: Raw = None
     end: datetime | None = None
@@ -111,6 +115,7 @@ class InteractionCEvent(Record, frozen=True, tag="ios.interactionc_event"):
         ("account", Obs.TEXT),
         ("content_url", Obs.URL),
         ("sender_email", Obs.EMAIL),
+        ("recipient_emails", Obs.EMAIL),
     )
 
     def summary(self) -> str:
@@ -133,6 +138,7 @@ class InteractionCContact(Record, frozen=True, tag="ios.interactionc_contact"):
 
 class InteractionCAttachment(Record, frozen=True, tag="ios.interactionc_attachment"):
     attachment_id: int | None = None
+    interaction_ids: list[int] = []  # ZINTERACTIONS keys this attachment belongs to
     content_url: str | None = None
     identifier: str | None = None
     uti: str | None = None

@@ -1,7 +1,9 @@
 """CoreDuet interactions (``interactionC.db``: ``ZINTERACTIONS``, ``ZCONTACTS``, ``ZATTACHMENT``).
 
-Unlike the reference tool, content URLs and account identifiers are declared as observables, so
-they are matched against indicators too.
+Senders are ``ZINTERACTIONS.ZSENDER`` → ``ZCONTACTS``; recipients and attachments are linked through Core
+Data join tables whose entity numbers vary by iOS version (``Z_2INTERACTIONRECIPIENT``,
+``Z_1INTERACTIONS`` ...): they are found by column name (see ``_coredata``). Content URLs, account and
+contact identifiers are observables.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from spyscan.artifacts.ios._common import (
     split_handle,
     text,
 )
+from spyscan.artifacts.ios._coredata import join_pairs
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
@@ -54,14 +57,20 @@ class InteractionC(Artifact):
                 join = "LEFT JOIN ZCONTACTS AS c ON c.Z_PK = i.ZSENDER" if contacts and "ZSENDER" in i else ""
                 select = ", ".join(f"{col('i', x, i)} AS {x}" for x in INTERACTION_COLUMNS)
                 sender = col("c", "ZIDENTIFIER", c) if join else "NULL"
-                sql = (f"SELECT i.Z_PK AS pk, {select}, {sender} AS sender FROM ZINTERACTIONS AS i {join} "
-                       "ORDER BY i.Z_PK")
+                sender_name = col("c", "ZDISPLAYNAME", c) if join else "NULL"
+                sql = (f"SELECT i.Z_PK AS pk, {select}, {sender} AS sender, {sender_name} AS sender_name "
+                       f"FROM ZINTERACTIONS AS i {join} ORDER BY i.Z_PK")
+                identifiers = self._identifiers(conn) if contacts and "ZIDENTIFIER" in c else {}
+                recipients = join_pairs(conn, "INTERACTIONRECIPIENT", "RECIPIENTS") or {}
+                attachments = join_pairs(conn, "INTERACTIONS", "ATTACHMENTS") or {}
                 for row in rows(conn, sql):
                     account = text(row["ZACCOUNT"])
                     sender_id = text(row["sender"])
+                    pk = integer(row["pk"])
+                    to = [identifiers[k] for k in recipients.get(pk or -1, []) if k in identifiers]
                     yield InteractionCEvent(
-                        source=SourceRef(file=file.label, table="ZINTERACTIONS", rowid=integer(row["pk"])),
-                        interaction_id=integer(row["pk"]),
+                        source=SourceRef(file=file.label, table="ZINTERACTIONS", rowid=pk),
+                        interaction_id=pk,
                         bundle_id=text(row["ZBUNDLEID"]),
                         target_bundle_id=text(row["ZTARGETBUNDLEID"]),
                         account=account,
@@ -73,16 +82,33 @@ class InteractionC(Artifact):
                         mechanism=integer(row["ZMECHANISM"]),
                         sender=sender_id,
                         sender_email=split_handle(sender_id)[1],
+                        sender_name=text(row["sender_name"]),
+                        recipients=to,
+                        recipient_emails=[e for r in to if (e := split_handle(r)[1])],
+                        attachment_ids=attachments.get(pk or -1, []),
                         start=cocoa(row["ZSTARTDATE"]),
                         start_raw=number(row["ZSTARTDATE"]),
                         end=cocoa(row["ZENDDATE"]),
                         end_raw=number(row["ZENDDATE"]),
                     )
+                owners: dict[int, list[int]] = {}
+                for interaction, keys in attachments.items():
+                    for key in keys:
+                        owners.setdefault(key, []).append(interaction)
                 if contacts:
                     yield from self._contacts(conn, file.label, c)
                 if has_table(conn, "ZATTACHMENT"):
                     a = present_columns(conn, "ZATTACHMENT", ATTACHMENT_COLUMNS, log, file.label)
-                    yield from self._attachments(conn, file.label, a)
+                    yield from self._attachments(conn, file.label, a, owners)
+
+    @staticmethod
+    def _identifiers(conn: sqlite3.Connection) -> dict[int, str]:
+        found = {}
+        for row in rows(conn, "SELECT Z_PK AS pk, ZIDENTIFIER AS identifier FROM ZCONTACTS"):
+            pk, identifier = integer(row["pk"]), text(row["identifier"])
+            if pk is not None and identifier:
+                found[pk] = identifier
+        return found
 
     @staticmethod
     def _contacts(conn: sqlite3.Connection, label: str, c: set[str]) -> Iterator[InteractionCContact]:
@@ -102,12 +128,18 @@ class InteractionC(Artifact):
             )
 
     @staticmethod
-    def _attachments(conn: sqlite3.Connection, label: str, a: set[str]) -> Iterator[InteractionCAttachment]:
-        select = ", ".join(f"{col('a', x, a)} AS {x}" for x in ATTACHMENT_COLUMNS)
+    def _attachments(conn: sqlite3.Connection, label: str, a: set[str],
+                     owners: dict[int, list[int]]) -> Iterator[InteractionCAttachment]:
+        # ZIDENTIFIER is a UUID blob on recent versions: shown as hex
+        select = ", ".join(f"CASE WHEN typeof(a.{x}) = 'blob' THEN hex(a.{x}) ELSE a.{x} END AS {x}"
+                           if x == "ZIDENTIFIER" and x in a else f"{col('a', x, a)} AS {x}"
+                           for x in ATTACHMENT_COLUMNS)
         for row in rows(conn, f"SELECT a.Z_PK AS pk, {select} FROM ZATTACHMENT AS a ORDER BY a.Z_PK"):
+            pk = integer(row["pk"])
             yield InteractionCAttachment(
-                source=SourceRef(file=label, table="ZATTACHMENT", rowid=integer(row["pk"])),
-                attachment_id=integer(row["pk"]),
+                source=SourceRef(file=label, table="ZATTACHMENT", rowid=pk),
+                attachment_id=pk,
+                interaction_ids=owners.get(pk or -1, []),
                 content_url=text(row["ZCONTENTURL"]),
                 identifier=text(row["ZIDENTIFIER"]),
                 uti=text(row["ZUTI"]),

@@ -1,7 +1,14 @@
-"""WhatsApp messages (``ChatStorage.sqlite``: ``ZWAMESSAGE`` + ``ZWAMEDIAITEM`` + ``ZWACHATSESSION``)."""
+"""WhatsApp messages (``ChatStorage.sqlite``: ``ZWAMESSAGE`` + ``ZWAMEDIAITEM`` + ``ZWACHATSESSION``).
+
+Link previews live in ``ZWAMESSAGEDATAITEM`` (``ZMESSAGE`` → message; ``ZCONTENT1``/``ZCONTENT2``/
+``ZMATCHEDTEXT`` hold the previewed URL, ``ZTITLE``/``ZSUMMARY`` its title): their URLs are added to the
+message's links. WhatsApp's own media host URLs stay in ``media_url`` only.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from collections import defaultdict
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
@@ -37,6 +44,24 @@ MESSAGE_COLUMNS = ("ZTEXT", "ZMESSAGEDATE", "ZSENTDATE", "ZISFROMME", "ZFROMJID"
                    "ZMESSAGETYPE")
 MEDIA_COLUMNS = ("ZMESSAGE", "ZMEDIAURL", "ZMEDIALOCALPATH", "ZTITLE")
 CHAT_COLUMNS = ("ZCONTACTJID", "ZPARTNERNAME")
+PREVIEW_COLUMNS = ("ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZTITLE", "ZSUMMARY")
+MEDIA_HOSTS = ("https://mmg.whatsapp.net/", "https://mmg-fna.whatsapp.net/")
+
+
+def link_previews(conn: sqlite3.Connection, log: ArtifactLog, label: str) -> dict[int, list[str]]:
+    """Texts of the link-preview rows (``ZWAMESSAGEDATAITEM``) of each message primary key."""
+    found: dict[int, list[str]] = defaultdict(list)
+    if not has_table(conn, "ZWAMESSAGEDATAITEM"):
+        return found
+    have = present_columns(conn, "ZWAMESSAGEDATAITEM", ("ZMESSAGE", *PREVIEW_COLUMNS), log, label)
+    if "ZMESSAGE" not in have:
+        return found
+    select = ", ".join(f"{col('p', c, have)} AS {c}" for c in PREVIEW_COLUMNS)
+    for row in rows(conn, f"SELECT p.ZMESSAGE AS message, {select} FROM ZWAMESSAGEDATAITEM AS p ORDER BY p.Z_PK"):
+        message = integer(row["message"])
+        if message is not None:
+            found[message].extend(t for c in PREVIEW_COLUMNS if (t := text(row[c])))
+    return found
 
 
 class WhatsAppMessages(Artifact):
@@ -59,6 +84,7 @@ class WhatsAppMessages(Artifact):
                 media_join = "LEFT JOIN ZWAMEDIAITEM AS d ON d.ZMESSAGE = m.Z_PK" if "ZMESSAGE" in d else ""
                 chat_join = "LEFT JOIN ZWACHATSESSION AS c ON c.Z_PK = m.ZCHATSESSION" if chats else ""
                 dcols = d if media_join else set()
+                previews = link_previews(conn, log, file.label)
                 sql = f"""SELECT m.Z_PK AS pk, {select},
                           {col('d', 'ZMEDIAURL', dcols)} AS media_url,
                           {col('d', 'ZMEDIALOCALPATH', dcols)} AS media_path,
@@ -68,11 +94,14 @@ class WhatsAppMessages(Artifact):
                 for row in rows(conn, sql):
                     body = text(row["ZTEXT"])
                     title = text(row["media_title"])
+                    preview = previews.get(integer(row["pk"]) or -1, [])
+                    links = [u for u in links_in(body, title, *preview) if not u.startswith(MEDIA_HOSTS)]
                     yield WhatsAppMessage(
                         source=SourceRef(file=file.label, table="ZWAMESSAGE", rowid=integer(row["pk"])),
                         message_id=integer(row["pk"]),
                         text=body,
-                        links=links_in(body, title),
+                        links=links,
+                        link_preview=preview,
                         media_url=text(row["media_url"]),
                         media_local_path=text(row["media_path"]),
                         media_title=title,
