@@ -143,8 +143,10 @@ def test_idstatuscache_and_nul_rule(tmp_path: Path) -> None:
 def test_locationd_clients(tmp_path: Path) -> None:
     ev = FakeIOS(tmp_path)
     ev.add_plist("RootDomain", CLIENTS, {
-        "com.evil.app": {"BundleId": "com.evil.app", "Authorization": 4, "LocationTimeStopped": 650000000.0,
-                         "SignificantTimeStopped": 640000000.0},
+        "com.evil.app:": {"BundleId": "com.evil.app", "Authorization": 4, "LocationTimeStopped": 650000000.0,
+                          "SignificantTimeStopped": 640000000.0, "ConsumptionPeriodBegin": 630000000.0,
+                          "Registered": True},
+        "MigrationCount": 3,
         "com.apple.locationd.bundle-/System/Library/x.bundle": {"BundlePath": "/System/Library/x.bundle",
                                                                  "Executable": "/usr/libexec/bh"},
         "bad": 3,
@@ -155,7 +157,8 @@ def test_locationd_clients(tmp_path: Path) -> None:
     other = next(r for r in records if r.client != "com.evil.app")
     assert app.app_ids == ["com.evil.app"] and app.authorization == 4
     assert app.last_time is not None and app.last_time.year == 2021 and set(app.times) == {
-        "LocationTimeStopped", "SignificantTimeStopped"}
+        "LocationTimeStopped", "SignificantTimeStopped", "ConsumptionPeriodBegin"}
+    assert app.registered is None and app.first_time is not None and app.first_time.year == 2020
     assert other.app_ids == [] and other.executable == "/usr/libexec/bh"
     assert len(detect("ios.locationd_clients", records, [APP, PROC])) == 2
 

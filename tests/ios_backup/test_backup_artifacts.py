@@ -125,7 +125,7 @@ def _profile(uuid: str, payload_type: str = "com.apple.wifi.managed", **extra: o
     profile: dict[str, object] = {
         "PayloadIdentifier": f"com.example.profile.{uuid[:4]}", "PayloadUUID": uuid,
         "PayloadDisplayName": "Example profile", "PayloadOrganization": "Example Org", "PayloadType": "Configuration",
-        "InstallDate": datetime(2023, 1, 2, 3, 4, 5),
+        "InstallDate": datetime(2023, 1, 2, 3, 4, 5), "SignerCerts": [b"DER certificate"],
         "PayloadContent": [{"PayloadType": payload_type, "PayloadIdentifier": "com.example.payload",
                             "PayloadUUID": "AAAA1111-0000-0000-0000-000000000000"}],
     }
@@ -140,7 +140,7 @@ def test_configuration_profiles_and_events(tmp_path: Path) -> None:
     b.add_plist(PROFILES_DOMAIN, f"{PROFILE_DIR}/MCProfileEvents.plist", {"ProfileEvents": [
         {"com.example.profile.1234": {"operation": "install", "process": "com.apple.preferences",
                                       "timestamp": datetime(2023, 1, 2, 3, 4, 5)}},
-        {"com.example.other": {"operation": "remove", "process": "profiled"}},
+        {"com.example.other": {"Operation": "remove", "Process": "profiled"}},  # key case varies
     ]})
     root = b.build()
     records, log = collect(IOSConfigurationProfiles, root, tmp_path / "w")
@@ -151,7 +151,8 @@ def test_configuration_profiles_and_events(tmp_path: Path) -> None:
     assert profile.install_date == datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert set(profile.profile_ids) >= {"com.example.profile.1234", "1234ABCD-0000-0000-0000-000000000000",
                                         "com.example.payload"}
-    assert profile.source.file.endswith("profile-abc.stub")
+    assert profile.source.file.endswith("profile-abc.stub") and profile.signed is True
+    assert [(e.process) for e in records if isinstance(e, IOSProfileEvent)] == ["com.apple.preferences", "profiled"]
     events = [r for r in records if isinstance(r, IOSProfileEvent)]
     assert [(e.profile_id, e.operation) for e in events] == [("com.example.profile.1234", "install"),
                                                               ("com.example.other", "remove")]
@@ -189,10 +190,14 @@ def test_installed_apps_sources(tmp_path: Path) -> None:
     b.add_app("com.example.market", itunes_metadata={"distributorInfo": {"DistributorID": "com.market.eu"}})
     b.add_app("com.example.sideloaded")
     b.add_app("com.example.broken", itunes_metadata=b"not a plist")
+    b.add_app("com.example.page", itunes_metadata={"sourceApp": "com.apple.AppStore.ProductPageExtension"})
+    b.add_app("com.example.managed", itunes_metadata={"sourceApp": "com.apple.dmd", "itemId": 9})
     records, log = collect(IOSInstalledApps, b.build(), tmp_path / "w")
     apps = {r.bundle_id: r for r in records if isinstance(r, IOSInstalledApp)}
-    assert sorted(apps) == ["com.example.beta", "com.example.broken", "com.example.market", "com.example.old",
-                            "com.example.sideloaded", "com.example.store"]
+    assert sorted(apps) == ["com.example.beta", "com.example.broken", "com.example.managed", "com.example.market",
+                            "com.example.old", "com.example.page", "com.example.sideloaded", "com.example.store"]
+    assert apps["com.example.page"].install_source == "app_store"  # App Store product-page install
+    assert apps["com.example.managed"].install_source == "mdm" and not apps["com.example.managed"].sideloaded
     store = apps["com.example.store"]
     assert (store.install_source, store.sideloaded, store.name, store.version, store.store_item_id) == (
         "app_store", False, "Store App", "2.1", 123)
@@ -253,3 +258,20 @@ def test_backup_info_and_profiles_on_a_filesystem_dump() -> None:
     [profile] = list(IOSConfigurationProfiles().collect(fs, log))
     assert isinstance(profile, IOSConfigurationProfile) and profile.uuid == "9999AAAA-0000-0000-0000-000000000000"
     assert not log.warnings
+
+
+def test_installed_apps_from_bundle_metadata_on_a_filesystem_dump() -> None:
+    bundle = "private/var/containers/Bundle/Application/1111-2222/iTunesMetadata.plist"
+    other = "private/var/containers/Bundle/Application/3333-4444/iTunesMetadata.plist"
+    fs = _FakeFS({
+        bundle: plistlib.dumps({"softwareVersionBundleId": "com.example.store", "sourceApp": "com.apple.AppStore",
+                                "itemName": "Store", "com.apple.iTunesStore.downloadInfo": {
+                                    "purchaseDate": "2024-02-03T04:05:06Z"}}),
+        other: plistlib.dumps({"itemName": "no bundle id"}),
+    })
+    log = ArtifactLog()
+    [app] = list(IOSInstalledApps().collect(fs, log))
+    assert isinstance(app, IOSInstalledApp) and app.bundle_id == "com.example.store"
+    assert app.install_source == "app_store" and app.source.file == "/" + bundle
+    assert app.purchase_date == datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+    assert any("softwareVersionBundleId" in w for w in log.warnings)

@@ -10,6 +10,7 @@ from spyscan.records.base import Record
 # how the app was installed, from its iTunesMetadata
 SOURCE_APP_STORE = "app_store"
 SOURCE_TESTFLIGHT = "testflight"
+SOURCE_MDM = "mdm"  # installed by device management (sourceApp com.apple.dmd)
 SOURCE_MARKETPLACE = "alternative_marketplace"  # EU alternative app marketplaces / web distribution
 SOURCE_OTHER = "other_source"  # a store record naming an unusual installer
 SOURCE_NO_RECORD = "no_store_record"  # no iTunesMetadata: developer, enterprise/in-house or sideloaded

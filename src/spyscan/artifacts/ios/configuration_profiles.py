@@ -67,7 +67,7 @@ class IOSConfigurationProfiles(Artifact):
             log.warn(f"{label}: profile without PayloadIdentifier or PayloadUUID")
         payload_ids = _strings([p.get("PayloadIdentifier") for p in payloads])
         payload_uuids = _strings([p.get("PayloadUUID") for p in payloads])
-        signers = profile.get("SignerCertificates")
+        signers = profile.get("SignerCerts", profile.get("SignerCertificates"))
         return IOSConfigurationProfile(
             source=SourceRef(file=label),
             identifier=identifier, uuid=uuid,
@@ -96,9 +96,10 @@ class IOSConfigurationProfiles(Artifact):
                 log.warn(f"{label}: event {position} is not a dictionary")
                 continue
             for profile_id, details in event.items():
-                details = details if isinstance(details, dict) else {}
+                # key case differs between versions: compare lower-cased
+                info = {str(k).lower(): v for k, v in details.items()} if isinstance(details, dict) else {}
                 yield IOSProfileEvent(
                     source=SourceRef(file=label, key=f"ProfileEvents[{position}]"),
-                    profile_id=str(profile_id), operation=text(details.get("operation")),
-                    process=text(details.get("process")), timestamp=when(details.get("timestamp")),
+                    profile_id=str(profile_id), operation=text(info.get("operation")),
+                    process=text(info.get("process")), timestamp=when(info.get("timestamp")),
                 )

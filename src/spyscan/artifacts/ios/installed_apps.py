@@ -1,9 +1,11 @@
-"""Apps installed on the device and where each came from (backup ``Info.plist``).
+"""Apps installed on the device and where each came from (backup ``Info.plist``; dumps: bundle metadata).
 
 A backup's ``Info.plist`` lists the user-installed apps (``Installed Applications``) and, under
 ``Applications``, each app's ``iTunesMetadata``: the store receipt metadata written when an app is
 installed from the App Store, TestFlight or an alternative marketplace. An app without it was installed
 some other way (Xcode, an enterprise/in-house or developer certificate, a sideloading tool).
+Filesystem dumps keep the same metadata as ``iTunesMetadata.plist`` in each app bundle folder
+(``private/var/containers/Bundle/Application/<UUID>/``), with the bundle id in ``softwareVersionBundleId``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from spyscan.records.base import SourceRef
 from spyscan.records.ios_apps import (
     SOURCE_APP_STORE,
     SOURCE_MARKETPLACE,
+    SOURCE_MDM,
     SOURCE_NO_RECORD,
     SOURCE_OTHER,
     SOURCE_TESTFLIGHT,
@@ -30,7 +33,10 @@ from spyscan.records.ios_apps import (
 
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
 MANIFEST_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.plist")
+BUNDLE_METADATA = IOSPath(fs=("private/var/containers/Bundle/Application/*/iTunesMetadata.plist",))
 APP_STORE = "com.apple.AppStore"
+APP_STORE_INSTALLERS = (APP_STORE, "com.apple.AppStore.ProductPageExtension")
+MDM_INSTALLERS = ("com.apple.dmd", "dmd")
 TESTFLIGHT = "com.apple.TestFlight"
 
 
@@ -41,8 +47,10 @@ def classify(metadata: dict[str, Any] | None) -> tuple[str, str | None]:
     source_app = text(metadata.get("sourceApp"))
     info = metadata.get("distributorInfo")
     distributor = text(info.get("DistributorID")) if isinstance(info, dict) else text(metadata.get("DistributorID"))
-    if source_app == APP_STORE or distributor == APP_STORE:
+    if source_app in APP_STORE_INSTALLERS or distributor == APP_STORE:
         return SOURCE_APP_STORE, source_app or distributor
+    if source_app in MDM_INSTALLERS:
+        return SOURCE_MDM, source_app
     if source_app == TESTFLIGHT:
         return SOURCE_TESTFLIGHT, source_app
     if distributor:
@@ -56,7 +64,7 @@ def classify(metadata: dict[str, Any] | None) -> tuple[str, str | None]:
 
 class IOSInstalledApps(Artifact):
     id = "ios.installed_apps"
-    kinds = ("ios-backup",)
+    kinds = ("ios-backup", "ios-fs")
     title = "Installed apps and their install source"
     records = (IOSInstalledApp,)
 
@@ -64,7 +72,17 @@ class IOSInstalledApps(Artifact):
         source = ios_source(evidence)
         info_file = find_one(source, INFO_PLIST)
         if info_file is None:
-            raise ArtifactNotFound("the backup has no Info.plist")
+            bundles = source.ios_find(BUNDLE_METADATA)
+            if not bundles:
+                raise ArtifactNotFound("no backup Info.plist and no app bundle iTunesMetadata.plist")
+            for file in bundles:
+                metadata = load_dict(source, file, log)
+                bundle_id = text((metadata or {}).get("softwareVersionBundleId"))
+                if metadata is None or bundle_id is None:
+                    log.warn(f"{file.label}: no softwareVersionBundleId; app skipped")
+                    continue
+                yield self._record(file.label, bundle_id, metadata, {}, key=None)
+            return
         info = load_dict(source, info_file, log)
         if info is None:
             return
@@ -108,13 +126,13 @@ class IOSInstalledApps(Artifact):
 
     @staticmethod
     def _record(label: str, bundle_id: str, metadata: dict[str, Any] | None,
-                app_manifest: dict[str, Any]) -> IOSInstalledApp:
+                app_manifest: dict[str, Any], key: str | None = "") -> IOSInstalledApp:
         meta = metadata or {}
         install_source, installer = classify(metadata)
         download = meta.get("com.apple.iTunesStore.downloadInfo")
         download_purchase = download.get("purchaseDate") if isinstance(download, dict) else None
         return IOSInstalledApp(
-            source=SourceRef(file=label, key=f"Applications/{bundle_id}"),
+            source=SourceRef(file=label, key=f"Applications/{bundle_id}" if key is not None else None),
             bundle_id=bundle_id.strip(),
             name=text(meta.get("itemName")) or text(meta.get("bundleDisplayName")),
             version=text(meta.get("bundleShortVersionString")) or text(meta.get("bundleVersion"))

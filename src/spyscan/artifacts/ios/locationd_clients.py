@@ -1,4 +1,10 @@
-"""Location-services clients (locationd ``clients.plist``): apps and binaries that asked for location."""
+"""Location-services clients (locationd ``clients.plist``): apps and binaries that asked for location.
+
+Backups: ``RootDomain`` ``Library/Caches/locationd/clients.plist``. Each top-level key is a client (a bundle
+id, or ``com.apple.locationd.bundle-<path>``/``com.apple.locationd.executable-<path>``, sometimes with a
+trailing ``:``); values that are not dictionaries are migration counters and are skipped. Times are Mac
+absolute seconds; ``Registered`` is a path on some versions and a boolean on others.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,17 @@ from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import LocationdClient
 
 CLIENTS = "Library/Caches/locationd/clients.plist"
-PREFS = "Library/Preferences/com.apple.locationd.clients.plist"
 SPECS = (
-    IOSPath(domain="RootDomain", relative=CLIENTS, fs=(
-        f"private/var/mobile/{CLIENTS}", f"private/var/root/{CLIENTS}", f"private/var/root/{PREFS}",
-    )),
-    IOSPath(domain="RootDomain", relative=PREFS),
+    IOSPath(domain="RootDomain", relative=CLIENTS, fs=(f"private/var/mobile/{CLIENTS}", f"private/var/root/{CLIENTS}")),
 )
 BUNDLE_PREFIX = "com.apple.locationd.bundle-"
+TIME_KEYS = ("ConsumptionPeriodBegin", "ReceivingLocationInformationTimeStopped", "VisitTimeStopped",
+             "LocationTimeStopped", "BackgroundLocationTimeStopped", "SignificantTimeStopped",
+             "NonPersistentSignificantTimeStopped", "FenceTimeStopped", "BeaconRegionTimeStopped")
+
+
+def _is_time_key(key: str) -> bool:
+    return key in TIME_KEYS or key.endswith(("TimeStopped", "Time", "Timestamp"))
 
 
 def _str(value: object) -> str | None:
@@ -42,11 +51,11 @@ class LocationdClients(Artifact):
             for client, info in data.items():
                 if not isinstance(info, dict):
                     continue
-                name = str(client)
+                name = str(client).rstrip(":")
                 times: dict[str, datetime] = {}
                 raws: dict[str, float] = {}
                 for key, value in info.items():
-                    if str(key).endswith("Time") or "TimeStopped" in str(key) or str(key).endswith("Timestamp"):
+                    if _is_time_key(str(key)):
                         raw, when = number(value), cocoa(value)
                         if raw is not None and when is not None:
                             times[str(key)], raws[str(key)] = when, float(raw)
