@@ -477,13 +477,13 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                                   for name, error in sorted(IMPORT_ERRORS.items()))
                 for child_kind, child_path in evidence.children():
                     label = f"{child_kind}:{child_path.name}"
-                    child = evidence_class(child_kind)(child_path, workdir / f"nested-{len(evidences)}",
-                                                       options.secrets)
-                    child.workdir.mkdir(mode=0o700)
                     try:
+                        child = evidence_class(child_kind)(child_path, workdir / f"nested-{len(evidences)}",
+                                                           options.secrets)
+                        child.workdir.mkdir(mode=0o700)
                         child.open()
-                    except SpyscanError as exc:
-                        run.errors.append(f"nested {label}: {exc}")
+                    except SpyscanError as exc:  # a nested input that cannot be read never stops the run
+                        run.errors.append(_redact(f"nested {label}: {exc}", options.secrets.known_values()))
                         continue
                     evidences[label] = child
                     jobs += [(job_id(a.id, label), f"{a.title} [{label}]") for a in artifacts_for(child_kind)]
