@@ -1,0 +1,1 @@
+"""Deterministic generators of large synthetic acquisitions for the benchmark (not part of the tests)."""

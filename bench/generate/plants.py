@@ -1,0 +1,138 @@
+"""Indicator values to plant, read from the same STIX2 files both tools get, and the ground-truth file.
+
+The STIX reading here is deliberately minimal (single ``[type:prop = 'value']`` comparisons) and
+independent of spyscan's loader: the benchmark must not trust the code it measures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+COMPARISON = re.compile(r"\[([a-z0-9-]+):([A-Za-z0-9_.']+) *= *'([^']*)'\]")
+# Public URL shorteners: the reference tool resolves them over the network, so they are never planted.
+SHORTENER_HINTS = ("short", "bit.ly", "tinyurl", "goo.gl", "t.co", "ow.ly", "is.gd", "cutt", "link")
+
+# Suffixes under which a three-label name is itself a registrable domain (reference matches it as such).
+SECOND_LEVEL = {"com", "co", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "nic", "mil", "in"}
+PRIVATE_SUFFIXES = {"cloudfunctions.net", "appspot.com", "herokuapp.com", "blogspot.com", "github.io", "web.app",
+                    "firebaseapp.com", "netlify.app", "azurewebsites.net", "ngrok.io", "000webhostapp.com",
+                    "vercel.app", "pages.dev", "workers.dev", "glitch.me", "repl.co", "wixsite.com",
+                    "weebly.com", "duckdns.org", "no-ip.org", "ddns.net", "firebaseio.com", "amazonaws.com"}
+
+
+@dataclass(frozen=True)
+class FeedValues:
+    domains: list[str]
+    processes: list[str]
+    file_names: list[str]
+    app_ids: list[str]
+    emails: list[str]
+    file_paths: list[str]
+    properties: list[str]
+
+
+def stix_files(feeds_dir: Path) -> list[Path]:
+    return sorted(p for p in feeds_dir.rglob("*") if p.suffix in (".stix2", ".json") and p.is_file())
+
+
+def read_feed_values(files: list[Path]) -> FeedValues:
+    found: dict[str, set[str]] = {}
+    for path in files:
+        for obj in json.loads(path.read_text(encoding="utf-8")).get("objects", []):
+            if obj.get("type") != "indicator":
+                continue
+            for kind, prop, value in COMPARISON.findall(str(obj.get("pattern", ""))):
+                found.setdefault(f"{kind}:{prop}", set()).add(value)
+
+    def plain(values: set[str]) -> list[str]:
+        return sorted(v for v in values if v and v.isascii() and " " not in v)
+
+    domains = [d for d in plain(found.get("domain-name:value", set()))
+               if re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d) and not any(h in d for h in SHORTENER_HINTS)]
+    return FeedValues(domains=domains, processes=plain(found.get("process:name", set())),
+                      file_names=plain(found.get("file:name", set())), app_ids=plain(found.get("app:id", set())),
+                      emails=plain(found.get("email-addr:value", set())),
+                      file_paths=plain(found.get("file:path", set())),
+                      properties=plain(found.get("android-property:name", set())))
+
+
+@dataclass(frozen=True)
+class Plant:
+    """One planted value and what each tool is expected to report for it.
+
+    ``expect_spyscan``/``expect_reference`` encode DESIGN §3; ``rule`` names the clause that explains
+    any expected difference (empty when both tools should agree)."""
+
+    id: str
+    source: str        # database or file inside the acquisition
+    table: str
+    rowid: int
+    value: str         # the planted text (URL, host, process name...)
+    indicator: str     # the indicator value it should (or should not) match
+    ioc_type: str
+    expect_spyscan: bool
+    expect_reference: bool
+    rule: str = ""
+
+
+@dataclass
+class GroundTruth:
+    kind: str
+    records: int
+    seed: int
+    plants: list[Plant] = field(default_factory=list)
+
+    def write(self, path: Path) -> None:
+        data = {"kind": self.kind, "records": self.records, "seed": self.seed,
+                "plants": [asdict(p) for p in self.plants]}
+        path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+class Picker:
+    """Deterministic choice of indicator values for one generated input."""
+
+    def __init__(self, values: FeedValues, seed: int) -> None:
+        self.values = values
+        self.rng = random.Random(seed)
+
+    def registrable_domain(self) -> str:
+        return self.rng.choice([d for d in self.values.domains if d.count(".") == 1 and d[0] != "w"])
+
+    def subdomain_indicator(self) -> str:
+        """An indicator that is itself a subdomain (``a.evil.com``): matched by its own subdomains."""
+        known = set(self.values.domains)
+
+        def parents(d: str) -> list[str]:
+            labels = d.split(".")
+            return [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
+
+        def registrable_itself(d: str) -> bool:  # "x.com.ar", "x.cloudfunctions.net": a public/private suffix
+            labels = d.split(".")
+            return (labels[-2] in SECOND_LEVEL or len(labels[-2]) <= 3
+                    or ".".join(labels[-2:]) in PRIVATE_SUFFIXES)
+
+        return self.rng.choice([d for d in self.values.domains if d.count(".") >= 2 and not d.startswith("www.")
+                                and not registrable_itself(d)
+                                and not any(p in known or f"www.{p}" in known for p in parents(d))])
+
+    def process(self) -> str:
+        return self.rng.choice([p for p in self.values.processes if len(p) < 15 and "/" not in p])
+
+    def file_name(self) -> str:
+        return self.rng.choice(self.values.file_names)
+
+    def app_id(self) -> str:
+        return self.rng.choice(self.values.app_ids)
+
+    def android_path(self) -> str:
+        return self.rng.choice([p for p in self.values.file_paths if p.startswith("/data/") and len(p) > 8])
+
+    def android_property(self) -> str:
+        return self.rng.choice(self.values.properties)
+
+    def email(self) -> str:
+        return self.rng.choice(self.values.emails)

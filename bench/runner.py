@@ -1,0 +1,288 @@
+"""Benchmark driver behind ``bench/run`` (runs in bench/.venv-ref, which has the reference tool and psutil).
+
+Subcommands::
+
+    run compare  --kinds ios-backup --sizes 10000,100000 [--repeats 2] [--no-reference] [--timeout S]
+    run floor    --sizes 100000            bare sqlite3 loop over the same rows (iOS backup)
+    run indicators --size 100000 --counts 10000,100000   spyscan with extra synthetic indicators
+    run table                              print the collected results (bench/data/results.jsonl)
+
+Inputs are generated once per kind/size/seed into bench/data/ and reused. Every measured run goes
+through measure.py in a fresh process; results are appended to bench/data/results.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+DATA = BENCH / "data"
+FEEDS = REPO / "src" / "spyscan" / "indicators" / "bundled" / "feeds"
+PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
+SPYSCAN = REPO / ".venv" / "bin" / "spyscan"
+REF_BIN = BENCH / ".venv-ref" / "bin"
+RESULTS = DATA / "results.jsonl"
+REFERENCE_COMMANDS = {
+    "ios-backup": ["mvt-ios", "check-backup"],
+    "androidqf": ["mvt-android", "check-androidqf", "--non-interactive"],
+    "bugreport": ["mvt-android", "check-bugreport"],
+}
+
+
+def feed_files() -> list[Path]:
+    return sorted(FEEDS.rglob("*.stix2"))
+
+
+def iocs_args(files: list[Path]) -> list[str]:
+    return [arg for f in files for arg in ("--iocs", str(f))]
+
+
+def label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
+
+
+def input_path(kind: str, size: int, seed: int) -> Path:
+    suffix = {"bugreport": ".zip"}.get(kind, "")
+    return DATA / f"{kind}-{label(size)}-s{seed}{suffix}"
+
+
+def ensure_input(kind: str, size: int, seed: int) -> Path:
+    path = input_path(kind, size, seed)
+    truth = path.parent / f"{path.name}.truth.json"
+    if truth.is_file() and path.exists():
+        return path
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.unlink(missing_ok=True)
+    DATA.mkdir(exist_ok=True)
+    subprocess.run([str(PROJECT_PYTHON), "-m", "generate", kind, "--records", str(size), "--seed", str(seed),
+                    "--out", str(path), "--feeds", str(FEEDS)], cwd=BENCH, check=True)
+    return path
+
+
+def reference_env() -> dict[str, str]:
+    home = DATA / "reference-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MVT_")}
+    env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local"),
+                "XDG_CACHE_HOME": str(home / ".cache"), "MVT_CONFIG_FOLDER": str(home / "config"),
+                "MVT_NETWORK_ACCESS_ALLOWED": "false"})
+    return env
+
+
+def tool_command(tool: str, kind: str, source: Path, out: Path, iocs: list[Path], jobs: int) -> list[str]:
+    if tool == "spyscan":
+        return [str(SPYSCAN), "check", str(source), "-o", str(out), "--kind", kind, "--no-bundled-iocs",
+                *iocs_args(iocs), "-q", "--jobs", str(jobs)]
+    binary, *rest = REFERENCE_COMMANDS[kind]
+    return [str(REF_BIN / binary), "--disable-update-check", "--disable-indicator-update-check", *rest,
+            *iocs_args(iocs), "--output", str(out), str(source)]
+
+
+def measured_run(tool: str, kind: str, source: Path, out: Path, iocs: list[Path], timeout: float,
+                 jobs: int) -> dict[str, Any]:
+    if out.exists():
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if tool != "spyscan":
+        out.mkdir()
+    result_file = out.parent / f"{out.name}.measure.json"
+    command = tool_command(tool, kind, source, out, iocs, jobs)
+    env = reference_env() if tool == "reference" else dict(os.environ)
+    subprocess.run([sys.executable, str(BENCH / "measure.py"), "--out", str(result_file), "--log",
+                    str(out.parent / f"{out.name}.log"), "--timeout", str(timeout), "--", *command],
+                   env=env, check=True)
+    result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+    return result
+
+
+def record(entry: dict[str, Any]) -> None:
+    DATA.mkdir(exist_ok=True)
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(entry) + "\n")
+
+
+def gib(n: float) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(BENCH))
+    from compare import compare
+
+    iocs = feed_files()
+    for kind in args.kinds.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            source = ensure_input(kind, size, args.seed)
+            truth = source.parent / f"{source.name}.truth.json"
+            tools = ["spyscan"] if args.no_reference else ["spyscan", "reference"]
+            for repeat in range(args.repeats):
+                order = tools if repeat % 2 == 0 else tools[::-1]  # alternate A/B
+                runs: dict[str, dict[str, Any]] = {}
+                for tool in order:
+                    out = DATA / "out" / f"{source.name}" / f"{tool}-r{repeat}"
+                    runs[tool] = measured_run(tool, kind, source, out, iocs, args.timeout, args.jobs)
+                    m = runs[tool]
+                    print(f"{kind} {label(size)} r{repeat} {tool}: {m['wall_seconds']:.1f}s tree-peak "
+                          f"{gib(m['tree_peak_rss'])} single-max {gib(m['max_single_rss'])} exit {m['exit_code']}"
+                          f"{' TIMEOUT' if m['timed_out'] else ''}", flush=True)
+                s_out = DATA / "out" / source.name / f"spyscan-r{repeat}"
+                r_out = DATA / "out" / source.name / f"reference-r{repeat}"
+                comparison = compare(truth, s_out, None if args.no_reference else r_out)
+                print("\n".join(comparison.summary_lines()), flush=True)
+                entry = {"kind": kind, "records": size, "seed": args.seed, "repeat": repeat, "order": order,
+                         "runs": runs, "jobs": args.jobs,
+                         "plants": {p.id: p.status for p in comparison.plants},
+                         "found": {p.id: [p.found_spyscan, p.found_reference] for p in comparison.plants},
+                         "detections": [comparison.spyscan_indicator_detections,
+                                        comparison.reference_indicator_detections],
+                         "other_findings": [comparison.spyscan_other_findings, comparison.reference_other_alerts],
+                         "unplanted": len(comparison.unplanted), "time": time.time()}
+                if "reference" in runs and not runs["reference"]["timed_out"] and runs["reference"]["exit_code"] == 0:
+                    s, r = runs["spyscan"], runs["reference"]
+                    entry["wall_ratio"] = s["wall_seconds"] / r["wall_seconds"]
+                    entry["rss_ratio"] = s["tree_peak_rss"] / max(1, r["tree_peak_rss"])
+                    print(f"  ratio spyscan/reference: wall {entry['wall_ratio']:.3f}x, tree-peak RSS "
+                          f"{entry['rss_ratio']:.3f}x", flush=True)
+                record(entry)
+    return 0
+
+
+def floor_tables(backup: Path) -> list[tuple[Path, str]]:
+    manifest = sqlite3.connect(f"file:{backup / 'Manifest.db'}?mode=ro", uri=True)
+    found: list[tuple[Path, str]] = [(backup / "Manifest.db", "Files")]
+    for fid, relative in manifest.execute("SELECT fileID, relativePath FROM Files WHERE flags = 1"):
+        path = backup / fid[:2] / fid
+        if not relative.endswith((".db", ".sqlite")):
+            continue
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        conn.close()
+        found += [(path, name) for name in names if not name.startswith("sqlite_")]
+    manifest.close()
+    return found
+
+
+def cmd_floor(args: argparse.Namespace) -> int:
+    """The floor: read every row of every table of every database of the backup, nothing else."""
+    for size in (int(s) for s in args.sizes.split(",")):
+        backup = ensure_input("ios-backup", size, args.seed)
+        started = time.monotonic()
+        rows = 0
+        for path, table in floor_tables(backup):
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            for _ in conn.execute(f'SELECT * FROM "{table}"'):
+                rows += 1
+            conn.close()
+        wall = time.monotonic() - started
+        print(f"floor ios-backup {label(size)}: {rows} rows in {wall:.2f}s", flush=True)
+        record({"kind": "floor", "records": size, "seed": args.seed, "rows": rows, "wall_seconds": wall,
+                "time": time.time()})
+    return 0
+
+
+def synthetic_stix(count: int) -> Path:
+    path = DATA / f"synthetic-{label(count)}.stix2"
+    if path.is_file():
+        return path
+    malware = {"type": "malware", "spec_version": "2.1", "id": "malware--00000000-0000-4000-8000-000000000000",
+               "name": "BenchSynthetic", "is_family": True, "created": "2024-01-01T00:00:00Z",
+               "modified": "2024-01-01T00:00:00Z"}
+    objects: list[dict[str, Any]] = [malware]
+    for i in range(count):
+        ident = f"indicator--{i:08x}-0000-4000-8000-000000000001"
+        objects.append({"type": "indicator", "spec_version": "2.1", "id": ident, "pattern_type": "stix",
+                        "pattern": f"[domain-name:value = 'bench-{i:07d}.invalid-example.net']",
+                        "valid_from": "2024-01-01T00:00:00Z", "created": "2024-01-01T00:00:00Z",
+                        "modified": "2024-01-01T00:00:00Z"})
+        objects.append({"type": "relationship", "spec_version": "2.1", "id": f"relationship--{i:08x}-0000-4000-8000-"
+                        "000000000002", "relationship_type": "indicates", "source_ref": ident,
+                        "target_ref": objects[0]["id"], "created": "2024-01-01T00:00:00Z",
+                        "modified": "2024-01-01T00:00:00Z"})
+    path.write_text(json.dumps({"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000003",
+                                "objects": objects}), encoding="utf-8")
+    return path
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Same input, the bundled feeds plus N synthetic (never matching) domain indicators."""
+    source = ensure_input(args.kind, args.size, args.seed)
+    for count in (int(c) for c in args.counts.split(",")):
+        iocs = [*feed_files(), synthetic_stix(count)]
+        out = DATA / "out" / source.name / f"spyscan-ioc{label(count)}"
+        m = measured_run("spyscan", args.kind, source, out, iocs, args.timeout, args.jobs)
+        print(f"indicators +{count}: {m['wall_seconds']:.1f}s tree-peak {gib(m['tree_peak_rss'])}", flush=True)
+        record({"kind": "indicators", "input": args.kind, "records": args.size, "extra_indicators": count,
+                "runs": {"spyscan": m}, "time": time.time()})
+    return 0
+
+
+def cmd_table(_: argparse.Namespace) -> int:
+    if not RESULTS.is_file():
+        print("no results yet")
+        return 0
+    for line in RESULTS.read_text(encoding="utf-8").splitlines():
+        e = json.loads(line)
+        if e["kind"] == "floor":
+            print(f"floor {label(e['records'])}: {e['rows']} rows {e['wall_seconds']:.2f}s")
+            continue
+        runs = e["runs"]
+        cells = [f"{t} {r['wall_seconds']:.1f}s {gib(r['tree_peak_rss'])} (single {gib(r['max_single_rss'])})"
+                 f"{' TIMEOUT' if r['timed_out'] else ''}" for t, r in runs.items()]
+        extra = f" +{e['extra_indicators']} iocs" if e["kind"] == "indicators" else ""
+        ratio = (f" | wall {e['wall_ratio']:.3f}x rss {e['rss_ratio']:.3f}x" if "wall_ratio" in e else "")
+        print(f"{e['kind']} {label(e['records'])}{extra}: " + " | ".join(cells) + ratio)
+    return 0
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{cpu}, {os.cpu_count()} CPUs, {gib(mem)} RAM, {platform.platform()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("compare")
+    p.add_argument("--kinds", default="ios-backup")
+    p.add_argument("--sizes", default="10000,100000")
+    p.add_argument("--repeats", type=int, default=1)
+    p.add_argument("--no-reference", action="store_true")
+    p.add_argument("--timeout", type=float, default=3600)
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("floor")
+    p.add_argument("--sizes", default="100000")
+    p.set_defaults(func=cmd_floor)
+    p = sub.add_parser("indicators")
+    p.add_argument("--kind", default="ios-backup")
+    p.add_argument("--size", type=int, default=100000)
+    p.add_argument("--counts", default="10000,100000")
+    p.add_argument("--timeout", type=float, default=3600)
+    p.set_defaults(func=cmd_indicators)
+    p = sub.add_parser("table")
+    p.set_defaults(func=cmd_table)
+    p = sub.add_parser("machine")
+    p.set_defaults(func=lambda _: print(machine()) or 0)
+    for name in ("compare", "indicators"):
+        sub.choices[name].add_argument("--jobs", type=int, default=0, help="spyscan --jobs (0: one per core)")
+    for name in ("compare", "floor", "indicators"):
+        sub.choices[name].add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
