@@ -197,20 +197,27 @@ class IndicatorIndex:
                 quality = "subdomain" if i else ("url-host" if from_url else "exact")
                 found.add(hits, quality, domain)
 
-    def _match_url(self, found: _Matches, value: str) -> None:
+    def _match_url(self, found: _Matches, value: str, seen_hosts: set[str] | None = None) -> None:
         url = n.norm_url(value)
         if url is None:
             return
         if self.urls:
             found.add(self.urls.get(url.key, ()), "exact", url.display)
+        if seen_hosts is not None:
+            if url.host in seen_hosts:
+                return
+            seen_hosts.add(url.host)
         self._match_host(found, url.host, from_url=True)
 
     def _match_text(self, found: _Matches, text: str) -> None:
         items = n.extract_from_text(text)
+        seen_hosts: set[str] = set()  # a host inside a URL is also found as a bare host: look it up once
         for url in items.urls:
-            self._match_url(found, url)
+            self._match_url(found, url, seen_hosts)
         for host in items.hosts:
-            self._match_host(found, host, from_url=False)
+            if host not in seen_hosts:
+                seen_hosts.add(host)
+                self._match_host(found, host, from_url=False)
         for email in items.emails:
             key = n.norm_email(email)
             if key:

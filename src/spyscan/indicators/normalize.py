@@ -119,6 +119,8 @@ def norm_ip(value: str) -> IPAddress | None:
     text = text.partition("%")[0]  # IPv6 zone id
     if not text or len(text) > 64:
         return None
+    if ":" not in text and not text[0].isdigit():
+        return None  # cheap exit for host names: IPv4 starts with a digit, IPv6 has a colon
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
