@@ -22,7 +22,8 @@ def _subclasses(cls: type[Evidence]) -> Iterator[type[Evidence]]:
 def all_kinds() -> dict[str, type[Evidence]]:
     for info in pkgutil.iter_modules(__path__, __name__ + "."):
         importlib.import_module(info.name)
-    return {cls.kind: cls for cls in _subclasses(Evidence) if cls.kind}
+    # only the kinds spyscan ships: test doubles elsewhere must never replace a real kind
+    return {cls.kind: cls for cls in _subclasses(Evidence) if cls.kind and cls.__module__.startswith("spyscan.")}
 
 
 def kind_names() -> list[str]:
