@@ -1,0 +1,24 @@
+"""Fuzz target: androidqf ps.txt through the ps artifact.
+
+Run: fuzz/run.sh android_ps SECONDS
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import atheris
+import common
+
+with atheris.instrument_imports(include=["spyscan"]):
+    pass
+
+
+def one_input(data: bytes) -> None:
+    common.run_artifact("android.androidqf.ps", data)
+
+
+if __name__ == "__main__":
+    common.main(one_input)

@@ -1,0 +1,31 @@
+"""Fuzz target: URL, domain, IP, path, process, hash and e-mail normalisation; domain idempotence.
+
+Run: fuzz/run.sh normalize SECONDS
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import atheris
+import common
+
+with atheris.instrument_imports(include=["spyscan"]):
+    from spyscan.indicators import normalize as n
+
+
+def one_input(data: bytes) -> None:
+    text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
+    for func in (n.norm_domain, n.extract_host, n.norm_url, n.norm_ip, n.norm_ip_indicator, n.path_components,
+                 n.norm_path, n.basename, n.norm_process, n.norm_hash, n.norm_email, n.norm_folded, n.norm_exact,
+                 n.extract_from_text):
+        func(text)
+    once = n.norm_domain(text)
+    if once is not None and n.norm_domain(once) != once:
+        raise AssertionError(f"norm_domain is not idempotent on {text!r}")
+
+
+if __name__ == "__main__":
+    common.main(one_input)
