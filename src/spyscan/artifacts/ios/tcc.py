@@ -30,7 +30,7 @@ ALLOWED_VALUES = {2, 3}  # auth_value: 0 denied, 1 unknown, 2 allowed, 3 limited
 
 class TCC(Artifact):
     id = "ios.tcc"
-    kinds = ("ios-backup", "ios-fs")
+    kinds = ("ios-backup", "ios-fs", "sysdiagnose")
     title = "Privacy permissions (TCC.db)"
     records = (TCCAccess,)
 
