@@ -6,10 +6,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from builders.sysdiagnose import SysdiagnoseBuilder, ps_text
-
-from spyscan.engine import IndicatorOptions, RunOptions, check
 from tests.core.stix_helpers import write_bundle
+
+from builders.sysdiagnose import SysdiagnoseBuilder, ps_text
+from spyscan.engine import IndicatorOptions, RunOptions, check
 
 
 def _tcc_db(path: Path) -> bytes:
