@@ -45,12 +45,16 @@ def _package(name: str, installer: str, sha: str, system: bool = False) -> dict[
     }
 
 
+ACQUIRED = "2024-06-03T09:30:00Z"
+
+
 def write_androidqf_sample(folder: Path) -> Path:
     """Write the synthetic androidqf acquisition into ``folder`` (created) and return it."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "SYNTHETIC-SAMPLE.txt").write_text(NOTICE, encoding="utf-8")
     (folder / "acquisition.json").write_text(json.dumps({
-        "synthetic": True, "note": NOTICE.strip(), "android_version": "14", "collector": "spyscan demo",
+        "synthetic": True, "note": NOTICE.strip(), "collector": "spyscan demo",
+        "started": ACQUIRED, "completed": ACQUIRED,
     }, indent=2), encoding="utf-8")
     packages = [
         _package("com.android.chrome", "null", "1", system=True),
@@ -67,9 +71,18 @@ def write_androidqf_sample(folder: Path) -> Path:
     )
     (folder / "getprop.txt").write_text(
         "[ro.build.version.release]: [14]\n[ro.build.version.security_patch]: [2024-05-01]\n"
-        "[ro.product.model]: [Synthetic Demo Phone]\n",
+        "[ro.product.model]: [Synthetic Demo Phone]\n[persist.sys.timezone]: [America/Mexico_City]\n",
         encoding="utf-8",
     )
+    (folder / "settings_global.txt").write_text(
+        "adb_enabled=0\npackage_verifier_enable=1\nverifier_verify_adb_installs=1\n", encoding="utf-8")
+    (folder / "settings_secure.txt").write_text("install_non_market_apps=0\n", encoding="utf-8")
+    (folder / "files.json").write_text(json.dumps([
+        {"path": "/sdcard/Download/notes-export.txt", "size": 1200, "mode": "-rw-rw----",
+         "modified_time": "2024-05-30T18:02:11Z", "sha256": "4" * 64},
+        {"path": "/data/app/~~demo==/com.serv.services-1/base.apk", "size": 4_200_000, "mode": "-rw-r--r--",
+         "modified_time": "2024-03-02T10:15:00Z", "sha256": "3" * 64},
+    ], indent=2), encoding="utf-8")
     return folder
 
 
