@@ -212,7 +212,10 @@ class Archive:
                         raise EvidenceError(f"{self.path.name} expands to more than {limits.max_total_size} "
                                             "bytes (SPYSCAN_MAX_ARCHIVE_BYTES); refused")
                 found[member.name] = member
-        except EvidenceError:
+        except EvidenceError as exc:
+            message = str(exc)
+            if not message.startswith(self.path.name):
+                raise EvidenceError(f"{self.path.name}: {message}") from exc
             raise
         except _READ_ERRORS as exc:
             raise EvidenceError(f"{self.path.name} is damaged: {_one_line(exc)}") from exc
