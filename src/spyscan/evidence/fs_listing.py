@@ -15,6 +15,11 @@ Two producers fill it, each in a single pass:
   into the work folder during that same pass (hashed while copied), so that a compressed dump is
   never decompressed twice for the files artifacts are known to read.
 
+A member nobody declared is fetched later with ``extract_member``: one sequential pass from the start of
+the tar that stops at that member (never a full listing again, never a backwards seek that would restart
+the decompression), written atomically to a location shared by every worker process so that it is
+decompressed once per run, whichever worker asks first.
+
 Each worker process opens its own read-only connection (the engine forks after ``open()``).
 """
 
@@ -259,23 +264,9 @@ class FsListing:
                               link=info.linkname if kind == LINK else None)
 
     def _copy_member(self, tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> None:
-        dest = (extract_to / name).resolve()
-        if not dest.is_relative_to(extract_to.resolve()):
-            raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
-        handle = tar.extractfile(info)
-        if handle is None:
-            return
-        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        digest = hashlib.sha256()
-        size = 0
-        with handle, dest.open("wb") as out:
-            while chunk := handle.read(CHUNK):
-                size += len(chunk)
-                if size > info.size:
-                    raise EvidenceError(f"archive member {name} is longer than its header says")
-                digest.update(chunk)
-                out.write(chunk)
-        self.extracted[name] = Extracted(local=str(dest), size=size, sha256=digest.hexdigest())
+        done = copy_member(tar, info, name, extract_to)
+        if done is not None:
+            self.extracted[name] = done
 
     # reading -------------------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -334,6 +325,63 @@ class FsListing:
         if self._conn is not None and self._pid == os.getpid():
             self._conn.close()
         self._conn = None
+
+
+def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> Extracted | None:
+    """Copy one regular member to ``extract_to/name`` (hashed while copied, written atomically)."""
+    root = extract_to.resolve()
+    dest = (extract_to / name).resolve()
+    if not dest.is_relative_to(root) or dest == root:
+        raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
+    handle = tar.extractfile(info)
+    if handle is None:
+        return None
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with handle, partial.open("wb") as out:
+            while chunk := handle.read(CHUNK):
+                size += len(chunk)
+                if size > info.size:
+                    raise EvidenceError(f"archive member {name} is longer than its header says")
+                digest.update(chunk)
+                out.write(chunk)
+        os.replace(partial, dest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Extracted(local=str(dest), size=size, sha256=digest.hexdigest())
+
+
+def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLimits | None = None) -> Path:
+    """Copy the member ``name`` of a tar to ``extract_to/name`` in one forward pass that stops at it.
+
+    A copy already made (by this or another worker process) is reused: a compressed tar is decompressed
+    at most once per member asked for. Links and non-regular members are refused.
+    """
+    done = (extract_to / name).resolve()
+    if done.is_relative_to(extract_to.resolve()) and done.is_file() and not done.is_symlink():
+        return done
+    limits = limits or ArchiveLimits()
+    try:
+        with tarfile.open(str(archive), mode="r:*") as tar:
+            while (info := tar.next()) is not None:
+                tar.members.clear()  # type: ignore[attr-defined]
+                if info.name.rstrip("/") != name and safe_name(info.name) != name:
+                    continue
+                if not info.isfile():
+                    raise EvidenceError(f"{name} is not a regular file in {archive.name} (links are never followed)")
+                if info.size > limits.max_member_size:
+                    raise EvidenceError(f"{archive.name}: member {name} is larger than the limit of "
+                                        f"{limits.max_member_size} bytes")
+                copied = copy_member(tar, info, name, extract_to)
+                if copied is None:
+                    break
+                return Path(copied.local)
+    except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
+        raise EvidenceError(f"{archive.name}: {name} cannot be read: {exc}") from exc
+    raise EvidenceError(f"{name} is not in {archive.name}")
 
 
 def _pax_time(value: object) -> float | None:

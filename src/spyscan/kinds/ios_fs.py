@@ -22,29 +22,51 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound, EvidenceError
-from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile
-from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, glob_regex
+from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, extract_member, glob_regex
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import copy_with_hash
+from spyscan.evidence.text_blocks import TEXT_BLOCK, TextBlock, line_blocks
+from spyscan.evidence.textio import DEFAULT_LINE_LIMIT
 
 COMPANIONS = ("-wal", "-journal")
 _PEEK_MEMBERS = 400
 
 
 def declared_fs_globs(kind: str) -> set[str]:
-    """Every ``IOSPath.fs`` glob declared by the artifacts of ``kind`` (module- or class-level values)."""
+    """Every filesystem glob the artifacts of ``kind`` read (see ``artifact_fs_globs``)."""
     from spyscan.artifacts.base import artifacts_for
 
     globs: set[str] = set()
     for cls in artifacts_for(kind):
-        module = sys.modules.get(cls.__module__)
-        values = [*(vars(module).values() if module else ()), *vars(cls).values()]
-        for spec in _specs(values, depth=0):
-            globs.update(spec.fs)
+        globs.update(artifact_fs_globs(cls, kind))
+    return globs
+
+
+def artifact_fs_globs(cls: type[Artifact], kind: str) -> set[str]:
+    """The filesystem globs one artifact reads, found two ways so that none is missed.
+
+    * declared: ``IOSPath.fs`` values of the artifact's module or class (also inside tuples/lists);
+    * asked: the artifact's ``collect`` is run once against an empty probe listing that records every
+      glob asked through ``ios_find``/``entries`` (specs built by helper functions, per-kind tables...).
+      The probe holds no file, so the artifact stops at "not found"; any error it raises is ignored.
+    """
+    module = sys.modules.get(cls.__module__)
+    values = [*(vars(module).values() if module else ()), *vars(cls).values()]
+    globs: set[str] = set()
+    for spec in _specs(values, depth=0):
+        globs.update(spec.fs)
+    probe = _GlobProbe(kind)
+    try:
+        for _ in cls().collect(probe, ArtifactLog()):
+            pass
+    except Exception:  # noqa: S110 - a probe run only records what was asked
+        pass
+    globs.update(probe.asked)
     return globs
 
 
@@ -68,8 +90,6 @@ class ListedIOSEvidence(Evidence):
         self.root = ""  # prefix of the device root inside the listing ("" or "dump/")
         self.has_private = True  # False when the dump has var/ instead of private/var/
         self.is_tar = False
-        self._archive: Archive | None = None
-        self._archive_pid = -1
 
     # -- life cycle -------------------------------------------------------------------------
     def open(self) -> None:
@@ -88,9 +108,6 @@ class ListedIOSEvidence(Evidence):
 
     def close(self) -> None:
         self.listing.close()
-        if self._archive is not None and self._archive_pid == os.getpid():
-            self._archive.close()
-        self._archive = None
 
     def _wanted_matcher(self) -> Callable[[str], bool]:
         return _Wanted(declared_fs_globs(self.kind))
@@ -193,11 +210,34 @@ class ListedIOSEvidence(Evidence):
         done = self.listing.extracted.get(path)
         if done is not None:
             return Path(done.local)
-        if self._archive is None or self._archive_pid != os.getpid():
-            self._archive = Archive(self.path)
-            self._archive_pid = os.getpid()
-        local, _, _ = self._archive.extract(path, self.workdir / f"{self.extract_dir}-{os.getpid()}")
-        return local
+        # not declared by any artifact: one forward pass that stops at this member, shared by all workers
+        return extract_member(self.path, path, self.workdir / f"{self.extract_dir}-on-demand")
+
+    # -- streaming text (large logs are never held whole in memory) ----------------------------
+    def read_head(self, file: IOSFile, size: int) -> bytes:
+        """The first ``size`` bytes of a file (to tell text from binary); not a custody read."""
+        entry = self._file_entry(file.handle)
+        fd = os.open(self._local(entry.path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(size)
+
+    def text_blocks(self, file: IOSFile, block_size: int = TEXT_BLOCK,
+                    line_limit: int = DEFAULT_LINE_LIMIT) -> Iterator[TextBlock]:
+        """The file as strictly decoded blocks of whole lines (see ``evidence.text_blocks``), hashed while read."""
+        entry = self._file_entry(file.handle)
+        fd = os.open(self._local(entry.path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "rb") as fh:
+            def chunks() -> Iterator[bytes]:
+                nonlocal size
+                while chunk := fh.read(block_size):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    yield chunk
+
+            yield from line_blocks(chunks(), line_limit)
+        self.inputs.add(InputFile(path=file.label, size=size, sha256=digest.hexdigest()))
 
 
 class _Wanted:
@@ -298,6 +338,38 @@ class IOSFilesystemEvidence(ListedIOSEvidence):
                         info[name] = data[key]
             break
         return info
+
+
+class _EmptyListing(FsListing):
+    """A listing with no entry and no database (for ``_GlobProbe``)."""
+
+    def __init__(self, asked: set[str]) -> None:
+        super().__init__(Path(os.devnull))
+        self.asked = asked
+
+    def find(self, pattern: str) -> Iterator[FsEntry]:
+        self.asked.add(pattern.strip("/"))
+        return iter(())
+
+    def _select(self, where: str, params: tuple[object, ...]) -> Iterator[FsEntry]:
+        return iter(())
+
+    def count(self) -> int:
+        return 0
+
+
+class _GlobProbe(ListedIOSEvidence):
+    """An empty listed iOS input that records the globs artifacts ask for (never a registered kind)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(Path(os.devnull), Path(os.devnull))
+        setattr(self, "kind", kind)  # noqa: B010 - per instance: the class must keep kind "" (unregistered)
+        self.asked: set[str] = set()
+        self.listing = _EmptyListing(self.asked)
+
+    def entries(self, pattern: str) -> Iterator[FsEntry]:
+        self.asked.add(pattern.lstrip("/"))
+        return iter(())
 
 
 def _subfolders(path: Path) -> Iterator[Path]:

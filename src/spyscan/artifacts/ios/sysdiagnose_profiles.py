@@ -59,7 +59,7 @@ class ConfigurationProfileState(Artifact):
         seen: set[tuple[str, str | None]] = set()
         files = 0
         for pattern in LOCATIONS.get(source.kind, ()):
-            for entry in source.listing.find(source.root + pattern if source.kind == "ios-fs" else pattern):
+            for entry in source.entries(pattern):
                 if entry.type != FILE or not entry.name.endswith(SUFFIXES):
                     continue
                 files += 1
