@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
+
 from spyscan.observables import Obs
 from spyscan.records.base import Record
 
@@ -84,3 +86,19 @@ class ProfileState(Record, frozen=True, tag="ios.sysdiagnose.profile"):
 
     TIMESTAMPS = (("installed", "configuration profile installed"),)
     OBSERVABLES = (("identifier", Obs.PROFILE_ID), ("uuid", Obs.PROFILE_ID))
+
+
+class LogProcessName(Record, frozen=True, tag="ios.sysdiagnose.log_process"):
+    """A process name seen in one text file of a sysdiagnose: one record per file and name, not per line."""
+
+    name: str
+    log_file: str
+    first_line: int  # line of the first occurrence
+    count: int  # occurrences in the file
+    shapes: list[str]  # how it was written: bracket, paren, pid_paren, key, path
+    paths: list[str] = msgspec.field(default_factory=list)  # executable paths seen for it (first few)
+
+    OBSERVABLES = (("name", Obs.PROCESS), ("paths", Obs.FILE_PATH))
+
+    def summary(self) -> str:
+        return f"process {self.name} named {self.count} time(s) in {self.log_file}, first at line {self.first_line}"
