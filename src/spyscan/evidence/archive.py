@@ -40,7 +40,7 @@ from spyscan.errors import EvidenceError
 CHUNK = 1 << 20
 RATIO_FLOOR = 1 << 20  # below this many bytes a high compression ratio is harmless
 _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error, RuntimeError,
-                NotImplementedError, ValueError)
+                NotImplementedError, ValueError, IndexError, struct.error)
 
 
 def _env_number(name: str, default: float) -> float:
@@ -232,7 +232,8 @@ class Archive:
                 mode = (zinfo.external_attr >> 16) & 0xFFFF
                 self._zip_names[name] = zinfo.filename
                 yield ArchiveMember(name=name, size=zinfo.file_size, compressed=zinfo.compress_size,
-                                    mtime=_zip_time(zinfo), is_dir=zinfo.is_dir(), is_link=stat.S_ISLNK(mode))
+                                    mtime=_zip_time(zinfo), is_dir=zinfo.filename.endswith("/"),
+                                    is_link=stat.S_ISLNK(mode))
         elif self._tar is not None:
             for tinfo in self._tar:
                 name = safe_name(tinfo.name)

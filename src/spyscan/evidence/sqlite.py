@@ -44,6 +44,8 @@ COMPANIONS = ("-wal", "-journal")
 MAX_ROWID = (1 << 63) - 1
 MAX_SKIPS_PER_TABLE = 256  # damaged rowid ranges skipped before a table is given up
 _PENDING_NOTES: list[str] = []
+# what a damaged database can raise: SQLite errors, and undecodable bytes in SQLite's own messages
+_SQL_ERRORS = (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError)
 
 
 class DamagedDatabase(EvidenceError):
@@ -91,12 +93,19 @@ def _one_line(exc: BaseException) -> str:
     return str(exc).replace("\n", " ").strip()[:200] or type(exc).__name__
 
 
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
 def _health(conn: sqlite3.Connection) -> str | None:
     """``None`` when healthy, else a short description of the damage."""
+    conn.text_factory = _lenient_text  # damage reports quote names with arbitrary bytes
     try:
         rows = conn.execute("PRAGMA quick_check(20)").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except _SQL_ERRORS as exc:
         return _one_line(exc)
+    finally:
+        conn.text_factory = str
     problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
     return "; ".join(problems)[:200] if problems else None
 
@@ -111,7 +120,7 @@ def open_checked(path: Path, label: str, workdir: Path | None = None) -> Private
         raise DamagedDatabase(f"{label} is an empty file (0 bytes), not a SQLite database")
     try:
         conn = _connect(path)
-    except sqlite3.Error as exc:
+    except _SQL_ERRORS as exc:
         raise DamagedDatabase(f"{label} cannot be opened as a SQLite database ({_one_line(exc)})") from exc
     conn.label = label
     damage = _health(conn)
@@ -149,7 +158,7 @@ def _tables(damaged: sqlite3.Connection) -> list[str]:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "AND sql NOT LIKE 'CREATE VIRTUAL%'"
         ).fetchall()
-    except sqlite3.DatabaseError:
+    except _SQL_ERRORS:
         return []
     return [str(r[0]) for r in rows if isinstance(r[0], str)]
 
@@ -157,7 +166,7 @@ def _tables(damaged: sqlite3.Connection) -> list[str]:
 def _columns(damaged: sqlite3.Connection, table: str) -> list[str]:
     try:
         rows = damaged.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
-    except sqlite3.DatabaseError:
+    except _SQL_ERRORS:
         return []
     return [str(r[0]) for r in rows]
 
@@ -165,7 +174,7 @@ def _columns(damaged: sqlite3.Connection, table: str) -> list[str]:
 def _has_rowid(damaged: sqlite3.Connection, table: str) -> bool:
     try:
         damaged.execute(f"SELECT rowid FROM {_quote(table)} LIMIT 0")
-    except sqlite3.DatabaseError:
+    except _SQL_ERRORS:
         return False
     return True
 
@@ -180,7 +189,7 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
               f"VALUES ({placeholders})")
     if not with_rowid:
         copied = 0
-        with contextlib.suppress(sqlite3.DatabaseError):
+        with contextlib.suppress(*_SQL_ERRORS):
             for row in damaged.execute(f"SELECT {quoted_cols} FROM {_quote(table)}"):
                 fresh.execute(insert, row)
                 copied += 1
@@ -198,7 +207,7 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
                 copied += 1
                 last = int(row[0])
             return copied, skips
-        except sqlite3.DatabaseError:
+        except _SQL_ERRORS:
             skips += 1
             if last is not None:  # progress, then damage: retry just after the last good row
                 after, step = last, 1
@@ -264,7 +273,7 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
             total += rows
             skipped += skips
         fresh.commit()
-    except sqlite3.Error as exc:
+    except _SQL_ERRORS as exc:
         fresh.close()
         raise DamagedDatabase(f"{label} is damaged ({damage}) and could not be salvaged: {_one_line(exc)}") from exc
     fresh.execute("PRAGMA query_only = ON")
@@ -301,7 +310,7 @@ def drain_recovery_notes() -> list[str]:
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     try:
         rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
-    except sqlite3.DatabaseError:
+    except _SQL_ERRORS:
         return set()
     return {_text(r[0]) for r in rows}
 
@@ -311,7 +320,7 @@ def has_table(conn: sqlite3.Connection, table: str) -> bool:
         row = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (table,)
         ).fetchone()
-    except sqlite3.DatabaseError:
+    except _SQL_ERRORS:
         return False
     return row is not None
 

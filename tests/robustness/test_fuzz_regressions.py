@@ -1,0 +1,53 @@
+"""Inputs found by the fuzz targets (docs/robustness.md, "Fuzzing"), kept as regression tests."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from spyscan.evidence.archive import Archive
+from spyscan.evidence.sqlite import DamagedDatabase, open_checked
+
+# fuzz/run.sh sqlite: a database whose damage report quotes bytes that are not UTF-8; opening it raised
+# UnicodeDecodeError from "PRAGMA quick_check" instead of a clean DamagedDatabase or a salvage.
+SQLITE_CRASH = zlib.decompress(base64.b64decode(
+    "eNrt1M1Kw0AQB/CZNLV+1WhUFFJ0QYRKa1Ot3xdbJUi1isYc7MFDrVULSiSudz34DoLPofgS+iLiVQQPutldLHsSQQSxQxIW/vsL"
+    "ZDLJ9lapTmvkwA9OKpTkQANEyBMCwJYAUXZCEnghO3VoFMLXpUGmivFwM94CO5r1E1XE2IBh4CXSyt5xjVJt2XUKnvMsY+IVlkoO"
+    "oSRZ3yfFDc9ZcVyy6RbXC26ZrDnlNDkPjonn7HhpQs8Is6Wx8EVr+BLyKL6JRbP+Qekj7BIxw2/UhAzgEz7iPd7gFR6hi9M4jBo8"
+    "wQPcwTVcQhVKbBMkTB3GY0eUnp4t2HZtYjbjB4d2fv6C37K/h6XYSGd4OpjoVtG0QDMSGSqa4ml/oktFOYFyEsVVNMlTM9GpogmB"
+    "shJ1qCjLU8Nq1yHVQPPCpESX+tpYyIwvwjkedlqtCpFdGJUkJogMRRParBaFyB4MSRJViGhBi6UrRHbAlCSikIidOfSDSUtTiHj+"
+    "xVdBepGFrZ+hePy48if5w3+Q5jx/Z57pV/O8y+f5/VfmmV1X8xx+AKiuDAc="
+))
+
+
+def test_zip_member_with_an_empty_name_is_skipped(tmp_path: Path) -> None:
+    # fuzz/run.sh archive: zipfile's ZipInfo.is_dir() raised IndexError on an empty member name
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"data")
+        zf.writestr("ok.txt", b"x")
+    path = tmp_path / "empty-name.zip"
+    path.write_bytes(buffer.getvalue())
+    with Archive(path) as archive:
+        assert [m.name for m in archive.files()] == ["ok.txt"]
+
+
+def test_damage_report_with_undecodable_bytes_is_handled(tmp_path: Path) -> None:
+    path = tmp_path / "crash.db"
+    path.write_bytes(SQLITE_CRASH)
+    try:
+        conn = open_checked(path, "crash.db")
+    except DamagedDatabase as exc:
+        assert "crash.db" in str(exc) and "\n" not in str(exc)
+    else:
+        assert conn.recovered
+        conn.close()
+    with pytest.raises(UnicodeDecodeError):  # the premise: SQLite's own report is not UTF-8
+        import sqlite3
+
+        sqlite3.connect(str(path)).execute("PRAGMA quick_check(20)").fetchall()
