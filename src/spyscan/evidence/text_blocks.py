@@ -9,7 +9,6 @@ no line end never makes the reader hold more than one block plus one line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 import msgspec
@@ -28,7 +27,6 @@ class TextBlock(msgspec.Struct, frozen=True):
 
 def line_blocks(chunks: Iterable[bytes], line_limit: int) -> Iterator[TextBlock]:
     """Regroup raw chunks into decoded blocks of whole lines (see the module documentation)."""
-    too_long = re.compile(rb"[^\n]{%d}" % (line_limit + 1))
     line = 1
     pending = b""
     skipping = False  # inside a line already cut: drop bytes up to its end
@@ -51,7 +49,7 @@ def line_blocks(chunks: Iterable[bytes], line_limit: int) -> Iterator[TextBlock]
             continue
         whole, pending = data[: last + 1], data[last + 1:]
         cut = 0
-        if too_long.search(whole) is not None:
+        if _has_long_line(whole, line_limit):
             whole, cut = _cut_lines(whole, line_limit)
         yield _block(line, whole, cut)
         line += whole.count(b"\n")
@@ -62,6 +60,17 @@ def line_blocks(chunks: Iterable[bytes], line_limit: int) -> Iterator[TextBlock]
             skipping = True
     if pending:
         yield _block(line, pending, cut=0)
+
+
+def _has_long_line(data: bytes, limit: int) -> bool:
+    """Does a line of ``data`` (whole lines) exceed ``limit``? A few searches per ``limit`` bytes, in C."""
+    start, size = 0, len(data)
+    while start < size:
+        last = data.rfind(b"\n", start, start + limit + 1)  # every line up to there is short enough
+        if last < 0:
+            return size - start > limit
+        start = last + 1
+    return False
 
 
 def _cut_lines(data: bytes, limit: int) -> tuple[bytes, int]:

@@ -13,25 +13,60 @@ Shapes (each has a short id kept in the record):
   another shape (``123 (/usr/libexec/x)``, ``process: /usr/libexec/x``) is found by this shape, so that
   each occurrence is counted once.
 
-Every expression is linear (no nested repetition) and runs over a whole block of lines at once.
+Every expression is linear (no nested repetition), starts with a literal and runs over a whole block of
+lines at once (about 4 MiB), so the per-line cost stays in C.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 
 _NAME = r"[A-Za-z_][\w.+-]{0,79}"
-_BEFORE = r"(?<![\w./+-])"
+_EMAN = r"[\w.+-]{0,79}[A-Za-z_]"  # the same name, written backwards
 _PATH_ROOTS = r"(?:private/var|var|usr|System|Applications|Library|bin|sbin|Developer|private/preboot)"
-_PATH = rf"/{_PATH_ROOTS}/[^\s\"'<>(){{}}\[\],;:=|*?`\\]+"
 
-BRACKET = re.compile(rf"{_BEFORE}({_NAME})\[(\d{{1,7}})\]")
-PAREN = re.compile(rf"{_BEFORE}({_NAME})\((\d{{1,7}})\)")
-PID_PAREN = re.compile(rf"(?<![\w.])\d{{1,7}} \(({_NAME})\)")
-KEY = re.compile(rf"(?i)\b(?:process|proc|process[ _]?name|proc[ _]?name)\"?\s*[:=]\s*\"?({_NAME})")
-PATH = re.compile(rf"(?<![\w.~/-])({_PATH})")
+# Every expression starts with a literal (the regex engine then skips quickly to candidate places) and
+# checks its surroundings itself, so that Python only sees real hits. Shapes whose name comes before a
+# literal (``name[pid]``, ``pid (name)``) are searched in the block written backwards, where the name
+# follows the literal and "what comes before" becomes a plain look-ahead.
+BRACKET_REVERSED = re.compile(rf"\]\d{{1,7}}\[({_EMAN})(?![\w./+-])")
+PAREN_REVERSED = re.compile(rf"\)\d{{1,7}}\(({_EMAN})(?![\w./+-])")
+PID_PAREN_REVERSED = re.compile(rf"\)({_EMAN})\( \d{{1,7}}(?![\w.])")
+KEY = re.compile(rf"roc(?<=[Pp]roc)(?<!\w[Pp]roc)(?:ess|ESS)?(?:[ _]?(?:[Nn]ame|NAME))?\"?\s*[:=]\s*\"?({_NAME})")
+PATH = re.compile(rf"/(?<![\w.+~/-]/){_PATH_ROOTS}/[^\s\"'<>(){{}}\[\],;:=|*?`\\]+")
 
-SHAPES = (("bracket", BRACKET), ("paren", PAREN), ("pid_paren", PID_PAREN), ("key", KEY), ("path", PATH))
+# (shape, expression, searched backwards?)
+SHAPES = (("bracket", BRACKET_REVERSED, True), ("paren", PAREN_REVERSED, True),
+          ("pid_paren", PID_PAREN_REVERSED, True), ("key", KEY, False), ("path", PATH, False))
+
+
+def _values(text: str, reversed_text: str) -> Iterator[tuple[str, str, int, int]]:
+    """``(shape, value, count, first offset)`` for every distinct value of every shape in ``text``."""
+    size = len(text)
+    for shape, regex, backwards in SHAPES:
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        if backwards:  # matches come last-to-first: the last one seen is the first in the text
+            for match in regex.finditer(reversed_text):
+                value = match.group(1)
+                counts[value] = counts.get(value, 0) + 1
+                first[value] = size - match.end()
+            for value in sorted(counts, key=first.__getitem__):  # in text order, like the forward shapes
+                yield shape, value[::-1], counts[value], first[value]
+        else:
+            group = 1 if regex.groups else 0
+            for match in regex.finditer(text):
+                value = match.group(group)
+                if value in counts:
+                    counts[value] += 1
+                else:
+                    counts[value] = 1
+                    first[value] = match.start()
+            for value, count in counts.items():
+                yield shape, value, count, first[value]
+
 
 DATA_SUFFIXES = (
     ".plist", ".db", ".sqlite", ".sqlitedb", ".sqlite3", ".log", ".txt", ".json", ".jsonl", ".xml", ".csv", ".png",
@@ -70,24 +105,23 @@ class ProcessTally:
     def add_block(self, text: str, first_line: int) -> None:
         names = self.names
         first_offsets: dict[str, int] = {}  # names first seen in this block -> earliest offset
-        for shape, regex in SHAPES:
-            for match in regex.finditer(text):
-                name, path = _name_or_path(match.group(1))
-                if name is None:
+        for shape, value, count, offset in _values(text, text[::-1]):
+            name, path = _name_or_path(value)
+            if name is None:
+                continue
+            tally = names.get(name)
+            if tally is None:
+                if len(names) >= self.max_names:
+                    self.dropped += count
                     continue
-                tally = names.get(name)
-                if tally is None:
-                    if len(names) >= self.max_names:
-                        self.dropped += 1
-                        continue
-                    tally = names[name] = NameTally()
-                    first_offsets[name] = match.start()
-                elif name in first_offsets and match.start() < first_offsets[name]:
-                    first_offsets[name] = match.start()
-                tally.count += 1
-                tally.shapes.add(shape)
-                if path is not None and len(tally.paths) < MAX_PATHS and path not in tally.paths:
-                    tally.paths.append(path)
+                tally = names[name] = NameTally()
+                first_offsets[name] = offset
+            elif name in first_offsets and offset < first_offsets[name]:
+                first_offsets[name] = offset
+            tally.count += count
+            tally.shapes.add(shape)
+            if path is not None and len(tally.paths) < MAX_PATHS and path not in tally.paths:
+                tally.paths.append(path)
         line, position = first_line, 0
         for offset, name in sorted((o, n) for n, o in first_offsets.items()):
             line += text.count("\n", position, offset)
@@ -105,6 +139,7 @@ def process_of_path(path: str) -> str | None:
     return base
 
 
+@lru_cache(maxsize=65536)
 def _name_or_path(value: str) -> tuple[str | None, str | None]:
     if value.startswith("/"):
         path = value.rstrip(_TRAILING)
