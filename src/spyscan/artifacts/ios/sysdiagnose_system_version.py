@@ -1,0 +1,45 @@
+"""iOS version and build of a sysdiagnose (``logs/SystemVersion/SystemVersion.plist``), judged like a backup's.
+
+The plist is the device's ``/System/Library/CoreServices/SystemVersion.plist`` (``ProductVersion``,
+``ProductBuildVersion``, ``ProductName``); the version is compared with the bundled table of iOS releases
+(``data/ios_versions.json``) through the same verdict as ``ios.backup_info``, so the outdated-iOS rule
+applies to sysdiagnoses too. The device model comes from the archive's name when it carries one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._ios_versions import judge
+from spyscan.artifacts.ios._plist_values import load_dict, text
+from spyscan.artifacts.ios.fs_common import find_all, listed
+from spyscan.evidence.base import Evidence
+from spyscan.evidence.ios import IOSPath
+from spyscan.records.base import SourceRef
+from spyscan.records.ios_device import IOSDeviceInfo
+
+SPECS = (IOSPath(fs=("logs/SystemVersion/SystemVersion.plist",)),)
+
+
+class SysdiagnoseSystemVersion(Artifact):
+    id = "ios.sysdiagnose.system_version"
+    kinds = ("sysdiagnose",)
+    title = "iOS version (sysdiagnose SystemVersion.plist)"
+    records = (IOSDeviceInfo,)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSDeviceInfo]:
+        source = listed(evidence)
+        product = source.device_info().get("product")
+        for file in find_all(source, SPECS, "SystemVersion.plist")[:1]:
+            data = load_dict(source, file, log) or {}
+            version = text(data.get("ProductVersion"))
+            if version is None:
+                log.warn(f"{file.label} does not state the iOS version")
+            verdict = judge(version)
+            yield IOSDeviceInfo(
+                source=SourceRef(file=file.label), ios_version=version, build=text(data.get("ProductBuildVersion")),
+                model=product, latest_in_major=verdict.latest_in_major, latest_version=verdict.latest_version,
+                outdated=verdict.outdated, major_supported=verdict.major_supported,
+                versions_table_date=verdict.table_date,
+            )
