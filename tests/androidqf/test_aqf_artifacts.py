@@ -149,7 +149,9 @@ def test_logs_and_logcat(planted) -> None:  # type: ignore[no-untyped-def]
     assert logs[0].modified is not None  # type: ignore[attr-defined]
     lines, _ = collect(planted, "android.androidqf.logcat")
     assert len(lines) == 1 and lines[0].tag == "ActivityManager"  # type: ignore[attr-defined]
-    assert lines[0].time.isoformat() == "2024-03-21T11:00:00+00:00"  # type: ignore[attr-defined]
+    # 11:00 on the device (America/Mexico_City, UTC-6, no DST since 2022) is 17:00 UTC
+    assert lines[0].time.isoformat() == "2024-03-21T17:00:00+00:00"  # type: ignore[attr-defined]
+    assert lines[0].time_raw == "03-21 11:00:00.000"  # type: ignore[attr-defined]
 
 
 def test_integrity_clean_and_tampered(tmp_path: Path) -> None:

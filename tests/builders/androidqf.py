@@ -38,6 +38,7 @@ CLEAN_GETPROP = {
     "ro.build.version.release": "14",
     "ro.build.version.security_patch": "2024-03-05",
     "ro.build.fingerprint": "google/panther/panther:14/UQ1A.240305.002/1:user/release-keys",
+    "persist.sys.timezone": "America/Mexico_City",
 }
 
 CLEAN_SETTINGS = {

@@ -18,6 +18,7 @@ from pathlib import Path
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.age import decrypt_with_identity, decrypt_with_passphrase, header_recipient_types, is_age_file
 from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_bytes
+from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive, ArchiveMember
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
@@ -26,6 +27,7 @@ from spyscan.evidence.secrets import Secrets
 MARKERS = ("acquisition.json", "packages.json", "getprop.txt", "ps.txt", "processes.json", "files.json",
            "dumpsys.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "hashes.csv")
 DUMPSYS_FILE = "dumpsys.txt"
+GETPROP_FILE = "getprop.txt"
 NESTED = (("android-backup", "backup.ab"), ("bugreport", "bugreport.zip"))
 INTRUSION_DIRS = ("intrusion_logs", "intrusion-logs")
 
@@ -60,6 +62,7 @@ class AndroidQFEvidence(Evidence):
         self._extracted: dict[str, Path] = {}
         self._lock = threading.Lock()
         self._dumpsys: dict[str, DumpsysSection] | None = None
+        self._clock: DeviceClock | None = None
 
     # -- detection ----------------------------------------------------------------------------
     @classmethod
@@ -128,9 +131,13 @@ class AndroidQFEvidence(Evidence):
         return dest
 
     def _load_dumpsys_quietly(self) -> None:
-        """Split dumpsys.txt once in the parent so that forked artifact workers share the result."""
+        """Split dumpsys.txt once in the parent so that forked artifact workers share the result.
+
+        The device time zone is read here too, for the same reason.
+        """
         with contextlib.suppress(ArtifactNotFound, EvidenceError, OSError):
             self.dumpsys_sections()
+        self.device_clock()
 
     # -- listing ----------------------------------------------------------------------------------
     def list_files(self, under: str = "") -> list[str]:
@@ -199,6 +206,17 @@ class AndroidQFEvidence(Evidence):
                 self.inputs.add(InputFile(path=rel, size=size, sha256=digest))
             self._extracted[rel] = dest
             return dest
+
+    def device_clock(self) -> DeviceClock:
+        """The device time zone from ``persist.sys.timezone`` in getprop.txt (read once)."""
+        if self._clock is None:
+            name: str | None = None
+            with contextlib.suppress(ArtifactNotFound, EvidenceError, OSError):
+                if self.exists(GETPROP_FILE):
+                    text = self.read_bytes(GETPROP_FILE).decode("utf-8", errors="replace")
+                    name = timezone_property(text.splitlines())
+            self._clock = DeviceClock.from_name(name)
+        return self._clock
 
     def dumpsys_sections(self) -> dict[str, DumpsysSection]:
         if self._dumpsys is None:

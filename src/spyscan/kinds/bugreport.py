@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys
+from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile
@@ -183,6 +184,14 @@ class BugreportEvidence(Evidence):
             self._load_dumpstate()
         assert self._properties is not None
         return self._properties
+
+    def device_clock(self) -> DeviceClock:
+        """The device time zone from ``persist.sys.timezone`` in the dumpstate's SYSTEM PROPERTIES."""
+        try:
+            lines = self.system_properties().lines
+        except (ArtifactNotFound, EvidenceError, OSError):
+            lines = ()
+        return DeviceClock.from_name(timezone_property(text for _, text in lines))
 
     def device_info(self) -> dict[str, str]:
         info: dict[str, str] = {}

@@ -17,6 +17,10 @@ class AppOpEntry(Record, frozen=True, tag="android.appop"):
     last_reject: datetime | None = None
     access_count: int = 0
     reject_count: int = 0
+    last_access_raw: str | None = None  # as written by dumpsys (device-local)
+    last_reject_raw: str | None = None
+    time_zone: str | None = None  # device time zone used to convert the local times above, when known
+    timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
     TIMESTAMPS = (("last_access", "app operation used"), ("last_reject", "app operation refused"))
     OBSERVABLES = (("package", Obs.APP_ID),)

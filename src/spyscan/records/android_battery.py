@@ -15,6 +15,9 @@ class BatteryPackageChange(Record, frozen=True, tag="android.battery_package_cha
     previous_version_code: int | None = None
     day_start: datetime | None = None
     day_end: datetime | None = None
+    day_start_raw: str | None = None  # as written by dumpsys (device-local)
+    time_zone: str | None = None  # device time zone used to convert the local times above, when known
+    timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
     TIMESTAMPS = (("day_start", "package change (day start)"),)
     OBSERVABLES = (("package", Obs.APP_ID),)
@@ -31,6 +34,9 @@ class BatteryHistoryEvent(Record, frozen=True, tag="android.battery_history"):
     detail: str  # the quoted text (package/service, wake lock tag...)
     time: datetime | None = None  # history reset time plus the relative offset, when known
     offset: str | None = None
+    time_base_raw: str | None = None  # the TIME: mark the offset counts from, as written (device-local)
+    time_zone: str | None = None  # device time zone used to convert the local times above, when known
+    timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
     TIMESTAMPS = (("time", "battery history event"),)
     OBSERVABLES = (("package", Obs.APP_ID),)

@@ -17,6 +17,7 @@ class BugreportFileTimestamp(Record, frozen=True, tag="android.bugreport.fs_file
     mtime: datetime | None = None
     mtime_raw: str | None = None  # as stored (zip: device-local wall-clock time)
     time_zone: str | None = None  # the device time zone used to convert mtime, when known
+    timezone_assumed: bool = False  # True: no zone was known, the stored local time is kept as if UTC
 
     TIMESTAMPS = (("mtime", "file modified"),)
     OBSERVABLES = (("path", Obs.FILE_PATH), ("name", Obs.FILE_NAME))

@@ -16,6 +16,8 @@ class DatabaseOperation(Record, frozen=True, tag="android.db_operation"):
     sql: str | None = None
     time: datetime | None = None
     time_raw: str | None = None
+    time_zone: str | None = None  # device time zone used to convert the local times above, when known
+    timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
     TIMESTAMPS = (("time", "database operation"),)
     OBSERVABLES = (("path", Obs.FILE_PATH), ("process", Obs.APP_ID))

@@ -32,6 +32,10 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     last_update: datetime | None = None
     first_install_raw: str | None = None  # when converted from device-local text (dumpsys)
     last_update_raw: str | None = None
+    time_zone: str | None = None  # device time zone used to convert the local times above, when known
+    timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
+    install_source_primary: bool = True  # False: another source of the same acquisition is checked for
+    # the installer (androidqf packages.json over dumpsys package), so the package is reported once
 
     TIMESTAMPS = (("first_install", "package installed"), ("last_update", "package updated"))
     OBSERVABLES = (

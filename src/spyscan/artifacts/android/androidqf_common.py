@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from typing import Any, BinaryIO, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -13,22 +13,38 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
 
-
-class _LineReader(Protocol):
-    def readline(self, limit: int = -1, /) -> bytes: ...
+_BLOCK = 1 << 20
 
 
-def _raw_lines(fh: _LineReader, limit: int) -> Iterator[tuple[bytes, bool]]:
-    """Lines of a binary stream without their end of line, each cut at ``limit`` bytes (flag True)."""
-    while True:
-        raw = fh.readline(limit + 1)
-        if not raw:
-            return
-        cut = len(raw) > limit and not raw.endswith(b"\n")
-        if cut:
-            while (rest := fh.readline(limit)) and not rest.endswith(b"\n"):
-                pass
-        yield raw.rstrip(b"\r\n")[:limit], cut
+def _block_lines(fh: BinaryIO, update: Callable[[bytes], object], limit: int) -> Iterator[tuple[bytes, bool]]:
+    """Lines of a binary stream (no end of line), read in 1 MiB blocks; each cut at ``limit`` bytes (flag True).
+
+    Every byte read goes through ``update`` (the custody hash) once.
+    """
+    pending = b""
+    skipping = False  # inside an over-long line whose first ``limit`` bytes were already given
+    while block := fh.read(_BLOCK):
+        update(block)
+        parts = block.split(b"\n")
+        tail = parts.pop()
+        for part in parts:
+            if skipping:
+                skipping = False  # this part ends the over-long line
+                continue
+            line = pending + part if pending else part
+            pending = b""
+            if len(line) > limit:
+                yield line[:limit], True
+            else:
+                yield line.rstrip(b"\r"), False
+        if skipping:
+            continue
+        pending = pending + tail if pending else tail
+        if len(pending) > limit:
+            yield pending[:limit], True
+            pending, skipping = b"", True
+    if pending and not skipping:
+        yield pending.rstrip(b"\r"), False
 
 
 def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, str]]:
@@ -41,29 +57,27 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
     digest = hashlib.sha256()
     size = 0
     bad = 0
+
+    def update(block: bytes) -> None:
+        nonlocal size
+        digest.update(block)
+        size += len(block)
+
     with path.open("rb") as fh:
-        hashing = _HashingReader(fh, digest)
-        for number, (raw, cut) in enumerate(_raw_lines(hashing, DEFAULT_LINE_LIMIT), start=1):
-            decoded = decode_bytes(raw)
-            bad += decoded.bad_bytes + decoded.nul_bytes + (1 if cut else 0)
-            yield number, decoded.text
-        size = hashing.size
+        for number, (raw, cut) in enumerate(_block_lines(fh, update, DEFAULT_LINE_LIMIT), start=1):
+            try:
+                text = raw.decode("utf-8")
+                clean = "\x00" not in text
+            except UnicodeDecodeError:
+                clean = False
+            if cut or not clean:
+                decoded = decode_bytes(raw)
+                bad += decoded.bad_bytes + decoded.nul_bytes + (1 if cut else 0)
+                text = decoded.text
+            yield number, text
     evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest.hexdigest()))
     if bad:
         log.warn(f"{rel}: {bad} undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut")
-
-
-class _HashingReader:
-    def __init__(self, raw: BinaryIO, digest: Any) -> None:
-        self.raw = raw
-        self.digest = digest
-        self.size = 0
-
-    def readline(self, limit: int = -1, /) -> bytes:
-        data = self.raw.readline(limit)
-        self.digest.update(data)
-        self.size += len(data)
-        return data
 
 
 def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, Any]]:

@@ -1,4 +1,13 @@
-"""androidqf ``packages.json``: installed apps with APK hashes and signing certificates."""
+"""androidqf ``packages.json``: installed apps with APK hashes and signing certificates.
+
+Format (androidqf ``adb/packages.go``): a JSON array of ``{name, files, installer, uid, disabled, system,
+third_party}``; each file ``{path, local_name, md5, sha1, sha256, sha512, error, verified_certificate,
+certificate{Md5, Sha1, Sha256, ValidFrom, ValidTo, Issuer, Subject, SignatureAlgorithm, SerialNumber},
+certificate_error, trusted_certificate}``. ``installer`` comes from ``pm list packages -i``: the
+installer package, or ``"null"`` when there is none; it is empty when the phone refused ``-i`` (then
+the installer is not known at all). Newer androidqf lists packages per Android user (``user_id``,
+``installed``).
+"""
 
 from __future__ import annotations
 
@@ -31,9 +40,12 @@ def _hash(files: list[dict[str, Any]], key: str) -> list[str]:
     return sorted({str(f[key]).lower() for f in files if isinstance(f.get(key), str) and f[key]})
 
 
-def _installer(value: Any) -> str | None:
+def _installer(value: Any) -> tuple[str | None, bool]:
+    """``(installer, listed)``: "null" is a stated absence of installer, an empty value is no statement."""
     text = clean_str(value)
-    return None if text is None or text.lower() in NULL_INSTALLERS else text
+    if text is None:
+        return None, False
+    return (None if text.lower() in NULL_INSTALLERS else text), True
 
 
 class AndroidQFPackages(Artifact):
@@ -48,10 +60,12 @@ class AndroidQFPackages(Artifact):
                 log.warn(f"{FILE} entry {position} has no package name")
                 continue
             files = [f for f in entry.get("files") or [] if isinstance(f, dict)]
+            installer, listed = _installer(entry.get("installer"))
             yield AndroidPackage(
                 source=SourceRef(file=FILE, key=f"[{position}]"),
                 package=str(entry["name"]).strip(),
-                installer=_installer(entry.get("installer")),
+                installer=installer,
+                installer_listed=listed,
                 uid=as_int(entry.get("uid")),
                 disabled=bool(entry.get("disabled", False)),
                 system=bool(entry.get("system", False)),

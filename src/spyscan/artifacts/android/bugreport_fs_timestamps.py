@@ -9,28 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from spyscan.artifacts.android.bugreport_getprop import device_properties
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import FS_PREFIX, BugreportEvidence
 from spyscan.records.android_bugreport import BugreportFileTimestamp
 from spyscan.records.base import SourceRef
-
-TZ_PROPERTY = "persist.sys.timezone"
-
-
-def _zone(evidence: BugreportEvidence, log: ArtifactLog) -> ZoneInfo | None:
-    name = device_properties(evidence).get(TZ_PROPERTY, "").strip()
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warn(f"unknown device time zone {name!r}; file times kept as stored")
-        return None
 
 
 class BugreportFSTimestamps(Artifact):
@@ -45,14 +30,20 @@ class BugreportFSTimestamps(Artifact):
         files = evidence.fs_files()
         if not files:
             raise ArtifactNotFound("no FS/ folder in this bugreport")
-        zone = _zone(evidence, log) if evidence.path.is_file() else None
+        zipped = evidence.path.is_file()  # a folder's file times are real epoch times, not local text
+        clock = evidence.device_clock()
+        assumed = 0
         for item in files:
             mtime = raw = None
             if item.mtime is not None:
                 stored = datetime.fromtimestamp(item.mtime, UTC)
                 raw = stored.replace(tzinfo=None).isoformat()
-                mtime = stored.replace(tzinfo=zone).astimezone(UTC) if zone is not None else stored
+                mtime = clock.to_utc(stored.replace(tzinfo=None)) if zipped else stored
+                assumed += zipped and clock.assumed
             path = "/" + item.name[len(FS_PREFIX):]
             yield BugreportFileTimestamp(source=SourceRef(file=item.name), path=path, name=path.rsplit("/", 1)[-1],
                                          size=item.size, mtime=mtime, mtime_raw=raw,
-                                         time_zone=str(zone) if zone is not None else None)
+                                         time_zone=clock.name if zipped else None,
+                                         timezone_assumed=zipped and clock.assumed and mtime is not None)
+        if assumed:
+            log.warn(clock.warning("zip entry times of FS/ files"))

@@ -10,6 +10,7 @@ from datetime import datetime
 from spyscan.artifacts.android.dumpsys_common import device_time
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_appops import AppOpEntry
 from spyscan.records.base import SourceRef
@@ -27,19 +28,24 @@ class _Op:
     package: str
     op: str
     mode: str
-    accesses: list[datetime] = field(default_factory=list)
-    rejects: list[datetime] = field(default_factory=list)
+    accesses: list[tuple[datetime, str]] = field(default_factory=list)  # (UTC, raw text)
+    rejects: list[tuple[datetime, str]] = field(default_factory=list)
 
 
-def _record(section: DumpsysSection, op: _Op) -> AppOpEntry:
+def _record(section: DumpsysSection, op: _Op, clock: DeviceClock) -> AppOpEntry:
+    access = max(op.accesses, default=None)
+    reject = max(op.rejects, default=None)
     return AppOpEntry(
         source=SourceRef(file=section.file, line=op.line, key=section.name), package=op.package, uid=op.uid,
-        op=op.op, mode=op.mode, last_access=max(op.accesses, default=None), last_reject=max(op.rejects, default=None),
+        op=op.op, mode=op.mode, last_access=access[0] if access else None, last_reject=reject[0] if reject else None,
         access_count=len(op.accesses), reject_count=len(op.rejects),
+        last_access_raw=access[1] if access else None, last_reject_raw=reject[1] if reject else None,
+        time_zone=clock.name, timezone_assumed=clock.assumed and bool(access or reject),
     )
 
 
-def parse_appops(section: DumpsysSection) -> Iterator[AppOpEntry]:
+def parse_appops(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) -> Iterator[AppOpEntry]:
+    """Operations of ``dumpsys appops``; device-local times converted to UTC with ``clock``."""
     uid: str | None = None
     package: str | None = None
     current: _Op | None = None
@@ -50,21 +56,21 @@ def parse_appops(section: DumpsysSection) -> Iterator[AppOpEntry]:
             package = match["package"]
         elif (match := _OP.match(line)) and package is not None:
             if current is not None:
-                yield _record(section, current)
+                yield _record(section, current, clock)
             current = _Op(line=number, uid=uid, package=package, op=match["op"], mode=match["mode"])
             continue
         elif (match := _EVENT.match(line)) and current is not None:
-            when = device_time(match["when"])
+            when = device_time(match["when"], clock)
             if when is not None:
-                (current.accesses if match["kind"] == "Access" else current.rejects).append(when)
+                (current.accesses if match["kind"] == "Access" else current.rejects).append((when, match["when"]))
             continue
         else:
             continue
         if current is not None:  # a Uid/Package line closes the operation being read
-            yield _record(section, current)
+            yield _record(section, current, clock)
             current = None
     if current is not None:
-        yield _record(section, current)
+        yield _record(section, current, clock)
 
 
 class DumpsysAppOps(Artifact):
@@ -74,4 +80,10 @@ class DumpsysAppOps(Artifact):
     records = (AppOpEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AppOpEntry]:
-        yield from parse_appops(require_section(evidence, "appops"))
+        clock = device_clock(evidence)
+        assumed = 0
+        for record in parse_appops(require_section(evidence, "appops"), clock):
+            assumed += record.timezone_assumed
+            yield record
+        if assumed:
+            log.warn(clock.warning("appops access/reject times"))

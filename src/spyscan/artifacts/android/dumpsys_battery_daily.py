@@ -6,9 +6,12 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
+import msgspec
+
 from spyscan.artifacts.android.dumpsys_common import device_time
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_battery import BatteryPackageChange
 from spyscan.records.base import SourceRef
@@ -18,21 +21,25 @@ _CURRENT = re.compile(r"^\s*Current start time: (?P<start>\S+)\s*$")
 _CHANGE = re.compile(r"^\s*(?P<action>Update|Uninstall|Install) (?P<package>[\w.]+)(?: vers=(?P<vers>-?\d+))?\s*$")
 
 
-def parse_battery_daily(section: DumpsysSection) -> Iterator[BatteryPackageChange]:
+def parse_battery_daily(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) -> Iterator[BatteryPackageChange]:
+    """Package changes of the daily stats; device-local day times converted to UTC with ``clock``."""
     changes: list[tuple[datetime | None, int, BatteryPackageChange]] = []
     day_start: datetime | None = None
     day_end: datetime | None = None
+    day_raw: str | None = None
     for number, line in section.lines():
         if match := _DAY.match(line):
-            day_start, day_end = device_time(match["start"]), device_time(match["end"])
+            day_start, day_end = device_time(match["start"], clock), device_time(match["end"], clock)
+            day_raw = match["start"]
         elif match := _CURRENT.match(line):
-            day_start, day_end = device_time(match["start"]), None
+            day_start, day_end, day_raw = device_time(match["start"], clock), None, match["start"]
         elif match := _CHANGE.match(line):
             action = "uninstall" if match["action"] == "Uninstall" else "update"
             change = BatteryPackageChange(
                 source=SourceRef(file=section.file, line=number, key=section.name), action=action,
                 package=match["package"], version_code=int(match["vers"]) if match["vers"] else None,
-                day_start=day_start, day_end=day_end,
+                day_start=day_start, day_end=day_end, day_start_raw=day_raw, time_zone=clock.name,
+                timezone_assumed=clock.assumed and day_start is not None,
             )
             changes.append((day_start, number, change))
     # days are printed newest first: replay them oldest first to see versions going down
@@ -43,11 +50,7 @@ def parse_battery_daily(section: DumpsysSection) -> Iterator[BatteryPackageChang
         version = change.version_code
         if version is not None:
             if change.action == "update" and previous is not None and version < previous:
-                change = BatteryPackageChange(
-                    source=change.source, action="downgrade", package=change.package,
-                    version_code=version, previous_version_code=previous, day_start=change.day_start,
-                    day_end=change.day_end,
-                )
+                change = msgspec.structs.replace(change, action="downgrade", previous_version_code=previous)
             last_version[change.package] = version
         yield change
 
@@ -59,4 +62,10 @@ class DumpsysBatteryDaily(Artifact):
     records = (BatteryPackageChange,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryPackageChange]:
-        yield from parse_battery_daily(require_section(evidence, "batterystats"))
+        clock = device_clock(evidence)
+        assumed = 0
+        for record in parse_battery_daily(require_section(evidence, "batterystats"), clock):
+            assumed += record.timezone_assumed
+            yield record
+        if assumed:
+            log.warn(clock.warning("battery daily stats days"))

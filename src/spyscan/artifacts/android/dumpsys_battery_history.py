@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from spyscan.artifacts.android.dumpsys_common import component_package, device_time
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_battery import BatteryHistoryEvent
 from spyscan.records.base import SourceRef
@@ -29,13 +30,16 @@ def _seconds(offset: str) -> float:
     return sum(int(value) * _UNITS[unit] for value, unit in _PART.findall(offset))
 
 
-def parse_battery_history(section: DumpsysSection) -> Iterator[BatteryHistoryEvent]:
+def parse_battery_history(section: DumpsysSection,
+                          clock: DeviceClock = UNKNOWN_CLOCK) -> Iterator[BatteryHistoryEvent]:
+    """History events; the device-local TIME: marks converted to UTC with ``clock``."""
     base: datetime | None = None
+    base_raw: str | None = None
     for number, line in section.lines():
         if line.strip().startswith("Daily stats:"):
             return
         if match := _TIME.search(line):
-            base = device_time(match["when"])
+            base, base_raw = device_time(match["when"], clock), match["when"]
             continue
         offset = _OFFSET.match(line)
         if offset is None:
@@ -55,7 +59,8 @@ def parse_battery_history(section: DumpsysSection) -> Iterator[BatteryHistoryEve
             yield BatteryHistoryEvent(
                 source=SourceRef(file=section.file, line=number, key=section.name), event=kind, category=category,
                 uid=event["uid"], package=component_package(text) or None, detail=text, time=when,
-                offset=offset["offset"],
+                offset=offset["offset"], time_base_raw=base_raw, time_zone=clock.name,
+                timezone_assumed=clock.assumed and when is not None,
             )
 
 
@@ -66,4 +71,10 @@ class DumpsysBatteryHistory(Artifact):
     records = (BatteryHistoryEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryHistoryEvent]:
-        yield from parse_battery_history(require_section(evidence, "batterystats"))
+        clock = device_clock(evidence)
+        assumed = 0
+        for record in parse_battery_history(require_section(evidence, "batterystats"), clock):
+            assumed += record.timezone_assumed
+            yield record
+        if assumed:
+            log.warn(clock.warning("battery history times"))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from spyscan.artifacts.android.dumpsys_common import device_time
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_dbinfo import DatabaseOperation
 from spyscan.records.base import SourceRef
@@ -20,7 +21,8 @@ _OP = re.compile(
 )
 
 
-def parse_dbinfo(section: DumpsysSection) -> Iterator[DatabaseOperation]:
+def parse_dbinfo(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) -> Iterator[DatabaseOperation]:
+    """Recent database operations; device-local times converted to UTC with ``clock``."""
     process: str | None = None
     pid: int | None = None
     pool: str | None = None
@@ -30,10 +32,12 @@ def parse_dbinfo(section: DumpsysSection) -> Iterator[DatabaseOperation]:
         elif match := _POOL.match(line):
             pool = match["path"]
         elif match := _OP.match(line):
+            when = device_time(match["when"], clock)
             yield DatabaseOperation(
                 source=SourceRef(file=section.file, line=number, key=section.name), process=process, pid=pid,
                 path=match["path"] or pool, action=match["action"], sql=match["sql"],
-                time=device_time(match["when"]), time_raw=match["when"],
+                time=when, time_raw=match["when"], time_zone=clock.name,
+                timezone_assumed=clock.assumed and when is not None,
             )
 
 
@@ -44,4 +48,10 @@ class DumpsysDbInfo(Artifact):
     records = (DatabaseOperation,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DatabaseOperation]:
-        yield from parse_dbinfo(require_section(evidence, "dbinfo"))
+        clock = device_clock(evidence)
+        assumed = 0
+        for record in parse_dbinfo(require_section(evidence, "dbinfo"), clock):
+            assumed += record.timezone_assumed
+            yield record
+        if assumed:
+            log.warn(clock.warning("database operation times"))

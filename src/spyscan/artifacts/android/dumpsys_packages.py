@@ -6,9 +6,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import msgspec
+
 from spyscan.artifacts.android.dumpsys_common import device_time, indent_of
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
+from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
@@ -18,6 +22,32 @@ _FIELD = re.compile(r"^\s+(?P<key>[A-Za-z]+)=(?P<value>.*)$")
 _PERMISSION = re.compile(r"^\s+(?P<name>[\w.]+): granted=(?P<granted>true|false)")
 _ENABLED = re.compile(r"\benabled=(?P<state>\d)")
 NULL_INSTALLERS = frozenset({"null", ""})
+
+
+INVENTORY = "packages.json"
+
+
+class _InventoryEntry(msgspec.Struct):
+    installer: str | None = None
+
+
+def inventory_states_installers(evidence: Evidence) -> bool:
+    """True when the input also has an androidqf ``packages.json`` that states installers.
+
+    androidqf lists packages with ``pm list packages -i`` (``installer`` is the installer or ``"null"``);
+    on phones without ``-i`` it writes an empty installer. When packages.json states installers it is
+    the source checked for sideloading, and the same apps seen in ``dumpsys package`` are not reported
+    a second time.
+    """
+    from spyscan.kinds.androidqf import AndroidQFEvidence
+
+    if not isinstance(evidence, AndroidQFEvidence) or not evidence.exists(INVENTORY):
+        return False
+    try:
+        entries = msgspec.json.decode(evidence.read_bytes(INVENTORY), type=list[_InventoryEntry])
+    except (msgspec.DecodeError, msgspec.ValidationError, ArtifactNotFound, EvidenceError, OSError):
+        return False
+    return any(entry.installer for entry in entries)
 
 
 @dataclass
@@ -34,7 +64,7 @@ def _flags(value: str | None) -> list[str]:
     return [f for f in (value or "").strip("[] ").split() if f]
 
 
-def _to_record(section: DumpsysSection, pkg: _Pkg) -> AndroidPackage:
+def _to_record(section: DumpsysSection, pkg: _Pkg, clock: DeviceClock, primary: bool) -> AndroidPackage:
     flags = sorted(set(_flags(pkg.fields.get("flags")) + _flags(pkg.fields.get("pkgFlags"))))
     installer = pkg.fields.get("installerPackageName")
     version_code = pkg.fields.get("versionCode", "").split(" ", 1)[0]
@@ -48,12 +78,19 @@ def _to_record(section: DumpsysSection, pkg: _Pkg) -> AndroidPackage:
         version=pkg.fields.get("versionName"), version_code=int(version_code) if version_code.isdigit() else None,
         flags=flags, apk_paths=[pkg.fields["codePath"]] if pkg.fields.get("codePath") else [],
         requested_permissions=pkg.requested, granted_permissions=sorted(pkg.granted),
-        first_install=device_time(first) if first else None, last_update=device_time(last) if last else None,
-        first_install_raw=first, last_update_raw=last,
+        first_install=device_time(first, clock) if first else None,
+        last_update=device_time(last, clock) if last else None,
+        first_install_raw=first, last_update_raw=last, time_zone=clock.name,
+        timezone_assumed=clock.assumed and bool(first or last), install_source_primary=primary,
     )
 
 
-def parse_packages(section: DumpsysSection) -> Iterator[AndroidPackage]:
+def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
+                   primary: bool = True) -> Iterator[AndroidPackage]:
+    """Packages of ``dumpsys package``; device-local install/update times converted with ``clock``.
+
+    ``primary`` False marks the records as a second source of installers (see AndroidPackage).
+    """
     inside = False
     current: _Pkg | None = None
     in_requested = False
@@ -66,7 +103,7 @@ def parse_packages(section: DumpsysSection) -> Iterator[AndroidPackage]:
             continue
         if (match := _PACKAGE.match(line)) and indent_of(line) == 2:
             if current is not None:
-                yield _to_record(section, current)
+                yield _to_record(section, current, clock, primary)
             current, in_requested = _Pkg(name=match["name"], line=number), False
             continue
         if indent_of(line) <= 2:
@@ -92,7 +129,7 @@ def parse_packages(section: DumpsysSection) -> Iterator[AndroidPackage]:
         if (fld := _FIELD.match(line)) is not None and indent_of(line) == 4:
             current.fields.setdefault(fld["key"], fld["value"].strip())
     if current is not None:
-        yield _to_record(section, current)
+        yield _to_record(section, current, clock, primary)
 
 
 class DumpsysPackages(Artifact):
@@ -102,4 +139,11 @@ class DumpsysPackages(Artifact):
     records = (AndroidPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidPackage]:
-        yield from parse_packages(require_section(evidence, "package"))
+        clock = device_clock(evidence)
+        primary = not inventory_states_installers(evidence)
+        assumed = 0
+        for record in parse_packages(require_section(evidence, "package"), clock, primary):
+            assumed += record.timezone_assumed
+            yield record
+        if assumed:
+            log.warn(clock.warning("package install and update times"))

@@ -19,10 +19,16 @@ class AndroidSideloadedPackage(Rule):
            "rather than from a store. Apps from alternative stores are listed for information.")
     record_types = (AndroidPackage,)
 
+    def __init__(self) -> None:
+        self._seen: set[str] = set()  # one finding per package (androidqf lists a package once per user)
+
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AndroidPackage)
         if record.system or not record.third_party or not record.installer_listed:
             return
+        if not record.install_source_primary or record.package in self._seen:
+            return  # the acquisition's package inventory reports it (see AndroidPackage.install_source_primary)
+        self._seen.add(record.package)
         installer = record.installer
         category = installer_categories().get(installer or "")
         if category == "store":

@@ -1,0 +1,92 @@
+"""The device's time zone, for Android times written as local wall-clock text without an offset.
+
+dumpsys (appops, batterystats, package, dbinfo), logcat and the entries of a bugreport zip write the
+device's local time with no zone. Android keeps the zone the user chose in the system property
+``persist.sys.timezone`` (an IANA name such as ``Europe/Paris``); androidqf saves it in ``getprop.txt``
+and a bugreport in the dumpstate's ``SYSTEM PROPERTIES`` block.
+
+``DeviceClock`` converts such times to UTC with that zone (``zoneinfo`` from the standard library,
+daylight saving time included). When the zone is unknown the time is kept as if it were UTC and the
+clock says so (``assumed``): records carry ``timezone_assumed=True`` and the artifact warns once.
+An evidence kind that can tell the zone implements ``DeviceTimeSource``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TZ_PROPERTY = "persist.sys.timezone"
+
+
+@dataclass(frozen=True)
+class DeviceClock:
+    """The device time zone (``name``), or none known (``assumed``: local times taken as UTC)."""
+
+    name: str | None = None
+    problem: str | None = None  # why no zone is known (missing property, unknown zone name)
+    _zone: ZoneInfo | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_name(cls, name: str | None) -> DeviceClock:
+        text = (name or "").strip()
+        if not text:
+            return cls(problem=f"the device time zone ({TZ_PROPERTY}) is not known")
+        try:
+            return cls(name=text, _zone=ZoneInfo(text))
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            return cls(problem=f"the device time zone {text!r} is not a known IANA zone")
+
+    @property
+    def assumed(self) -> bool:
+        """True when no zone is known and local times are stored as if they were UTC."""
+        return self._zone is None
+
+    def to_utc(self, local: datetime) -> datetime:
+        """A naive device-local time as an aware UTC time (as if UTC when the zone is unknown)."""
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        if self._zone is None:
+            return local.replace(tzinfo=UTC)
+        return local.replace(tzinfo=self._zone).astimezone(UTC)
+
+    def warning(self, what: str) -> str:
+        """The one-line warning an artifact gives when it had to assume UTC."""
+        return f"{self.problem or 'no device time zone'}: {what} are device-local times stored as if UTC"
+
+    def today(self, moment: datetime) -> datetime:
+        """``moment`` (aware) seen on the device's wall clock (UTC when the zone is unknown)."""
+        return moment.astimezone(self._zone or UTC)
+
+
+UNKNOWN_CLOCK = DeviceClock.from_name(None)
+
+
+@runtime_checkable
+class DeviceTimeSource(Protocol):
+    """An evidence that can tell the device's time zone (androidqf getprop.txt, bugreport properties)."""
+
+    def device_clock(self) -> DeviceClock: ...
+
+
+def device_clock(evidence: object) -> DeviceClock:
+    """The evidence's device clock, or an unknown one when the evidence cannot tell."""
+    if isinstance(evidence, DeviceTimeSource):
+        try:
+            return evidence.device_clock()
+        except (OSError, ValueError):
+            return UNKNOWN_CLOCK
+    return UNKNOWN_CLOCK
+
+
+def timezone_property(lines: Iterable[str]) -> str | None:
+    """The value of ``[persist.sys.timezone]: [Zone/Name]`` among getprop lines, if present."""
+    prefix = f"[{TZ_PROPERTY}]: ["
+    for line in lines:
+        if line.startswith(prefix):
+            value = line[len(prefix):].strip()
+            return value[:-1].strip() if value.endswith("]") else value
+    return None
