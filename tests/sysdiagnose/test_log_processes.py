@@ -107,3 +107,21 @@ def test_first_line_is_the_earliest_occurrence_across_shapes() -> None:
     small = ProcessTally(1)
     small.add_block("aa[1] bb[2] bb[3]\n", 1)
     assert list(small.names) == ["aa"] and small.dropped == 2
+
+
+def test_check_reports_the_planted_name_end_to_end(tmp_path: Path, public_iocs: Path) -> None:
+    from spyscan.engine import IndicatorOptions, RunOptions, check
+
+    feed = public_iocs / PEGASUS
+    if not feed.is_file():
+        pytest.skip(f"Pegasus indicator file not present at {feed}")
+    b = SysdiagnoseBuilder().logarchive_noise()
+    b.add_text("ps.txt", ps_text([("root", 1, 0, "/sbin/launchd")]))
+    b.add_text("logs/Networking/netdiag.log", _planted_log())
+    (tmp_path / "in").mkdir()
+    result = check(b.build(tmp_path / "in"), None, RunOptions(
+        output=tmp_path / "out", jobs=1, indicators=IndicatorOptions(paths=[feed], bundled=False)))
+    assert result.run.artifacts["ios.sysdiagnose.log_processes"].status == "ok"
+    hits = {d.observable.value for d in result.detections
+            if d.artifact == "ios.sysdiagnose.log_processes" and d.observable}
+    assert hits == {"bh", "roleaccountd", "msgacntd"}
