@@ -41,6 +41,7 @@ def tree_rss(proc: psutil.Process) -> int:
 
 def measure(command: list[str], timeout: float, interval: float, log: Path | None) -> dict[str, object]:
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     watched = psutil.Process(child.pid)
@@ -60,7 +61,9 @@ def measure(command: list[str], timeout: float, interval: float, log: Path | Non
         out.close()  # type: ignore[union-attr]
     return {"command": command, "wall_seconds": round(wall, 3), "tree_peak_rss": peak,
             "max_single_rss": usage.ru_maxrss * 1024, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-            "exit_code": child.returncode, "timed_out": timed_out}
+            "exit_code": child.returncode, "timed_out": timed_out,
+            # 1-minute load average before and after: the machine is shared, a high load means contention
+            "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
 
 
 def main() -> int:

@@ -106,7 +106,16 @@ def measured_run(tool: str, kind: str, source: Path, out: Path, iocs: list[Path]
     return result
 
 
+def spyscan_revision() -> str:
+    """The commit measured, with ``+dirty`` when src/ has uncommitted changes (shared working tree)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True,
+                           text=True).stdout
+    return head.strip() + ("+dirty" if dirty.strip() else "")
+
+
 def record(entry: dict[str, Any]) -> None:
+    entry["spyscan_revision"] = spyscan_revision()
     DATA.mkdir(exist_ok=True)
     with RESULTS.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry) + "\n")
