@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from spyscan.errors import ArtifactNotFound
 from spyscan.records.android_files import AndroidFile
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
@@ -80,6 +81,30 @@ def test_processes_from_ps_and_json(planted) -> None:  # type: ignore[no-untyped
         names = {r.name for r in records}  # type: ignore[attr-defined]
         assert {"init", "system_server", "com.gu.activity"} <= names
         assert {r.pid for r in records if r.name == "com.gu.activity"} == {6666}  # type: ignore[attr-defined]
+    records, _ = collect(planted, "android.androidqf.processes")
+    init = next(r for r in records if r.name == "init")
+    assert init.source.file == "processes.txt" and init.executable == "/system/bin/init"  # type: ignore[attr-defined]
+    assert init.previous_label == "u:r:zygote:s0" and init.working_dir == "/"  # type: ignore[attr-defined]
+
+
+def test_processes_txt_as_ps_text_and_comm_name(tmp_path: Path) -> None:
+    path = build_androidqf(tmp_path / "acq")
+    (path / "ps.txt").unlink()
+    (path / "processes.txt").write_text("USER PID PPID VSZ RSS WCHAN ADDR S NAME\nroot 1 0 10 1 0 0 S init\n")
+    evidence = open_evidence(path, tmp_path / "w")
+    records, _ = collect(evidence, "android.androidqf.ps")
+    assert [(r.name, r.source.file) for r in records] == [("init", "processes.txt")]  # type: ignore[attr-defined]
+    with pytest.raises(ArtifactNotFound):
+        collect(evidence, "android.androidqf.processes")
+    (path / "processes.txt").write_text('[{"pid": 7, "filename": "(kworker/0:1)", "command_line": null}]')
+    records, _ = collect(open_evidence(path, tmp_path / "w2"), "android.androidqf.processes")
+    assert [r.name for r in records] == ["kworker/0:1"]  # type: ignore[attr-defined]
+
+
+def test_root_binaries_which_a_output_with_several_paths(tmp_path: Path) -> None:
+    path = build_androidqf(tmp_path / "acq", root_binaries=["/system/bin/su\n/system/xbin/su", "/sbin/magisk"])
+    records, _ = collect(open_evidence(path, tmp_path / "w"), "android.androidqf.root_binaries")
+    assert [r.path for r in records] == ["/system/bin/su", "/system/xbin/su", "/sbin/magisk"]  # type: ignore[attr-defined]
 
 
 def test_getprop_and_patch_level(planted, clean) -> None:  # type: ignore[no-untyped-def]
@@ -205,3 +230,23 @@ def test_long_lines_are_cut_and_counted_and_the_file_is_hashed(tmp_path: Path) -
     assert any("settings_global.txt: 1 undecodable" in w for w in log.warnings)
     logged = {i.path: i.sha256 for i in evidence.inputs.items()}
     assert logged["settings_global.txt"] == hashlib.sha256(content).hexdigest()
+
+
+def test_hashes_csv_quoted_windows_paths(tmp_path: Path) -> None:
+    folder = build_androidqf(tmp_path / "acq")
+    (folder / "logs" / "a,b.txt").write_bytes(b"x")
+    digest = hashlib.sha256(b"x").hexdigest()
+    (folder / "hashes.csv").write_text(f'"C:\\Users\\a\\acq\\logs\\a,b.txt",{digest}\nlogs/gone.txt,{"1" * 64}\n')
+    records, _ = collect(open_evidence(folder, tmp_path / "w"), "android.androidqf.integrity")
+    assert [(r.path, r.problem) for r in records] == [("logs/gone.txt", "missing")]  # type: ignore[attr-defined]
+
+
+def test_files_json_names_and_sha512(tmp_path: Path) -> None:
+    entry = {**file_entry("/data/local/tmp/x"), "user_name": "shell", "group_name": "shell",
+             "sha512": "AB" * 64, "error": "permission denied"}
+    path = build_androidqf(tmp_path / "acq", files=[entry])
+    records, _ = collect(open_evidence(path, tmp_path / "w"), "android.androidqf.files")
+    item = next(r for r in records if r.path == "/data/local/tmp/x")  # type: ignore[attr-defined]
+    assert (item.user, item.group, item.sha512, item.error) == (  # type: ignore[attr-defined]
+        "shell", "shell", "ab" * 64, "permission denied")
+    assert item.modified.isoformat() == "2024-03-09T16:00:00+00:00"  # type: ignore[attr-defined]  # epoch, UTC

@@ -13,7 +13,8 @@ Usage::
 ``form`` is ``"folder"`` (returns the folder), ``"zip"`` (returns ``<root>.zip``) or ``"age"``
 (returns ``<root>.zip.age``; with ``identity`` the key file is written there and its recipient used).
 Files written, in the formats androidqf produces: ``acquisition.json``, ``packages.json``,
-``ps.txt``, ``processes.json``, ``getprop.txt``, ``settings_{global,secure,system}.txt``,
+``ps.txt`` (``ps -A`` text, older androidqf), ``processes.txt`` (collector JSON), ``getprop.txt``,
+``settings_{global,secure,system}.txt``,
 ``files.json``, ``root_binaries.json``, ``mounts.json``, ``dumpsys.txt``, ``logcat.txt``,
 ``logs/*`` and ``hashes.csv`` (sha256 of every other file; ``tamper=`` changes a file afterwards).
 Nothing here imports spyscan.
@@ -219,9 +220,14 @@ def build_androidqf(
     ps = "USER           PID  PPID     VSZ    RSS WCHAN            ADDR S NAME\n"
     ps += "".join(f"{u:<14} {pid:>4} {ppid:>5} 1000 100 0 0 S {name}\n" for u, pid, ppid, name in procs)
     put("ps.txt", ps)
-    put("processes.json", json.dumps([{"pid": pid, "ppid": ppid, "uid": 0, "user": u, "name": name,
-                                       "cmdline": [name], "context": "u:r:untrusted_app:s0"}
-                                      for u, pid, ppid, name in procs]))
+    # current androidqf: processes.txt holds its collector's JSON (adb/collector.go ProcessInfo)
+    put("processes.txt", json.dumps([{"pid": pid, "uid": 0 if u == "root" else 10150, "ppid": ppid, "pgroup": pid,
+                                      "psid": pid, "filename": f"({name[:15]})", "priority": 20, "state": "S",
+                                      "user_time": 1, "kernel_time": 1,
+                                      "path": "/system/bin/app_process64" if "." in name else f"/system/bin/{name}",
+                                      "context": "u:r:untrusted_app:s0", "previous_context": "u:r:zygote:s0",
+                                      "command_line": [name], "env": None, "cwd": "/"}
+                                     for u, pid, ppid, name in procs], indent=4))
     put("getprop.txt", _getprop_text({**CLEAN_GETPROP, **(getprop or {})}))
     merged = {ns: dict(values) for ns, values in CLEAN_SETTINGS.items()}
     for ns, values in (settings or {}).items():

@@ -14,10 +14,14 @@ class AndroidFile(Record, frozen=True, tag="android.file"):
     mode: str | None = None
     uid: int | None = None
     gid: int | None = None
+    user: str | None = None  # owner and group names (androidqf ``find -printf`` fallback gives names only)
+    group: str | None = None
     context: str | None = None  # SELinux label
     sha256: str | None = None
     sha1: str | None = None
     md5: str | None = None
+    sha512: str | None = None
+    error: str | None = None  # androidqf's error for this entry (e.g. permission denied while hashing)
     modified: datetime | None = None
     changed: datetime | None = None
     accessed: datetime | None = None

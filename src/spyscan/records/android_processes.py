@@ -14,7 +14,9 @@ class AndroidProcess(Record, frozen=True, tag="android.process"):
     uid: int | None = None
     label: str | None = None  # SELinux context when present
     cmdline: str | None = None
-    executable: str | None = None  # path of the executable when known (processes.json)
+    executable: str | None = None  # path of the executable when known (androidqf collector JSON)
+    working_dir: str | None = None  # cwd (androidqf collector JSON)
+    previous_label: str | None = None  # SELinux context before the last exec (collector JSON)
 
     OBSERVABLES = (("name", Obs.PROCESS), ("executable", Obs.PROCESS), ("executable", Obs.FILE_PATH))
 

@@ -1,4 +1,10 @@
-"""androidqf ``files.json``: files listed on the device with hashes and times (JSON array or NDJSON)."""
+"""androidqf ``files.json``: files listed on the device with hashes and times (JSON array or NDJSON).
+
+Entries follow androidqf's ``FileInfo`` (``adb/collector.go``): ``path, size, mode, user_id, user_name,
+group_id, group_name, changed_time, modified_time, access_time, error, context, sha1, sha256, sha512,
+md5``. Times are Unix epoch seconds (UTC, no device zone involved); 0 means not collected (the
+``find -printf`` fallback gives only the modification time, owner and group names).
+"""
 
 from __future__ import annotations
 
@@ -46,6 +52,10 @@ class AndroidQFFiles(Artifact):
                 mode=clean_str(entry.get("mode")),
                 uid=as_int(entry.get("user_id", entry.get("uid"))),
                 gid=as_int(entry.get("group_id", entry.get("gid"))),
+                user=clean_str(entry.get("user_name")),
+                group=clean_str(entry.get("group_name")),
+                sha512=_hash(entry.get("sha512")),
+                error=clean_str(entry.get("error")),
                 context=clean_str(entry.get("context")),
                 sha256=_hash(entry.get("sha256")),
                 sha1=_hash(entry.get("sha1")),

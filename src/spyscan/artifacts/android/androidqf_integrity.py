@@ -1,16 +1,19 @@
-"""androidqf integrity: files compared with ``hashes.csv`` (and hashes listed in ``acquisition.json``).
+"""androidqf integrity: files compared with ``hashes.csv``.
 
-Each file whose hash differs, or that is listed but missing, becomes a record. Paths in the manifest
-may be absolute paths of the computer that made the acquisition: they are matched to the acquisition
-by their longest suffix that names a file present.
+androidqf writes ``hashes.csv`` last: two CSV fields per row, the file and its lowercase SHA-256
+(``docs/acquisition-archives.md`` and ``acquisition/acquisition.go`` of androidqf). Older releases
+wrote the absolute path of the file on the computer that made the acquisition; current ones the zip
+entry name. Paths are matched to the acquisition by their longest suffix that names a file present.
+``hashes.csv`` has no row for itself, and ``acquisition.json`` holds no hash list.
+
+Each file whose hash differs, or that is listed but missing, becomes a record.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Iterator
-
-import msgspec
 
 from spyscan.artifacts.android.androidqf_common import text_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
@@ -21,7 +24,6 @@ from spyscan.records.android_integrity import AcquisitionIntegrityIssue
 from spyscan.records.base import SourceRef
 
 HASHES = "hashes.csv"
-ACQUISITION = "acquisition.json"
 _ALGORITHMS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 _HEX = frozenset("0123456789abcdef")
 
@@ -31,34 +33,16 @@ def _is_hash(text: str) -> bool:
 
 
 def manifest_entries(evidence: Evidence, log: ArtifactLog) -> Iterator[tuple[SourceRef, str, str]]:
-    """``(source, listed path, expected hash)`` from hashes.csv and acquisition.json."""
+    """``(source, listed path, expected hash)`` from hashes.csv (CSV quoting honoured)."""
     if evidence.exists(HASHES):
         for number, line in text_lines(evidence, HASHES, log):
-            cells = [c.strip().strip('"') for c in line.split(",")]
+            cells = [c.strip() for c in next(csv.reader([line]), [])]
             if len(cells) < 2:
                 continue
             hashes = [c for c in cells if _is_hash(c)]
             paths = [c for c in cells if c and not _is_hash(c)]
             if hashes and paths:
                 yield SourceRef(file=HASHES, line=number), paths[0], hashes[0].lower()
-    if evidence.exists(ACQUISITION):
-        try:
-            data = msgspec.json.decode(evidence.read_bytes(ACQUISITION, limit=64 << 20))
-        except msgspec.DecodeError:
-            log.warn(f"{ACQUISITION} is not valid JSON")
-            return
-        listed = data.get("hashes") or data.get("files") if isinstance(data, dict) else None
-        if isinstance(listed, dict):
-            for path, digest in listed.items():
-                if isinstance(digest, str) and _is_hash(digest):
-                    yield SourceRef(file=ACQUISITION, key=f"hashes.{path}"), str(path), digest.lower()
-        elif isinstance(listed, list):
-            for position, item in enumerate(listed):
-                if isinstance(item, dict):
-                    digest = item.get("sha256") or item.get("hash")
-                    path = item.get("path") or item.get("file")
-                    if isinstance(digest, str) and _is_hash(digest) and isinstance(path, str):
-                        yield SourceRef(file=ACQUISITION, key=f"files[{position}]"), path, digest.lower()
 
 
 def _local_name(listed: str, present: set[str]) -> str | None:
@@ -81,12 +65,12 @@ def _digest(evidence: Evidence, rel: str, algorithm: str) -> str:
 class AndroidQFIntegrity(Artifact):
     id = "android.androidqf.integrity"
     kinds = ("androidqf",)
-    title = "Acquisition integrity (hashes.csv, acquisition.json)"
+    title = "Acquisition integrity (hashes.csv)"
     records = (AcquisitionIntegrityIssue,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AcquisitionIntegrityIssue]:
-        if not (evidence.exists(HASHES) or evidence.exists(ACQUISITION)):
-            raise ArtifactNotFound("hashes.csv / acquisition.json")
+        if not evidence.exists(HASHES):
+            raise ArtifactNotFound(HASHES)
         present = set(evidence.list_files()) if isinstance(evidence, AndroidQFEvidence) else set()
         checked = 0
         for source, listed, expected in manifest_entries(evidence, log):

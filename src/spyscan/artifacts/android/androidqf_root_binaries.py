@@ -1,4 +1,9 @@
-"""androidqf ``root_binaries.json``: paths of rooting tools found on the device."""
+"""androidqf ``root_binaries.json``: paths of rooting tools found on the device.
+
+androidqf runs ``which -a <name>`` for su, busybox, supersu, Superuser.apk, KingoUser.apk, SuperSu.apk,
+magisk, magiskhide, magiskinit and magiskpolicy and saves each non-empty output as one string of a
+JSON array: with ``-a`` one string may hold several paths, one per line.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ class AndroidQFRootBinaries(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidRootBinary]:
         for position, entry in json_items(evidence, FILE, log):
-            path = clean_str(entry.get("path") if isinstance(entry, dict) else entry)
-            if path:
-                yield AndroidRootBinary(source=SourceRef(file=FILE, key=f"[{position}]"), path=path)
+            text = clean_str(entry.get("path") if isinstance(entry, dict) else entry)
+            for path in (text or "").splitlines():
+                if path.strip():
+                    yield AndroidRootBinary(source=SourceRef(file=FILE, key=f"[{position}]"), path=path.strip())
