@@ -11,6 +11,7 @@ those artifacts with a reason naming the method.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -41,6 +42,10 @@ NOT_SERVED_ATTRIBUTES = ("listing", "session", "reader")  # parsed views artifac
 
 class NotServed(Exception):
     """The hostile evidence cannot serve this kind-specific method."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _concrete(pattern: str) -> str:
@@ -74,6 +79,7 @@ class HostileMixin:
     variant_files: VariantFiles
     served_root: Path
     asked: list[str]
+    served: dict[Path, str]
 
     # -- helpers --------------------------------------------------------------------------------
     def _bytes(self, name: str, as_sqlite: bool = False) -> bytes:
@@ -87,9 +93,18 @@ class HostileMixin:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / base
         path.write_bytes(self._bytes(name, as_sqlite))
+        self.served[path] = _sha256(path)
         if self.variant == "pending_wal" and format_of(name, as_sqlite) == "sqlite":
-            path.with_name(base + "-wal").write_bytes(self.variant_files.wal())
+            wal = path.with_name(base + "-wal")
+            wal.write_bytes(self.variant_files.wal())
+            self.served[wal] = _sha256(wal)
         return path
+
+    def served_changes(self) -> list[str]:
+        """Served files (the 'evidence' of this object) that changed or vanished, and any new -shm."""
+        changed = [str(p) for p, digest in self.served.items() if not p.is_file() or _sha256(p) != digest]
+        shm = [str(p) for p in self.served_root.rglob("*-shm")] if self.served_root.exists() else []
+        return changed + shm
 
     def _sqlite(self, name: str) -> sqlite3.Connection:
         assert isinstance(self, Evidence)
@@ -212,6 +227,7 @@ def hostile_evidence(kind_class: type[Evidence], variant: str, files: VariantFil
     hostile.variant_files = files
     hostile.served_root = root / "served"
     hostile.asked = []
+    hostile.served = {}
     hostile.kind = kind_class.kind  # on the instance only
     return evidence
 
