@@ -23,13 +23,13 @@ def events(planted: bool) -> list[dict[str, object]]:
     ns = MS * 1_000_000
     return [
         {"dns_event": {"hostname": f"cdn.{v['domain']}", "ip_addresses": [f"/{v['ip']}", "/0.0.0.0"],
-                       "package_name": "com.android.chrome", "event_time": MS, "total_resolved_address_count": 2}},
+                       "package_name": "com.android.chrome", "event_time": MS, "ip_addresses_count": 2}},
         {"connect_event": {"ip_address": f"host.example/{v['ip']}", "port": 443,
                            "package_name": "com.android.chrome", "event_time": MS + 1000}},
         {"security_event": {"event_id": 1, "event_time": ns + 2_000_000_000,
                             "app_process_start": {"process": f"{v['app_id']}:remote", "start_time": MS + 1900,
                                                   "uid": 10234, "pid": 4321, "seinfo": "default:targetSdkVersion=34",
-                                                  "apk_hash": v["sha256"]}}},
+                                                  "sha256": v["sha256"]}}},
         {"security_event": {"event_id": 2, "event_time": ns + 3_000_000_000,
                             "package_installed": {"package_name": v["app_id"], "version_code": 7, "user_id": 0}}},
         {"security_event": {"event_id": 3, "event_time": ns + 4_000_000_000,

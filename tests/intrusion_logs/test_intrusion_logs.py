@@ -158,3 +158,27 @@ def test_check_end_to_end(tmp_path: Path, public_iocs: Path, planted: bool) -> N
     assert ("file_path", PLANTED["path"]) in hits
     stamps = {d.timestamp for d in result.detections if d.kind == "indicator"}
     assert "2024-06-01T10:00:00Z" in stamps
+
+
+def test_nested_zips_are_read(tmp_path: Path) -> None:
+    """The device writes one zip per download; androidqf pulls those zips as they are."""
+    import io
+    import zipfile
+
+    files = export_files(planted=True)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("2024-06-02.txt", files["2024-06-02.txt"])
+    middle = io.BytesIO()
+    with zipfile.ZipFile(middle, "w") as zf:
+        zf.writestr("2024-06-01.txt", files["2024-06-01.txt"])
+        zf.writestr("more/day2.zip", inner.getvalue())
+    folder = tmp_path / "intrusion_logs"
+    folder.mkdir()
+    (folder / "export-1.zip").write_bytes(middle.getvalue())
+    evidence = _open(folder, tmp_path)
+    records, _ = _collect(IntrusionSecurity(), evidence)
+    start = next(r for r in records if isinstance(r, IntrusionAppProcessStart))
+    assert start.sha256 == PLANTED["sha256"] and start.source.file == "export-1.zip::2024-06-01.txt"
+    assert any(r.source.file == "export-1.zip::more/day2.zip::2024-06-02.txt" for r in records)
+    assert "export-1.zip::more/day2.zip::2024-06-02.txt" in evidence.inputs

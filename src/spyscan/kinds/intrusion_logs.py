@@ -2,7 +2,10 @@
 
 Each line is a JSON object wrapping one event under its type key (``dns_event``, ``connect_event``,
 ``security_event``); a file may also hold one JSON array of such objects. Events repeated across
-overlapping files are given once. The device time zone comes from a ``timezone`` field of the
+overlapping files are given once. Zips inside the export (the device writes one zip per download;
+androidqf pulls them as they are) are opened too, up to ``NESTED_DEPTH`` levels, through the same
+bounded ``Archive`` reader; their logs are named ``outer.zip::inner.txt``.
+The device time zone comes from a ``timezone`` field of the
 export (a line ``{"timezone": "Europe/Paris"}`` or ``metadata.json``) or from a ``getprop.txt``
 next to the logs (``persist.sys.timezone``); it is only needed for times written without a zone.
 See docs/input-formats.md, section "Intrusion logs".
@@ -30,6 +33,8 @@ from spyscan.evidence.secrets import Secrets
 EVENT_TYPES = ("dns_event", "connect_event", "security_event")
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".log")
 TZ_KEYS = ("timezone", "time_zone", "device_timezone")
+NESTED_DEPTH = 3
+NESTED_SEP = "::"
 _TZ_PROP = re.compile(r"^\[persist\.sys\.timezone\]: \[(?P<tz>[^\]]*)\]", re.MULTILINE)
 
 
@@ -70,6 +75,8 @@ class IntrusionLogsEvidence(Evidence):
         self.time_zone: ZoneInfo | None = None
         self.time_zone_source: str | None = None
         self.bad_lines = 0  # lines (or whole JSON files) that could not be decoded, in this process
+        self._nested: dict[str, Path] = {}  # nested zip label ("a.zip", "a.zip::b.zip") -> private copy
+        self._nested_open: dict[str, tuple[int, Archive]] = {}
 
     # -- detection -------------------------------------------------------------------------------
     @classmethod
@@ -97,6 +104,7 @@ class IntrusionLogsEvidence(Evidence):
     def open(self) -> None:
         super().open()
         names = self._all_names()
+        names += self._nested_names([n for n in names if n.lower().endswith(".zip")], depth=1)
         skip = ("getprop.txt", "metadata.json")
         self._logs = sorted(n for n in names if n.lower().endswith(SUFFIXES) and n.rsplit("/", 1)[-1] not in skip)
         if not self._logs:
@@ -107,6 +115,10 @@ class IntrusionLogsEvidence(Evidence):
         if self._archive is not None:
             self._archive.close()
             self._archive = None
+        for pid, archive in self._nested_open.values():
+            if pid == os.getpid():
+                archive.close()
+        self._nested_open.clear()
 
     def _archive_handle(self) -> Archive:
         if self._archive is None or self._archive_pid != os.getpid():
@@ -127,7 +139,60 @@ class IntrusionLogsEvidence(Evidence):
                     found.append(full.relative_to(self.path).as_posix())
         return sorted(found)
 
+    def _nested_names(self, zips: list[str], depth: int) -> list[str]:
+        """Names of the files inside nested zips (``label::member``), opened into the work folder."""
+        found: list[str] = []
+        for label in zips:
+            if depth > NESTED_DEPTH:
+                raise EvidenceError(f"{label}: zips nested more than {NESTED_DEPTH} levels deep")
+            local = self._nested_copy(label)
+            if not Archive.is_archive(local):
+                continue
+            self._nested[label] = local
+            with Archive(local) as inner:
+                members = sorted(m.name for m in inner.files())
+            found += [f"{label}{NESTED_SEP}{m}" for m in members]
+            found += self._nested_names([f"{label}{NESTED_SEP}{m}" for m in members if m.lower().endswith(".zip")],
+                                        depth + 1)
+        return found
+
+    def _nested_copy(self, label: str) -> Path:
+        """A local path for the nested zip ``label`` (extracted, bounded, into the work folder if needed)."""
+        outer, sep, member = label.rpartition(NESTED_SEP)
+        if not sep and self.path.is_dir():
+            return self.path / label
+        target = self.workdir / "nested-zips" / str(len(self._nested))
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+        archive = self._archive_handle() if not sep else Archive(self._nested[outer])
+        try:
+            path, size, digest = archive.extract(member if sep else label, target)
+        finally:
+            if sep:
+                archive.close()
+        self.inputs.add(InputFile(path=label, size=size, sha256=digest))
+        return path
+
+    def _nested_archive(self, label: str) -> Archive:
+        opened = self._nested_open.get(label)
+        if opened is None or opened[0] != os.getpid():
+            opened = (os.getpid(), Archive(self._nested[label]))
+            self._nested_open[label] = opened
+        return opened[1]
+
     def read_file(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
+        if NESTED_SEP in name:
+            label, _, member = name.rpartition(NESTED_SEP)
+            if label not in self._nested:
+                raise ArtifactNotFound(name)
+            archive = self._nested_archive(label)
+            entry = archive.members().get(member)
+            if entry is None:
+                raise ArtifactNotFound(name)
+            if entry.size > limit:
+                raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+            data = archive.read(member)
+            self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
+            return data
         if self.path.is_file():
             archive = self._archive_handle()
             member = archive.members().get(name)

@@ -32,7 +32,9 @@ METADATA = {"event_id", "event_time", "event_type", "timestamp", "time", "log_le
 PACKAGE_ACTIONS = {"package_installed": "installed", "package_updated": "updated",
                    "package_uninstalled": "uninstalled"}
 FILE_DIRECTIONS = {"adb_sync_recv_file": "pull", "adb_sync_send_file": "push"}
-HASH_KEYS = ("apk_hash", "sha256", "apk_sha256", "hash", "package_hash")
+# app_process_start: {process, start_time (ms), uid, pid, seinfo, sha256} (SecurityLog TAG_APP_PROCESS_START:
+# process name, start time, uid, pid, seinfo, SHA-256 of the APK); the export names the hash "sha256"
+HASH_KEYS = ("sha256",)
 _APP_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$")
 _FILE_SUFFIX = re.compile(r"\.(?:apk|apks|txt|so|jar|dex|odex|sh|xml|json|zip|db|log|png|jpg|bin|img|prop)$",
                           re.IGNORECASE)
