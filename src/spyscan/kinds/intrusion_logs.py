@@ -181,16 +181,16 @@ class IntrusionLogsEvidence(Evidence):
 
     def read_file(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
         if NESTED_SEP in name:
-            label, _, member = name.rpartition(NESTED_SEP)
+            label, _, inner_name = name.rpartition(NESTED_SEP)
             if label not in self._nested:
                 raise ArtifactNotFound(name)
-            archive = self._nested_archive(label)
-            entry = archive.members().get(member)
+            nested = self._nested_archive(label)
+            entry = nested.members().get(inner_name)
             if entry is None:
                 raise ArtifactNotFound(name)
             if entry.size > limit:
                 raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
-            data = archive.read(member)
+            data = nested.read(inner_name)
             self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
             return data
         if self.path.is_file():
