@@ -34,7 +34,8 @@ from spyscan.evidence.custody import InputFile
 from spyscan.evidence.secrets import Secrets
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.kinds import RESULTS_KIND, detect_kind, evidence_class
-from spyscan.records.base import Record, record_types
+from spyscan.records.base import Record
+from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import ArtifactStatus, RunInfo, read_run, write_json
 from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, write_csv
 from spyscan.timeutil import iso, utcnow
@@ -209,31 +210,7 @@ def _records_from_artifact(job: str, lg: ArtifactLog) -> Iterator[Record]:
 
 def _records_from_store(job: str, lg: ArtifactLog) -> Iterator[Record]:
     assert _STATE is not None and _STATE.results_dir is not None
-    artifact_id = job
-    types = tuple(record_types().values())
-    decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
-        types[0] if len(types) == 1 else _union(types)
-    )
-    path = _STATE.results_dir / "records" / f"{artifact_id}.jsonl"
-    bad = 0
-    with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield decoder.decode(line)
-            except msgspec.DecodeError as exc:
-                bad += 1
-                if bad <= 20:
-                    lg.warn(f"{path.name} line {number}: stored record not readable ({exc})")
-    if bad > 20:
-        lg.warn(f"{path.name}: {bad} stored records in all were not readable")
-
-
-def _union(types: tuple[type[Record], ...]) -> Any:
-    from typing import Union
-
-    return Union[types]  # noqa: UP007 - a runtime union of the record types
+    yield from read_stored_records(_STATE.results_dir / "records" / f"{job}.jsonl", lg.warn)
 
 
 def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import msgspec
 
 from spyscan.cases.model import HuntRunResult
 from spyscan.cases.store import check_run_folder
@@ -24,13 +21,10 @@ from spyscan.detection.pipeline import RecordPipeline
 from spyscan.indicators.index import IndicatorIndex
 from spyscan.indicators.model import IndicatorFile
 from spyscan.indicators.sources import load_indicator_set
-from spyscan.records.base import Record
-
-MAX_WARNINGS = 20
+from spyscan.records.store import read_stored_records
 
 _LOCK = threading.Lock()
 _INDEX: dict[str, IndicatorIndex] = {}
-_DECODER: msgspec.json.Decoder[Any] | None = None
 _RULES: list[type[Rule]] | None = None
 
 
@@ -52,42 +46,11 @@ def load_index(paths: Sequence[Path], bundled: bool, expected_key: str | None = 
         return key, _INDEX[key]
 
 
-def _decoder() -> msgspec.json.Decoder[Any]:
-    global _DECODER
-    if _DECODER is None:
-        from typing import Union
-
-        from spyscan.artifacts.base import all_artifacts
-        from spyscan.records.base import record_types
-
-        all_artifacts()  # defines every record type
-        types = tuple(record_types().values())
-        _DECODER = msgspec.json.Decoder(types[0] if len(types) == 1 else Union[types])  # noqa: UP007
-    return _DECODER
-
-
 def _rules() -> list[type[Rule]]:
     global _RULES
     if _RULES is None:
         _RULES = list(all_rules().values())
     return _RULES
-
-
-def _stored_records(path: Path, warnings: list[str]) -> Iterator[Record]:
-    decoder = _decoder()
-    bad = 0
-    with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield decoder.decode(line)
-            except msgspec.DecodeError as exc:
-                bad += 1
-                if bad <= MAX_WARNINGS:
-                    warnings.append(f"{path.name} line {number}: stored record not readable ({exc})")
-    if bad > MAX_WARNINGS:
-        warnings.append(f"{path.name}: {bad} stored records in all were not readable")
 
 
 def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, known_ids: set[str], *,
@@ -117,7 +80,7 @@ def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, know
     try:
         for path in sorted(records_dir.glob("*.jsonl")):
             pipeline = RecordPipeline(path.stem, index, _rules(), records_out=None)
-            for record in _stored_records(path, warnings):
+            for record in read_stored_records(path, warnings.append):
                 pipeline.feed(record)
             records += pipeline.count
             for detection in pipeline.finish():

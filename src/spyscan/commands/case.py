@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,25 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from spyscan.cases.store import ENV_STORE, CaseStore, check_run_folder
-from spyscan.errors import EXIT_USAGE, SpyscanError
+from spyscan.commands.errors import friendly_errors
 from spyscan.indicators.storage import write_private
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def friendly_errors(func: F) -> F:
-    """Spyscan errors become one-line click errors with the error's exit code (no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SpyscanError as exc:
-            if exc.exit_code == EXIT_USAGE:
-                raise click.UsageError(str(exc)) from None
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def store_option(func: F) -> F:

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from spyscan.cases.hunt import HuntOptions, HuntProgress, HuntResult, run_hunt
 from spyscan.cases.model import HuntRunResult, StoredRun
 from spyscan.cases.store import CaseStore
-from spyscan.commands.case import friendly_errors, store_option
+from spyscan.commands.case import store_option
+from spyscan.commands.errors import friendly_errors
 from spyscan.detection.model import SEVERE, Severity
 
 EXIT_HELP = """\b

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from spyscan.errors import EXIT_USAGE, SpyscanError
+from spyscan.commands.errors import friendly_errors
 from spyscan.indicators import bundled_set
 from spyscan.indicators.feeds import DEFAULT_INDEX_URL
 from spyscan.indicators.index import IndicatorIndex
@@ -22,23 +19,6 @@ from spyscan.indicators.model import IndicatorFile
 from spyscan.indicators.sources import IndicatorSet, load_indicator_set, read_user_manifest
 from spyscan.indicators.stix import parse_bundle_bytes
 from spyscan.indicators.update import update_user_set
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _friendly_errors(func: F) -> F:
-    """Turn spyscan errors into click errors: one line, no traceback, the error's exit code."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SpyscanError as exc:
-            if exc.exit_code == EXIT_USAGE:
-                raise click.UsageError(str(exc)) from None
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group("iocs")
@@ -100,7 +80,7 @@ def _print_rich(result: IndicatorSet) -> None:
 @click.option("--iocs", "paths", multiple=True, type=click.Path(path_type=Path),
               help="Extra STIX2 indicator file or folder (repeatable).")
 @click.option("--no-bundled-iocs", is_flag=True, help="Leave out the indicator set shipped with spyscan.")
-@_friendly_errors
+@friendly_errors
 def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
     """Show the indicator files a check would use, with their origin and contents."""
     result = load_indicator_set(list(paths), bundled=not no_bundled_iocs)
@@ -122,7 +102,7 @@ def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
 # ------------------------------------------------------------------ validate
 @iocs.command("validate")
 @click.argument("file", type=click.Path(path_type=Path))
-@_friendly_errors
+@friendly_errors
 def validate_command(file: Path) -> None:
     """Check that FILE is a usable STIX2 bundle; exit 0 if valid, 1 if not."""
     try:
@@ -154,7 +134,7 @@ def validate_command(file: Path) -> None:
               help="Feed index (YAML, MVT indicators.yaml format): URL or local file.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Network timeout per download, in seconds.")
-@_friendly_errors
+@friendly_errors
 def update_command(index: str, timeout: float) -> None:
     """Download the current public indicator feeds (the only command that uses the network)."""
     result = update_user_set(index, timeout=timeout)

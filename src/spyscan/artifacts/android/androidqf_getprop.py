@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import msgspec
 
 from spyscan.artifacts.android.androidqf_common import text_lines
+from spyscan.artifacts.android.property_lines import parse_property_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
@@ -18,31 +18,11 @@ from spyscan.timeutil import from_iso, utcnow
 
 FILE = "getprop.txt"
 PATCH_PROPERTY = "ro.build.version.security_patch"
-_LINE = re.compile(r"^\[(?P<name>[^\]]+)\]: \[(?P<value>.*)$")
 
 
 def iter_properties(evidence: Evidence, log: ArtifactLog) -> Iterator[tuple[int, str, str]]:
     """``(line, name, value)`` for each ``[name]: [value]`` entry (a value may span several lines)."""
-    pending: tuple[int, str, list[str]] | None = None
-    for number, line in text_lines(evidence, FILE, log):
-        if pending is not None:
-            if line.endswith("]"):
-                pending[2].append(line[:-1])
-                yield pending[0], pending[1], "\n".join(pending[2])
-                pending = None
-            else:
-                pending[2].append(line)
-            continue
-        match = _LINE.match(line)
-        if not match:
-            continue
-        value = match.group("value")
-        if value.endswith("]"):
-            yield number, match.group("name"), value[:-1]
-        else:
-            pending = (number, match.group("name"), [value])
-    if pending is not None:
-        yield pending[0], pending[1], "\n".join(pending[2])
+    return parse_property_lines(text_lines(evidence, FILE, log))
 
 
 def read_properties(evidence: Evidence) -> dict[str, str]:
