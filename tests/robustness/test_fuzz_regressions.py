@@ -51,3 +51,20 @@ def test_damage_report_with_undecodable_bytes_is_handled(tmp_path: Path) -> None
         import sqlite3
 
         sqlite3.connect(str(path)).execute("PRAGMA quick_check(20)").fetchall()
+
+
+def test_invalid_utf8_text_values_are_escaped_and_counted(tmp_path: Path) -> None:
+    # fuzz/run.sh sqlite: a healthy copy raised OperationalError ("Could not decode to UTF-8 column")
+    import sqlite3
+
+    path = tmp_path / "t.db"
+    conn = sqlite3.connect(str(path))
+    conn.execute("CREATE TABLE t (url TEXT)")
+    conn.execute("INSERT INTO t VALUES (CAST(X'68747470733a2f2f652e6f72ff2f' AS TEXT))")  # https://e.or\xff/
+    conn.commit()
+    conn.close()
+    private = open_checked(path, "t.db")
+    assert private.execute("SELECT url FROM t").fetchone() == ("https://e.or\\xff/",)
+    assert private.undecodable_values == 1
+    private.text_factory = bytes
+    assert private.execute("SELECT url FROM t").fetchone() == (b"https://e.or\xff/",)

@@ -26,6 +26,9 @@ API (for kinds and artifacts):
     Call ``log.mark_recovered(conn.recovery_note)`` when the connection holds salvaged rows, so that
     the artifact's status becomes ``recovered``. Every recovery is also queued per process and can be
     collected with ``drain_recovery_notes()`` (the engine may call it after each artifact).
+Invalid UTF-8
+    TEXT values that are not valid UTF-8 come back escaped (``\\xNN``) and are counted in
+    ``conn.undecodable_values`` (artifacts may warn about them); ``text_factory = bytes`` still works.
 ``table_columns(conn, table)`` / ``has_table(conn, table)``
     Schema helpers that never raise on a damaged schema (an unreadable schema has no tables).
 """
@@ -57,11 +60,27 @@ class RecoveryLog(Protocol):
 
 
 class PrivateConnection(sqlite3.Connection):
-    """A connection to a private copy; ``recovered`` tells whether its rows were salvaged."""
+    """A connection to a private copy; ``recovered`` tells whether its rows were salvaged.
+
+    TEXT values are decoded leniently by default: invalid UTF-8 is kept as ``\\xNN`` escapes (as in
+    ``textio``) and counted in ``undecodable_values`` instead of raising in the middle of a query.
+    Artifacts that want raw bytes still set ``conn.text_factory = bytes``.
+    """
 
     recovered: bool = False
     recovery_note: str = ""
     label: str = ""
+    undecodable_values: int = 0
+
+    def use_lenient_text(self) -> None:
+        def decode(raw: bytes) -> str:
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.undecodable_values += 1
+                return raw.decode("utf-8", "backslashreplace")
+
+        self.text_factory = decode
 
 
 def copy_with_hash(src: Path, dst: Path, log: InputLog, label: str) -> None:
@@ -126,6 +145,7 @@ def open_checked(path: Path, label: str, workdir: Path | None = None) -> Private
     damage = _health(conn)
     if damage is None:
         conn.execute("PRAGMA query_only = ON")
+        conn.use_lenient_text()
         return conn
     if "not a database" in damage or "encrypted" in damage:
         conn.close()
@@ -277,6 +297,7 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
         fresh.close()
         raise DamagedDatabase(f"{label} is damaged ({damage}) and could not be salvaged: {_one_line(exc)}") from exc
     fresh.execute("PRAGMA query_only = ON")
+    fresh.use_lenient_text()
     fresh.recovered = True
     fresh.label = label
     fresh.recovery_note = (f"{label} is damaged ({damage}); {total} row(s) of {len(tables)} table(s) salvaged"
