@@ -25,6 +25,7 @@ class Verdict:
     families: tuple[str, ...]  # malware families of the high/critical detections
     severe: int
     other: int
+    severe_indicator_hits: int = 0  # high/critical detections that are indicator matches (not heuristics)
 
 
 def verdict(detections: Sequence[Detection], finished: bool = True) -> Verdict:
@@ -40,7 +41,8 @@ def verdict(detections: Sequence[Detection], finished: bool = True) -> Verdict:
         state = REVIEW
     else:
         state = NONE
-    return Verdict(state, families, len(severe), other)
+    indicator_hits = sum(1 for d in severe if d.kind == "indicator")
+    return Verdict(state, families, len(severe), other, indicator_hits)
 
 
 def family_list(t: Translations, families: Sequence[str]) -> str:
@@ -56,7 +58,10 @@ def headline(t: Translations, v: Verdict) -> str:
     if v.state == TRACES:
         if v.families:
             return t.gettext("Traces of %(families)s found") % {"families": family_list(t, v.families)}
-        return t.gettext("Traces of spyware found")
+        if v.severe_indicator_hits:
+            return t.gettext("Traces of spyware found")
+        # only behaviour heuristics: a sign that needs an expert's look, not a known spyware trace
+        return t.gettext("Signs of possible compromise found")
     if v.state == INCOMPLETE:
         return t.gettext("The check did not finish")
     return t.gettext("No known traces found")
