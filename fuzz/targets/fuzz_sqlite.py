@@ -28,6 +28,8 @@ def one_input(data: bytes) -> None:
         for table in tables:
             quoted = '"' + str(table).replace('"', '""') + '"'
             conn.execute(f"SELECT * FROM {quoted}").fetchmany(100)
+    except UnicodeDecodeError:
+        pass  # a column *name* that is not UTF-8: Python's sqlite3 cannot describe "SELECT *" (artifacts name columns)
     except sqlite3.DatabaseError as exc:
         # a healthy copy must be readable; a salvaged one may still hold odd virtual tables
         if not getattr(conn, "recovered", False) and "malformed" not in str(exc) and "no such module" not in str(exc):
