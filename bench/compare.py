@@ -35,11 +35,13 @@ class PlantOutcome:
     expect_spyscan: bool
     expect_reference: bool
     found_spyscan: bool
-    found_reference: bool
+    found_reference: bool | None  # None: the reference was not run
     rule: str
 
     @property
     def status(self) -> str:
+        if self.found_reference is None:
+            return "as declared" if self.found_spyscan == self.expect_spyscan else "UNEXPECTED"
         as_declared = (self.found_spyscan == self.expect_spyscan and self.found_reference == self.expect_reference)
         if not as_declared:
             return "UNEXPECTED"
@@ -68,7 +70,7 @@ class Comparison:
                  f"{self.spyscan_other_findings} reference={self.reference_other_alerts}",
                  f"  plants: {len(self.plants)} " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))]
         for p in self.plants:
-            if p.status != "agree":
+            if p.status not in ("agree", "as declared"):
                 lines.append(f"  [{p.status}] {p.id} {p.value!r} (indicator {p.indicator}): spyscan="
                              f"{p.found_spyscan} reference={p.found_reference} -- {p.rule or 'no rule'}")
         for h in self.unplanted:
@@ -127,7 +129,8 @@ def compare(truth_path: Path, spyscan_out: Path, reference_out: Path | None) -> 
         # a planted record may also match a parent-domain indicator: still a planted hit, not a stray one
         matched.update(id(h) for h in s_hits + r_hits if value in h.record_text)
         result.plants.append(PlantOutcome(plant["id"], plant["value"], plant["indicator"], plant["expect_spyscan"],
-                                          plant["expect_reference"], bool(s), bool(r), plant["rule"]))
+                                          plant["expect_reference"], bool(s),
+                                          bool(r) if reference_out else None, plant["rule"]))
     result.unplanted = [h for h in s_hits + r_hits if id(h) not in matched]
     return result
 

@@ -161,6 +161,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                     s, r = runs["spyscan"], runs["reference"]
                     entry["wall_ratio"] = s["wall_seconds"] / r["wall_seconds"]
                     entry["rss_ratio"] = s["tree_peak_rss"] / max(1, r["tree_peak_rss"])
+                    entry["cpu_ratio"] = s["cpu_seconds"] / max(0.001, r["cpu_seconds"])
                     print(f"  ratio spyscan/reference: wall {entry['wall_ratio']:.3f}x, tree-peak RSS "
                           f"{entry['rss_ratio']:.3f}x", flush=True)
                 record(entry)
@@ -223,6 +224,15 @@ def synthetic_stix(count: int) -> Path:
     return path
 
 
+def run_artifact_seconds(out: Path) -> float:
+    """Sum of the per-artifact durations spyscan records in run.json (reading, matching, writing)."""
+    try:
+        artifacts = json.loads((out / "run.json").read_text(encoding="utf-8")).get("artifacts", {})
+    except (OSError, ValueError):
+        return float("nan")
+    return float(sum(a.get("seconds") or 0.0 for a in artifacts.values()))
+
+
 def cmd_indicators(args: argparse.Namespace) -> int:
     """Same input, the bundled feeds plus N synthetic (never matching) domain indicators."""
     source = ensure_input(args.kind, args.size, args.seed)
@@ -230,9 +240,11 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         iocs = [*feed_files(), synthetic_stix(count)]
         out = DATA / "out" / source.name / f"spyscan-ioc{label(count)}"
         m = measured_run("spyscan", args.kind, source, out, iocs, args.timeout, args.jobs)
-        print(f"indicators +{count}: {m['wall_seconds']:.1f}s tree-peak {gib(m['tree_peak_rss'])}", flush=True)
+        artifact_seconds = run_artifact_seconds(out)
+        print(f"indicators +{count}: {m['wall_seconds']:.1f}s tree-peak {gib(m['tree_peak_rss'])}, artifacts "
+              f"(reading + matching, excl. loading the indicators) {artifact_seconds:.1f}s", flush=True)
         record({"kind": "indicators", "input": args.kind, "records": args.size, "extra_indicators": count,
-                "runs": {"spyscan": m}, "time": time.time()})
+                "runs": {"spyscan": m}, "artifact_seconds": artifact_seconds, "time": time.time()})
     return 0
 
 
@@ -246,10 +258,13 @@ def cmd_table(_: argparse.Namespace) -> int:
             print(f"floor {label(e['records'])}: {e['rows']} rows {e['wall_seconds']:.2f}s")
             continue
         runs = e["runs"]
-        cells = [f"{t} {r['wall_seconds']:.1f}s {gib(r['tree_peak_rss'])} (single {gib(r['max_single_rss'])})"
+        cells = [f"{t} {r['wall_seconds']:.1f}s cpu {r['cpu_seconds']:.0f}s {gib(r['tree_peak_rss'])} "
+                 f"(single {gib(r['max_single_rss'])}) load {r.get('load_before', '?')}"
                  f"{' TIMEOUT' if r['timed_out'] else ''}" for t, r in runs.items()]
         extra = f" +{e['extra_indicators']} iocs" if e["kind"] == "indicators" else ""
-        ratio = (f" | wall {e['wall_ratio']:.3f}x rss {e['rss_ratio']:.3f}x" if "wall_ratio" in e else "")
+        ratio = (f" | wall {e['wall_ratio']:.3f}x rss {e['rss_ratio']:.3f}x "
+                 f"cpu {e['runs']['spyscan']['cpu_seconds'] / max(0.001, e['runs']['reference']['cpu_seconds']):.3f}x"
+                 if "wall_ratio" in e else "")
         print(f"{e['kind']} {label(e['records'])}{extra}: " + " | ".join(cells) + ratio)
     return 0
 
