@@ -35,8 +35,6 @@ MUST_WARN_TEXT = ("invalid_utf8_nul", "gigantic_line")
 
 _SILENT_DUMPSYS = "dumpsys section with escaped bytes/cut lines or no content passes silently (no warning)"
 _SILENT_EMPTY = "an empty or cut file passes silently (no warning)"
-_UNREPORTED_SALVAGE = ("rows salvaged from the damaged database are not reported: the artifact (report_recovery) "
-                       "or the engine (drain_recovery_notes) must mark them recovered")
 # (artifact id, variant) -> why it is known to fail; reported to the artifact's owner (docs/robustness.md).
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     **{(f"android.dumpsys.{name}", variant): _SILENT_DUMPSYS
@@ -51,8 +49,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("ios.fs.version_history", "truncated"): _SILENT_EMPTY,
     ("ios.mobile_installation", "zero_length"): _SILENT_EMPTY,
     ("ios.mobile_installation", "truncated"): _SILENT_EMPTY,
-    ("ios.fs.keychain_analytics", "truncated"): _UNREPORTED_SALVAGE,
-    ("ios.fs.url_cache", "truncated"): _UNREPORTED_SALVAGE,
 }
 
 MATRIX_OUT = os.environ.get("SPYSCAN_MATRIX_OUT")  # a .jsonl file collecting every cell's outcome
