@@ -135,7 +135,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             source = ensure_input(kind, size, args.seed)
             truth = source.parent / f"{source.name}.truth.json"
             tools = ["spyscan"] if args.no_reference else ["spyscan", "reference"]
-            for repeat in range(args.repeats):
+            for repeat in range(args.start_repeat, args.start_repeat + args.repeats):
                 order = tools if repeat % 2 == 0 else tools[::-1]  # alternate A/B
                 runs: dict[str, dict[str, Any]] = {}
                 for tool in order:
@@ -284,6 +284,8 @@ def main() -> int:
     p.add_argument("--kinds", default="ios-backup")
     p.add_argument("--sizes", default="10000,100000")
     p.add_argument("--repeats", type=int, default=1)
+    p.add_argument("--start-repeat", type=int, default=0,
+                   help="index of the first repeat (odd: the reference runs first), to add pairs later")
     p.add_argument("--no-reference", action="store_true")
     p.add_argument("--timeout", type=float, default=3600)
     p.set_defaults(func=cmd_compare)
