@@ -6,6 +6,7 @@ run. Both feed records through the same ``RecordPipeline`` and the same writers.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import multiprocessing
@@ -32,6 +33,7 @@ from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, ArtifactNotFound, Spysca
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.secrets import Secrets
+from spyscan.evidence.sqlite import drain_recovery_notes
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.kinds import RESULTS_KIND, detect_kind, evidence_class
 from spyscan.records.base import Record
@@ -128,27 +130,55 @@ def owner_only_files() -> Iterator[None]:
         os.umask(previous)
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 class _WorkDir:
-    """A private 0700 temp folder removed at exit, on errors and on SIGTERM/SIGINT."""
+    """A private 0700 temp folder removed at exit, on errors and on SIGINT/SIGTERM/SIGHUP.
+
+    Signals are held back while the folder is created and its clean-up registered, so that no
+    signal can arrive between the two and leave the folder behind.
+    """
 
     def __init__(self) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="spyscan-work-"))
+        self.path = Path()
         self._old: dict[int, Any] = {}
 
     def __enter__(self) -> Path:
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(ValueError, OSError):  # not in the main thread
-                self._old[sig] = signal.signal(sig, self._on_signal)
+        blocked = _block_signals()
+        try:
+            self.path = Path(tempfile.mkdtemp(prefix="spyscan-work-"))
+            atexit.register(self._cleanup)  # last resort if a signal lands before the with-body
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                with contextlib.suppress(ValueError, OSError):  # not in the main thread
+                    self._old[sig] = signal.signal(sig, self._on_signal)
+        finally:
+            _restore_signals(blocked)
         return self.path
 
     @staticmethod
     def _on_signal(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
+    def _cleanup(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._old.items():
             signal.signal(sig, handler)
-        shutil.rmtree(self.path, ignore_errors=True)
+        self._cleanup()
+        atexit.unregister(self._cleanup)
+
+
+def _block_signals() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+
+
+def _restore_signals(previous: set[int | signal.Signals] | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _file_logging(out: Path) -> logging.Handler:
@@ -225,6 +255,7 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         _records_from_artifact if source == "artifact" else _records_from_store
     )
     spool = TimelineSpool(state.parts_dir, artifact_id)
+    drain_recovery_notes()  # notes of an earlier job in this process are not this artifact's
     with records_path.open("wb") as out:
         pipeline = RecordPipeline(artifact_id, state.matcher, state.rules, records_out=out, timeline=spool)
         try:
@@ -243,6 +274,8 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
             detections = list(pipeline.detections.values())
             status = "error"
             error = _redact(_one_line(exc), state.secrets)
+    for note in drain_recovery_notes():  # a damaged database was salvaged and the artifact did not say so
+        lg.mark_recovered(note)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
     if status == "ok":
