@@ -2,7 +2,7 @@
 
 Usage::
 
-    from builders.ios_fs import FsDumpBuilder
+    from tests.builders.ios_fs import FsDumpBuilder
 
     b = FsDumpBuilder()
     b.add_file("private/var/db/diagnostics/shutdown.log", b"...", mtime=1_700_000_000)
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builders.sqlite import SqliteContent, sqlite_bytes
+from .sqlite import SqliteContent, sqlite_bytes
 
 DEFAULT_MTIME = 1_700_000_000
 

@@ -8,7 +8,6 @@ module does not exist yet raises ``MissingBuilder`` naming the module.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +36,6 @@ def _builder(name: str) -> ModuleType:
     except ModuleNotFoundError as exc:
         if exc.name == module:
             raise MissingBuilder(f"tests/builders/{name}.py does not exist yet") from exc
-        if exc.name and exc.name.split(".")[0] == "builders":  # a builder importing its siblings as "builders.x"
-            tests_dir = str(Path(__file__).resolve().parents[1])
-            if tests_dir not in sys.path:
-                sys.path.insert(0, tests_dir)
-            return importlib.import_module(module)
         raise
 
 

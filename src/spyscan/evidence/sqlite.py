@@ -102,8 +102,8 @@ def open_private_copy(src: Path, workdir: Path, log: InputLog, label: str) -> Pr
     return open_checked(target, label)
 
 
-def _connect(path: Path) -> PrivateConnection:
-    conn = sqlite3.connect(str(path), factory=PrivateConnection)
+def _connect(path: Path, check_same_thread: bool = True) -> PrivateConnection:
+    conn = sqlite3.connect(str(path), factory=PrivateConnection, check_same_thread=check_same_thread)
     assert isinstance(conn, PrivateConnection)
     return conn
 
@@ -129,8 +129,13 @@ def _health(conn: sqlite3.Connection) -> str | None:
     return "; ".join(problems)[:200] if problems else None
 
 
-def open_checked(path: Path, label: str, workdir: Path | None = None) -> PrivateConnection:
-    """Open the private copy ``path``; salvage it when damaged (see the module docstring)."""
+def open_checked(path: Path, label: str, workdir: Path | None = None,
+                 check_same_thread: bool = True) -> PrivateConnection:
+    """Open the private copy ``path``; salvage it when damaged (see the module docstring).
+
+    ``check_same_thread=False`` is passed to ``sqlite3.connect`` (of the copy or of the salvaged database)
+    for connections shared between threads.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -138,7 +143,7 @@ def open_checked(path: Path, label: str, workdir: Path | None = None) -> Private
     if size == 0:
         raise DamagedDatabase(f"{label} is an empty file (0 bytes), not a SQLite database")
     try:
-        conn = _connect(path)
+        conn = _connect(path, check_same_thread)
     except _SQL_ERRORS as exc:
         raise DamagedDatabase(f"{label} cannot be opened as a SQLite database ({_one_line(exc)})") from exc
     conn.label = label
@@ -151,7 +156,7 @@ def open_checked(path: Path, label: str, workdir: Path | None = None) -> Private
         conn.close()
         raise DamagedDatabase(f"{label} is not a SQLite database ({damage})")
     try:
-        recovered = _recover(conn, path, label, damage, workdir or path.parent)
+        recovered = _recover(conn, path, label, damage, workdir or path.parent, check_same_thread)
     finally:
         conn.close()
     return recovered
@@ -267,21 +272,22 @@ def _fit_header_to_file(path: Path) -> bool:
     return True
 
 
-def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, folder: Path) -> PrivateConnection:
+def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, folder: Path,
+             check_same_thread: bool = True) -> PrivateConnection:
     damaged.text_factory = _decode_text
     tables = _tables(damaged)
     if not tables and _fit_header_to_file(path):  # truncated copies: make the header match what is left
         damaged.close()
         reopened = _connect(path)
         try:
-            return _recover(reopened, path, label, damage, folder)
+            return _recover(reopened, path, label, damage, folder, check_same_thread)
         finally:
             reopened.close()
     if not tables:
         raise DamagedDatabase(f"{label} is damaged beyond recovery ({damage}); its schema is unreadable")
     fresh_path = folder / f"{path.name}.recovered-{abs(hash((str(path), label)))}.sqlite"
     fresh_path.unlink(missing_ok=True)
-    fresh = _connect(fresh_path)
+    fresh = _connect(fresh_path, check_same_thread)
     total = skipped = 0
     try:
         for table in tables:

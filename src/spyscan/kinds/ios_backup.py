@@ -31,7 +31,7 @@ from spyscan.evidence.ios_backup.layout import (
     file_id,
 )
 from spyscan.evidence.ios_backup.session import BackupSession, ManifestEntry
-from spyscan.evidence.sqlite import copy_with_hash
+from spyscan.evidence.sqlite import copy_with_hash, open_checked
 
 PASSWORD_PROMPT = "iOS backup password"  # noqa: S105 - the prompt text
 ROOT_HANDLE = "root:"
@@ -155,9 +155,7 @@ class IOSBackupEvidence(Evidence):
                     self.session.copy_plain(companion, target.with_name(target.name + suffix))
                 except ArtifactNotFound:
                     continue
-        conn = sqlite3.connect(str(target))
-        conn.execute("PRAGMA query_only = ON")
-        return conn
+        return open_checked(target, file.label, folder)
 
     # -- helpers ------------------------------------------------------------------------------
     def _entry(self, file: IOSFile) -> ManifestEntry:

@@ -29,7 +29,7 @@ from spyscan.evidence.custody import InputFile
 from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, extract_member, glob_regex
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.secrets import Secrets
-from spyscan.evidence.sqlite import copy_with_hash
+from spyscan.evidence.sqlite import copy_with_hash, open_checked
 from spyscan.evidence.text_blocks import TEXT_BLOCK, TextBlock, line_blocks
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT
 
@@ -170,9 +170,7 @@ class ListedIOSEvidence(Evidence):
             companion = self.listing.get(entry.path + suffix)
             if companion is not None and companion.type == FILE:
                 self._copy(companion.path, target.with_name(target.name + suffix), file.label + suffix)
-        conn = sqlite3.connect(str(target))
-        conn.execute("PRAGMA query_only = ON")
-        return conn
+        return open_checked(target, file.label, target_dir)
 
     # -- generic access by listing path (used by this package's own artifacts) ---------------
     def read_entry(self, path: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:

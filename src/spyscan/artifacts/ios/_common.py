@@ -19,7 +19,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
-from spyscan.evidence.sqlite import has_table
+from spyscan.evidence.sqlite import has_table, report_recovery
 from spyscan.evidence.textio import decode_bytes
 from spyscan.timeutil import from_cocoa, from_unix
 
@@ -45,13 +45,22 @@ def find_files(evidence: Evidence, specs: Sequence[IOSPath], what: str) -> tuple
 
 
 @contextlib.contextmanager
-def open_db(source: IOSSource, file: IOSFile) -> Iterator[sqlite3.Connection]:
+def open_db(source: IOSSource, file: IOSFile, log: ArtifactLog | None = None) -> Iterator[sqlite3.Connection]:
+    """The database's private connection; with ``log``, a salvaged database marks the artifact recovered
+    (records read from it should carry ``recovered=salvaged(conn)``)."""
     conn = source.ios_sqlite(file)
+    if log is not None:
+        report_recovery(conn, log)
     conn.text_factory = bytes  # decoded by ``text``: invalid UTF-8 is escaped, never an exception
     try:
         yield conn
     finally:
         conn.close()
+
+
+def salvaged(conn: sqlite3.Connection) -> bool:
+    """True when ``conn`` holds rows salvaged from a damaged database (see ``evidence.sqlite``)."""
+    return bool(getattr(conn, "recovered", False))
 
 
 def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> None:

@@ -18,6 +18,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     split_handle,
     text,
 )
@@ -75,7 +76,7 @@ class Calendar(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CalendarEvent]:
         source, files = find_files(evidence, SPECS, "Calendar.sqlitedb")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "CalendarItem")
                 people = Participants(conn, log, file.label)
                 calendars, locations = _names(conn, "Calendar"), _names(conn, "Location")
@@ -87,6 +88,7 @@ class Calendar(Artifact):
                     attendees = [people.email[p] for p in people.by_owner.get(rid, [])
                                  if p != organizer and p in people.email]
                     yield CalendarEvent(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="CalendarItem", rowid=rid),
                         event_id=rid,
                         title=text(row["summary"]),

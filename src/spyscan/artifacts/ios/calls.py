@@ -15,6 +15,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     split_handle,
     text,
 )
@@ -38,7 +39,7 @@ class Calls(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CallRecord]:
         source, files = find_files(evidence, SPECS, "CallHistory.storedata")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ZCALLRECORD")
                 c = present_columns(conn, "ZCALLRECORD", COLUMNS, log, file.label)
                 select = ", ".join(f"{col('c', x, c)} AS {x}" for x in COLUMNS)
@@ -49,6 +50,7 @@ class Calls(Artifact):
                     answered = integer(row["ZANSWERED"])
                     duration = number(row["ZDURATION"])
                     yield CallRecord(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZCALLRECORD", rowid=integer(row["pk"])),
                         call_id=integer(row["pk"]),
                         address=address,

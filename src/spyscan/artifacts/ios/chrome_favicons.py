@@ -14,6 +14,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.artifacts.ios.chrome_history import chrome_spec
@@ -33,7 +34,7 @@ class ChromeFavicons(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeFavicon]:
         source, files = find_files(evidence, (chrome_spec("Favicons"),), "Chrome Favicons database")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "icon_mapping", "favicons")
                 m = present_columns(conn, "icon_mapping", ("page_url", "icon_id"), log, file.label)
                 f = present_columns(conn, "favicons", ("url", "icon_type"), log, file.label)
@@ -50,6 +51,7 @@ class ChromeFavicons(Artifact):
                           FROM icon_mapping AS m {join} ORDER BY m.rowid"""
                 for row in rows(conn, sql):
                     yield ChromeFavicon(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="icon_mapping", rowid=integer(row["rid"])),
                         page_url=text(row["page_url"]),
                         icon_url=text(row["url"]),

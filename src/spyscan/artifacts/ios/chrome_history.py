@@ -14,6 +14,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -40,7 +41,7 @@ class ChromeHistory(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeVisit]:
         source, files = find_files(evidence, (chrome_spec("History"),), "Chrome History database")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "urls", "visits")
                 u = present_columns(conn, "urls", ("url", "title"), log, file.label)
                 v = present_columns(conn, "visits", ("visit_time", "from_visit", "transition"), log, file.label)
@@ -50,6 +51,7 @@ class ChromeHistory(Artifact):
                           FROM visits AS v LEFT JOIN urls AS u ON u.id = v.url ORDER BY v.id"""
                 for row in rows(conn, sql):
                     yield ChromeVisit(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="visits", rowid=integer(row["visit_id"])),
                         url=text(row["url"]),
                         title=text(row["title"]),

@@ -16,6 +16,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -39,7 +40,7 @@ class Contacts(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Contact]:
         source, files = find_files(evidence, SPECS, "AddressBook.sqlitedb")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ABPerson")
                 values: dict[tuple[int, int], list[str]] = defaultdict(list)
                 if has_table(conn, "ABMultiValue"):
@@ -54,6 +55,7 @@ class Contacts(Artifact):
                 for row in rows(conn, f"SELECT p.ROWID AS rid, {select} FROM ABPerson AS p ORDER BY p.ROWID"):
                     pid = integer(row["rid"]) or 0
                     yield Contact(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ABPerson", rowid=pid),
                         person_id=pid,
                         first_name=text(row["First"]),

@@ -20,6 +20,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -47,7 +48,7 @@ class DataUsage(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DataUsageRow]:
         source, files = find_files(evidence, SPECS, "DataUsage.sqlite")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ZPROCESS", "ZLIVEUSAGE")
                 p = present_columns(conn, "ZPROCESS", PROCESS_COLUMNS, log, file.label)
                 u = present_columns(conn, "ZLIVEUSAGE", USAGE_COLUMNS, log, file.label)
@@ -66,6 +67,7 @@ class DataUsage(Artifact):
                     table = "ZLIVEUSAGE" if usage_pk is not None else "ZPROCESS"
                     rowid = usage_pk if usage_pk is not None else integer(row["p_pk"])
                     yield DataUsageRow(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table=table, rowid=rowid),
                         process_pk=integer(row["p_pk"]),
                         live_usage_pk=usage_pk,

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import col, find_files, integer, number, open_db, present_columns, rows, text
+from spyscan.artifacts.ios._common import (
+    col,
+    find_files,
+    integer,
+    number,
+    open_db,
+    present_columns,
+    rows,
+    salvaged,
+    text,
+)
 from spyscan.artifacts.ios.firefox_history import FIREFOX_SPECS
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
@@ -27,7 +37,7 @@ class FirefoxFavicons(Artifact):
         source, files = find_files(evidence, FIREFOX_SPECS, "Firefox browser.db")
         seen_table = False
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 table = next((t for t in ("favicons", "favicon_urls") if has_table(conn, t)), None)
                 if table is None:
                     continue
@@ -41,6 +51,7 @@ class FirefoxFavicons(Artifact):
                 sql = f"SELECT f.rowid AS rid, {select}, {page} AS page_url FROM {table} AS f {join} ORDER BY f.rowid"
                 for row in rows(conn, sql):
                     yield FirefoxFavicon(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table=table, rowid=integer(row["rid"])),
                         icon_url=text(row["url"]),
                         page_url=text(row["page_url"]),

@@ -14,6 +14,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -45,7 +46,7 @@ class FirefoxHistory(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxVisit]:
         source, files = find_files(evidence, FIREFOX_SPECS, "Firefox browser.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "history", "visits")
                 h = present_columns(conn, "history", ("url", "title"), log, file.label)
                 v = present_columns(conn, "visits", ("siteID", "date", "type", "is_local"), log, file.label)
@@ -57,6 +58,7 @@ class FirefoxHistory(Artifact):
                 for row in rows(conn, sql):
                     local = integer(row["is_local"])
                     yield FirefoxVisit(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="visits", rowid=integer(row["rid"])),
                         url=text(row["url"]),
                         title=text(row["title"]),

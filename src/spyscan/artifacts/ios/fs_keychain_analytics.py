@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, text
+from spyscan.artifacts.ios._common import open_db, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
@@ -34,7 +34,7 @@ class KeychainAnalytics(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[KeychainAnalyticsString]:
         source = listed(evidence)
         for file in find_all(source, SPECS, "Keychain analytics databases"):
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 tables = [text(r[0]) or "" for r in
                           conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
                 for table in tables:
@@ -49,5 +49,6 @@ class KeychainAnalytics(Artifact):
                             if not decoded or len(decoded) > MAX_LENGTH or " " in decoded.strip():
                                 continue
                             yield KeychainAnalyticsString(
+                                recovered=salvaged(conn),
                                 source=SourceRef(file=file.label, table=table, key=column), database=file.label,
                                 table=table, column=column, value=decoded.strip())

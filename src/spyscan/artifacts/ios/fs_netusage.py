@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, rows, text
+from spyscan.artifacts.ios._common import open_db, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import DIR, FsListing
@@ -66,7 +66,7 @@ class NetworkUsageProcesses(Artifact):
         if not system:
             log.warn("the dump has no system volume (/usr/libexec, /System/Library): binaries not checked")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 if not has_table(conn, "ZPROCESS"):
                     log.warn(f"{file.label}: no ZPROCESS table")
                     continue
@@ -80,6 +80,7 @@ class NetworkUsageProcesses(Artifact):
                         continue
                     checked = system and bundle is None and name not in NO_BINARY_EXPECTED
                     yield NetworkProcess(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZPROCESS", rowid=row["Z_PK"]),
                         database=file.label, process=name, bundle_id=bundle,
                         first_seen=from_cocoa(row["ZFIRSTTIMESTAMP"]), last_seen=from_cocoa(row["ZTIMESTAMP"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, require_tables, rows, text
+from spyscan.artifacts.ios._common import open_db, require_tables, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
@@ -26,7 +26,7 @@ class SafariFavicons(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariFavicon]:
         source = listed(evidence)
         for file in find_all(source, SPECS, "Favicons.db"):
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "page_url", "icon_info")
                 sql = ("SELECT p.rowid AS rid, p.url AS page, i.url AS icon, i.timestamp AS ts FROM page_url AS p "
                        "LEFT JOIN icon_info AS i ON i.uuid = p.uuid ORDER BY i.timestamp")
@@ -35,5 +35,6 @@ class SafariFavicons(Artifact):
                     if not page:
                         continue
                     yield SafariFavicon(source=SourceRef(file=file.label, table="page_url", rowid=row["rid"]),
+                                        recovered=salvaged(conn),
                                         database=file.label, page_url=page, icon_url=text(row["icon"]),
                                         time=from_cocoa(row["ts"]))

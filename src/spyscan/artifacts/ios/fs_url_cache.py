@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, rows, text
+from spyscan.artifacts.ios._common import open_db, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
@@ -36,7 +36,7 @@ class UrlCaches(Artifact):
         source = listed(evidence)
         for file in find_all(source, SPECS, "Cache.db"):
             try:
-                with open_db(source, file) as conn:
+                with open_db(source, file, log) as conn:
                     if not has_table(conn, "cfurl_cache_response"):
                         continue
                     stamp = "time_stamp" if "time_stamp" in table_columns(conn, "cfurl_cache_response") else "NULL"
@@ -46,7 +46,8 @@ class UrlCaches(Artifact):
                         if not url:
                             continue
                         raw = text(row["time_stamp"])
-                        yield UrlCacheEntry(source=SourceRef(file=file.label, table="cfurl_cache_response",
+                        yield UrlCacheEntry(recovered=salvaged(conn),
+                                            source=SourceRef(file=file.label, table="cfurl_cache_response",
                                                              rowid=row["entry_ID"]),
                                             cache_file=file.label, url=url, time=cache_time(raw), time_raw=raw)
             except Exception as exc:  # one damaged cache never hides the others

@@ -22,6 +22,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     split_handle,
     text,
 )
@@ -49,7 +50,7 @@ class InteractionC(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         source, files = find_files(evidence, SPECS, "interactionC.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ZINTERACTIONS")
                 contacts = has_table(conn, "ZCONTACTS")
                 i = present_columns(conn, "ZINTERACTIONS", INTERACTION_COLUMNS, log, file.label)
@@ -69,6 +70,7 @@ class InteractionC(Artifact):
                     pk = integer(row["pk"])
                     to = [identifiers[k] for k in recipients.get(pk or -1, []) if k in identifiers]
                     yield InteractionCEvent(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZINTERACTIONS", rowid=pk),
                         interaction_id=pk,
                         bundle_id=text(row["ZBUNDLEID"]),
@@ -116,6 +118,7 @@ class InteractionC(Artifact):
         for row in rows(conn, f"SELECT c.Z_PK AS pk, {select} FROM ZCONTACTS AS c ORDER BY c.Z_PK"):
             identifier = text(row["ZIDENTIFIER"])
             yield InteractionCContact(
+                recovered=salvaged(conn),
                 source=SourceRef(file=label, table="ZCONTACTS", rowid=integer(row["pk"])),
                 contact_id=integer(row["pk"]),
                 display_name=text(row["ZDISPLAYNAME"]),
@@ -137,6 +140,7 @@ class InteractionC(Artifact):
         for row in rows(conn, f"SELECT a.Z_PK AS pk, {select} FROM ZATTACHMENT AS a ORDER BY a.Z_PK"):
             pk = integer(row["pk"])
             yield InteractionCAttachment(
+                recovered=salvaged(conn),
                 source=SourceRef(file=label, table="ZATTACHMENT", rowid=pk),
                 attachment_id=pk,
                 interaction_ids=owners.get(pk or -1, []),

@@ -17,6 +17,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -96,7 +97,7 @@ class SafariBrowserState(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariTab]:
         source, files = find_files(evidence, SPECS, "Safari BrowserState.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "tabs")
                 t = present_columns(conn, "tabs", TAB_COLUMNS, log, file.label)
                 sessions = "uuid" in t and {"tab_uuid", "session_data"} <= (
@@ -112,6 +113,7 @@ class SafariBrowserState(Artifact):
                         log.warn(f"{file.label}: tab row {rowid}: session data not a readable plist; "
                                  "URLs taken from its raw bytes")
                     yield SafariTab(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="tabs", rowid=rowid),
                         tab_id=rowid,
                         uuid=text(row["uuid"]),

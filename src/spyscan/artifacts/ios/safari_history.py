@@ -14,6 +14,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.evidence.base import Evidence
@@ -48,7 +49,7 @@ class SafariHistory(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariVisit]:
         source, files = find_files(evidence, SPECS, "Safari History.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "history_items", "history_visits")
                 v = present_columns(conn, "history_visits", VISIT_COLUMNS, log, file.label)
                 i = present_columns(conn, "history_items", ITEM_COLUMNS, log, file.label)
@@ -72,6 +73,7 @@ class SafariHistory(Artifact):
                 for row in rows(conn, sql):
                     loaded = integer(row["load_successful"])
                     yield SafariVisit(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="history_visits", rowid=integer(row["visit_id"])),
                         url=text(row["url"]),
                         title=text(row["title"]),

@@ -21,6 +21,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.artifacts.ios._text import links_in
@@ -78,7 +79,7 @@ class Shortcuts(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Shortcut]:
         source, files = find_files(evidence, SPECS, "Shortcuts.sqlite")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ZSHORTCUT")
                 s = present_columns(conn, "ZSHORTCUT", COLUMNS, log, file.label)
                 if {"zshortcut", "zdata"} <= columns_of(conn, "ZSHORTCUTACTIONS"):
@@ -97,6 +98,7 @@ class Shortcuts(Artifact):
                     if actions.broken:
                         log.warn(f"{file.label}: shortcut {pk}: {actions.broken} action blob(s) not readable")
                     yield Shortcut(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),
                         shortcut_id=pk,
                         name=text(row["ZNAME"]),

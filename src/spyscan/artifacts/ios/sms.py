@@ -16,6 +16,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     split_handle,
     text,
 )
@@ -46,7 +47,7 @@ class SMSMessages(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SMSMessage]:
         source, files = find_files(evidence, SMS_SPECS, "sms.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "message")
                 m = present_columns(conn, "message", MESSAGE_COLUMNS, log, file.label)
                 handles = "handle_id" in m and has_table(conn, "handle")
@@ -65,6 +66,7 @@ class SMSMessages(Artifact):
                     handle = text(row["handle"])
                     phone, email = split_handle(handle)
                     yield SMSMessage(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="message", rowid=integer(row["rid"])),
                         message_id=integer(row["rid"]),
                         guid=text(row["guid"]),

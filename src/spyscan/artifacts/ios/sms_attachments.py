@@ -15,6 +15,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.artifacts.ios.sms import SMS_SPECS, direction
@@ -35,7 +36,7 @@ class SMSAttachments(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SMSAttachment]:
         source, files = find_files(evidence, SMS_SPECS, "sms.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "attachment")
                 a = present_columns(conn, "attachment", COLUMNS, log, file.label)
                 joined = has_table(conn, "message_attachment_join") and has_table(conn, "message")
@@ -55,6 +56,7 @@ class SMSAttachments(Artifact):
                     if way is None:
                         way = direction(row["is_outgoing"])
                     yield SMSAttachment(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="attachment", rowid=integer(row["rid"])),
                         attachment_id=integer(row["rid"]),
                         message_id=integer(row["message_id"]),

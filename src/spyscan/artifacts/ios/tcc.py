@@ -15,6 +15,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
     unix,
 )
@@ -37,7 +38,7 @@ class TCC(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[TCCAccess]:
         source, files = find_files(evidence, SPECS, "TCC.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "access")
                 have = columns_of(conn, "access")
                 modern = "auth_value" in have
@@ -56,6 +57,7 @@ class TCC(Artifact):
                         value, reason = integer(row["allowed"]), None
                         allowed = None if value is None else bool(value)
                     yield TCCAccess(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="access", rowid=integer(row["rid"])),
                         service=text(row["service"]),
                         client=client,

@@ -18,6 +18,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
     unix,
 )
@@ -38,7 +39,7 @@ class WebKitResourceLoadStatistics(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebKitObservedDomain]:
         source, files = find_files(evidence, rls_specs("observations.db"), "WebKit observations.db")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ObservedDomains")
                 c = present_columns(conn, "ObservedDomains", COLUMNS, log, file.label)
                 select = ", ".join(f"{col('o', name, c)} AS {name}" for name in COLUMNS)
@@ -47,6 +48,7 @@ class WebKitResourceLoadStatistics(Artifact):
                     interacted = integer(row["hadUserInteraction"])
                     when = row["mostRecentUserInteractionTime"]
                     yield WebKitObservedDomain(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ObservedDomains", rowid=integer(row["rid"])),
                         domain=text(row["registrableDomain"]),
                         domain_id=integer(row["domainID"]),

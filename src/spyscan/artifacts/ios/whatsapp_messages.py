@@ -22,6 +22,7 @@ from spyscan.artifacts.ios._common import (
     present_columns,
     require_tables,
     rows,
+    salvaged,
     text,
 )
 from spyscan.artifacts.ios._text import links_in
@@ -73,7 +74,7 @@ class WhatsAppMessages(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WhatsAppMessage]:
         source, files = find_files(evidence, (whatsapp_spec("ChatStorage.sqlite"),), "WhatsApp ChatStorage.sqlite")
         for file in files:
-            with open_db(source, file) as conn:
+            with open_db(source, file, log) as conn:
                 require_tables(conn, file, "ZWAMESSAGE")
                 m = present_columns(conn, "ZWAMESSAGE", MESSAGE_COLUMNS, log, file.label)
                 media = has_table(conn, "ZWAMEDIAITEM")
@@ -97,6 +98,7 @@ class WhatsAppMessages(Artifact):
                     preview = previews.get(integer(row["pk"]) or -1, [])
                     links = [u for u in links_in(body, title, *preview) if not u.startswith(MEDIA_HOSTS)]
                     yield WhatsAppMessage(
+                        recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZWAMESSAGE", rowid=integer(row["pk"])),
                         message_id=integer(row["pk"]),
                         text=body,

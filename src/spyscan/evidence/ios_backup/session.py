@@ -27,7 +27,7 @@ from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blo
 from spyscan.evidence.ios_backup.keybag import WRONG_PASSWORD, Keybag
 from spyscan.evidence.ios_backup.keyfile import load_key
 from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root, stored_path
-from spyscan.evidence.sqlite import copy_with_hash
+from spyscan.evidence.sqlite import copy_with_hash, open_checked
 
 PLIST_LIMIT = 256 << 20  # Info.plist carries app icons; bigger plists are refused
 FLAG_FILE, FLAG_DIR, FLAG_LINK = 1, 2, 4
@@ -148,7 +148,7 @@ class BackupSession:
         if self._conn is None or self._conn_pid != os.getpid():
             path = self.manifest_db()
             try:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                conn = open_checked(path, MANIFEST_DB, check_same_thread=False)
                 conn.execute("SELECT 1 FROM Files LIMIT 1").fetchall()
             except sqlite3.Error as exc:
                 raise EvidenceError(f"{MANIFEST_DB} is not readable: {exc}") from exc
