@@ -76,11 +76,22 @@ class BackupEntry:
     reader: IO[bytes] | None
 
     def read(self, limit: int) -> bytes:
+        """The entry's content; a damaged entry (cut tar stream, impossible size) is an EvidenceError
+        naming it."""
         if self.reader is None:
             return b""
+        if self.size < 0:
+            raise EvidenceError(f"{self.name}: the tar header gives an impossible size ({self.size} bytes)")
         if self.size > limit:
             raise EvidenceError(f"{self.name} is {self.size} bytes, over the limit of {limit}")
-        return self.reader.read(self.size)
+        try:
+            data = self.reader.read(self.size)
+        except (tarfile.TarError, EOFError, ValueError) as exc:
+            raise EvidenceError(f"{self.name}: the backup's tar stream is damaged ({exc})") from exc
+        if len(data) != self.size:
+            raise EvidenceError(f"{self.name}: the backup's tar stream ends inside this entry "
+                                f"({len(data)} of {self.size} bytes)")
+        return data
 
 
 def _read_line(fh: IO[bytes]) -> bytes:
