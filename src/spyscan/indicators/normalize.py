@@ -29,14 +29,33 @@ def _idna_label(label: str) -> str:
         return label  # not encodable: keep the lower-cased Unicode label
 
 
-def norm_domain(value: str) -> str | None:
-    """Lower-case, IDNA (punycode), no trailing dot, no leading ``www.``; None if empty."""
+def _has_blank_or_control(host: str) -> bool:
+    return any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in host)
+
+
+def _norm_domain_once(value: str) -> str | None:
     host = value.strip().lower().translate(_IDNA_DOTS).rstrip(".")
+    if _has_blank_or_control(host):
+        return None  # not a host name: whitespace or control characters inside
     if not host.isascii():
         host = ".".join(_idna_label(label) for label in host.split("."))
     if host.startswith("www.") and len(host) > 4:
         host = host[4:]
     return host or None
+
+
+def norm_domain(value: str) -> str | None:
+    """Lower-case, IDNA (punycode), no trailing dot, no leading ``www.``; None if empty or when the name
+    holds whitespace or control characters. Idempotent: the result normalises to itself."""
+    host = _norm_domain_once(value)
+    for _ in range(8):  # IDNA output or a removed "www." can expose more to normalise ("www.www.x")
+        if host is None:
+            return None
+        again = _norm_domain_once(host)
+        if again == host:
+            return host
+        host = again
+    return None
 
 
 def _split_authority(value: str) -> tuple[str, str, str]:
