@@ -33,23 +33,8 @@ from .variants import VARIANTS, VariantFiles, format_of
 MUST_WARN = ("zero_length", "truncated", "random_bytes")
 MUST_WARN_TEXT = ("invalid_utf8_nul", "gigantic_line")
 
-_SILENT_DUMPSYS = "dumpsys section with escaped bytes/cut lines or no content passes silently (no warning)"
-_SILENT_EMPTY = "an empty or cut file passes silently (no warning)"
 # (artifact id, variant) -> why it is known to fail; reported to the artifact's owner (docs/robustness.md).
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    **{(f"android.dumpsys.{name}", variant): _SILENT_DUMPSYS
-       for name in ("accessibility", "adb", "appops", "battery_daily", "battery_history", "dbinfo", "packages",
-                    "platform_compat")
-       for variant in ("zero_length", "truncated", "random_bytes", "invalid_utf8_nul", "gigantic_line")},
-    **{(f"android.androidqf.{name}", "zero_length"): _SILENT_EMPTY
-       for name in ("files", "getprop", "logcat", "mounts", "packages", "processes", "ps", "root_binaries")},
-    ("android.androidqf.getprop", "truncated"): _SILENT_EMPTY,
-    ("android.androidqf.logcat", "truncated"): _SILENT_EMPTY,
-    ("ios.fs.version_history", "zero_length"): _SILENT_EMPTY,
-    ("ios.fs.version_history", "truncated"): _SILENT_EMPTY,
-    ("ios.mobile_installation", "zero_length"): _SILENT_EMPTY,
-    ("ios.mobile_installation", "truncated"): _SILENT_EMPTY,
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 MATRIX_OUT = os.environ.get("SPYSCAN_MATRIX_OUT")  # a .jsonl file collecting every cell's outcome
 

@@ -57,11 +57,13 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
     digest = hashlib.sha256()
     size = 0
     bad = 0
+    last = b""
 
     def update(block: bytes) -> None:
-        nonlocal size
+        nonlocal size, last
         digest.update(block)
         size += len(block)
+        last = block[-1:]
 
     with path.open("rb") as fh:
         for number, (raw, cut) in enumerate(_block_lines(fh, update, DEFAULT_LINE_LIMIT), start=1):
@@ -78,12 +80,19 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
     evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest.hexdigest()))
     if bad:
         log.warn(f"{rel}: {bad} undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut")
+    if size == 0:
+        log.warn(f"{rel}: file is empty")
+    elif last not in (b"\n", b"\r"):
+        log.warn(f"{rel}: the file does not end with a line break; its last line may be cut (truncated file?)")
 
 
 def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, Any]]:
     """``(position, item)`` of a JSON array file, or of a newline-delimited JSON file (one per line)."""
     data = evidence.read_bytes(rel)
     stripped = data.lstrip()
+    if not stripped:
+        log.warn(f"{rel}: file is empty")
+        return
     if stripped.startswith(b"["):
         try:
             items = msgspec.json.decode(data)

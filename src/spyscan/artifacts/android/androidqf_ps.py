@@ -17,6 +17,7 @@ from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
 
 FILES = ("processes.txt", "ps.txt")
+DEFAULT_HEADER = ("USER", "PID", "PPID", "VSZ", "RSS", "WCHAN", "ADDR", "S", "NAME")  # Android's ps -A
 
 
 class AndroidQFProcessList(Artifact):
@@ -34,14 +35,20 @@ class AndroidQFProcessList(Artifact):
 
     def _read(self, evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[AndroidProcess]:
         header: list[str] | None = None
+        assumed = False  # no header line: the columns of Android's ``ps -A`` are assumed
+        skipped = 0
         for number, line in text_lines(evidence, rel, log):
             fields = line.split()
             if not fields:
                 continue
             if header is None:
                 header = [f.upper() for f in fields]
-                if "PID" not in header:
-                    raise ValueError(f"{rel} has no ps header line")
+                if "PID" in header:
+                    continue
+                header, assumed = list(DEFAULT_HEADER), True
+                log.warn(f"{rel}: no ps header line (line {number}); columns assumed to be {' '.join(header)}")
+            if assumed and (len(fields) < len(header) or as_int(fields[1]) is None):
+                skipped += 1
                 continue
             # the name is the last column; with a header ending in NAME/CMD it may hold spaces
             name = " ".join(fields[len(header) - 1:]) if len(fields) >= len(header) else fields[-1]
@@ -54,3 +61,5 @@ class AndroidQFProcessList(Artifact):
                 user=columns.get("USER"),
                 label=columns.get("LABEL"),
             )
+        if skipped:
+            log.warn(f"{rel}: {skipped} line(s) not in ps -A format skipped")

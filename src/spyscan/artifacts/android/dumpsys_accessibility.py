@@ -57,4 +57,4 @@ class DumpsysAccessibility(Artifact):
     records = (AccessibilityService,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AccessibilityService]:
-        yield from parse_accessibility(require_section(evidence, "accessibility"))
+        yield from parse_accessibility(require_section(evidence, "accessibility", log=log))

@@ -19,7 +19,7 @@ class DumpsysActivities(Artifact):
     records = (IntentFilterEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
-        section = require_section(evidence, "package")
+        section = require_section(evidence, "package", log=log)
         if "Activity Resolver Table:" not in section.text:
             raise ArtifactNotFound("no Activity Resolver Table in 'dumpsys package'")
         yield from parse_resolver_table(section, "Activity Resolver Table", "activity")

@@ -58,4 +58,4 @@ class DumpsysAdb(Artifact):
     records = (AdbTrustedKey,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AdbTrustedKey]:
-        yield from parse_adb(require_section(evidence, "adb"))
+        yield from parse_adb(require_section(evidence, "adb", log=log))

@@ -82,7 +82,7 @@ class DumpsysAppOps(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AppOpEntry]:
         clock = device_clock(evidence)
         assumed = 0
-        for record in parse_appops(require_section(evidence, "appops"), clock):
+        for record in parse_appops(require_section(evidence, "appops", log=log), clock):
             assumed += record.timezone_assumed
             yield record
         if assumed:

@@ -64,7 +64,7 @@ class DumpsysBatteryDaily(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryPackageChange]:
         clock = device_clock(evidence)
         assumed = 0
-        for record in parse_battery_daily(require_section(evidence, "batterystats"), clock):
+        for record in parse_battery_daily(require_section(evidence, "batterystats", log=log), clock):
             assumed += record.timezone_assumed
             yield record
         if assumed:

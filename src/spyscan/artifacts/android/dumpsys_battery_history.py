@@ -73,7 +73,7 @@ class DumpsysBatteryHistory(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryHistoryEvent]:
         clock = device_clock(evidence)
         assumed = 0
-        for record in parse_battery_history(require_section(evidence, "batterystats"), clock):
+        for record in parse_battery_history(require_section(evidence, "batterystats", log=log), clock):
             assumed += record.timezone_assumed
             yield record
         if assumed:

@@ -50,7 +50,7 @@ class DumpsysDbInfo(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DatabaseOperation]:
         clock = device_clock(evidence)
         assumed = 0
-        for record in parse_dbinfo(require_section(evidence, "dbinfo"), clock):
+        for record in parse_dbinfo(require_section(evidence, "dbinfo", log=log), clock):
             assumed += record.timezone_assumed
             yield record
         if assumed:

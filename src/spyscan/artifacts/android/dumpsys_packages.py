@@ -142,7 +142,7 @@ class DumpsysPackages(Artifact):
         clock = device_clock(evidence)
         primary = not inventory_states_installers(evidence)
         assumed = 0
-        for record in parse_packages(require_section(evidence, "package"), clock, primary):
+        for record in parse_packages(require_section(evidence, "package", log=log), clock, primary):
             assumed += record.timezone_assumed
             yield record
         if assumed:

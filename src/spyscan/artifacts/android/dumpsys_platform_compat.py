@@ -38,4 +38,4 @@ class DumpsysPlatformCompat(Artifact):
     records = (PlatformCompatPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[PlatformCompatPackage]:
-        yield from parse_platform_compat(require_section(evidence, "platform_compat"))
+        yield from parse_platform_compat(require_section(evidence, "platform_compat", log=log))

@@ -19,7 +19,7 @@ class DumpsysReceivers(Artifact):
     records = (IntentFilterEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
-        section = require_section(evidence, "package")
+        section = require_section(evidence, "package", log=log)
         if "Receiver Resolver Table:" not in section.text:
             raise ArtifactNotFound("no Receiver Resolver Table in 'dumpsys package'")
         yield from parse_resolver_table(section, "Receiver Resolver Table", "receiver")

@@ -31,11 +31,22 @@ def find_all(source: ListedIOSEvidence, specs: Sequence[IOSPath], what: str) -> 
     return [found[k] for k in sorted(found)]
 
 
-def text_lines(source: ListedIOSEvidence, file: IOSFile, log: ArtifactLog) -> Iterator[tuple[int, str]]:
-    """The file's lines, strictly decoded (bad bytes escaped and counted as a warning)."""
+def text_lines(source: ListedIOSEvidence, file: IOSFile, log: ArtifactLog,
+               line_ended: bool = False) -> Iterator[tuple[int, str]]:
+    """The file's lines, strictly decoded (bad bytes escaped and counted as a warning).
+
+    An empty file is a warning; with ``line_ended`` (logs that always end with a line break) so is a
+    file whose last line has no line break (cut).
+    """
+    data = source.ios_read(file, TEXT_LIMIT)
+    if not data:
+        log.warn(f"{file.label}: file is empty")
+        return
     bad = 0
-    for number, text, bad_bytes in iter_lines(source.ios_read(file, TEXT_LIMIT)):
+    for number, text, bad_bytes in iter_lines(data):
         bad += bad_bytes
         yield number, text
     if bad:
         log.warn(f"{file.label}: {bad} undecodable or NUL byte sequence(s) escaped")
+    if line_ended and not data.endswith((b"\n", b"\r")):
+        log.warn(f"{file.label}: the file does not end with a line break; its last line may be cut (truncated?)")

@@ -34,12 +34,14 @@ class OSVersionHistory(Artifact):
         source = listed(evidence)
         seen: list[tuple[datetime | None, str, str | None, str, int]] = []
         for file in find_all(source, SPECS, "analytics journals"):
+            found_before, unreadable = len(seen), 0
             for number, line in text_lines(source, file, log):
                 if "os_version" not in line:
                     continue
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError:
+                    unreadable += 1
                     continue
                 if not isinstance(item, dict) or not isinstance(item.get("os_version"), str):
                     continue
@@ -49,6 +51,10 @@ class OSVersionHistory(Artifact):
                 stamp = item.get("timestamp")
                 seen.append((ips_time(stamp) if isinstance(stamp, str) else None, found.group(1), found.group(2),
                              file.label, number))
+            if unreadable:
+                log.warn(f"{file.label}: {unreadable} line(s) mentioning os_version are not valid JSON (cut?)")
+            if len(seen) == found_before:
+                log.warn(f"{file.label}: no os_version entry found (damaged, or not an analytics journal?)")
         seen.sort(key=lambda s: (s[0] is None, s[0].isoformat() if s[0] else "", s[3], s[4]))
         previous: tuple[str, str | None] | None = None
         for when, version, build, label, number in seen:

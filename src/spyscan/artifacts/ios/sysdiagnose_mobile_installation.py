@@ -30,13 +30,17 @@ class MobileInstallationLog(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[InstallEvent]:
         source = listed(evidence)
         for file in find_all(source, SPECS, "mobile_installation.log"):
-            for number, line in text_lines(source, file, log):
+            events = 0
+            for number, line in text_lines(source, file, log, line_ended=True):
                 event = parse_install_line(line)
                 if event is None:
                     continue
+                events += 1
                 yield InstallEvent(
                     source=SourceRef(file=file.label, line=number), action=event.action,
                     bundle_id=event.bundle_id, version=event.version,
                     time=event.time.replace(tzinfo=UTC) if event.time else None, time_raw=event.time_raw,
                     log_file=file.label,
                 )
+            if not events:
+                log.warn(f"{file.label}: no installation event found (damaged, or not a mobile_installation log?)")
