@@ -219,6 +219,10 @@ class FsListing:
         limits = limits or ArchiveLimits()
         try:
             return self._fill(self._tar_entries(archive, extract_to, wants, limits))
+        except EvidenceError as exc:
+            if archive.name in str(exc):
+                raise
+            raise _naming(archive, exc) from exc
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
             raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {exc}") from exc
 
@@ -327,6 +331,11 @@ class FsListing:
         self._conn = None
 
 
+def _naming(archive: Path, exc: EvidenceError) -> EvidenceError:
+    """The refusal ``exc`` with the archive's name in front (callers re-raise ``exc`` when it names it)."""
+    return EvidenceError(f"{archive.name}: {exc}")
+
+
 def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> Extracted | None:
     """Copy one regular member to ``extract_to/name`` (hashed while copied, written atomically)."""
     root = extract_to.resolve()
@@ -379,6 +388,10 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
                 if copied is None:
                     break
                 return Path(copied.local)
+    except EvidenceError as exc:
+        if archive.name in str(exc):
+            raise
+        raise _naming(archive, exc) from exc
     except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
         raise EvidenceError(f"{archive.name}: {name} cannot be read: {exc}") from exc
     raise EvidenceError(f"{name} is not in {archive.name}")
