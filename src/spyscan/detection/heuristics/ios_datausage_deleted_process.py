@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import bisect
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
@@ -11,6 +11,7 @@ from spyscan.records.base import Record
 from spyscan.records.ios_system import DataUsageRow
 
 MAX_GAP_FINDINGS = 50
+MAX_ORPHANS = 10_000
 
 
 class IOSDataUsageDeletedProcess(Rule):
@@ -23,30 +24,46 @@ class IOSDataUsageDeletedProcess(Rule):
     record_types = (DataUsageRow,)
 
     def __init__(self) -> None:
-        self.process_rows: dict[int, DataUsageRow] = {}
+        # Memory stays small on huge databases: only the keys seen, plus the first record of each key
+        # whose predecessor has not been seen (the only records a gap finding can need).
+        self.seen: set[int] = set()
+        self.gap_ends: dict[int, DataUsageRow] = {}
         self.orphans: dict[int, DataUsageRow] = {}
 
     def check(self, record: Record) -> Iterable[Finding]:
         if not isinstance(record, DataUsageRow):
             return ()
-        if record.process_pk is not None:
-            self.process_rows.setdefault(record.process_pk, record)
-        elif record.has_process is not None and record.live_usage_pk is not None:
+        key = record.process_pk
+        if key is not None:
+            if key not in self.seen:
+                self.seen.add(key)
+                if key - 1 not in self.seen:
+                    self.gap_ends[key] = record
+                self.gap_ends.pop(key + 1, None)
+        elif (record.has_process is not None and record.live_usage_pk is not None
+              and len(self.orphans) < MAX_ORPHANS):
             self.orphans.setdefault(record.has_process, record)
         return ()
 
     def finish(self) -> Iterable[Finding]:
         for missing, record in sorted(self.orphans.items()):
-            if missing in self.process_rows:
+            if missing in self.seen:
                 continue
             yield Finding(record=record, message=f"network usage row {record.live_usage_pk} refers to process "
                           f"row {missing}, which no longer exists in ZPROCESS")
-        keys = sorted(self.process_rows)
+        if not self.gap_ends:
+            return
+        keys = sorted(self.seen)
         reported = 0
-        for before, after in itertools.pairwise(keys):
-            if after - before > 1 and reported < MAX_GAP_FINDINGS:
-                reported += 1
-                first, last = before + 1, after - 1
-                span = str(first) if first == last else f"{first}-{last}"
-                yield Finding(record=self.process_rows[after], severity=Severity.LOW if after - before > 20 else None,
-                              message=f"ZPROCESS primary key(s) {span} missing (between {before} and {after})")
+        for after in sorted(self.gap_ends):
+            position = bisect.bisect_left(keys, after)
+            if position == 0:
+                continue  # the smallest key: nothing before it to compare with
+            before = keys[position - 1]
+            if reported >= MAX_GAP_FINDINGS:
+                break
+            reported += 1
+            first, last = before + 1, after - 1
+            span = str(first) if first == last else f"{first}-{last}"
+            yield Finding(record=self.gap_ends[after], severity=Severity.LOW if after - before > 20 else None,
+                          message=f"ZPROCESS primary key(s) {span} missing (between {before} and {after})")
