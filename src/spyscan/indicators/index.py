@@ -58,6 +58,9 @@ class _Matches:
                 self.found[indicator] = match
 
 
+HOST_CACHE_SIZE = 1 << 16  # distinct host names remembered per process
+
+
 class IndicatorIndex:
     """Lookup tables for all supported indicator types; build once with :meth:`build`."""
 
@@ -75,6 +78,7 @@ class IndicatorIndex:
         self.processes: Table = {}
         self.truncated: dict[int, Table] = {length: {} for length in TRUNCATED_LENGTHS}
         self.exact: dict[str, Table] = {kind: {} for kind in _EXACT_BY_TYPE}
+        self._host_cache: dict[str, tuple[str, tuple[tuple[list[Indicator], int], ...]]] = {}
         self.skipped: list[Indicator] = []  # values that cannot be normalised (e.g. an invalid IP)
         self.size = 0
 
@@ -185,17 +189,32 @@ class IndicatorIndex:
         if n.norm_ip(host) is not None:
             self._match_ip(found, host)
             return
-        domain = n.norm_domain(host)
-        if not domain or not self.domains:
-            return
-        labels = domain.split(".")
-        for i in range(len(labels)):
-            if i and i == len(labels) - 1:
-                break  # a bare top-level label never matches as a parent domain
-            hits = self.domains.get(".".join(labels[i:]))
-            if hits:
-                quality = "subdomain" if i else ("url-host" if from_url else "exact")
-                found.add(hits, quality, domain)
+        domain, hits = self._domain_hits(host)
+        for indicators, depth in hits:
+            quality = "subdomain" if depth else ("url-host" if from_url else "exact")
+            found.add(indicators, quality, domain)
+
+    def _domain_hits(self, host: str) -> tuple[str, tuple[tuple[list[Indicator], int], ...]]:
+        """Normalised host and the domain indicators it falls under (with the label depth), cached:
+        the same hosts come back in record after record."""
+        cached = self._host_cache.get(host)
+        if cached is not None:
+            return cached
+        domain = n.norm_domain(host) or ""
+        hits: list[tuple[list[Indicator], int]] = []
+        if domain and self.domains:
+            labels = domain.split(".")
+            for i in range(len(labels)):
+                if i and i == len(labels) - 1:
+                    break  # a bare top-level label never matches as a parent domain
+                found = self.domains.get(".".join(labels[i:]))
+                if found:
+                    hits.append((found, i))
+        result = (domain, tuple(hits))
+        if len(self._host_cache) >= HOST_CACHE_SIZE:
+            self._host_cache.clear()
+        self._host_cache[host] = result
+        return result
 
     def _match_url(self, found: _Matches, value: str, seen_hosts: set[str] | None = None) -> None:
         url = n.norm_url(value)
