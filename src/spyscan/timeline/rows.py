@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import heapq
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -25,19 +26,27 @@ class TimelineRow(msgspec.Struct, array_like=True, frozen=True, order=True):
     source: str
 
 
-def rows_for(artifact: str, record: Record) -> Iterator[TimelineRow]:
+def rows_for(artifact: str, record: Record) -> list[TimelineRow]:
+    """Timeline rows of one record (summary and source are computed once, however many timestamps)."""
+    rows: list[TimelineRow] = []
+    shared: tuple[str, str, str] | None = None
     for _field, event, when in iter_timestamps(record):
-        stamp = iso(when)
+        stamp = _iso(when)
         if stamp is None:
             continue
-        yield TimelineRow(
-            timestamp=stamp,
-            artifact=artifact,
-            event=event,
-            record_type=record.record_type(),
-            summary=record.summary(),
-            source=record.source.describe(),
-        )
+        if shared is None:
+            shared = (record.record_type(), record.summary(), record.source.describe())
+        rows.append(TimelineRow(timestamp=stamp, artifact=artifact, event=event, record_type=shared[0],
+                                summary=shared[1], source=shared[2]))
+    return rows
+
+
+def _iso(when: datetime) -> str | None:
+    """ISO-8601 UTC with Z; a cheap path for the aware-UTC datetimes records carry."""
+    if when.tzinfo is UTC:
+        text = when.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return iso(when)
 
 
 def guard_cell(value: str) -> str:
