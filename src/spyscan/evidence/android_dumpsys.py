@@ -3,45 +3,187 @@
 An androidqf ``dumpsys.txt`` and a bugreport's dumpstate both hold blocks that start with a line
 ``DUMP OF SERVICE <name>:`` (bugreports also write ``DUMP OF SERVICE CRITICAL <name>:`` and
 ``DUMP OF SERVICE HIGH <name>:``) and usually end with a ``--------- 0.004s was the duration of
-dumpsys <name>, ending at: ...`` line. ``split_dumpsys`` turns such a text into ``DumpsysSection``s
-that keep the line number where their text starts, so that records can point back to the line.
+dumpsys <name>, ending at: ...`` line.
 
-An evidence kind that offers dumpsys output implements ``DumpsysSource``: it reads the text once,
-splits it once and caches the result; the ``dumpsys_*`` artifacts only ever see sections.
+The text is never held in memory as a whole: ``split_dumpsys_file`` reads the file once, streaming,
+and keeps for each section only where its text is (byte offset and length in the file, number of
+its first line) and its damage counts. ``DumpsysSection.lines()`` then streams the section's lines
+from the file again (re-opened by path, so forked artifact workers never share a file offset),
+with the same bounded, strict decoding (``spyscan.evidence.textio``).
+
+An evidence kind that offers dumpsys output implements ``DumpsysSource``: it splits the file once
+and caches the result; the ``dumpsys_*`` artifacts only ever see sections.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable, Iterator
-from typing import Protocol, runtime_checkable
-
-import msgspec
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, NamedTuple, Protocol, runtime_checkable
 
 from spyscan.errors import ArtifactNotFound
-from spyscan.evidence.textio import iter_lines
+from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
 
 _HEADER = re.compile(r"^DUMP OF SERVICE (?:(?:CRITICAL|HIGH|NORMAL) )?(?P<name>[^\s:]+):\s*$")
 _DURATION = re.compile(r"^-+ [\d.]+s was the duration of dumpsys (?P<name>\S+?),")
 _RULE = re.compile(r"^-{10,}\s*$")
+_EOL = re.compile(rb"\r\n|\r|\n")  # the line breaks of bytes.splitlines()
+_CHUNK = 1 << 20
 
 
-class DumpsysSection(msgspec.Struct, frozen=True):
-    """The text of one ``dumpsys <name>`` block."""
+class RawLine(NamedTuple):
+    """One line of a file: where its content is, and the content (cut at the line limit)."""
 
-    name: str  # service name: "package", "appops", "accessibility", ...
-    text: str
-    first_line: int  # line number (1-based, in ``file``) of the first line of ``text``
-    file: str  # evidence-relative file the section comes from (for source references)
-    bad_bytes: int = 0  # undecodable byte sequences, NUL bytes and over-long lines escaped or cut in this section
-    cut: bool = False  # the file ends inside this section without a final line break (truncated file?)
+    start: int  # byte offset of the line's first byte
+    end: int  # byte offset just past its content (before the line break)
+    head: bytes  # the content, at most ``limit`` bytes
+    long: bool  # the content was longer than ``limit`` (and was cut)
+
+
+def iter_raw_lines(fh: BinaryIO, start: int = 0, stop: int | None = None,
+                   limit: int = DEFAULT_LINE_LIMIT) -> Iterator[RawLine]:
+    """Lines of ``fh`` between byte offsets ``start`` and ``stop``, split like ``bytes.splitlines``.
+
+    Memory stays bounded by ``limit`` plus one read chunk whatever the line lengths.
+    """
+    fh.seek(start)
+    remaining = None if stop is None else max(0, stop - start)
+    pos = start  # file offset of buf[0]
+    line_start = start
+    buf = b""
+    head: bytes | None = None  # the head of an over-long line whose rest is being skipped
+    eof = False
+    while not eof:
+        want = _CHUNK if remaining is None else min(_CHUNK, remaining)
+        data = fh.read(want) if want else b""
+        if remaining is not None:
+            remaining -= len(data)
+        eof = not data
+        buf += data
+        used = 0
+        for match in _EOL.finditer(buf):
+            if not eof and match.end() == len(buf) and match.group() == b"\r":
+                break  # may be the first half of a \r\n cut by the chunk
+            if head is not None:
+                yield RawLine(line_start, pos + match.start(), head, True)
+                head = None
+            else:
+                content = buf[used:match.start()]
+                yield RawLine(line_start, pos + match.start(), content[:limit], len(content) > limit)
+            used = match.end()
+            line_start = pos + used
+        if eof:
+            if head is not None or used < len(buf):
+                content = buf[used:]
+                if head is None:
+                    head, long = content[:limit], len(content) > limit
+                else:
+                    long = True
+                yield RawLine(line_start, pos + len(buf), head, long)
+            return
+        buf, pos = buf[used:], pos + used
+        if head is None and len(buf) - buf.endswith(b"\r") > limit:
+            head = buf[:limit]
+        if head is not None:  # skip the rest of the over-long line, keep a trailing \r
+            keep = 1 if buf.endswith(b"\r") else 0
+            pos += len(buf) - keep
+            buf = buf[len(buf) - keep:]
+    return
+
+
+def _decode(line: RawLine) -> tuple[str, int]:
+    """The line's text and its damage: escaped bytes, NUL bytes, 1 when cut (as ``textio.iter_lines``)."""
+    decoded = decode_bytes(line.head)
+    return decoded.text, decoded.bad_bytes + decoded.nul_bytes + (1 if line.long else 0)
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    """Where a section's text is: ``length`` bytes from ``offset`` in ``source`` (a file path or bytes)."""
+
+    source: Path | bytes
+    offset: int
+    length: int
+    chars: int  # length of the decoded text (lines joined by "\n")
+
+    def open(self) -> BinaryIO:
+        if isinstance(self.source, bytes):
+            return io.BytesIO(self.source)
+        return self.source.open("rb")
+
+
+class DumpsysSection:
+    """One ``dumpsys <name>`` block: where its text is in the file, and its damage counts.
+
+    Built by the splitters (text read back from the file on demand) or from a text held in memory
+    (``text=``, e.g. a standalone ``dumpsys appops`` output).
+    """
+
+    __slots__ = ("_span", "_text", "bad_bytes", "cut", "file", "first_line", "name")
+
+    def __init__(self, name: str, text: str | None = None, first_line: int = 1, file: str = "dumpsys.txt",
+                 bad_bytes: int = 0, cut: bool = False, *, span: SectionSpan | None = None) -> None:
+        if (text is None) == (span is None):
+            raise ValueError("a dumpsys section needs either its text or its span in a file")
+        self.name = name  # service name: "package", "appops", "accessibility", ...
+        self.first_line = first_line  # line number (1-based, in ``file``) of the section's first line
+        self.file = file  # evidence-relative file the section comes from (for source references)
+        self.bad_bytes = bad_bytes  # undecodable bytes, NUL bytes and over-long lines escaped or cut
+        self.cut = cut  # the file ends inside this section without a final line break (truncated?)
+        self._text = text
+        self._span = span
+
+    def __repr__(self) -> str:
+        return f"DumpsysSection({self.name!r}, file={self.file!r}, first_line={self.first_line})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DumpsysSection):
+            return NotImplemented
+        return ((self.name, self.first_line, self.file, self.bad_bytes, self.cut, self._text, self._span)
+                == (other.name, other.first_line, other.file, other.bad_bytes, other.cut, other._text, other._span))
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.first_line, self.file))
+
+    @property
+    def text(self) -> str:
+        """The whole text of the section (read from the file on every use: prefer ``lines()``)."""
+        if self._text is not None:
+            return self._text
+        return "\n".join(line for _, line in self.lines())
+
+    @property
+    def size(self) -> int:
+        """Length of ``text`` in characters, without reading it."""
+        return len(self._text) if self._text is not None else self._span.chars if self._span else 0
+
+    @property
+    def blank(self) -> bool:
+        """The section holds no visible text."""
+        if self._text is not None:
+            return not self._text.strip()
+        return self.size == 0  # a span never ends with a blank line: empty or not blank
 
     def lines(self) -> Iterator[tuple[int, str]]:
         """``(line number in file, line)`` for every line of the section (none for an empty section)."""
-        if not self.text:
+        if self._text is not None:
+            if self._text:
+                for offset, line in enumerate(self._text.split("\n")):
+                    yield self.first_line + offset, line
             return
-        for offset, line in enumerate(self.text.split("\n")):
-            yield self.first_line + offset, line
+        span = self._span
+        if span is None or not span.length:
+            return
+        with span.open() as fh:
+            for offset, raw in enumerate(iter_raw_lines(fh, span.offset, span.offset + span.length)):
+                yield self.first_line + offset, _decode(raw)[0]
+
+    def contains(self, needle: str) -> bool:
+        """``needle`` (without a line break) occurs in one of the section's lines."""
+        return any(needle in line for _, line in self.lines())
 
 
 @runtime_checkable
@@ -53,53 +195,90 @@ class DumpsysSource(Protocol):
         ...
 
 
-def split_dumpsys(lines: Iterable[tuple[int, str, int]], file: str, cut_at_end: bool = False
-                  ) -> dict[str, DumpsysSection]:
-    """Split ``(line number, text, bad bytes)`` lines into sections by service name.
+class _OpenSection:
+    """A section being read by the splitter."""
 
-    ``cut_at_end``: the text does not end with a line break; a section still open at the end is ``cut``.
+    def __init__(self, name: str, first_line: int) -> None:
+        self.name = name
+        self.first_line = first_line
+        self.offset = -1  # byte offset of its first line
+        self.end = -1  # byte offset past the content of its last kept line
+        self.seen = 0  # lines seen, and their characters joined by "\n"
+        self.seen_chars = 0
+        self.kept_chars = 0  # characters of the lines kept (trailing blank and "-----" lines are not)
+        self.bad = 0
 
-    When a service appears more than once (bugreports dump some services at several priorities),
-    the longest block is kept.
-    """
+    def add(self, line: RawLine, text: str, bad: int) -> None:
+        if self.offset < 0:
+            self.offset = line.start
+        self.seen_chars += len(text) + (1 if self.seen else 0)
+        self.seen += 1
+        self.bad += bad
+        if text.strip() and not _RULE.match(text):
+            self.end, self.kept_chars = line.end, self.seen_chars
+
+    def section(self, source: Path | bytes, file: str, cut: bool) -> DumpsysSection:
+        length = self.end - self.offset if self.end >= 0 else 0
+        span = SectionSpan(source, max(self.offset, 0), length, self.kept_chars if length else 0)
+        return DumpsysSection(self.name, first_line=self.first_line, file=file, bad_bytes=self.bad, cut=cut,
+                              span=span)
+
+
+LineObserver = Callable[[int, str], None]
+
+
+def _split(raw: Iterable[RawLine], source: Path | bytes, file: str, cut_at_end: bool,
+           observer: LineObserver | None = None) -> dict[str, DumpsysSection]:
     sections: dict[str, DumpsysSection] = {}
-    name: str | None = None
-    body: list[str] = []
-    first = 0
-    bad = 0
+    current: _OpenSection | None = None
 
     def close(at_end: bool = False) -> None:
-        if name is None:
+        if current is None:
             return
-        while body and (not body[-1].strip() or _RULE.match(body[-1])):
-            body.pop()
-        section = DumpsysSection(name=name, text="\n".join(body), first_line=first, file=file, bad_bytes=bad,
-                                 cut=at_end and cut_at_end)
-        previous = sections.get(name)
-        if previous is None or len(section.text) > len(previous.text):
-            sections[name] = section
+        section = current.section(source, file, at_end and cut_at_end)
+        previous = sections.get(current.name)
+        if previous is None or section.size > previous.size:
+            sections[current.name] = section
 
-    for number, line, bad_bytes in lines:
-        header = _HEADER.match(line)
+    for number, line in enumerate(raw, start=1):
+        text, bad = _decode(line)
+        if observer is not None:
+            observer(number, text)
+        header = _HEADER.match(text)
         if header:
             close()
-            name, body, first, bad = header.group("name"), [], number + 1, 0
-            continue
-        if name is None:
-            continue
-        if _DURATION.match(line):
-            close()
-            name = None
-            continue
-        body.append(line)
-        bad += bad_bytes
+            current = _OpenSection(header.group("name"), number + 1)
+        elif current is not None:
+            if _DURATION.match(text):
+                close()
+                current = None
+            else:
+                current.add(line, text, bad)
     close(at_end=True)
     return sections
 
 
+def split_dumpsys_file(path: Path, file: str, observer: LineObserver | None = None) -> dict[str, DumpsysSection]:
+    """Split the dumpsys file at ``path`` in one streaming pass (``file``: its evidence-relative name).
+
+    ``observer`` is called with ``(line number, text)`` for every line of the file. When a service
+    appears more than once (bugreports dump some services at several priorities), the longest block
+    is kept. Sections read their lines back from ``path``, which must stay in place.
+    """
+    with path.open("rb") as fh:
+        fh.seek(0, io.SEEK_END)
+        size = fh.tell()
+        cut_at_end = False
+        if size:
+            fh.seek(size - 1)
+            cut_at_end = fh.read(1) not in (b"\n", b"\r")
+        return _split(iter_raw_lines(fh), path, file, cut_at_end, observer)
+
+
 def split_dumpsys_bytes(data: bytes, file: str) -> dict[str, DumpsysSection]:
-    """Decode (strictly, bad bytes escaped and counted) and split a whole dumpsys file."""
-    return split_dumpsys(iter_lines(data), file, cut_at_end=bool(data) and not data.endswith((b"\n", b"\r")))
+    """Split a dumpsys text held in memory (the sections read their lines from ``data``)."""
+    cut_at_end = bool(data) and not data.endswith((b"\n", b"\r"))
+    return _split(iter_raw_lines(io.BytesIO(data)), data, file, cut_at_end)
 
 
 def section_from_text(name: str, text: str, file: str = "dumpsys.txt", first_line: int = 1) -> DumpsysSection:
@@ -114,7 +293,7 @@ class WarningLog(Protocol):
 def warn_damage(section: DumpsysSection, log: WarningLog) -> None:
     """One warning per damage of ``section``: empty, escaped or cut bytes, file cut inside it."""
     where = f"{section.file}: dumpsys {section.name} (line {section.first_line})"
-    if not section.text.strip():
+    if section.blank:
         log.warn(f"{where}: the section is empty")
     if section.bad_bytes:
         log.warn(f"{where}: {section.bad_bytes} undecodable byte sequence(s), NUL byte(s) or over-long line(s) "

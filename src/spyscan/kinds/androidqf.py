@@ -4,7 +4,8 @@ The three forms look the same to artifacts: ``resolve``/``read_bytes`` take path
 acquisition root, ``list_files`` lists them, and ``member_mtime`` gives a file's stored time. A zip
 is listed once through the bounded ``Archive`` reader and members are extracted lazily (one at a
 time, atomically) into the private work folder; a ``.zip.age`` is first decrypted (streaming) to
-the work folder. ``dumpsys.txt`` is read and split into sections once (``DumpsysSource``).
+the work folder. ``dumpsys.txt`` is split into sections once, in one streaming pass over the file
+(``DumpsysSource``); sections keep where their text is and read it back from the file by path.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from pathlib import Path
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.age import decrypt_with_identity, decrypt_with_passphrase, header_recipient_types, is_age_file
-from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_bytes
+from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_file
 from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive, ArchiveMember
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.custody import InputFile
+from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.evidence.secrets import Secrets
 
 MARKERS = ("acquisition.json", "packages.json", "getprop.txt", "ps.txt", "processes.json", "files.json",
@@ -220,7 +221,11 @@ class AndroidQFEvidence(Evidence):
 
     def dumpsys_sections(self) -> dict[str, DumpsysSection]:
         if self._dumpsys is None:
-            self._dumpsys = split_dumpsys_bytes(self.read_bytes(DUMPSYS_FILE), DUMPSYS_FILE)
+            path = self.resolve(DUMPSYS_FILE)  # a zip member is extracted (and hashed) into the work folder
+            if self._archive is None:  # a folder's file is read in place: hash it for the custody log
+                size, digest = sha256_file(path)
+                self.inputs.add(InputFile(path=DUMPSYS_FILE, size=size, sha256=digest))
+            self._dumpsys = split_dumpsys_file(path, DUMPSYS_FILE)
         return self._dumpsys
 
     # -- nested acquisitions ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Android bugreports: the zip written by ``adb bugreport`` (or the same tree unpacked in a folder).
 
 The dumpstate text (named by ``main_entry.txt``; otherwise ``dumpstate*.txt`` / ``bugreport-*.txt``)
-is read and decoded once, in one pass that both splits it into dumpsys sections (``DumpsysSource``)
-and keeps the ``SYSTEM PROPERTIES`` block. The result is cached in the parent process before the
-artifacts fork, so every dumpsys artifact shares it. Files of the zip are only read through
+is copied once (streaming, hashed for the custody log) into the private work folder, then read in
+one streaming pass that both splits it into dumpsys sections (``DumpsysSource``: where each section
+is in the copy, never the text itself) and keeps the ``SYSTEM PROPERTIES`` block. The split is done
+in the parent process before the artifacts fork; each worker reads its sections back from the copy
+by path. Files of the zip are only read through
 ``spyscan.evidence.archive.Archive`` (bounded, names checked).
 """
 
@@ -18,19 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
-from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys
+from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_file
 from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
-from spyscan.evidence.custody import InputFile
+from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.secrets import Secrets
-from spyscan.evidence.textio import iter_lines
 
 MAIN_ENTRY = "main_entry.txt"
 FS_PREFIX = "FS/"
 _DUMPSTATE = re.compile(r"^(?:dumpstate.*|bugreport-.*)\.txt$")
 _SECTION = re.compile(r"^------ (?P<title>.+?) ------\s*$")
 PROPERTIES_TITLE = "SYSTEM PROPERTIES"
+PROPERTIES_MAX_LINES = 50_000  # a real getprop block has a few thousand; a block never closed stops here
 
 
 @dataclass(frozen=True)
@@ -157,21 +159,43 @@ class BugreportEvidence(Evidence):
 
     def _load_dumpstate(self) -> None:
         name = self.dumpstate_name
-        data = self.read_file(name)
+        copy = self._copy_to_workdir(name)
         captured: list[tuple[int, str]] = []
+        inside = False
 
-        def lines() -> Iterator[tuple[int, str, int]]:
-            inside = False
-            for number, text, bad in iter_lines(data):
-                header = _SECTION.match(text)
-                if header:
-                    inside = header.group("title").startswith(PROPERTIES_TITLE)
-                elif inside:
-                    captured.append((number, text))
-                yield number, text, bad
+        def observe(number: int, text: str) -> None:
+            nonlocal inside
+            header = _SECTION.match(text)
+            if header:
+                inside = header.group("title").startswith(PROPERTIES_TITLE)
+            elif inside and len(captured) < PROPERTIES_MAX_LINES:
+                captured.append((number, text))
 
-        self._sections = split_dumpsys(lines(), name)
+        self._sections = split_dumpsys_file(copy, name, observe)
         self._properties = PropertyLines(file=name, lines=tuple(captured))
+
+    def _copy_to_workdir(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> Path:
+        """Stream the bugreport file ``name`` into the work folder (bounded, hashed into the custody log)."""
+        entry = self.files().get(name)
+        if entry is None:
+            raise ArtifactNotFound(name)
+        if entry.size > limit:
+            raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+        folder = self.workdir / "dumpstate"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        dest = folder / PurePosixPath(name).name
+        with dest.open("wb") as sink:
+            if self.path.is_file():
+                with self._archive_handle().open(name) as member:
+                    size, digest = sha256_stream(member, sink)  # type: ignore[arg-type]
+            else:
+                with (self.path / PurePosixPath(name)).open("rb") as source:
+                    size, digest = sha256_stream(source, sink)
+        if size > limit:
+            raise EvidenceError(f"{name} is {size} bytes, over the limit of {limit}")
+        dest.chmod(0o600)
+        self.inputs.add(InputFile(path=name, size=size, sha256=digest))
+        return dest
 
     def dumpsys_sections(self) -> dict[str, DumpsysSection]:
         if self._sections is None:

@@ -20,6 +20,6 @@ class DumpsysActivities(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
         section = require_section(evidence, "package", log=log)
-        if "Activity Resolver Table:" not in section.text:
+        if not section.contains("Activity Resolver Table:"):
             raise ArtifactNotFound("no Activity Resolver Table in 'dumpsys package'")
         yield from parse_resolver_table(section, "Activity Resolver Table", "activity")

@@ -20,6 +20,6 @@ class DumpsysReceivers(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
         section = require_section(evidence, "package", log=log)
-        if "Receiver Resolver Table:" not in section.text:
+        if not section.contains("Receiver Resolver Table:"):
             raise ArtifactNotFound("no Receiver Resolver Table in 'dumpsys package'")
         yield from parse_resolver_table(section, "Receiver Resolver Table", "receiver")
