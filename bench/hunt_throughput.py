@@ -122,6 +122,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--modes", default="single,local,dask",
+                        help="comma-separated subset of: single (1 process), local (one per core), dask")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="spyscan-bench-hunt-"))
     os.environ.setdefault("SPYSCAN_CACHE_DIR", str(work / "cache"))
@@ -136,13 +138,17 @@ def main() -> None:
         print(f"generated {args.runs} stored runs x {args.records} records in {time.perf_counter() - started:.1f} s "
               f"({os.cpu_count()} CPU cores); {args.indicators} indicators")
         base = {"iocs": [feed], "bundled": False}
-        timed("local, 1 process", make_store(work, args.runs, args.records, "s1"),
-              HuntOptions(output=work / "h1", jobs=1, **base), args.runs)  # type: ignore[arg-type]
-        timed(f"local, {os.cpu_count()} processes", make_store(work, args.runs, args.records, "s2"),
-              HuntOptions(output=work / "h2", jobs=0, **base), args.runs)  # type: ignore[arg-type]
-        address, procs = start_cluster(work, args.workers)
-        timed(f"Dask, {args.workers} workers", make_store(work, args.runs, args.records, "s3"),
-              HuntOptions(output=work / "h3", scheduler=address, **base), args.runs)  # type: ignore[arg-type]
+        modes = set(args.modes.split(","))
+        if "single" in modes:
+            timed("local, 1 process", make_store(work, args.runs, args.records, "s1"),
+                  HuntOptions(output=work / "h1", jobs=1, **base), args.runs)  # type: ignore[arg-type]
+        if "local" in modes:
+            timed(f"local, {os.cpu_count()} processes", make_store(work, args.runs, args.records, "s2"),
+                  HuntOptions(output=work / "h2", jobs=0, **base), args.runs)  # type: ignore[arg-type]
+        if "dask" in modes:
+            address, procs = start_cluster(work, args.workers)
+            timed(f"Dask, {args.workers} workers", make_store(work, args.runs, args.records, "s3"),
+                  HuntOptions(output=work / "h3", scheduler=address, **base), args.runs)  # type: ignore[arg-type]
     finally:
         for proc in reversed(procs):
             proc.send_signal(signal.SIGINT)
