@@ -109,7 +109,9 @@ class VariantFiles:
                 return _db(self.folder / "u.db", ["CREATE TABLE odd (a TEXT, b TEXT)"],
                            [(bad, bad.decode("latin-1")) for _ in range(50)])
             if fmt == "plist":
-                return plistlib.dumps({"Name": "a\x00b", "Data": bad}, fmt=plistlib.FMT_XML).replace(b"a\x00b", bad)
+                # plistlib refuses control characters in strings: write a placeholder, then the raw bytes
+                return plistlib.dumps({"Name": "PLACEHOLDER", "Data": bad}, fmt=plistlib.FMT_XML).replace(
+                    b"PLACEHOLDER", bad)
             if fmt == "json":
                 return b'[{"name": "' + bad.replace(b"\x00", b"\\u0000") + b'", "raw": "\x00\xff"}]'
             return b"\n".join([bad] * 100)
