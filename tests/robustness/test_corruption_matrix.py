@@ -34,26 +34,8 @@ from .variants import VARIANTS, VariantFiles, format_of
 MUST_WARN = ("zero_length", "truncated", "random_bytes")
 MUST_WARN_TEXT = ("invalid_utf8_nul", "gigantic_line")
 
-# (artifact id, variant) -> why it is known to fail; reported to the artifact's owner (docs/robustness.md).
-_GETPROP = ("android.bugreport.getprop: status ok without a warning, {}; BugreportEvidence.system_properties() "
-            "and the artifact report no damage of the SYSTEM PROPERTIES block (owner: kinds/bugreport.py)")
-_INTRUSION = ("{}: status ok without a warning when one of the export's log files is empty (the other log's events "
-              "are read); IntrusionLogsEvidence counts only lines that are not JSON (owner: kinds/intrusion_logs.py)")
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("android.bugreport.getprop", "truncated"): _GETPROP.format(
-        "187 properties read from a dumpstate cut inside the block (no closing duration line, last line cut)"),
-    ("android.bugreport.getprop", "random_bytes"): _GETPROP.format("0 properties from a block of random bytes"),
-    ("android.bugreport.getprop", "invalid_utf8_nul"): _GETPROP.format(
-        "0 properties from a block of invalid UTF-8 and NUL bytes"),
-    ("android.bugreport.getprop", "gigantic_line"): _GETPROP.format("0 properties from a block with a 3 MiB line"),
-    ("android.intrusion.connect", "zero_length"): _INTRUSION.format("android.intrusion.connect"),
-    ("android.intrusion.dns", "zero_length"): _INTRUSION.format("android.intrusion.dns"),
-    ("android.intrusion.security", "zero_length"): _INTRUSION.format("android.intrusion.security"),
-    ("ios.sysdiagnose.log_processes", "truncated"): (
-        "ios.sysdiagnose.log_processes: status ok without a warning (0 names) on a text file cut at 60 % whose last "
-        "line has no line break; only escaped bytes and cut over-long lines are reported "
-        "(owner: artifacts/ios/sysdiagnose_log_processes.py)"),
-}
+# (artifact id, variant) -> why it is known to fail (none today; docs/robustness.md lists the history).
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 MATRIX_OUT = os.environ.get("SPYSCAN_MATRIX_OUT")  # a .jsonl file collecting every cell's outcome
 

@@ -48,6 +48,7 @@ class PropertyLines:
 
     file: str
     lines: tuple[tuple[int, str], ...]
+    cut: bool = False  # the dumpstate ends inside the block (no section follows it)
 
 
 class BugreportEvidence(Evidence):
@@ -172,7 +173,7 @@ class BugreportEvidence(Evidence):
                 captured.append((number, text))
 
         self._sections = split_dumpsys_file(copy, name, observe)
-        self._properties = PropertyLines(file=name, lines=tuple(captured))
+        self._properties = PropertyLines(file=name, lines=tuple(captured), cut=inside)
 
     def _copy_to_workdir(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> Path:
         """Stream the bugreport file ``name`` into the work folder (bounded, hashed into the custody log)."""

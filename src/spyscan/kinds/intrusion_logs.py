@@ -75,6 +75,7 @@ class IntrusionLogsEvidence(Evidence):
         self.time_zone: ZoneInfo | None = None
         self.time_zone_source: str | None = None
         self.bad_lines = 0  # lines (or whole JSON files) that could not be decoded, in this process
+        self.empty_files: set[str] = set()  # log files with no content at all
         self._nested: dict[str, Path] = {}  # nested zip label ("a.zip", "a.zip::b.zip") -> private copy
         self._nested_open: dict[str, tuple[int, Archive]] = {}
 
@@ -264,6 +265,9 @@ class IntrusionLogsEvidence(Evidence):
     def _objects(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         data = self.read_file(name)
         stripped = data.lstrip()
+        if not stripped:
+            self.empty_files.add(name)
+            return
         if stripped.startswith(b"["):
             try:
                 items = msgspec.json.decode(stripped)

@@ -29,6 +29,12 @@ class BugreportProperties(Artifact):
         block = evidence.system_properties()
         if not block.lines:
             raise ArtifactNotFound(f"no SYSTEM PROPERTIES section in {evidence.dumpstate_name}")
-        for number, name, value in parse_property_lines(block.lines):
+        unparsed: list[int] = []
+        for number, name, value in parse_property_lines(block.lines, unparsed):
             yield AndroidProperty(source=SourceRef(file=block.file, line=number, key="SYSTEM PROPERTIES"),
                                   name=name, value=value)
+        if unparsed:
+            log.warn(f"{block.file}: {len(unparsed)} line(s) of SYSTEM PROPERTIES are not [name]: [value] entries "
+                     f"(first at line {unparsed[0]})")
+        if block.cut:
+            log.warn(f"{block.file} ends inside SYSTEM PROPERTIES: the dumpstate may be cut")

@@ -70,3 +70,5 @@ def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start_bad: int
     bad = evidence.bad_lines - start_bad
     if bad:
         log.warn(f"{bad} line(s) of the intrusion logs are not JSON and were skipped")
+    for name in sorted(evidence.empty_files):
+        log.warn(f"{name} is empty")

@@ -8,8 +8,12 @@ from collections.abc import Iterable, Iterator
 _LINE = re.compile(r"^\[(?P<name>[^\]]+)\]: \[(?P<value>.*)$")
 
 
-def parse_property_lines(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
-    """``(line, name, value)`` for each property; a value may continue over several lines."""
+def parse_property_lines(lines: Iterable[tuple[int, str]], unparsed: list[int] | None = None
+                         ) -> Iterator[tuple[int, str, str]]:
+    """``(line, name, value)`` for each property; a value may continue over several lines.
+
+    Non-blank lines that are no part of a property are appended to ``unparsed`` (when given).
+    """
     pending: tuple[int, str, list[str]] | None = None
     for number, line in lines:
         if pending is not None:
@@ -22,6 +26,8 @@ def parse_property_lines(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int
             continue
         match = _LINE.match(line)
         if not match:
+            if unparsed is not None and line.strip():
+                unparsed.append(number)
             continue
         value = match.group("value")
         if value.endswith("]"):

@@ -56,7 +56,7 @@ class SysdiagnoseLogProcesses(Artifact):
                    and not OWN_ARTIFACT.match(e.name)]
         if not entries:
             raise ArtifactNotFound("no other text file in the sysdiagnose")
-        binary = damaged = cut_files = crowded = 0
+        binary = damaged = cut_files = crowded = unterminated = 0
         for entry in entries:
             file = IOSFile(label=source.device_path(entry.path), handle=entry.path, size=entry.size)
             if looks_binary(entry.name, source.read_head(file, HEAD)):
@@ -64,10 +64,13 @@ class SysdiagnoseLogProcesses(Artifact):
                 continue
             tally = ProcessTally(MAX_NAMES_PER_FILE)
             bad = cut = 0
+            last = ""
             for block in source.text_blocks(file):
                 tally.add_block(block.text, block.first_line)
                 bad += block.bad_bytes
                 cut += block.cut_lines
+                last = block.text[-1:] or last
+            unterminated += last not in ("", "\n")
             damaged += bad > 0
             cut_files += cut > 0
             crowded += tally.dropped > 0
@@ -81,6 +84,8 @@ class SysdiagnoseLogProcesses(Artifact):
             log.warn(f"{damaged} text file(s) hold undecodable or NUL bytes (escaped as \\xNN and still searched)")
         if cut_files:
             log.warn(f"{cut_files} text file(s) have over-long lines, cut before searching")
+        if unterminated:
+            log.warn(f"{unterminated} text file(s) end without a line break: they may have been cut")
         if crowded:
             log.warn(f"{crowded} file(s) name more than {MAX_NAMES_PER_FILE} distinct processes; the rest are "
                      "not reported")
