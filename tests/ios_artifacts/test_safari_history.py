@@ -131,3 +131,20 @@ def test_safari_profiles_each_have_a_history_db(tmp_path: Path) -> None:
     fs.add_sqlite("HomeDomain", profile, _db(), fs=f"private/var/mobile/{profile}")
     records, _ = collect(SafariHistory, fs)
     assert len(records) == 4 and records[0].source.file == f"private/var/mobile/{profile}"
+
+
+def test_a_profile_without_the_tables_does_not_hide_the_others(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, ["CREATE TABLE unrelated (x INTEGER)"])
+    ev.add_sqlite("HomeDomain", "Library/Safari/Profiles/ABC/History.db", _db())
+    records, log = collect(SafariHistory, ev)
+    assert len(records) == 4
+    assert {r.source.file for r in records} == {"HomeDomain/Library/Safari/Profiles/ABC/History.db"}
+    assert any("has no table history_items" in w for w in log.warnings)
+
+
+def test_no_usable_history_is_not_found(tmp_path: Path) -> None:
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, ["CREATE TABLE unrelated (x INTEGER)"])
+    with pytest.raises(ArtifactNotFound, match="has no table history_items"):
+        collect(SafariHistory, ev)

@@ -58,6 +58,31 @@ def open_db(source: IOSSource, file: IOSFile, log: ArtifactLog | None = None) ->
         conn.close()
 
 
+def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: ArtifactLog,
+              *tables: str) -> Iterator[tuple[IOSFile, sqlite3.Connection]]:
+    """Each database matching ``specs`` that has ``tables``, open (closed when the caller moves on).
+
+    A file lacking a table is skipped with a warning when other files may still be read (several
+    Safari profiles or app containers); ArtifactNotFound when no file has them.
+    """
+    source, files = find_files(evidence, specs, what)
+    missing_note: str | None = None
+    usable = 0
+    for file in files:
+        with open_db(source, file, log) as conn:
+            missing = [t for t in tables if not has_table(conn, t)]
+            if missing:
+                note = f"{file.label} has no table {', '.join(missing)}"
+                missing_note = missing_note or note
+                if len(files) > 1:
+                    log.warn(note)
+                continue
+            usable += 1
+            yield file, conn
+    if not usable and missing_note is not None:
+        raise ArtifactNotFound(missing_note)
+
+
 def salvaged(conn: sqlite3.Connection) -> bool:
     """True when ``conn`` holds rows salvaged from a damaged database (see ``evidence.sqlite``)."""
     return bool(getattr(conn, "recovered", False))

@@ -11,12 +11,10 @@ from spyscan.artifacts.ios._common import (
     cocoa,
     col,
     columns_of,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     split_handle,
@@ -74,36 +72,33 @@ class Calendar(Artifact):
     records = (CalendarEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CalendarEvent]:
-        source, files = find_files(evidence, SPECS, "Calendar.sqlitedb")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "CalendarItem")
-                people = Participants(conn, log, file.label)
-                calendars, locations = _names(conn, "Calendar"), _names(conn, "Location")
-                c = present_columns(conn, "CalendarItem", ITEM_COLUMNS, log, file.label)
-                select = ", ".join(f"{col('c', x, c)} AS {x}" for x in ITEM_COLUMNS)
-                for row in rows(conn, f"SELECT c.ROWID AS rid, {select} FROM CalendarItem AS c ORDER BY c.ROWID"):
-                    rid = integer(row["rid"]) or 0
-                    organizer = integer(row["organizer_id"])
-                    attendees = [people.email[p] for p in people.by_owner.get(rid, [])
-                                 if p != organizer and p in people.email]
-                    yield CalendarEvent(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="CalendarItem", rowid=rid),
-                        event_id=rid,
-                        title=text(row["summary"]),
-                        notes=text(row["description"]),
-                        location=locations.get(integer(row["location_id"]) or -1),
-                        url=text(row["url"]),
-                        calendar=calendars.get(integer(row["calendar_id"]) or -1),
-                        organizer_email=people.email.get(organizer) if organizer is not None else None,
-                        attendee_emails=sorted(set(attendees)),
-                        start=cocoa(row["start_date"]),
-                        start_raw=number(row["start_date"]),
-                        end=cocoa(row["end_date"]),
-                        end_raw=number(row["end_date"]),
-                        created=cocoa(row["creation_date"]),
-                        created_raw=number(row["creation_date"]),
-                        modified=cocoa(row["last_modified"]),
-                        modified_raw=number(row["last_modified"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "Calendar.sqlitedb", log, "CalendarItem"):
+            people = Participants(conn, log, file.label)
+            calendars, locations = _names(conn, "Calendar"), _names(conn, "Location")
+            c = present_columns(conn, "CalendarItem", ITEM_COLUMNS, log, file.label)
+            select = ", ".join(f"{col('c', x, c)} AS {x}" for x in ITEM_COLUMNS)
+            for row in rows(conn, f"SELECT c.ROWID AS rid, {select} FROM CalendarItem AS c ORDER BY c.ROWID"):
+                rid = integer(row["rid"]) or 0
+                organizer = integer(row["organizer_id"])
+                attendees = [people.email[p] for p in people.by_owner.get(rid, [])
+                             if p != organizer and p in people.email]
+                yield CalendarEvent(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="CalendarItem", rowid=rid),
+                    event_id=rid,
+                    title=text(row["summary"]),
+                    notes=text(row["description"]),
+                    location=locations.get(integer(row["location_id"]) or -1),
+                    url=text(row["url"]),
+                    calendar=calendars.get(integer(row["calendar_id"]) or -1),
+                    organizer_email=people.email.get(organizer) if organizer is not None else None,
+                    attendee_emails=sorted(set(attendees)),
+                    start=cocoa(row["start_date"]),
+                    start_raw=number(row["start_date"]),
+                    end=cocoa(row["end_date"]),
+                    end_raw=number(row["end_date"]),
+                    created=cocoa(row["creation_date"]),
+                    created_raw=number(row["creation_date"]),
+                    modified=cocoa(row["last_modified"]),
+                    modified_raw=number(row["last_modified"]),
+                )

@@ -8,12 +8,10 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     cocoa,
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     split_handle,
@@ -37,32 +35,29 @@ class Calls(Artifact):
     records = (CallRecord,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CallRecord]:
-        source, files = find_files(evidence, SPECS, "CallHistory.storedata")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "ZCALLRECORD")
-                c = present_columns(conn, "ZCALLRECORD", COLUMNS, log, file.label)
-                select = ", ".join(f"{col('c', x, c)} AS {x}" for x in COLUMNS)
-                for row in rows(conn, f"SELECT c.Z_PK AS pk, {select} FROM ZCALLRECORD AS c ORDER BY c.Z_PK"):
-                    address = text(row["ZADDRESS"])
-                    service = text(row["ZSERVICE_PROVIDER"])
-                    originated = integer(row["ZORIGINATED"])
-                    answered = integer(row["ZANSWERED"])
-                    duration = number(row["ZDURATION"])
-                    yield CallRecord(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="ZCALLRECORD", rowid=integer(row["pk"])),
-                        call_id=integer(row["pk"]),
-                        address=address,
-                        address_email=split_handle(address)[1],
-                        name=text(row["ZNAME"]),
-                        service=service,
-                        service_app_id=service if service and "." in service else None,
-                        direction=None if originated is None else ("outgoing" if originated else "incoming"),
-                        answered=None if answered is None else bool(answered),
-                        call_type=integer(row["ZCALLTYPE"]),
-                        duration=None if duration is None else float(duration),
-                        location=text(row["ZLOCATION"]),
-                        date=cocoa(row["ZDATE"]),
-                        date_raw=number(row["ZDATE"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "CallHistory.storedata", log, "ZCALLRECORD"):
+            c = present_columns(conn, "ZCALLRECORD", COLUMNS, log, file.label)
+            select = ", ".join(f"{col('c', x, c)} AS {x}" for x in COLUMNS)
+            for row in rows(conn, f"SELECT c.Z_PK AS pk, {select} FROM ZCALLRECORD AS c ORDER BY c.Z_PK"):
+                address = text(row["ZADDRESS"])
+                service = text(row["ZSERVICE_PROVIDER"])
+                originated = integer(row["ZORIGINATED"])
+                answered = integer(row["ZANSWERED"])
+                duration = number(row["ZDURATION"])
+                yield CallRecord(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="ZCALLRECORD", rowid=integer(row["pk"])),
+                    call_id=integer(row["pk"]),
+                    address=address,
+                    address_email=split_handle(address)[1],
+                    name=text(row["ZNAME"]),
+                    service=service,
+                    service_app_id=service if service and "." in service else None,
+                    direction=None if originated is None else ("outgoing" if originated else "incoming"),
+                    answered=None if answered is None else bool(answered),
+                    call_type=integer(row["ZCALLTYPE"]),
+                    duration=None if duration is None else float(duration),
+                    location=text(row["ZLOCATION"]),
+                    date=cocoa(row["ZDATE"]),
+                    date_raw=number(row["ZDATE"]),
+                )

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -32,30 +30,28 @@ class ChromeFavicons(Artifact):
     records = (ChromeFavicon,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeFavicon]:
-        source, files = find_files(evidence, (chrome_spec("Favicons"),), "Chrome Favicons database")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "icon_mapping", "favicons")
-                m = present_columns(conn, "icon_mapping", ("page_url", "icon_id"), log, file.label)
-                f = present_columns(conn, "favicons", ("url", "icon_type"), log, file.label)
-                bitmaps = has_table(conn, "favicon_bitmaps") and "last_updated" in present_columns(
-                    conn, "favicon_bitmaps", ("icon_id", "last_updated"), log, file.label)
-                if not bitmaps:
-                    log.warn(f"{file.label}: no favicon_bitmaps.last_updated; update times left empty")
-                updated = ("(SELECT MAX(b.last_updated) FROM favicon_bitmaps AS b WHERE b.icon_id = f.id)"
-                           if bitmaps else "NULL")
-                join = "LEFT JOIN favicons AS f ON f.id = m.icon_id" if "icon_id" in m else \
-                    "LEFT JOIN favicons AS f ON 0"
-                sql = f"""SELECT m.rowid AS rid, {col('m', 'page_url', m)} AS page_url, {col('f', 'url', f)} AS url,
-                          {col('f', 'icon_type', f)} AS icon_type, {updated} AS last_updated
-                          FROM icon_mapping AS m {join} ORDER BY m.rowid"""
-                for row in rows(conn, sql):
-                    yield ChromeFavicon(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="icon_mapping", rowid=integer(row["rid"])),
-                        page_url=text(row["page_url"]),
-                        icon_url=text(row["url"]),
-                        icon_type=integer(row["icon_type"]),
-                        last_updated=from_webkit(row["last_updated"]),
-                        last_updated_raw=number(row["last_updated"]),
-                    )
+        specs = (chrome_spec("Favicons"),)
+        for file, conn in databases(evidence, specs, "Chrome Favicons database", log, "icon_mapping", "favicons"):
+            m = present_columns(conn, "icon_mapping", ("page_url", "icon_id"), log, file.label)
+            f = present_columns(conn, "favicons", ("url", "icon_type"), log, file.label)
+            bitmaps = has_table(conn, "favicon_bitmaps") and "last_updated" in present_columns(
+                conn, "favicon_bitmaps", ("icon_id", "last_updated"), log, file.label)
+            if not bitmaps:
+                log.warn(f"{file.label}: no favicon_bitmaps.last_updated; update times left empty")
+            updated = ("(SELECT MAX(b.last_updated) FROM favicon_bitmaps AS b WHERE b.icon_id = f.id)"
+                       if bitmaps else "NULL")
+            join = "LEFT JOIN favicons AS f ON f.id = m.icon_id" if "icon_id" in m else \
+                "LEFT JOIN favicons AS f ON 0"
+            sql = f"""SELECT m.rowid AS rid, {col('m', 'page_url', m)} AS page_url, {col('f', 'url', f)} AS url,
+                      {col('f', 'icon_type', f)} AS icon_type, {updated} AS last_updated
+                      FROM icon_mapping AS m {join} ORDER BY m.rowid"""
+            for row in rows(conn, sql):
+                yield ChromeFavicon(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="icon_mapping", rowid=integer(row["rid"])),
+                    page_url=text(row["page_url"]),
+                    icon_url=text(row["url"]),
+                    icon_type=integer(row["icon_type"]),
+                    last_updated=from_webkit(row["last_updated"]),
+                    last_updated_raw=number(row["last_updated"]),
+                )

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -39,26 +37,24 @@ class ChromeHistory(Artifact):
     records = (ChromeVisit,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeVisit]:
-        source, files = find_files(evidence, (chrome_spec("History"),), "Chrome History database")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "urls", "visits")
-                u = present_columns(conn, "urls", ("url", "title"), log, file.label)
-                v = present_columns(conn, "visits", ("visit_time", "from_visit", "transition"), log, file.label)
-                sql = f"""SELECT v.id AS visit_id, v.url AS url_id, {col('u', 'url', u)} AS url,
-                          {col('u', 'title', u)} AS title, {col('v', 'visit_time', v)} AS visit_time,
-                          {col('v', 'from_visit', v)} AS from_visit, {col('v', 'transition', v)} AS transition
-                          FROM visits AS v LEFT JOIN urls AS u ON u.id = v.url ORDER BY v.id"""
-                for row in rows(conn, sql):
-                    yield ChromeVisit(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="visits", rowid=integer(row["visit_id"])),
-                        url=text(row["url"]),
-                        title=text(row["title"]),
-                        visit_id=integer(row["visit_id"]),
-                        url_id=integer(row["url_id"]),
-                        from_visit=integer(row["from_visit"]),
-                        transition=integer(row["transition"]),
-                        visit_time=from_webkit(row["visit_time"]),
-                        visit_time_raw=number(row["visit_time"]),
-                    )
+        specs = (chrome_spec("History"),)
+        for file, conn in databases(evidence, specs, "Chrome History database", log, "urls", "visits"):
+            u = present_columns(conn, "urls", ("url", "title"), log, file.label)
+            v = present_columns(conn, "visits", ("visit_time", "from_visit", "transition"), log, file.label)
+            sql = f"""SELECT v.id AS visit_id, v.url AS url_id, {col('u', 'url', u)} AS url,
+                      {col('u', 'title', u)} AS title, {col('v', 'visit_time', v)} AS visit_time,
+                      {col('v', 'from_visit', v)} AS from_visit, {col('v', 'transition', v)} AS transition
+                      FROM visits AS v LEFT JOIN urls AS u ON u.id = v.url ORDER BY v.id"""
+            for row in rows(conn, sql):
+                yield ChromeVisit(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="visits", rowid=integer(row["visit_id"])),
+                    url=text(row["url"]),
+                    title=text(row["title"]),
+                    visit_id=integer(row["visit_id"]),
+                    url_id=integer(row["url_id"]),
+                    from_visit=integer(row["from_visit"]),
+                    transition=integer(row["transition"]),
+                    visit_time=from_webkit(row["visit_time"]),
+                    visit_time_raw=number(row["visit_time"]),
+                )

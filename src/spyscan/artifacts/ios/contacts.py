@@ -9,12 +9,10 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     cocoa,
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -38,35 +36,32 @@ class Contacts(Artifact):
     records = (Contact,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Contact]:
-        source, files = find_files(evidence, SPECS, "AddressBook.sqlitedb")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "ABPerson")
-                values: dict[tuple[int, int], list[str]] = defaultdict(list)
-                if has_table(conn, "ABMultiValue"):
-                    for row in rows(conn, "SELECT record_id, property, value FROM ABMultiValue ORDER BY UID"):
-                        person, prop, value = integer(row["record_id"]), integer(row["property"]), text(row["value"])
-                        if person is not None and prop is not None and value:
-                            values[(person, prop)].append(value)
-                else:
-                    log.warn(f"{file.label}: no ABMultiValue table; phone numbers and e-mails left empty")
-                p = present_columns(conn, "ABPerson", PERSON_COLUMNS, log, file.label)
-                select = ", ".join(f"{col('p', x, p)} AS {x}" for x in PERSON_COLUMNS)
-                for row in rows(conn, f"SELECT p.ROWID AS rid, {select} FROM ABPerson AS p ORDER BY p.ROWID"):
-                    pid = integer(row["rid"]) or 0
-                    yield Contact(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="ABPerson", rowid=pid),
-                        person_id=pid,
-                        first_name=text(row["First"]),
-                        last_name=text(row["Last"]),
-                        organization=text(row["Organization"]),
-                        note=text(row["Note"]),
-                        phones=values.get((pid, PHONE), []),
-                        emails=values.get((pid, EMAIL), []),
-                        urls=values.get((pid, URL), []),
-                        created=cocoa(row["CreationDate"]),
-                        created_raw=number(row["CreationDate"]),
-                        modified=cocoa(row["ModificationDate"]),
-                        modified_raw=number(row["ModificationDate"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "AddressBook.sqlitedb", log, "ABPerson"):
+            values: dict[tuple[int, int], list[str]] = defaultdict(list)
+            if has_table(conn, "ABMultiValue"):
+                for row in rows(conn, "SELECT record_id, property, value FROM ABMultiValue ORDER BY UID"):
+                    person, prop, value = integer(row["record_id"]), integer(row["property"]), text(row["value"])
+                    if person is not None and prop is not None and value:
+                        values[(person, prop)].append(value)
+            else:
+                log.warn(f"{file.label}: no ABMultiValue table; phone numbers and e-mails left empty")
+            p = present_columns(conn, "ABPerson", PERSON_COLUMNS, log, file.label)
+            select = ", ".join(f"{col('p', x, p)} AS {x}" for x in PERSON_COLUMNS)
+            for row in rows(conn, f"SELECT p.ROWID AS rid, {select} FROM ABPerson AS p ORDER BY p.ROWID"):
+                pid = integer(row["rid"]) or 0
+                yield Contact(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="ABPerson", rowid=pid),
+                    person_id=pid,
+                    first_name=text(row["First"]),
+                    last_name=text(row["Last"]),
+                    organization=text(row["Organization"]),
+                    note=text(row["Note"]),
+                    phones=values.get((pid, PHONE), []),
+                    emails=values.get((pid, EMAIL), []),
+                    urls=values.get((pid, URL), []),
+                    created=cocoa(row["CreationDate"]),
+                    created_raw=number(row["CreationDate"]),
+                    modified=cocoa(row["ModificationDate"]),
+                    modified_raw=number(row["ModificationDate"]),
+                )

@@ -13,12 +13,10 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     cocoa,
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -46,42 +44,39 @@ class DataUsage(Artifact):
     records = (DataUsageRow,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DataUsageRow]:
-        source, files = find_files(evidence, SPECS, "DataUsage.sqlite")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "ZPROCESS", "ZLIVEUSAGE")
-                p = present_columns(conn, "ZPROCESS", PROCESS_COLUMNS, log, file.label)
-                u = present_columns(conn, "ZLIVEUSAGE", USAGE_COLUMNS, log, file.label)
-                pcols = ", ".join(f"{col('p', x, p)} AS p_{x}" for x in PROCESS_COLUMNS)
-                ucols = ", ".join(f"{col('u', x, u)} AS u_{x}" for x in USAGE_COLUMNS)
-                join = "ON p.Z_PK = u.ZHASPROCESS" if "ZHASPROCESS" in u else "ON 0"
-                unused = ("WHERE p.Z_PK NOT IN (SELECT ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL)"
-                          if "ZHASPROCESS" in u else "")
-                nulls = ", ".join(f"NULL AS u_{x}" for x in USAGE_COLUMNS)
-                usage_sql = (f"SELECT p.Z_PK AS p_pk, u.Z_PK AS u_pk, {pcols}, {ucols} "
-                             f"FROM ZLIVEUSAGE AS u LEFT JOIN ZPROCESS AS p {join} ORDER BY u.Z_PK")
-                process_sql = (f"SELECT p.Z_PK AS p_pk, NULL AS u_pk, {pcols}, {nulls} FROM ZPROCESS AS p {unused} "
-                               "ORDER BY p.Z_PK")
-                for row in chain(rows(conn, usage_sql), rows(conn, process_sql)):
-                    usage_pk = integer(row["u_pk"])
-                    table = "ZLIVEUSAGE" if usage_pk is not None else "ZPROCESS"
-                    rowid = usage_pk if usage_pk is not None else integer(row["p_pk"])
-                    yield DataUsageRow(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table=table, rowid=rowid),
-                        process_pk=integer(row["p_pk"]),
-                        live_usage_pk=usage_pk,
-                        has_process=integer(row["u_ZHASPROCESS"]),
-                        process=text(row["p_ZPROCNAME"]),
-                        bundle_id=text(row["p_ZBUNDLENAME"]),
-                        first_seen=cocoa(row["p_ZFIRSTTIMESTAMP"]),
-                        first_seen_raw=number(row["p_ZFIRSTTIMESTAMP"]),
-                        last_seen=cocoa(row["p_ZTIMESTAMP"]),
-                        last_seen_raw=number(row["p_ZTIMESTAMP"]),
-                        usage_time=cocoa(row["u_ZTIMESTAMP"]),
-                        usage_time_raw=number(row["u_ZTIMESTAMP"]),
-                        wifi_in=_float(row["u_ZWIFIIN"]),
-                        wifi_out=_float(row["u_ZWIFIOUT"]),
-                        wwan_in=_float(row["u_ZWWANIN"]),
-                        wwan_out=_float(row["u_ZWWANOUT"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "DataUsage.sqlite", log, "ZPROCESS", "ZLIVEUSAGE"):
+            p = present_columns(conn, "ZPROCESS", PROCESS_COLUMNS, log, file.label)
+            u = present_columns(conn, "ZLIVEUSAGE", USAGE_COLUMNS, log, file.label)
+            pcols = ", ".join(f"{col('p', x, p)} AS p_{x}" for x in PROCESS_COLUMNS)
+            ucols = ", ".join(f"{col('u', x, u)} AS u_{x}" for x in USAGE_COLUMNS)
+            join = "ON p.Z_PK = u.ZHASPROCESS" if "ZHASPROCESS" in u else "ON 0"
+            unused = ("WHERE p.Z_PK NOT IN (SELECT ZHASPROCESS FROM ZLIVEUSAGE WHERE ZHASPROCESS IS NOT NULL)"
+                      if "ZHASPROCESS" in u else "")
+            nulls = ", ".join(f"NULL AS u_{x}" for x in USAGE_COLUMNS)
+            usage_sql = (f"SELECT p.Z_PK AS p_pk, u.Z_PK AS u_pk, {pcols}, {ucols} "
+                         f"FROM ZLIVEUSAGE AS u LEFT JOIN ZPROCESS AS p {join} ORDER BY u.Z_PK")
+            process_sql = (f"SELECT p.Z_PK AS p_pk, NULL AS u_pk, {pcols}, {nulls} FROM ZPROCESS AS p {unused} "
+                           "ORDER BY p.Z_PK")
+            for row in chain(rows(conn, usage_sql), rows(conn, process_sql)):
+                usage_pk = integer(row["u_pk"])
+                table = "ZLIVEUSAGE" if usage_pk is not None else "ZPROCESS"
+                rowid = usage_pk if usage_pk is not None else integer(row["p_pk"])
+                yield DataUsageRow(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table=table, rowid=rowid),
+                    process_pk=integer(row["p_pk"]),
+                    live_usage_pk=usage_pk,
+                    has_process=integer(row["u_ZHASPROCESS"]),
+                    process=text(row["p_ZPROCNAME"]),
+                    bundle_id=text(row["p_ZBUNDLENAME"]),
+                    first_seen=cocoa(row["p_ZFIRSTTIMESTAMP"]),
+                    first_seen_raw=number(row["p_ZFIRSTTIMESTAMP"]),
+                    last_seen=cocoa(row["p_ZTIMESTAMP"]),
+                    last_seen_raw=number(row["p_ZTIMESTAMP"]),
+                    usage_time=cocoa(row["u_ZTIMESTAMP"]),
+                    usage_time_raw=number(row["u_ZTIMESTAMP"]),
+                    wifi_in=_float(row["u_ZWIFIIN"]),
+                    wifi_out=_float(row["u_ZWIFIOUT"]),
+                    wwan_in=_float(row["u_ZWWANIN"]),
+                    wwan_out=_float(row["u_ZWWANOUT"]),
+                )

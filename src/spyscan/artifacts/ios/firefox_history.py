@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -44,27 +42,24 @@ class FirefoxHistory(Artifact):
     records = (FirefoxVisit,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxVisit]:
-        source, files = find_files(evidence, FIREFOX_SPECS, "Firefox browser.db")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "history", "visits")
-                h = present_columns(conn, "history", ("url", "title"), log, file.label)
-                v = present_columns(conn, "visits", ("siteID", "date", "type", "is_local"), log, file.label)
-                join = "LEFT JOIN history AS h ON h.id = v.siteID" if "siteID" in v else "LEFT JOIN history AS h ON 0"
-                sql = f"""SELECT v.rowid AS rid, {col('v', 'siteID', v)} AS site, {col('h', 'url', h)} AS url,
-                          {col('h', 'title', h)} AS title, {col('v', 'date', v)} AS date,
-                          {col('v', 'type', v)} AS type, {col('v', 'is_local', v)} AS is_local
-                          FROM visits AS v {join} ORDER BY v.rowid"""
-                for row in rows(conn, sql):
-                    local = integer(row["is_local"])
-                    yield FirefoxVisit(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="visits", rowid=integer(row["rid"])),
-                        url=text(row["url"]),
-                        title=text(row["title"]),
-                        history_id=integer(row["site"]),
-                        visit_type=integer(row["type"]),
-                        is_local=None if local is None else bool(local),
-                        visit_time=from_unix(row["date"]),
-                        visit_time_raw=number(row["date"]),
-                    )
+        for file, conn in databases(evidence, FIREFOX_SPECS, "Firefox browser.db", log, "history", "visits"):
+            h = present_columns(conn, "history", ("url", "title"), log, file.label)
+            v = present_columns(conn, "visits", ("siteID", "date", "type", "is_local"), log, file.label)
+            join = "LEFT JOIN history AS h ON h.id = v.siteID" if "siteID" in v else "LEFT JOIN history AS h ON 0"
+            sql = f"""SELECT v.rowid AS rid, {col('v', 'siteID', v)} AS site, {col('h', 'url', h)} AS url,
+                      {col('h', 'title', h)} AS title, {col('v', 'date', v)} AS date,
+                      {col('v', 'type', v)} AS type, {col('v', 'is_local', v)} AS is_local
+                      FROM visits AS v {join} ORDER BY v.rowid"""
+            for row in rows(conn, sql):
+                local = integer(row["is_local"])
+                yield FirefoxVisit(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="visits", rowid=integer(row["rid"])),
+                    url=text(row["url"]),
+                    title=text(row["title"]),
+                    history_id=integer(row["site"]),
+                    visit_type=integer(row["type"]),
+                    is_local=None if local is None else bool(local),
+                    visit_time=from_unix(row["date"]),
+                    visit_time_raw=number(row["date"]),
+                )

@@ -15,12 +15,10 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     cocoa,
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     split_handle,
@@ -48,60 +46,57 @@ class InteractionC(Artifact):
     records = (InteractionCEvent, InteractionCContact, InteractionCAttachment)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
-        source, files = find_files(evidence, SPECS, "interactionC.db")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "ZINTERACTIONS")
-                contacts = has_table(conn, "ZCONTACTS")
-                i = present_columns(conn, "ZINTERACTIONS", INTERACTION_COLUMNS, log, file.label)
-                c = present_columns(conn, "ZCONTACTS", CONTACT_COLUMNS, log, file.label) if contacts else set()
-                join = "LEFT JOIN ZCONTACTS AS c ON c.Z_PK = i.ZSENDER" if contacts and "ZSENDER" in i else ""
-                select = ", ".join(f"{col('i', x, i)} AS {x}" for x in INTERACTION_COLUMNS)
-                sender = col("c", "ZIDENTIFIER", c) if join else "NULL"
-                sender_name = col("c", "ZDISPLAYNAME", c) if join else "NULL"
-                sql = (f"SELECT i.Z_PK AS pk, {select}, {sender} AS sender, {sender_name} AS sender_name "
-                       f"FROM ZINTERACTIONS AS i {join} ORDER BY i.Z_PK")
-                identifiers = self._identifiers(conn) if contacts and "ZIDENTIFIER" in c else {}
-                recipients = join_pairs(conn, "INTERACTIONRECIPIENT", "RECIPIENTS") or {}
-                attachments = join_pairs(conn, "INTERACTIONS", "ATTACHMENTS") or {}
-                for row in rows(conn, sql):
-                    account = text(row["ZACCOUNT"])
-                    sender_id = text(row["sender"])
-                    pk = integer(row["pk"])
-                    to = [identifiers[k] for k in recipients.get(pk or -1, []) if k in identifiers]
-                    yield InteractionCEvent(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="ZINTERACTIONS", rowid=pk),
-                        interaction_id=pk,
-                        bundle_id=text(row["ZBUNDLEID"]),
-                        target_bundle_id=text(row["ZTARGETBUNDLEID"]),
-                        account=account,
-                        account_email=split_handle(account)[1],
-                        domain_identifier=text(row["ZDOMAINIDENTIFIER"]),
-                        group_name=text(row["ZGROUPNAME"]),
-                        content_url=text(row["ZCONTENTURL"]),
-                        direction=integer(row["ZDIRECTION"]),
-                        mechanism=integer(row["ZMECHANISM"]),
-                        sender=sender_id,
-                        sender_email=split_handle(sender_id)[1],
-                        sender_name=text(row["sender_name"]),
-                        recipients=to,
-                        recipient_emails=[e for r in to if (e := split_handle(r)[1])],
-                        attachment_ids=attachments.get(pk or -1, []),
-                        start=cocoa(row["ZSTARTDATE"]),
-                        start_raw=number(row["ZSTARTDATE"]),
-                        end=cocoa(row["ZENDDATE"]),
-                        end_raw=number(row["ZENDDATE"]),
-                    )
-                owners: dict[int, list[int]] = {}
-                for interaction, keys in attachments.items():
-                    for key in keys:
-                        owners.setdefault(key, []).append(interaction)
-                if contacts:
-                    yield from self._contacts(conn, file.label, c)
-                if has_table(conn, "ZATTACHMENT"):
-                    a = present_columns(conn, "ZATTACHMENT", ATTACHMENT_COLUMNS, log, file.label)
-                    yield from self._attachments(conn, file.label, a, owners)
+        for file, conn in databases(evidence, SPECS, "interactionC.db", log, "ZINTERACTIONS"):
+            contacts = has_table(conn, "ZCONTACTS")
+            i = present_columns(conn, "ZINTERACTIONS", INTERACTION_COLUMNS, log, file.label)
+            c = present_columns(conn, "ZCONTACTS", CONTACT_COLUMNS, log, file.label) if contacts else set()
+            join = "LEFT JOIN ZCONTACTS AS c ON c.Z_PK = i.ZSENDER" if contacts and "ZSENDER" in i else ""
+            select = ", ".join(f"{col('i', x, i)} AS {x}" for x in INTERACTION_COLUMNS)
+            sender = col("c", "ZIDENTIFIER", c) if join else "NULL"
+            sender_name = col("c", "ZDISPLAYNAME", c) if join else "NULL"
+            sql = (f"SELECT i.Z_PK AS pk, {select}, {sender} AS sender, {sender_name} AS sender_name "
+                   f"FROM ZINTERACTIONS AS i {join} ORDER BY i.Z_PK")
+            identifiers = self._identifiers(conn) if contacts and "ZIDENTIFIER" in c else {}
+            recipients = join_pairs(conn, "INTERACTIONRECIPIENT", "RECIPIENTS") or {}
+            attachments = join_pairs(conn, "INTERACTIONS", "ATTACHMENTS") or {}
+            for row in rows(conn, sql):
+                account = text(row["ZACCOUNT"])
+                sender_id = text(row["sender"])
+                pk = integer(row["pk"])
+                to = [identifiers[k] for k in recipients.get(pk or -1, []) if k in identifiers]
+                yield InteractionCEvent(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="ZINTERACTIONS", rowid=pk),
+                    interaction_id=pk,
+                    bundle_id=text(row["ZBUNDLEID"]),
+                    target_bundle_id=text(row["ZTARGETBUNDLEID"]),
+                    account=account,
+                    account_email=split_handle(account)[1],
+                    domain_identifier=text(row["ZDOMAINIDENTIFIER"]),
+                    group_name=text(row["ZGROUPNAME"]),
+                    content_url=text(row["ZCONTENTURL"]),
+                    direction=integer(row["ZDIRECTION"]),
+                    mechanism=integer(row["ZMECHANISM"]),
+                    sender=sender_id,
+                    sender_email=split_handle(sender_id)[1],
+                    sender_name=text(row["sender_name"]),
+                    recipients=to,
+                    recipient_emails=[e for r in to if (e := split_handle(r)[1])],
+                    attachment_ids=attachments.get(pk or -1, []),
+                    start=cocoa(row["ZSTARTDATE"]),
+                    start_raw=number(row["ZSTARTDATE"]),
+                    end=cocoa(row["ZENDDATE"]),
+                    end_raw=number(row["ZENDDATE"]),
+                )
+            owners: dict[int, list[int]] = {}
+            for interaction, keys in attachments.items():
+                for key in keys:
+                    owners.setdefault(key, []).append(interaction)
+            if contacts:
+                yield from self._contacts(conn, file.label, c)
+            if has_table(conn, "ZATTACHMENT"):
+                a = present_columns(conn, "ZATTACHMENT", ATTACHMENT_COLUMNS, log, file.label)
+                yield from self._attachments(conn, file.label, a, owners)
 
     @staticmethod
     def _identifiers(conn: sqlite3.Connection) -> dict[int, str]:

@@ -9,13 +9,11 @@ from typing import Any
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     col,
-    find_files,
+    databases,
     integer,
     load_plist,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -95,38 +93,35 @@ class SafariBrowserState(Artifact):
     records = (SafariTab,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariTab]:
-        source, files = find_files(evidence, SPECS, "Safari BrowserState.db")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "tabs")
-                t = present_columns(conn, "tabs", TAB_COLUMNS, log, file.label)
-                sessions = "uuid" in t and {"tab_uuid", "session_data"} <= (
-                    present_columns(conn, "tab_sessions", ("tab_uuid", "session_data"), log, file.label))
-                select = ", ".join(f"{col('t', c, t)} AS {c}" for c in TAB_COLUMNS)
-                sql = f"SELECT t.rowid AS rid, {select}, {'s.session_data' if sessions else 'NULL'} AS session_data " \
-                      f"FROM tabs AS t {'LEFT JOIN tab_sessions AS s ON s.tab_uuid = t.uuid' if sessions else ''}"
-                for row in rows(conn, sql):
-                    raw = row["session_data"]
-                    urls, titles, ok = session_pages(raw if isinstance(raw, bytes) else None)
-                    rowid = integer(row["rid"])
-                    if not ok:
-                        log.warn(f"{file.label}: tab row {rowid}: session data not a readable plist; "
-                                 "URLs taken from its raw bytes")
-                    yield SafariTab(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="tabs", rowid=rowid),
-                        tab_id=rowid,
-                        uuid=text(row["uuid"]),
-                        title=text(row["title"]),
-                        url=text(row["url"]),
-                        user_visible_url=text(row["user_visible_url"]),
-                        opened_from_link=_flag(row["opened_from_link"]),
-                        private_browsing=_flag(row["private_browsing"]),
-                        last_viewed_time=from_cocoa(row["last_viewed_time"]),
-                        last_viewed_time_raw=number(row["last_viewed_time"]),
-                        session_urls=urls,
-                        session_titles=titles,
-                    )
+        for file, conn in databases(evidence, SPECS, "Safari BrowserState.db", log, "tabs"):
+            t = present_columns(conn, "tabs", TAB_COLUMNS, log, file.label)
+            sessions = "uuid" in t and {"tab_uuid", "session_data"} <= (
+                present_columns(conn, "tab_sessions", ("tab_uuid", "session_data"), log, file.label))
+            select = ", ".join(f"{col('t', c, t)} AS {c}" for c in TAB_COLUMNS)
+            sql = f"SELECT t.rowid AS rid, {select}, {'s.session_data' if sessions else 'NULL'} AS session_data " \
+                  f"FROM tabs AS t {'LEFT JOIN tab_sessions AS s ON s.tab_uuid = t.uuid' if sessions else ''}"
+            for row in rows(conn, sql):
+                raw = row["session_data"]
+                urls, titles, ok = session_pages(raw if isinstance(raw, bytes) else None)
+                rowid = integer(row["rid"])
+                if not ok:
+                    log.warn(f"{file.label}: tab row {rowid}: session data not a readable plist; "
+                             "URLs taken from its raw bytes")
+                yield SafariTab(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="tabs", rowid=rowid),
+                    tab_id=rowid,
+                    uuid=text(row["uuid"]),
+                    title=text(row["title"]),
+                    url=text(row["url"]),
+                    user_visible_url=text(row["user_visible_url"]),
+                    opened_from_link=_flag(row["opened_from_link"]),
+                    private_browsing=_flag(row["private_browsing"]),
+                    last_viewed_time=from_cocoa(row["last_viewed_time"]),
+                    last_viewed_time_raw=number(row["last_viewed_time"]),
+                    session_urls=urls,
+                    session_titles=titles,
+                )
 
 
 def _flag(value: object) -> bool | None:

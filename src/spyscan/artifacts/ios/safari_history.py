@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
     col,
-    find_files,
+    databases,
     integer,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -47,44 +45,41 @@ class SafariHistory(Artifact):
     records = (SafariVisit,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariVisit]:
-        source, files = find_files(evidence, SPECS, "Safari History.db")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "history_items", "history_visits")
-                v = present_columns(conn, "history_visits", VISIT_COLUMNS, log, file.label)
-                i = present_columns(conn, "history_items", ITEM_COLUMNS, log, file.label)
-                redirects = {"redirect_source", "redirect_destination"} <= v
-                sql = f"""
-                    SELECT v.id AS visit_id, v.history_item AS item_id, {col('i', 'url', i)} AS url,
-                           {col('i', 'visit_count', i)} AS visit_count, {col('v', 'title', v)} AS title,
-                           {col('v', 'visit_time', v)} AS visit_time,
-                           {col('v', 'load_successful', v)} AS load_successful,
-                           {'si.url' if redirects else 'NULL'} AS source_url,
-                           {'di.url' if redirects else 'NULL'} AS dest_url,
-                           {'d.visit_time' if redirects and 'visit_time' in v else 'NULL'} AS dest_time
-                    FROM history_visits AS v
-                    LEFT JOIN history_items AS i ON i.id = v.history_item
-                    {'''LEFT JOIN history_visits AS s ON s.id = v.redirect_source
-                    LEFT JOIN history_items AS si ON si.id = s.history_item
-                    LEFT JOIN history_visits AS d ON d.id = v.redirect_destination
-                    LEFT JOIN history_items AS di ON di.id = d.history_item''' if redirects else ''}
-                    ORDER BY v.visit_time, v.id
-                """
-                for row in rows(conn, sql):
-                    loaded = integer(row["load_successful"])
-                    yield SafariVisit(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="history_visits", rowid=integer(row["visit_id"])),
-                        url=text(row["url"]),
-                        title=text(row["title"]),
-                        visit_id=integer(row["visit_id"]),
-                        item_id=integer(row["item_id"]),
-                        visit_count=integer(row["visit_count"]),
-                        visit_time=from_cocoa(row["visit_time"]),
-                        visit_time_raw=number(row["visit_time"]),
-                        load_successful=None if loaded is None else bool(loaded),
-                        redirect_source_url=text(row["source_url"]),
-                        redirect_destination_url=text(row["dest_url"]),
-                        redirect_destination_time=from_cocoa(row["dest_time"]),
-                        redirect_destination_time_raw=number(row["dest_time"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "Safari History.db", log, "history_items", "history_visits"):
+            v = present_columns(conn, "history_visits", VISIT_COLUMNS, log, file.label)
+            i = present_columns(conn, "history_items", ITEM_COLUMNS, log, file.label)
+            redirects = {"redirect_source", "redirect_destination"} <= v
+            sql = f"""
+                SELECT v.id AS visit_id, v.history_item AS item_id, {col('i', 'url', i)} AS url,
+                       {col('i', 'visit_count', i)} AS visit_count, {col('v', 'title', v)} AS title,
+                       {col('v', 'visit_time', v)} AS visit_time,
+                       {col('v', 'load_successful', v)} AS load_successful,
+                       {'si.url' if redirects else 'NULL'} AS source_url,
+                       {'di.url' if redirects else 'NULL'} AS dest_url,
+                       {'d.visit_time' if redirects and 'visit_time' in v else 'NULL'} AS dest_time
+                FROM history_visits AS v
+                LEFT JOIN history_items AS i ON i.id = v.history_item
+                {'''LEFT JOIN history_visits AS s ON s.id = v.redirect_source
+                LEFT JOIN history_items AS si ON si.id = s.history_item
+                LEFT JOIN history_visits AS d ON d.id = v.redirect_destination
+                LEFT JOIN history_items AS di ON di.id = d.history_item''' if redirects else ''}
+                ORDER BY v.visit_time, v.id
+            """
+            for row in rows(conn, sql):
+                loaded = integer(row["load_successful"])
+                yield SafariVisit(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="history_visits", rowid=integer(row["visit_id"])),
+                    url=text(row["url"]),
+                    title=text(row["title"]),
+                    visit_id=integer(row["visit_id"]),
+                    item_id=integer(row["item_id"]),
+                    visit_count=integer(row["visit_count"]),
+                    visit_time=from_cocoa(row["visit_time"]),
+                    visit_time_raw=number(row["visit_time"]),
+                    load_successful=None if loaded is None else bool(loaded),
+                    redirect_source_url=text(row["source_url"]),
+                    redirect_destination_url=text(row["dest_url"]),
+                    redirect_destination_time=from_cocoa(row["dest_time"]),
+                    redirect_destination_time_raw=number(row["dest_time"]),
+                )

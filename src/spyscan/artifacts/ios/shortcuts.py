@@ -12,14 +12,12 @@ from spyscan.artifacts.ios._common import (
     cocoa,
     col,
     columns_of,
-    find_files,
+    databases,
     integer,
     load_plist,
     ns_keyed_strings,
     number,
-    open_db,
     present_columns,
-    require_tables,
     rows,
     salvaged,
     text,
@@ -77,38 +75,35 @@ class Shortcuts(Artifact):
     records = (Shortcut,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Shortcut]:
-        source, files = find_files(evidence, SPECS, "Shortcuts.sqlite")
-        for file in files:
-            with open_db(source, file, log) as conn:
-                require_tables(conn, file, "ZSHORTCUT")
-                s = present_columns(conn, "ZSHORTCUT", COLUMNS, log, file.label)
-                if {"zshortcut", "zdata"} <= columns_of(conn, "ZSHORTCUTACTIONS"):
-                    where = "actions"
-                elif "zactions" in columns_of(conn, "ZSHORTCUT"):
-                    where = "column"
-                else:
-                    where = ""
-                    log.warn(f"{file.label}: no action data found (ZSHORTCUTACTIONS.ZDATA or ZSHORTCUT.ZACTIONS)")
-                select = ", ".join(f"{col('s', x, s)} AS {x}" for x in COLUMNS)
-                for row in list(rows(conn, f"SELECT s.Z_PK AS pk, {select} FROM ZSHORTCUT AS s ORDER BY s.Z_PK")):
-                    pk = integer(row["pk"])
-                    actions = DecodedActions()
-                    for data in _action_blobs(conn, pk, where):
-                        actions.add(data)
-                    if actions.broken:
-                        log.warn(f"{file.label}: shortcut {pk}: {actions.broken} action blob(s) not readable")
-                    yield Shortcut(
-                        recovered=salvaged(conn),
-                        source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),
-                        shortcut_id=pk,
-                        name=text(row["ZNAME"]),
-                        description=text(row["ZACTIONSDESCRIPTION"]),
-                        action_count=integer(row["ZACTIONCOUNT"]),
-                        action_ids=actions.ids,
-                        urls=links_in(*actions.strings),
-                        action_text=actions.strings,
-                        created=cocoa(row["ZCREATIONDATE"]),
-                        created_raw=number(row["ZCREATIONDATE"]),
-                        modified=cocoa(row["ZMODIFICATIONDATE"]),
-                        modified_raw=number(row["ZMODIFICATIONDATE"]),
-                    )
+        for file, conn in databases(evidence, SPECS, "Shortcuts.sqlite", log, "ZSHORTCUT"):
+            s = present_columns(conn, "ZSHORTCUT", COLUMNS, log, file.label)
+            if {"zshortcut", "zdata"} <= columns_of(conn, "ZSHORTCUTACTIONS"):
+                where = "actions"
+            elif "zactions" in columns_of(conn, "ZSHORTCUT"):
+                where = "column"
+            else:
+                where = ""
+                log.warn(f"{file.label}: no action data found (ZSHORTCUTACTIONS.ZDATA or ZSHORTCUT.ZACTIONS)")
+            select = ", ".join(f"{col('s', x, s)} AS {x}" for x in COLUMNS)
+            for row in list(rows(conn, f"SELECT s.Z_PK AS pk, {select} FROM ZSHORTCUT AS s ORDER BY s.Z_PK")):
+                pk = integer(row["pk"])
+                actions = DecodedActions()
+                for data in _action_blobs(conn, pk, where):
+                    actions.add(data)
+                if actions.broken:
+                    log.warn(f"{file.label}: shortcut {pk}: {actions.broken} action blob(s) not readable")
+                yield Shortcut(
+                    recovered=salvaged(conn),
+                    source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),
+                    shortcut_id=pk,
+                    name=text(row["ZNAME"]),
+                    description=text(row["ZACTIONSDESCRIPTION"]),
+                    action_count=integer(row["ZACTIONCOUNT"]),
+                    action_ids=actions.ids,
+                    urls=links_in(*actions.strings),
+                    action_text=actions.strings,
+                    created=cocoa(row["ZCREATIONDATE"]),
+                    created_raw=number(row["ZCREATIONDATE"]),
+                    modified=cocoa(row["ZMODIFICATIONDATE"]),
+                    modified_raw=number(row["ZMODIFICATIONDATE"]),
+                )
