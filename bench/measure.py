@@ -8,7 +8,10 @@ Peak RSS is measured two ways and both are reported:
 * ``max_single_rss``: ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` of this fresh wrapper process, i.e. the
   largest RSS any single waited-for descendant reached (the kernel's own accounting).
 
-``python measure.py --out RESULT.json [--timeout S] -- COMMAND...``
+``--rss-limit GIB`` kills the command (and records ``rss_limit_hit``) when the tree's RSS exceeds it, so
+that a tool whose memory grows with the input cannot push the shared machine into the OOM killer.
+
+``python measure.py --out RESULT.json [--timeout S] [--rss-limit GIB] -- COMMAND...``
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def measure(command: list[str], timeout: float, interval: float, log: Path | None) -> dict[str, object]:
+def measure(command: list[str], timeout: float, interval: float, log: Path | None,
+            rss_limit: float | None = None) -> dict[str, object]:
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     load_before = os.getloadavg()[0]
     started = time.monotonic()
@@ -47,10 +51,12 @@ def measure(command: list[str], timeout: float, interval: float, log: Path | Non
     watched = psutil.Process(child.pid)
     peak = 0
     timed_out = False
+    limit_hit = False
     while child.poll() is None:
         peak = max(peak, tree_rss(watched))
-        if time.monotonic() - started > timeout:
-            timed_out = True
+        limit_hit = rss_limit is not None and peak > rss_limit
+        if limit_hit or time.monotonic() - started > timeout:
+            timed_out = not limit_hit
             os.killpg(child.pid, 9)
             child.wait()
             break
@@ -61,7 +67,7 @@ def measure(command: list[str], timeout: float, interval: float, log: Path | Non
         out.close()  # type: ignore[union-attr]
     return {"command": command, "wall_seconds": round(wall, 3), "tree_peak_rss": peak,
             "max_single_rss": usage.ru_maxrss * 1024, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-            "exit_code": child.returncode, "timed_out": timed_out,
+            "exit_code": child.returncode, "timed_out": timed_out, "rss_limit_hit": limit_hit,
             # 1-minute load average before and after: the machine is shared, a high load means contention
             "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2)}
 
@@ -72,12 +78,14 @@ def main() -> int:
     parser.add_argument("--log", type=Path)
     parser.add_argument("--timeout", type=float, default=7200.0)
     parser.add_argument("--interval", type=float, default=0.05)
+    parser.add_argument("--rss-limit", type=float, help="GiB; kill the command when its tree RSS exceeds this")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("no command given")
-    result = measure(command, args.timeout, args.interval, args.log)
+    limit = args.rss_limit * 2**30 if args.rss_limit else None
+    result = measure(command, args.timeout, args.interval, args.log, limit)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0
 

@@ -2,7 +2,8 @@
 
 Subcommands::
 
-    run compare  --kinds ios-backup --sizes 10000,100000 [--repeats 2] [--no-reference] [--timeout S]
+    run compare  --kinds ios-backup --sizes 10000,100000 [--repeats 2] [--no-reference | --no-spyscan]
+                 [--timeout S] [--rss-limit GIB]
     run floor    --sizes 100000            bare sqlite3 loop over the same rows (iOS backup)
     run indicators --size 100000 --counts 10000,100000   spyscan with extra synthetic indicators
     run table                              print the collected results (bench/data/results.jsonl)
@@ -90,7 +91,7 @@ def tool_command(tool: str, kind: str, source: Path, out: Path, iocs: list[Path]
 
 
 def measured_run(tool: str, kind: str, source: Path, out: Path, iocs: list[Path], timeout: float,
-                 jobs: int) -> dict[str, Any]:
+                 jobs: int, rss_limit: float | None = None) -> dict[str, Any]:
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,8 @@ def measured_run(tool: str, kind: str, source: Path, out: Path, iocs: list[Path]
     command = tool_command(tool, kind, source, out, iocs, jobs)
     env = reference_env() if tool == "reference" else dict(os.environ)
     subprocess.run([sys.executable, str(BENCH / "measure.py"), "--out", str(result_file), "--log",
-                    str(out.parent / f"{out.name}.log"), "--timeout", str(timeout), "--", *command],
+                    str(out.parent / f"{out.name}.log"), "--timeout", str(timeout),
+                    *(["--rss-limit", str(rss_limit)] if rss_limit else []), "--", *command],
                    env=env, check=True)
     result: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
     return result
@@ -134,30 +136,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             source = ensure_input(kind, size, args.seed)
             truth = source.parent / f"{source.name}.truth.json"
-            tools = ["spyscan"] if args.no_reference else ["spyscan", "reference"]
+            tools = [t for t, skip in (("spyscan", args.no_spyscan), ("reference", args.no_reference)) if not skip]
             for repeat in range(args.start_repeat, args.start_repeat + args.repeats):
                 order = tools if repeat % 2 == 0 else tools[::-1]  # alternate A/B
                 runs: dict[str, dict[str, Any]] = {}
                 for tool in order:
                     out = DATA / "out" / f"{source.name}" / f"{tool}-r{repeat}"
-                    runs[tool] = measured_run(tool, kind, source, out, iocs, args.timeout, args.jobs)
+                    runs[tool] = measured_run(tool, kind, source, out, iocs, args.timeout, args.jobs, args.rss_limit)
                     m = runs[tool]
                     print(f"{kind} {label(size)} r{repeat} {tool}: {m['wall_seconds']:.1f}s tree-peak "
                           f"{gib(m['tree_peak_rss'])} single-max {gib(m['max_single_rss'])} exit {m['exit_code']}"
-                          f"{' TIMEOUT' if m['timed_out'] else ''}", flush=True)
-                s_out = DATA / "out" / source.name / f"spyscan-r{repeat}"
-                r_out = DATA / "out" / source.name / f"reference-r{repeat}"
-                comparison = compare(truth, s_out, None if args.no_reference else r_out)
-                print("\n".join(comparison.summary_lines()), flush=True)
+                          f"{' TIMEOUT' if m['timed_out'] else ''}{' RSS-LIMIT' if m.get('rss_limit_hit') else ''}",
+                          flush=True)
                 entry = {"kind": kind, "records": size, "seed": args.seed, "repeat": repeat, "order": order,
-                         "runs": runs, "jobs": args.jobs,
-                         "plants": {p.id: p.status for p in comparison.plants},
-                         "found": {p.id: [p.found_spyscan, p.found_reference] for p in comparison.plants},
-                         "detections": [comparison.spyscan_indicator_detections,
-                                        comparison.reference_indicator_detections],
-                         "other_findings": [comparison.spyscan_other_findings, comparison.reference_other_alerts],
-                         "unplanted": len(comparison.unplanted), "time": time.time()}
-                if "reference" in runs and not runs["reference"]["timed_out"] and runs["reference"]["exit_code"] == 0:
+                         "runs": runs, "jobs": args.jobs, "time": time.time()}
+                if "spyscan" in runs:  # reference-only runs are compared later with bench/compare.py
+                    s_out = DATA / "out" / source.name / f"spyscan-r{repeat}"
+                    r_out = DATA / "out" / source.name / f"reference-r{repeat}"
+                    comparison = compare(truth, s_out, r_out if "reference" in runs else None)
+                    print("\n".join(comparison.summary_lines()), flush=True)
+                    entry.update({
+                        "plants": {p.id: p.status for p in comparison.plants},
+                        "found": {p.id: [p.found_spyscan, p.found_reference] for p in comparison.plants},
+                        "detections": [comparison.spyscan_indicator_detections,
+                                       comparison.reference_indicator_detections],
+                        "other_findings": [comparison.spyscan_other_findings, comparison.reference_other_alerts],
+                        "unplanted": len(comparison.unplanted)})
+                if len(runs) == 2 and not runs["reference"]["timed_out"] and runs["reference"]["exit_code"] == 0:
                     s, r = runs["spyscan"], runs["reference"]
                     entry["wall_ratio"] = s["wall_seconds"] / r["wall_seconds"]
                     entry["rss_ratio"] = s["tree_peak_rss"] / max(1, r["tree_peak_rss"])
@@ -260,7 +265,8 @@ def cmd_table(_: argparse.Namespace) -> int:
         runs = e["runs"]
         cells = [f"{t} {r['wall_seconds']:.1f}s cpu {r['cpu_seconds']:.0f}s {gib(r['tree_peak_rss'])} "
                  f"(single {gib(r['max_single_rss'])}) load {r.get('load_before', '?')}"
-                 f"{' TIMEOUT' if r['timed_out'] else ''}" for t, r in runs.items()]
+                 f"{' TIMEOUT' if r['timed_out'] else ''}{' RSS-LIMIT' if r.get('rss_limit_hit') else ''}"
+                 for t, r in runs.items()]
         extra = f" +{e['extra_indicators']} iocs" if e["kind"] == "indicators" else ""
         ratio = (f" | wall {e['wall_ratio']:.3f}x rss {e['rss_ratio']:.3f}x "
                  f"cpu {e['runs']['spyscan']['cpu_seconds'] / max(0.001, e['runs']['reference']['cpu_seconds']):.3f}x"
@@ -287,6 +293,8 @@ def main() -> int:
     p.add_argument("--start-repeat", type=int, default=0,
                    help="index of the first repeat (odd: the reference runs first), to add pairs later")
     p.add_argument("--no-reference", action="store_true")
+    p.add_argument("--no-spyscan", action="store_true", help="run only the reference (e.g. its 1M attempt)")
+    p.add_argument("--rss-limit", type=float, help="GiB: kill a tool whose process-tree RSS exceeds this")
     p.add_argument("--timeout", type=float, default=3600)
     p.set_defaults(func=cmd_compare)
     p = sub.add_parser("floor")
