@@ -40,8 +40,9 @@ from spyscan.kinds import RESULTS_KIND, detect_kind, evidence_class
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import ArtifactStatus, RunInfo, read_run, write_json
-from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, write_csv
-from spyscan.timeutil import iso, utcnow
+from spyscan.report.svg_timeline import ChartCounts, EventBinner
+from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, write_csv, write_csv_lines
+from spyscan.timeutil import from_iso, iso, utcnow
 
 log = logging.getLogger("spyscan")
 
@@ -382,7 +383,10 @@ def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: R
         parts.extend(Path(p) for p in outcome.timeline_parts)
     ordered = _sort_detections(detections)
     write_json(out / "detections.json", DetectionsFile(detections=ordered))
-    write_csv(merge_parts(parts), out / "timeline.csv")
+    # the report's timeline chart is counted while the lines stream by, not by reading the file again
+    binner = EventBinner.for_markers([when for d in ordered if (when := from_iso(d.timestamp)) is not None])
+    lines = merge_parts(parts)
+    write_csv_lines(binner.tee(lines) if binner is not None else lines, out / "timeline.csv")
     write_csv(_detection_rows(ordered), out / "detections_timeline.csv")
     run.inputs = sorted(inputs.values(), key=lambda i: i.path)
     run.detections = _severity_counts(ordered)
@@ -390,17 +394,18 @@ def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: R
     run.exit_code = exit_code
     run.finished = iso(utcnow())
     write_json(out / "run.json", run)
-    _write_human_report(out, options)
+    _write_human_report(out, options, binner.result() if binner is not None else None)
     return RunResult(output=out, run=run, detections=ordered, exit_code=exit_code)
 
 
-def _write_human_report(out: Path, options: RunOptions) -> None:
+def _write_human_report(out: Path, options: RunOptions, chart_counts: ChartCounts | None = None) -> None:
     try:
         from spyscan.report import html
     except ImportError:  # the HTML report module is optional while it is being built
         return
     try:
-        html.write_reports(out, lang=options.lang, pdf=options.pdf, redact=options.redact)
+        html.write_reports(out, lang=options.lang, pdf=options.pdf, redact=options.redact,
+                           chart_counts=chart_counts)
     except SpyscanError:
         raise
     except Exception as exc:  # the machine-readable outputs are written already

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from spyscan.timeline.rows import TimelineRow, guard_cell, merge_parts, write_csv, write_sorted_part
+from spyscan.timeline.rows import TimelineRow, guard_cell, merge_parts, write_csv_lines, write_sorted_part
 
 
 def test_formula_cells_are_neutralised() -> None:
@@ -22,9 +22,23 @@ def test_parts_merge_sorted(tmp_path: Path) -> None:
     write_sorted_part([_row("2024-01-03T00:00:00Z", "c"), _row("2024-01-01T00:00:00Z", "a")], p1)
     write_sorted_part([_row("2024-01-02T00:00:00Z", "=b")], p2)
     out = tmp_path / "timeline.csv"
-    assert write_csv(merge_parts([p1, p2]), out) == 3
+    assert write_csv_lines(merge_parts([p1, p2]), out) == 3
     with out.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][0] == "timestamp_utc"
     assert [r[0] for r in rows[1:]] == ["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z"]
     assert rows[2][4] == "'=b"
+
+
+def test_cells_with_commas_quotes_and_newlines_survive_the_parts(tmp_path: Path) -> None:
+    awkward = 'a, "quoted"\nsecond line'
+    part = tmp_path / "1.part"
+    rows = [_row(f"2024-01-01T00:00:{i % 60:02d}Z", awkward if i % 2 else f"plain {i}") for i in range(5000)]
+    write_sorted_part(rows, part)  # several frames
+    out = tmp_path / "timeline.csv"
+    assert write_csv_lines(merge_parts([part]), out) == 5000
+    with out.open(newline="", encoding="utf-8") as fh:
+        read = list(csv.reader(fh))[1:]
+    assert len(read) == 5000
+    assert [r[0] for r in read] == sorted(r[0] for r in read)
+    assert sum(r[4] == awkward for r in read) == 2500

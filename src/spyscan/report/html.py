@@ -71,6 +71,7 @@ class OutputFolder:
     detections: list[Detection]
     problems: list[str]  # outputs that were missing or unreadable
     timeline: Path | None
+    chart_counts: svg_timeline.ChartCounts | None = None  # counted while the check wrote timeline.csv
 
 
 def load_output(out: Path) -> OutputFolder:
@@ -386,7 +387,7 @@ def _chart(t: Translations, folder: OutputFolder, views: list[DetectionView]
             continue
         label = f"{view.severity_label} · {view.family or d.rule or d.kind} · {view.when}"
         markers.append(svg_timeline.Marker(when, d.artifact, d.severity.value, label, view.anchor))
-    chart = svg_timeline.collect(folder.timeline, markers)
+    chart = svg_timeline.collect(folder.timeline, markers, counted=folder.chart_counts)
     if chart is None:
         return None, t.gettext("No timestamped event was found."), []
     count = chart.events_in_window
@@ -561,10 +562,15 @@ def _write(path: Path, text: str) -> Path:
 
 
 def write_reports(out: Path, lang: str | None = None, pdf: bool = False, redact: bool = False,
-                  salt: bytes | None = None) -> list[Path]:
-    """Write ``report.html`` (and ``report.pdf``, ``report-redacted.html/.pdf``); return the files written."""
+                  salt: bytes | None = None, chart_counts: svg_timeline.ChartCounts | None = None) -> list[Path]:
+    """Write ``report.html`` (and ``report.pdf``, ``report-redacted.html/.pdf``); return the files written.
+
+    ``chart_counts``: the timeline chart's counts made while ``timeline.csv`` was written (saves
+    reading it again; ignored unless made for the same detection times).
+    """
     out = Path(out)
     folder = load_output(out)
+    folder.chart_counts = chart_counts
     written = [_write(out / REPORT, render(folder, lang))]
     if pdf:
         from spyscan.report.pdf import write_pdf

@@ -11,15 +11,14 @@ from __future__ import annotations
 import bisect
 import csv
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from spyscan.report.redact import inert_plain
-from spyscan.timeutil import from_iso
 
 BINS = 240
 MAX_LANES = 10
@@ -82,78 +81,181 @@ def _unguard(value: str) -> str:
     return value
 
 
-def read_timeline(path: Path) -> Iterator[TimelineEvent]:
-    """Rows of a spyscan timeline CSV; rows without a readable timestamp are skipped."""
+def _scan(path: Path) -> Iterator[tuple[datetime, list[str]]]:
+    """(time, raw row) of each row of a spyscan timeline CSV with a readable timestamp.
+
+    This is the report's hot loop (a timeline can have millions of rows): the cells stay raw and
+    guarded; only the rows the report shows are turned into events (``_event``).
+    """
+    parse = datetime.fromisoformat  # accepts the writer's "...Z" form (Python >= 3.11)
     with path.open(newline="", encoding="utf-8", errors="replace") as fh:
         reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
+        if next(reader, None) is None:
             return
         for row in reader:
             if len(row) < 6:
                 continue
-            when = from_iso(row[0])
-            if when is None:
+            try:
+                when = parse(row[0])
+            except ValueError:
                 continue
-            yield TimelineEvent(when, *(_unguard(cell) for cell in row[1:6]))
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            elif when.utcoffset():
+                when = when.astimezone(UTC)
+            yield when, row
+
+
+def _event(when: datetime, row: list[str]) -> TimelineEvent:
+    return TimelineEvent(when, *(_unguard(cell) for cell in row[1:6]))
+
+
+def read_timeline(path: Path) -> Iterator[TimelineEvent]:
+    """Rows of a spyscan timeline CSV; rows without a readable timestamp are skipped."""
+    for when, row in _scan(path):
+        yield _event(when, row)
 
 
 def _range(path: Path) -> tuple[datetime, datetime, int] | None:
     first = last = None
     total = 0
-    for event in read_timeline(path):
+    for when, _row in _scan(path):
         total += 1
-        if first is None or event.when < first:
-            first = event.when
-        if last is None or event.when > last:
-            last = event.when
+        if first is None or when < first:
+            first = when
+        if last is None or when > last:
+            last = when
     return (first, last, total) if first is not None and last is not None else None
 
 
-def collect(path: Path | None, markers: list[Marker], context: timedelta = timedelta(minutes=15),
-            per_marker: int = 12, nearby_for: int = 30) -> Chart | None:
-    """Bin the events of the chart window; None when there is nothing to draw."""
-    markers = sorted(markers, key=lambda m: m.when)
-    has_file = path is not None and path.is_file()
-    whole = not markers
-    if markers:
-        pad = min(PAD_MAX, max(PAD_MIN, (markers[-1].when - markers[0].when) / 2))
-        start, end = markers[0].when - pad, markers[-1].when + pad
-    elif has_file and path is not None:
-        found = _range(path)
-        if found is None:
-            return None
-        start, end, _ = found
-    else:
-        return None
+def _padded(start: datetime, end: datetime, pad: timedelta) -> tuple[datetime, datetime]:
+    start, end = start - pad, end + pad
     if end - start < timedelta(hours=1):
         middle = start + (end - start) / 2
         start, end = middle - timedelta(minutes=30), middle + timedelta(minutes=30)
-    span = (end - start).total_seconds()
-    counts: dict[tuple[str, int], int] = {}
-    nearby = [Nearby(m) for m in markers[:nearby_for]] if markers else []
-    times = [n.marker.when for n in nearby]
-    order = sorted(range(len(nearby)), key=lambda i: times[i])
-    sorted_times = [times[i] for i in order]
-    in_window = total = 0
-    if has_file and path is not None:
-        for event in read_timeline(path):
-            total += 1
-            if event.when < start or event.when > end:
-                continue
-            in_window += 1
-            index = min(BINS - 1, int((event.when - start).total_seconds() / span * BINS))
-            counts[(event.artifact, index)] = counts.get((event.artifact, index), 0) + 1
-            if sorted_times:
-                low = bisect.bisect_left(sorted_times, event.when - context)
-                high = bisect.bisect_right(sorted_times, event.when + context)
-                for position in range(low, high):
-                    item = nearby[order[position]]
-                    if len(item.events) < per_marker:
-                        item.events.append(event)
-                    else:
-                        item.more += 1
-    return Chart(start, end, counts, markers, in_window, total, nearby, whole)
+    return start, end
+
+
+@dataclass
+class ChartCounts:
+    """The result of one pass over the events: what the chart and the "nearby events" lists need."""
+
+    times: tuple[datetime, ...]  # the sorted marker times the pass was made for
+    start: datetime
+    end: datetime
+    counts: dict[tuple[str, int], int]
+    in_window: int
+    total: int
+    nearby_events: list[list[TimelineEvent]]
+    more: list[int]
+
+
+class EventBinner:
+    """Counts events per (artifact, time bin) and keeps those near the first markers, in one pass."""
+
+    def __init__(self, times: list[datetime], start: datetime, end: datetime, context: timedelta,
+                 per_marker: int, nearby_for: int) -> None:
+        self.times = tuple(times)
+        self.start, self.end = start, end
+        self.scale = BINS / (end - start).total_seconds()
+        self.context = context
+        self.per_marker = per_marker
+        self.near = list(times[:nearby_for])  # sorted
+        self.events: list[list[TimelineEvent]] = [[] for _ in self.near]
+        self.more = [0 for _ in self.near]
+        self.counts: dict[tuple[str, int], int] = {}
+        self.in_window = self.total = 0
+
+    @classmethod
+    def for_markers(cls, times: list[datetime], context: timedelta = timedelta(minutes=15),
+                    per_marker: int = 12, nearby_for: int = 30) -> EventBinner | None:
+        """A binner for these detection times, or None when there is none (the whole range is shown)."""
+        if not times:
+            return None
+        times = sorted(times)
+        pad = min(PAD_MAX, max(PAD_MIN, (times[-1] - times[0]) / 2))
+        start, end = _padded(times[0], times[-1], pad)
+        return cls(times, start, end, context, per_marker, nearby_for)
+
+    def add(self, when: datetime, row: list[str] | str) -> None:
+        """One event; ``row`` is its parsed cells or its rendered CSV line (parsed only if shown)."""
+        self.total += 1
+        if when < self.start or when > self.end:
+            return
+        self.in_window += 1
+        artifact = _unguard(row[1]) if isinstance(row, list) else _artifact_of_line(row)
+        key = (artifact, min(BINS - 1, int((when - self.start).total_seconds() * self.scale)))
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if not self.near:
+            return
+        low = bisect.bisect_left(self.near, when - self.context)
+        high = bisect.bisect_right(self.near, when + self.context)
+        if low == high:
+            return
+        event = _event(when, row if isinstance(row, list) else _cells_of_line(row))
+        for position in range(low, high):
+            if len(self.events[position]) < self.per_marker:
+                self.events[position].append(event)
+            else:
+                self.more[position] += 1
+
+    def result(self) -> ChartCounts:
+        return ChartCounts(self.times, self.start, self.end, self.counts, self.in_window, self.total,
+                           self.events, self.more)
+
+    def tee(self, lines: Iterable[str]) -> Iterator[str]:
+        """Pass rendered timeline CSV lines through, counting each (the check bins while it writes)."""
+        parse = datetime.fromisoformat
+        for line in lines:
+            try:
+                when = parse(line[:line.index(",")])
+            except ValueError:
+                pass
+            else:
+                self.add(when if when.tzinfo is not None else when.replace(tzinfo=UTC), line)
+            yield line
+
+
+def _cells_of_line(line: str) -> list[str]:
+    return next(csv.reader([line]), [])
+
+
+def _artifact_of_line(line: str) -> str:
+    first = line.index(",") + 1
+    if line.startswith('"', first):  # a quoted artifact name: let the csv module read it
+        cells = _cells_of_line(line)
+        return _unguard(cells[1]) if len(cells) > 1 else ""
+    end = line.find(",", first)
+    return _unguard(line[first:end if end >= 0 else len(line)])
+
+
+def collect(path: Path | None, markers: list[Marker], context: timedelta = timedelta(minutes=15),
+            per_marker: int = 12, nearby_for: int = 30, counted: ChartCounts | None = None) -> Chart | None:
+    """Bin the events of the chart window; None when there is nothing to draw.
+
+    ``counted``: the result of a pass made while the timeline was written, used instead of reading
+    ``path`` again when it was made for the same detection times.
+    """
+    markers = sorted(markers, key=lambda m: m.when)
+    has_file = path is not None and path.is_file()
+    times = [m.when for m in markers]
+    if counted is None or counted.times != tuple(times):
+        counted = None
+        binner = EventBinner.for_markers(times, context, per_marker, nearby_for)
+        if binner is None:  # no timestamped detection: the whole range of the events
+            found = _range(path) if has_file and path is not None else None
+            if found is None:
+                return None
+            start, end = _padded(found[0], found[1], timedelta(0))
+            binner = EventBinner([], start, end, context, per_marker, nearby_for)
+        if has_file and path is not None:
+            for when, row in _scan(path):
+                binner.add(when, row)
+        counted = binner.result()
+    nearby = [Nearby(m, events, more) for m, events, more in
+              zip(markers[:nearby_for], counted.nearby_events, counted.more, strict=False)]
+    return Chart(counted.start, counted.end, counted.counts, markers, counted.in_window, counted.total, nearby,
+                 not markers)
 
 
 @dataclass(frozen=True)

@@ -56,13 +56,40 @@ def guard_cell(value: str) -> str:
     return value
 
 
+class _LineSink:
+    """A file-like target for ``csv.writer`` that keeps each written line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.write = self.lines.append
+
+
+def render_lines(rows: Iterable[TimelineRow]) -> list[str]:
+    """CSV lines of rows, each cell guarded (one ``writerow`` call writes exactly one line)."""
+    sink = _LineSink()
+    writer = csv.writer(sink, quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([guard_cell(row.timestamp), guard_cell(row.artifact), guard_cell(row.event),
+                      guard_cell(row.record_type), guard_cell(row.summary), guard_cell(row.source)]
+                     for row in rows)
+    return sink.lines
+
+
+_FRAME = 2048  # lines per msgpack frame of a part file
+
+
 def write_sorted_part(rows: list[TimelineRow], path: Path) -> None:
-    """One artifact's rows, sorted, as msgpack lines (merged later without loading everything)."""
-    rows.sort()
+    """One chunk of a job's rows as sorted, already rendered CSV lines (merged later as they are).
+
+    Rendering happens here, in the worker processes, so the parent's merge only compares and copies
+    lines. Lines sort by their text: the timestamp comes first and every other cell follows a comma,
+    so this is time order; rows with an equal timestamp keep a stable, deterministic order.
+    """
+    lines = render_lines(rows)
+    lines.sort()
     encoder = msgspec.msgpack.Encoder()
     with path.open("wb") as fh:
-        for row in rows:
-            data = encoder.encode(row)
+        for start in range(0, len(lines), _FRAME):
+            data = encoder.encode(lines[start:start + _FRAME])
             fh.write(len(data).to_bytes(4, "big"))
             fh.write(data)
 
@@ -98,24 +125,30 @@ class TimelineSpool:
         return self.parts
 
 
-def read_part(path: Path) -> Iterator[TimelineRow]:
-    decoder = msgspec.msgpack.Decoder(TimelineRow)
+def read_part(path: Path) -> Iterator[str]:
+    """The CSV lines of one part file, in order."""
+    decoder = msgspec.msgpack.Decoder(list[str])
     with path.open("rb") as fh:
         while header := fh.read(4):
-            yield decoder.decode(fh.read(int.from_bytes(header, "big")))
+            yield from decoder.decode(fh.read(int.from_bytes(header, "big")))
 
 
-def write_csv(rows: Iterable[TimelineRow], path: Path) -> int:
+def merge_parts(parts: list[Path]) -> Iterator[str]:
+    """The lines of every part, in one sorted stream (each part is sorted; memory: one frame per part)."""
+    return heapq.merge(*(read_part(p) for p in parts))
+
+
+def write_csv_lines(lines: Iterable[str], path: Path) -> int:
+    """Write the header and already rendered lines; return the number of rows."""
     count = 0
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(HEADER)
-        for row in rows:
-            writer.writerow([guard_cell(str(v)) for v in (
-                row.timestamp, row.artifact, row.event, row.record_type, row.summary, row.source)])
+    with path.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
+        csv.writer(fh).writerow(HEADER)
+        for line in lines:
+            fh.write(line)
             count += 1
     return count
 
 
-def merge_parts(parts: list[Path]) -> Iterator[TimelineRow]:
-    return heapq.merge(*(read_part(p) for p in parts))
+def write_csv(rows: Iterable[TimelineRow], path: Path) -> int:
+    """Write typed rows (already in the wanted order) as a guarded CSV file."""
+    return write_csv_lines(render_lines(rows), path)

@@ -1,0 +1,85 @@
+"""The report's timeline chart: counts made while the check writes timeline.csv equal a re-read of the file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from spyscan.report.svg_timeline import Chart, EventBinner, Marker, collect
+from spyscan.timeline.rows import TimelineRow, merge_parts, write_csv_lines, write_sorted_part
+
+BASE = datetime(2024, 5, 20, 7, 0, tzinfo=UTC)
+
+
+def _rows() -> list[TimelineRow]:
+    rows = []
+    for i in range(3000):
+        when = BASE + timedelta(seconds=7 * i, microseconds=(i % 3) * 250_000)
+        stamp = when.isoformat().replace("+00:00", "Z")
+        artifact = ("ios.sms", "ios.safari_history", "ios.x@androidqf:a, b.zip", "=cmd")[i % 4]
+        summary = ('text with, comma and "quotes"\nand a newline', "plain", "-1+1")[i % 3]
+        rows.append(TimelineRow(timestamp=stamp, artifact=artifact, event="seen", record_type="t", summary=summary,
+                                source="db, table"))
+    rows.append(TimelineRow(timestamp="not a time", artifact="ios.sms", event="e", record_type="t", summary="s",
+                            source="x"))
+    return rows
+
+
+def _write(tmp_path: Path, binner: EventBinner | None) -> Path:
+    rows = _rows()
+    parts = []
+    for n, chunk in enumerate((rows[::2], rows[1::2])):  # two parts, merged as the engine does
+        part = tmp_path / f"{n}.part"
+        write_sorted_part(list(chunk), part)
+        parts.append(part)
+    path = tmp_path / "timeline.csv"
+    lines = merge_parts(parts)
+    write_csv_lines(binner.tee(lines) if binner else lines, path)
+    return path
+
+
+def _markers(*offsets: int) -> list[Marker]:
+    return [Marker(BASE + timedelta(seconds=s), "ios.sms", "high", "label", f"d{s}") for s in offsets]
+
+
+def _same(a: Chart | None, b: Chart | None) -> None:
+    assert a is not None and b is not None
+    assert (a.start, a.end, a.counts, a.events_in_window, a.events_total, a.whole_range) == (
+        b.start, b.end, b.counts, b.events_in_window, b.events_total, b.whole_range)
+    assert [(n.marker, n.events, n.more) for n in a.nearby] == [(n.marker, n.events, n.more) for n in b.nearby]
+
+
+def test_counts_made_while_writing_equal_a_reread_of_the_file(tmp_path: Path) -> None:
+    markers = _markers(3600, 9000, 20000)
+    binner = EventBinner.for_markers([m.when for m in markers])
+    assert binner is not None
+    path = _write(tmp_path, binner)
+    counted = binner.result()
+    assert counted.total == 3000  # the unreadable timestamp is not an event
+    assert any(artifact == "ios.x@androidqf:a, b.zip" for artifact, _ in counted.counts)
+    assert any(artifact == "=cmd" for artifact, _ in counted.counts)  # the CSV guard is undone
+    from_file = collect(path, markers)
+    _same(collect(path, markers, counted=counted), from_file)
+    assert from_file is not None and from_file.nearby[0].events
+    summaries = {e.summary for n in from_file.nearby for e in n.events}
+    assert 'text with, comma and "quotes"\nand a newline' in summaries
+    assert "-1+1" in summaries
+
+
+def test_counts_for_other_detection_times_are_not_used(tmp_path: Path) -> None:
+    binner = EventBinner.for_markers([BASE])
+    assert binner is not None
+    path = _write(tmp_path, binner)
+    markers = _markers(15000)
+    chart = collect(path, markers, counted=binner.result())
+    _same(chart, collect(path, markers))
+    assert chart is not None and chart.start == BASE + timedelta(seconds=15000) - timedelta(hours=12)
+
+
+def test_without_timestamped_detections_the_chart_spans_every_event(tmp_path: Path) -> None:
+    assert EventBinner.for_markers([]) is None
+    path = _write(tmp_path, None)
+    chart = collect(path, [])
+    assert chart is not None and chart.whole_range
+    assert chart.events_in_window == chart.events_total == 3000
+    assert sum(chart.counts.values()) == 3000
