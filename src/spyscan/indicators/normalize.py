@@ -5,6 +5,7 @@ Every function here accepts any ``str`` and never raises; ``None`` means "nothin
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from typing import NamedTuple
@@ -29,8 +30,11 @@ def _idna_label(label: str) -> str:
         return label  # not encodable: keep the lower-cased Unicode label
 
 
+_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")  # \s on str patterns is str.isspace()
+
+
 def _has_blank_or_control(host: str) -> bool:
-    return any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in host)
+    return _BLANK_OR_CONTROL.search(host) is not None
 
 
 def _norm_domain_once(value: str) -> str | None:
@@ -44,6 +48,7 @@ def _norm_domain_once(value: str) -> str | None:
     return host or None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; the same hosts come back in record after record
 def norm_domain(value: str) -> str | None:
     """Lower-case, IDNA (punycode), no trailing dot, no leading ``www.``; None if empty or when the name
     holds whitespace or control characters. Idempotent: the result normalises to itself."""
@@ -238,8 +243,14 @@ def _trim_url(url: str) -> str:
 
 def extract_from_text(text: str) -> TextItems:
     """Every URL (with a scheme or ``www.``), host name, e-mail address and IPv4 address in ``text``."""
-    urls = [_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text)]
-    emails = [m.group(0) for m in _TEXT_EMAIL.finditer(text)]
+    # cheap exits first: a host, an e-mail, an IPv4 address and a "www." URL all need a dot; other
+    # URLs need "://"; an e-mail needs "@"
+    has_dot = "." in text
+    urls = ([_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text)]
+            if "://" in text or (has_dot and "ww." in text.lower()) else [])
+    if not has_dot:
+        return TextItems(urls=urls, hosts=[], emails=[], ips=[])
+    emails = [m.group(0) for m in _TEXT_EMAIL.finditer(text)] if "@" in text else []
     hosts = [m.group(0) for m in _TEXT_HOST.finditer(text)]
     hosts.extend(e.rpartition("@")[2] for e in emails)
     ips = [m.group(0) for m in _TEXT_IPV4.finditer(text)]

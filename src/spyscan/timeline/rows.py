@@ -65,12 +65,16 @@ class _LineSink:
 
 
 def render_lines(rows: Iterable[TimelineRow]) -> list[str]:
-    """CSV lines of rows, each cell guarded (one ``writerow`` call writes exactly one line)."""
+    """CSV lines of rows, each cell guarded (one ``writerow`` call writes exactly one line).
+
+    Timestamps (ISO, starting with the year), event names and record types (declared by the record
+    classes) never start like a formula; the artifact (a job name, read back from file names by
+    ``recheck``), the summary and the source can, and are guarded.
+    """
     sink = _LineSink()
     writer = csv.writer(sink, quoting=csv.QUOTE_MINIMAL)
-    writer.writerows([guard_cell(row.timestamp), guard_cell(row.artifact), guard_cell(row.event),
-                      guard_cell(row.record_type), guard_cell(row.summary), guard_cell(row.source)]
-                     for row in rows)
+    writer.writerows((row.timestamp, guard_cell(row.artifact), row.event, row.record_type,
+                      guard_cell(row.summary), guard_cell(row.source)) for row in rows)
     return sink.lines
 
 
