@@ -48,7 +48,7 @@ def _norm_domain_once(value: str) -> str | None:
     return host or None
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pure; the same hosts come back in record after record
+@functools.lru_cache(maxsize=1 << 14)  # pure; the same hosts come back in record after record
 def norm_domain(value: str) -> str | None:
     """Lower-case, IDNA (punycode), no trailing dot, no leading ``www.``; None if empty or when the name
     holds whitespace or control characters. Idempotent: the result normalises to itself."""
