@@ -104,3 +104,19 @@ def test_huge_dumpstate_keeps_memory_flat(tmp_path: Path) -> None:
     assert sections["package"].first_line == 6
     assert evidence.system_properties().lines == ((3, "[persist.sys.timezone]: [UTC]"),)
     assert peak < PEAK_LIMIT, f"peak Python allocation {peak / 1e6:.1f} MB"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, b"Table:", b"Tab", b"le:"]), max_size=40), st.integers(1, 7),
+       st.sampled_from(["Table:", "le:\nx", "a\\x00", "é", "xyz"]))
+def test_contains_agrees_with_a_scan_of_the_lines(pieces: list[bytes], chunk: int, needle: str) -> None:
+    data = b"DUMP OF SERVICE package:\n" + b"".join(pieces) + b"\nmore\n"
+    saved = android_dumpsys._CHUNK
+    android_dumpsys._CHUNK = chunk  # the byte search reads in tiny overlapping chunks
+    try:
+        section = split_dumpsys_bytes(data, "dumpsys.txt").get("package")
+        if section is None:
+            return
+        assert section.contains(needle) == any(needle in line for _, line in section.lines())
+    finally:
+        android_dumpsys._CHUNK = saved

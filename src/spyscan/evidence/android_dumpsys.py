@@ -43,6 +43,9 @@ class RawLine(NamedTuple):
     long: bool  # the content was longer than ``limit`` (and was cut)
 
 
+_new = tuple.__new__  # builds a RawLine without the Python-level __new__ of NamedTuple (hot loop)
+
+
 def iter_raw_lines(fh: BinaryIO, start: int = 0, stop: int | None = None,
                    limit: int = DEFAULT_LINE_LIMIT) -> Iterator[RawLine]:
     """Lines of ``fh`` between byte offsets ``start`` and ``stop``, split like ``bytes.splitlines``.
@@ -64,17 +67,29 @@ def iter_raw_lines(fh: BinaryIO, start: int = 0, stop: int | None = None,
         eof = not data
         buf += data
         used = 0
-        for match in _EOL.finditer(buf):
-            if not eof and match.end() == len(buf) and match.group() == b"\r":
-                break  # may be the first half of a \r\n cut by the chunk
-            if head is not None:
-                yield RawLine(line_start, pos + match.start(), head, True)
-                head = None
-            else:
-                content = buf[used:match.start()]
-                yield RawLine(line_start, pos + match.start(), content[:limit], len(content) > limit)
-            used = match.end()
-            line_start = pos + used
+        if head is None and b"\r" not in buf:  # the common case: "\n" only, split in C
+            cut = buf.rfind(b"\n") + 1
+            if cut:
+                for content in buf[:cut - 1].split(b"\n"):
+                    end = line_start + len(content)
+                    if len(content) > limit:
+                        yield _new(RawLine, (line_start, end, content[:limit], True))
+                    else:
+                        yield _new(RawLine, (line_start, end, content, False))
+                    line_start = end + 1
+                used = cut
+        else:
+            for match in _EOL.finditer(buf):
+                if not eof and match.end() == len(buf) and match.group() == b"\r":
+                    break  # may be the first half of a \r\n cut by the chunk
+                if head is not None:
+                    yield RawLine(line_start, pos + match.start(), head, True)
+                    head = None
+                else:
+                    content = buf[used:match.start()]
+                    yield RawLine(line_start, pos + match.start(), content[:limit], len(content) > limit)
+                used = match.end()
+                line_start = pos + used
         if eof:
             if head is not None or used < len(buf):
                 content = buf[used:]
@@ -96,7 +111,10 @@ def iter_raw_lines(fh: BinaryIO, start: int = 0, stop: int | None = None,
 
 def _decode(line: RawLine) -> tuple[str, int]:
     """The line's text and its damage: escaped bytes, NUL bytes, 1 when cut (as ``textio.iter_lines``)."""
-    decoded = decode_bytes(line.head)
+    head = line.head
+    if head.isascii() and b"\x00" not in head:  # the common case, same result as decode_bytes
+        return head.decode("ascii"), 1 if line.long else 0
+    decoded = decode_bytes(head)
     return decoded.text, decoded.bad_bytes + decoded.nul_bytes + (1 if line.long else 0)
 
 
@@ -178,12 +196,35 @@ class DumpsysSection:
         if span is None or not span.length:
             return
         with span.open() as fh:
-            for offset, raw in enumerate(iter_raw_lines(fh, span.offset, span.offset + span.length)):
-                yield self.first_line + offset, _decode(raw)[0]
+            for number, raw in enumerate(iter_raw_lines(fh, span.offset, span.offset + span.length),
+                                         start=self.first_line):
+                yield number, _decode(raw)[0]
 
     def contains(self, needle: str) -> bool:
         """``needle`` (without a line break) occurs in one of the section's lines."""
+        span = self._span
+        if span is not None and needle.isascii() and "\\" not in needle and not _in_span(span, needle.encode()):
+            return False  # the decoded lines only escape non-ASCII bytes and NULs: no byte match, no match
         return any(needle in line for _, line in self.lines())
+
+
+def _in_span(span: SectionSpan, needle: bytes) -> bool:
+    """The bytes ``needle`` occur in the span (read in chunks that overlap by ``len(needle) - 1``)."""
+    overlap = max(0, len(needle) - 1)
+    with span.open() as fh:
+        fh.seek(span.offset)
+        remaining = span.length
+        tail = b""
+        while remaining > 0:
+            data = fh.read(min(_CHUNK, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            window = tail + data
+            if needle in window:
+                return True
+            tail = window[-overlap:] if overlap else b""
+    return False
 
 
 @runtime_checkable
@@ -214,7 +255,7 @@ class _OpenSection:
         self.seen_chars += len(text) + (1 if self.seen else 0)
         self.seen += 1
         self.bad += bad
-        if text.strip() and not _RULE.match(text):
+        if text.strip() and not (text.startswith("-") and _RULE.match(text)):
             self.end, self.kept_chars = line.end, self.seen_chars
 
     def section(self, source: Path | bytes, file: str, cut: bool) -> DumpsysSection:
@@ -244,12 +285,12 @@ def _split(raw: Iterable[RawLine], source: Path | bytes, file: str, cut_at_end: 
         text, bad = _decode(line)
         if observer is not None:
             observer(number, text)
-        header = _HEADER.match(text)
+        header = _HEADER.match(text) if text.startswith("DUMP OF") else None
         if header:
             close()
             current = _OpenSection(header.group("name"), number + 1)
         elif current is not None:
-            if _DURATION.match(text):
+            if text.startswith("-") and _DURATION.match(text):
                 close()
                 current = None
             else:
