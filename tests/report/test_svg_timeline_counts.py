@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from spyscan.report.svg_timeline import Chart, EventBinner, Marker, collect
 from spyscan.timeline.rows import TimelineRow, merge_parts, write_csv_lines, write_sorted_part
 
@@ -64,6 +66,17 @@ def test_counts_made_while_writing_equal_a_reread_of_the_file(tmp_path: Path) ->
     summaries = {e.summary for n in from_file.nearby for e in n.events}
     assert 'text with, comma and "quotes"\nand a newline' in summaries
     assert "-1+1" in summaries
+
+
+@pytest.mark.parametrize("offsets", [(-39600,), (-39599,), (200000,), (-200000,), (21000 + 43200,)])
+def test_rows_outside_the_window_are_counted_alike(tmp_path: Path, offsets: tuple[int, ...]) -> None:
+    markers = _markers(*offsets)  # windows that cut the events, or miss them all
+    binner = EventBinner.for_markers([m.when for m in markers])
+    assert binner is not None
+    path = _write(tmp_path, binner)
+    counted = binner.result()
+    assert counted.total == 3000
+    _same(collect(path, markers, counted=counted), collect(path, markers))
 
 
 def test_counts_for_other_detection_times_are_not_used(tmp_path: Path) -> None:

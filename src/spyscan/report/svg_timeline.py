@@ -206,9 +206,19 @@ class EventBinner:
     def tee(self, lines: Iterable[str]) -> Iterator[str]:
         """Pass rendered timeline CSV lines through, counting each (the check bins while it writes)."""
         parse = datetime.fromisoformat
+        # spyscan's own stamps ("2024-05-20T07:00:00[.123]Z") compare as text to the second: most rows
+        # fall outside the window and are counted without being parsed
+        low = self.start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        high = self.end.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
         for line in lines:
+            stamp = line[:line.find(",")]
+            second = stamp[:19]
+            if stamp[-1:] == "Z" and stamp[4:5] == "-" and (second < low or second > high) and len(stamp) >= 20:
+                self.total += 1
+                yield line
+                continue
             try:
-                when = parse(line[:line.index(",")])
+                when = parse(stamp)
             except ValueError:
                 pass
             else:
