@@ -157,12 +157,17 @@ class EventBinner:
                  per_marker: int, nearby_for: int) -> None:
         self.times = tuple(times)
         self.start, self.end = start, end
-        self.scale = BINS / (end - start).total_seconds()
-        self.context = context
+        # the hot path works on POSIX seconds (floats keep microsecond order at these magnitudes)
+        self.start_s, self.end_s = start.timestamp(), end.timestamp()
+        self.scale = BINS / (self.end_s - self.start_s)
+        self.context_s = context.total_seconds()
         self.per_marker = per_marker
-        self.near = list(times[:nearby_for])  # sorted
-        self.events: list[list[TimelineEvent]] = [[] for _ in self.near]
-        self.more = [0 for _ in self.near]
+        near = list(times[:nearby_for])  # sorted
+        self.near_s = [t.timestamp() for t in near]
+        self.near_low = self.near_s[0] - self.context_s if near else math.inf
+        self.near_high = self.near_s[-1] + self.context_s if near else -math.inf
+        self.events: list[list[TimelineEvent]] = [[] for _ in near]
+        self.more = [0 for _ in near]
         self.counts: dict[tuple[str, int], int] = {}
         self.in_window = self.total = 0
 
@@ -180,16 +185,17 @@ class EventBinner:
     def add(self, when: datetime, row: list[str] | str) -> None:
         """One event; ``row`` is its parsed cells or its rendered CSV line (parsed only if shown)."""
         self.total += 1
-        if when < self.start or when > self.end:
+        at = when.timestamp()
+        if at < self.start_s or at > self.end_s:
             return
         self.in_window += 1
         artifact = _unguard(row[1]) if isinstance(row, list) else _artifact_of_line(row)
-        key = (artifact, min(BINS - 1, int((when - self.start).total_seconds() * self.scale)))
+        key = (artifact, min(BINS - 1, int((at - self.start_s) * self.scale)))
         self.counts[key] = self.counts.get(key, 0) + 1
-        if not self.near:
+        if at < self.near_low or at > self.near_high:
             return
-        low = bisect.bisect_left(self.near, when - self.context)
-        high = bisect.bisect_right(self.near, when + self.context)
+        low = bisect.bisect_left(self.near_s, at - self.context_s)
+        high = bisect.bisect_right(self.near_s, at + self.context_s)
         if low == high:
             return
         event = _event(when, row if isinstance(row, list) else _cells_of_line(row))
