@@ -192,8 +192,10 @@ class EventBinner:
         artifact = _unguard(row[1]) if isinstance(row, list) else _artifact_of_line(row)
         key = (artifact, min(BINS - 1, int((at - self.start_s) * self.scale)))
         self.counts[key] = self.counts.get(key, 0) + 1
-        if at < self.near_low or at > self.near_high:
-            return
+        if self.near_low <= at <= self.near_high:
+            self._keep_nearby(at, when, row)
+
+    def _keep_nearby(self, at: float, when: datetime, row: list[str] | str) -> None:
         low = bisect.bisect_left(self.near_s, at - self.context_s)
         high = bisect.bisect_right(self.near_s, at + self.context_s)
         if low == high:
@@ -210,26 +212,58 @@ class EventBinner:
                            self.events, self.more)
 
     def tee(self, lines: Iterable[str]) -> Iterator[str]:
-        """Pass rendered timeline CSV lines through, counting each (the check bins while it writes)."""
+        """Pass rendered timeline CSV lines through, counting each (the check bins while it writes).
+
+        The same counting as ``add``, inlined: this runs once per timeline row of a check.
+        """
         parse = datetime.fromisoformat
-        # spyscan's own stamps ("2024-05-20T07:00:00[.123]Z") compare as text to the second: most rows
-        # fall outside the window and are counted without being parsed
+        # spyscan's own stamps ("2024-05-20T07:00:00[.123]Z") compare as text to the second: rows
+        # outside the window are counted without being parsed
         low = self.start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
         high = self.end.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        start_s, end_s, scale, counts = self.start_s, self.end_s, self.scale, self.counts
+        near_low, near_high, last_bin = self.near_low, self.near_high, BINS - 1
+        total = in_window = 0
+        lanes: dict[str, list[int]] = {}
         for line in lines:
-            stamp = line[:line.find(",")]
+            comma = line.find(",")
+            stamp = line[:comma]
             second = stamp[:19]
             if stamp[-1:] == "Z" and stamp[4:5] == "-" and (second < low or second > high) and len(stamp) >= 20:
-                self.total += 1
+                total += 1
                 yield line
                 continue
             try:
                 when = parse(stamp)
             except ValueError:
-                pass
-            else:
-                self.add(when if when.tzinfo is not None else when.replace(tzinfo=UTC), line)
+                yield line
+                continue
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            total += 1
+            at = when.timestamp()
+            if at < start_s or at > end_s:
+                yield line
+                continue
+            in_window += 1
+            after = line.find(",", comma + 1)
+            artifact = line[comma + 1:after]
+            if artifact[:1] in ("'", '"'):  # guarded or quoted: read it properly
+                artifact = _artifact_of_line(line)
+            bins = lanes.get(artifact)
+            if bins is None:
+                bins = lanes[artifact] = [0] * BINS
+            index = int((at - start_s) * scale)
+            bins[index if index < last_bin else last_bin] += 1
+            if near_low <= at <= near_high:
+                self._keep_nearby(at, when, line)
             yield line
+        self.total += total
+        self.in_window += in_window
+        for artifact, bins in lanes.items():
+            for index, count in enumerate(bins):
+                if count:
+                    counts[(artifact, index)] = counts.get((artifact, index), 0) + count
 
 
 def _cells_of_line(line: str) -> list[str]:
