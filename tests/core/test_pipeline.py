@@ -16,7 +16,7 @@ from spyscan.indicators.index import IndicatorIndex
 from spyscan.indicators.model import Indicator
 from spyscan.observables import Obs
 from spyscan.records.base import Record, SourceRef
-from spyscan.timeline.rows import TimelineRow
+from spyscan.timeline.rows import TimelineRow, rows_for
 
 
 class Visit(Record, frozen=True, tag="test.pipeline.visit"):
@@ -58,8 +58,8 @@ class _Sink:
     def __init__(self) -> None:
         self.rows: list[TimelineRow] = []
 
-    def extend(self, rows: Iterable[TimelineRow]) -> None:
-        self.rows.extend(rows)
+    def add(self, artifact: str, record: Record) -> None:
+        self.rows.extend(rows_for(artifact, record))
 
 
 def test_observables_heuristics_timeline_and_records() -> None:

@@ -1,9 +1,25 @@
 from __future__ import annotations
 
 import csv
+import io
+from datetime import UTC, datetime
 from pathlib import Path
 
-from spyscan.timeline.rows import TimelineRow, guard_cell, merge_parts, write_csv_lines, write_sorted_part
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spyscan.records.base import Record, SourceRef
+from spyscan.timeline.rows import (
+    TimelineRow,
+    csv_cell,
+    guard_cell,
+    merge_parts,
+    record_lines,
+    render_lines,
+    rows_for,
+    write_csv_lines,
+    write_sorted_part,
+)
 
 
 def test_formula_cells_are_neutralised() -> None:
@@ -42,3 +58,34 @@ def test_cells_with_commas_quotes_and_newlines_survive_the_parts(tmp_path: Path)
     assert len(read) == 5000
     assert [r[0] for r in read] == sorted(r[0] for r in read)
     assert sum(r[4] == awkward for r in read) == 2500
+
+
+TEXT = st.text(st.sampled_from(['a', ' ', ',', '"', "'", '\r', '\n', '=', '+', '-', '@', '\t', 'é', '\x00', '；']),
+               max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT, min_size=6, max_size=6))
+def test_cells_are_quoted_as_the_csv_module_does(cells: list[str]) -> None:
+    sink = io.StringIO()
+    csv.writer(sink).writerow(cells)
+    assert ",".join(csv_cell(c) for c in cells) + "\r\n" == sink.getvalue()
+
+
+class _Event(Record, frozen=True, tag="test.timeline.event"):
+    text: str
+    place: str | None = None
+    seen: datetime | None = None
+    gone: datetime | None = None
+
+    TIMESTAMPS = (("seen", "seen"), ("gone", "gone"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TEXT, TEXT, st.booleans(), st.booleans())
+def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: str, seen: bool, gone: bool) -> None:
+    when = datetime(2024, 5, 20, 7, 0, 1, 500, tzinfo=UTC)
+    record = _Event(source=SourceRef(file=file or "f", table="t", rowid=1), text=text, place=text,
+                    seen=when if seen else None, gone=when if gone else None)
+    assert record_lines(artifact, record) == render_lines(rows_for(artifact, record))
+    assert len(record_lines(artifact, record)) == seen + gone

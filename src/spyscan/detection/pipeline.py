@@ -18,7 +18,6 @@ from spyscan.detection.model import Detection, IndicatorRef, ObservableRef, Seve
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, iter_observables
-from spyscan.timeline.rows import TimelineRow, rows_for
 from spyscan.timeutil import iso
 
 
@@ -27,7 +26,7 @@ class Matcher(Protocol):
 
 
 class TimelineSink(Protocol):
-    def extend(self, rows: Iterable[TimelineRow]) -> None: ...
+    def add(self, artifact: str, record: Record) -> None: ...
 
 
 class NullMatcher:
@@ -78,7 +77,7 @@ class RecordPipeline:
             self.records_out.write(self._encoder.encode(record))
             self.records_out.write(b"\n")
         if self.timeline is not None:
-            self.timeline.extend(rows_for(self.artifact, record))
+            self.timeline.add(self.artifact, record)
         for field, obs, value in iter_observables(record):
             for hit in self.matcher.match(obs, value):
                 self._add_indicator_hit(record, field, obs, value, hit)

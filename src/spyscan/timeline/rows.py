@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,36 @@ def rows_for(artifact: str, record: Record) -> list[TimelineRow]:
         rows.append(TimelineRow(timestamp=stamp, artifact=artifact, event=event, record_type=shared[0],
                                 summary=shared[1], source=shared[2]))
     return rows
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def csv_cell(value: str) -> str:
+    """One cell as ``csv.writer`` (QUOTE_MINIMAL, the default dialect) writes it."""
+    if _NEEDS_QUOTES.search(value) is None:
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def record_lines(artifact: str, record: Record) -> list[str]:
+    """The timeline CSV lines of one record: the lines ``render_lines(rows_for(...))`` gives.
+
+    Written directly rather than through row objects and ``csv.writer``: this runs for every
+    timestamp of every record of a check.
+    """
+    lines: list[str] = []
+    head = tail = ""
+    for _field, event, when in iter_timestamps(record):
+        stamp = _iso(when)
+        if stamp is None:
+            continue
+        if not tail:
+            head = "," + csv_cell(guard_cell(artifact)) + ","
+            tail = (f",{csv_cell(record.record_type())},{csv_cell(guard_cell(record.summary()))},"
+                    f"{csv_cell(guard_cell(record.source.describe()))}\r\n")
+        lines.append(stamp + head + csv_cell(event) + tail)
+    return lines
 
 
 def _iso(when: datetime) -> str | None:
@@ -88,7 +119,11 @@ def write_sorted_part(rows: list[TimelineRow], path: Path) -> None:
     lines. Lines sort by their text: the timestamp comes first and every other cell follows a comma,
     so this is time order; rows with an equal timestamp keep a stable, deterministic order.
     """
-    lines = render_lines(rows)
+    write_sorted_lines(render_lines(rows), path)
+
+
+def write_sorted_lines(lines: list[str], path: Path) -> None:
+    """Rendered CSV lines, sorted (in place), as length-prefixed msgpack frames."""
     lines.sort()
     encoder = msgspec.msgpack.Encoder()
     with path.open("wb") as fh:
@@ -105,24 +140,26 @@ class TimelineSpool:
         self.folder = folder
         self.prefix = prefix
         self.chunk = chunk
-        self.rows: list[TimelineRow] = []
+        self.lines: list[str] = []
         self.parts: list[Path] = []
         self.count = 0
 
-    def extend(self, rows: Iterable[TimelineRow]) -> None:
-        before = len(self.rows)
-        self.rows.extend(rows)
-        self.count += len(self.rows) - before
-        if len(self.rows) >= self.chunk:
-            self.flush()
+    def add(self, artifact: str, record: Record) -> None:
+        """The timeline lines of one record of ``artifact``."""
+        lines = record_lines(artifact, record)
+        if lines:
+            self.lines.extend(lines)
+            self.count += len(lines)
+            if len(self.lines) >= self.chunk:
+                self.flush()
 
     def flush(self) -> None:
-        if not self.rows:
+        if not self.lines:
             return
         path = self.folder / f"{self.prefix}.{len(self.parts)}.part"
-        write_sorted_part(self.rows, path)
+        write_sorted_lines(self.lines, path)
         self.parts.append(path)
-        self.rows = []
+        self.lines = []
 
     def close(self) -> list[Path]:
         self.flush()
