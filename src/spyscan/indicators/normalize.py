@@ -104,6 +104,7 @@ class NormURL(NamedTuple):
     host: str  # raw host (not normalised)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a visited URL comes back in every visit record
 def norm_url(value: str) -> NormURL | None:
     """Normalise a URL for exact comparison.
 
