@@ -8,8 +8,6 @@ from enum import StrEnum
 class Obs(StrEnum):
     """The type of a value found in evidence that can be matched against indicators."""
 
-    __hash__ = str.__hash__  # Enum's own __hash__ is a Python-level call; members equal their str value anyway
-
     DOMAIN = "domain"  # a host name
     URL = "url"  # a full URL: matched exactly as url and by its host as domain
     TEXT = "text"  # free text: every URL and host name inside it is matched
