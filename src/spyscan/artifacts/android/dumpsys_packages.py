@@ -21,6 +21,7 @@ _PACKAGE = re.compile(r"^\s{2}Package \[(?P<name>[^\]]+)\]")
 _FIELD = re.compile(r"^\s+(?P<key>[A-Za-z]+)=(?P<value>.*)$")
 _PERMISSION = re.compile(r"^\s+(?P<name>[\w.]+): granted=(?P<granted>true|false)")
 _ENABLED = re.compile(r"\benabled=(?P<state>\d)")
+_REQUESTED = re.compile(r"[\w.]+(?:, \w+=.*)?")
 NULL_INSTALLERS = frozenset({"null", ""})
 
 
@@ -101,12 +102,13 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
         stripped = line.strip()
         if not stripped:
             continue
-        if (match := _PACKAGE.match(line)) and indent_of(line) == 2:
+        indent = len(line) - len(line.lstrip(" "))  # this loop sees every line of the block: test cheap things first
+        if indent == 2 and line.startswith("Package [", 2) and (match := _PACKAGE.match(line)):
             if current is not None:
                 yield _to_record(section, current, clock, primary)
             current, in_requested = _Pkg(name=match["name"], line=number), False
             continue
-        if indent_of(line) <= 2:
+        if indent <= 2:
             break  # end of the Packages: block
         if current is None:
             continue
@@ -119,14 +121,14 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
             if state and state["state"] in ("2", "3", "4"):
                 current.disabled = True
             continue
-        if (perm := _PERMISSION.match(line)) is not None:
+        if "granted=" in line and (perm := _PERMISSION.match(line)) is not None:
             if perm["granted"] == "true":
                 current.granted.add(perm["name"])
             continue
-        if in_requested and re.fullmatch(r"[\w.]+(?:, \w+=.*)?", stripped):
+        if in_requested and _REQUESTED.fullmatch(stripped):
             current.requested.append(stripped.split(",", 1)[0])
             continue
-        if (fld := _FIELD.match(line)) is not None and indent_of(line) == 4:
+        if indent == 4 and (fld := _FIELD.match(line)) is not None:
             current.fields.setdefault(fld["key"], fld["value"].strip())
     if current is not None:
         yield _to_record(section, current, clock, primary)
