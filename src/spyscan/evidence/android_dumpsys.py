@@ -249,15 +249,6 @@ class _OpenSection:
         self.kept_chars = 0  # characters of the lines kept (trailing blank and "-----" lines are not)
         self.bad = 0
 
-    def add(self, line: RawLine, text: str, bad: int) -> None:
-        if self.offset < 0:
-            self.offset = line.start
-        self.seen_chars += len(text) + (1 if self.seen else 0)
-        self.seen += 1
-        self.bad += bad
-        if text.strip() and not (text.startswith("-") and _RULE.match(text)):
-            self.end, self.kept_chars = line.end, self.seen_chars
-
     def section(self, source: Path | bytes, file: str, cut: bool) -> DumpsysSection:
         length = self.end - self.offset if self.end >= 0 else 0
         span = SectionSpan(source, max(self.offset, 0), length, self.kept_chars if length else 0)
@@ -281,20 +272,34 @@ def _split(raw: Iterable[RawLine], source: Path | bytes, file: str, cut_at_end: 
         if previous is None or section.size > previous.size:
             sections[current.name] = section
 
+    # one pass over every line of a file of millions of lines: the common case (ASCII, inside a
+    # section) is handled inline; ``_decode`` and ``_OpenSection.add`` are the reference behaviour
+    rule = _RULE.match
     for number, line in enumerate(raw, start=1):
-        text, bad = _decode(line)
+        head = line.head
+        if head.isascii() and b"\x00" not in head:
+            text, bad = head.decode("ascii"), 1 if line.long else 0
+        else:
+            text, bad = _decode(line)
         if observer is not None:
             observer(number, text)
-        header = _HEADER.match(text) if text.startswith("DUMP OF") else None
-        if header:
+        first = text[:1]
+        if first == "D" and text.startswith("DUMP OF") and (header := _HEADER.match(text)):
             close()
             current = _OpenSection(header.group("name"), number + 1)
         elif current is not None:
-            if text.startswith("-") and _DURATION.match(text):
+            if first == "-" and _DURATION.match(text):
                 close()
                 current = None
-            else:
-                current.add(line, text, bad)
+                continue
+            if current.offset < 0:
+                current.offset = line.start
+            current.seen_chars += len(text) + (1 if current.seen else 0)
+            current.seen += 1
+            current.bad += bad
+            if (first == "-" and rule(text)) or not text.strip():
+                continue
+            current.end, current.kept_chars = line.end, current.seen_chars
     close(at_end=True)
     return sections
 

@@ -166,7 +166,7 @@ class BugreportEvidence(Evidence):
 
         def observe(number: int, text: str) -> None:
             nonlocal inside
-            header = _SECTION.match(text)
+            header = _SECTION.match(text) if text.startswith("------ ") else None
             if header:
                 inside = header.group("title").startswith(PROPERTIES_TITLE)
             elif inside and len(captured) < PROPERTIES_MAX_LINES:
