@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -82,10 +82,11 @@ class _Event(Record, frozen=True, tag="test.timeline.event"):
 
 
 @settings(max_examples=200, deadline=None)
-@given(TEXT, TEXT, TEXT, st.booleans(), st.booleans())
-def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: str, seen: bool, gone: bool) -> None:
+@given(TEXT, TEXT, TEXT, st.booleans(), st.booleans(), st.integers(0, 2))
+def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: str, seen: bool, gone: bool,
+                                               later: int) -> None:
     when = datetime(2024, 5, 20, 7, 0, 1, 500, tzinfo=UTC)
     record = _Event(source=SourceRef(file=file or "f", table="t", rowid=1), text=text, place=text,
-                    seen=when if seen else None, gone=when if gone else None)
+                    seen=when if seen else None, gone=when + timedelta(seconds=later) if gone else None)
     assert record_lines(artifact, record) == render_lines(rows_for(artifact, record))
     assert len(record_lines(artifact, record)) == seen + gone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import heapq
 import re
 from collections.abc import Iterable, Iterator
@@ -60,16 +61,27 @@ def record_lines(artifact: str, record: Record) -> list[str]:
     """
     lines: list[str] = []
     head = tail = ""
+    last: tuple[datetime, str | None] | None = None
     for _field, event, when in iter_timestamps(record):
-        stamp = _iso(when)
+        if last is not None and when == last[0]:
+            stamp = last[1]  # several timestamps of one record are often the same instant
+        else:
+            stamp = _iso(when)
+            last = (when, stamp)
         if stamp is None:
             continue
         if not tail:
             head = "," + csv_cell(guard_cell(artifact)) + ","
-            tail = (f",{csv_cell(record.record_type())},{csv_cell(guard_cell(record.summary()))},"
+            tail = (f",{_static_cell(record.record_type())},{csv_cell(guard_cell(record.summary()))},"
                     f"{csv_cell(guard_cell(record.source.describe()))}\r\n")
-        lines.append(stamp + head + csv_cell(event) + tail)
+        lines.append(stamp + head + _static_cell(event) + tail)
     return lines
+
+
+@functools.lru_cache(maxsize=1024)
+def _static_cell(value: str) -> str:
+    """Event names and record types: a few dozen values declared by the record classes."""
+    return csv_cell(value)
 
 
 def _iso(when: datetime) -> str | None:
