@@ -48,6 +48,9 @@ def test_signal_removes_the_work_folder(signum: int, exit_code: int, tmp_path: P
         [sys.executable, "-m", "spyscan", "check", str(backup), "-o", str(tmp_path / "out"), "--no-bundled-iocs",
          "--jobs", "1", "--quiet"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+        # a shell ignores SIGINT in background jobs and children inherit that: give the check the
+        # default disposition, as a terminal user's run has, whatever way the tests were started
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         started = _wait_for(lambda: any(p.name.startswith("spyscan-work-") for p in tmp.iterdir()), 60)
