@@ -266,6 +266,7 @@ def cmd_table(_: argparse.Namespace) -> int:
         cells = [f"{t} {r['wall_seconds']:.1f}s cpu {r['cpu_seconds']:.0f}s {gib(r['tree_peak_rss'])} "
                  f"(single {gib(r['max_single_rss'])}) load {r.get('load_before', '?')}"
                  f"{' TIMEOUT' if r['timed_out'] else ''}{' RSS-LIMIT' if r.get('rss_limit_hit') else ''}"
+                 f"{'' if r['exit_code'] in (0, 3) else ' exit ' + str(r['exit_code'])}"
                  for t, r in runs.items()]
         extra = f" +{e['extra_indicators']} iocs" if e["kind"] == "indicators" else ""
         ratio = (f" | wall {e['wall_ratio']:.3f}x rss {e['rss_ratio']:.3f}x "
