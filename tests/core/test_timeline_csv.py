@@ -18,7 +18,7 @@ from spyscan.timeline.rows import (
     render_lines,
     rows_for,
     write_csv_lines,
-    write_sorted_part,
+    write_sorted_lines,
 )
 
 
@@ -35,8 +35,8 @@ def _row(ts: str, summary: str) -> TimelineRow:
 
 def test_parts_merge_sorted(tmp_path: Path) -> None:
     p1, p2 = tmp_path / "1.part", tmp_path / "2.part"
-    write_sorted_part([_row("2024-01-03T00:00:00Z", "c"), _row("2024-01-01T00:00:00Z", "a")], p1)
-    write_sorted_part([_row("2024-01-02T00:00:00Z", "=b")], p2)
+    write_sorted_lines(render_lines([_row("2024-01-03T00:00:00Z", "c"), _row("2024-01-01T00:00:00Z", "a")]), p1)
+    write_sorted_lines(render_lines([_row("2024-01-02T00:00:00Z", "=b")]), p2)
     out = tmp_path / "timeline.csv"
     assert write_csv_lines(merge_parts([p1, p2]), out) == 3
     with out.open(newline="", encoding="utf-8") as fh:
@@ -50,7 +50,7 @@ def test_cells_with_commas_quotes_and_newlines_survive_the_parts(tmp_path: Path)
     awkward = 'a, "quoted"\nsecond line'
     part = tmp_path / "1.part"
     rows = [_row(f"2024-01-01T00:00:{i % 60:02d}Z", awkward if i % 2 else f"plain {i}") for i in range(5000)]
-    write_sorted_part(rows, part)  # several frames
+    write_sorted_lines(render_lines(rows), part)  # several frames
     out = tmp_path / "timeline.csv"
     assert write_csv_lines(merge_parts([part]), out) == 5000
     with out.open(newline="", encoding="utf-8") as fh:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spyscan.report.svg_timeline import Chart, EventBinner, Marker, collect
-from spyscan.timeline.rows import TimelineRow, merge_parts, write_csv_lines, write_sorted_part
+from spyscan.timeline.rows import TimelineRow, merge_parts, render_lines, write_csv_lines, write_sorted_lines
 
 BASE = datetime(2024, 5, 20, 7, 0, tzinfo=UTC)
 
@@ -32,7 +32,7 @@ def _write(tmp_path: Path, binner: EventBinner | None) -> Path:
     parts = []
     for n, chunk in enumerate((rows[::2], rows[1::2])):  # two parts, merged as the engine does
         part = tmp_path / f"{n}.part"
-        write_sorted_part(list(chunk), part)
+        write_sorted_lines(render_lines(chunk), part)
         parts.append(part)
     path = tmp_path / "timeline.csv"
     lines = merge_parts(parts)

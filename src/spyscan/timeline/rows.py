@@ -124,18 +124,13 @@ def render_lines(rows: Iterable[TimelineRow]) -> list[str]:
 _FRAME = 2048  # lines per msgpack frame of a part file
 
 
-def write_sorted_part(rows: list[TimelineRow], path: Path) -> None:
-    """One chunk of a job's rows as sorted, already rendered CSV lines (merged later as they are).
+def write_sorted_lines(lines: list[str], path: Path) -> None:
+    """One chunk of a job's timeline as sorted CSV lines (in place), in length-prefixed msgpack frames.
 
-    Rendering happens here, in the worker processes, so the parent's merge only compares and copies
-    lines. Lines sort by their text: the timestamp comes first and every other cell follows a comma,
+    The lines are rendered in the worker processes, so the parent's merge only compares and copies
+    them. Lines sort by their text: the timestamp comes first and every other cell follows a comma,
     so this is time order; rows with an equal timestamp keep a stable, deterministic order.
     """
-    write_sorted_lines(render_lines(rows), path)
-
-
-def write_sorted_lines(lines: list[str], path: Path) -> None:
-    """Rendered CSV lines, sorted (in place), as length-prefixed msgpack frames."""
     lines.sort()
     encoder = msgspec.msgpack.Encoder()
     with path.open("wb") as fh:
