@@ -1,9 +1,11 @@
 """The timeline chart of the report: an SVG drawn at generation time (no script, no external resource).
 
-``collect`` streams ``timeline.csv`` once (twice when there is no detection: the first pass finds the
-time range), counts events per artifact lane and time bin, and keeps the events closest to each
-detection. ``render_svg`` draws lanes of event density with the detections as coloured markers.
-Memory stays bounded whatever the size of the timeline.
+``EventBinner`` counts events per artifact lane and time bin and keeps the events closest to each
+detection, in one pass. A check runs it over the timeline lines while it writes ``timeline.csv``
+(``EventBinner.tee``); ``collect`` uses that result, or streams ``timeline.csv`` itself (twice when
+there is no detection: the first pass finds the time range), e.g. for ``spyscan report``.
+``render_svg`` draws lanes of event density with the detections as coloured markers. Memory stays
+bounded whatever the size of the timeline.
 """
 
 from __future__ import annotations
@@ -108,12 +110,6 @@ def _scan(path: Path) -> Iterator[tuple[datetime, list[str]]]:
 
 def _event(when: datetime, row: list[str]) -> TimelineEvent:
     return TimelineEvent(when, *(_unguard(cell) for cell in row[1:6]))
-
-
-def read_timeline(path: Path) -> Iterator[TimelineEvent]:
-    """Rows of a spyscan timeline CSV; rows without a readable timestamp are skipped."""
-    for when, row in _scan(path):
-        yield _event(when, row)
 
 
 def _range(path: Path) -> tuple[datetime, datetime, int] | None:
