@@ -1,4 +1,5 @@
-"""The fast MBFile reader gives exactly what the general decoder gives, or hands the blob over."""
+"""The fast MBFile reader (scan and shape paths) gives exactly what the general decoder gives, or hands
+the blob over."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.ios_backup import fileinfo
+from spyscan.evidence.ios_backup import fileinfo, mbfile_reader
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 
 from ..builders.ios_backup import mbfile_blob
@@ -47,7 +48,7 @@ VARIANTS = [
 
 @pytest.mark.parametrize("blob", VARIANTS)
 def test_fast_reader_equals_general_decoder(blob: bytes) -> None:
-    assert fileinfo._decode_fast(blob) is not None  # these are the shape the fast reader is for
+    assert mbfile_reader.decode_fast(blob) is not None  # these are the shape the fast reader is for
     assert decode_file_blob(blob) == _general(blob)
 
 
@@ -62,11 +63,11 @@ def test_fast_reader_reads_every_field() -> None:
 
 def test_unusual_archives_are_handed_to_the_general_decoder() -> None:
     with_real = mbfile_blob(relative_path="r", size=1, extra={"Birth": 1.5})  # reals are not read fast
-    assert fileinfo._decode_fast(with_real) is None and decode_file_blob(with_real).birth == 1
+    assert mbfile_reader.decode_fast(with_real) is None and decode_file_blob(with_real).birth == 1
     with_inf = mbfile_blob(relative_path="r", size=1, extra={"Birth": float("inf")})
     assert decode_file_blob(with_inf).birth is None  # was an OverflowError traceback
     for broken in (b"bplist00garbage", b"bplist00" + b"\x00" * 40, VARIANTS[0][:-5], b"not a plist at all"):
-        assert fileinfo._decode_fast(broken) is None
+        assert mbfile_reader.decode_fast(broken) is None
         with pytest.raises(EvidenceError):
             decode_file_blob(broken)
 
@@ -81,7 +82,63 @@ def test_mutated_blobs_match_the_general_decoder(variant: bytes, edits: list[tup
     for index, value in edits:
         blob[index % len(blob)] = value
     mutated = bytes(blob[:len(blob) - cut * 7])
-    fast = fileinfo._decode_fast(mutated)  # never raises
+    mbfile_reader.decode_fast(variant)  # its shape is known: a mutated copy may take the shape path
+    fast = mbfile_reader.decode_fast(mutated)  # never raises
     if fast is not None:
         assert _new(mutated) == _general(mutated)
     assert _new(mutated) == _general(mutated)
+
+
+def _scan_only(blob: bytes) -> dict[str, object] | None:
+    mbfile_reader.forget_shapes()
+    return mbfile_reader.decode_fast(blob)
+
+
+@pytest.mark.parametrize("blob", VARIANTS)
+def test_shape_path_equals_scan_path(blob: bytes) -> None:
+    mbfile_reader.forget_shapes()
+    first = mbfile_reader.decode_fast(blob)  # scanned, shape learnt
+    assert first is not None and mbfile_reader._SHAPES
+    again = mbfile_reader.decode_fast(blob)  # through the shape
+    assert again == first == _scan_only(blob)
+
+
+def test_shape_path_reads_the_new_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    mbfile_reader.forget_shapes()
+    template = mbfile_blob(relative_path="Library/a.db", size=7, birth=1_600_000_000, encryption_key=KEY)
+    other = mbfile_blob(relative_path="Library/b.db", size=9, birth=1_600_000_123, inode=1001,
+                        encryption_key=KEY[:4] + bytes(reversed(range(40))))
+    assert len(template) == len(other)
+    expected = _scan_only(other)
+    mbfile_reader.forget_shapes()
+    mbfile_reader.decode_fast(template)
+
+    def no_scan(blob: bytes) -> None:
+        raise AssertionError("the shape should have been used")
+
+    monkeypatch.setattr(mbfile_reader, "_scan_objects", no_scan)
+    got = mbfile_reader.decode_fast(other)
+    assert got == expected
+    assert decode_file_blob(other) == BackupFileInfo(
+        size=9, mode=0o100644, birth=1_600_000_123, modified=got["LastModified"] if got else None,
+        status_changed=got["LastStatusChange"] if got else None, protection_class=3, inode=1001, user_id=501,
+        group_id=501, encryption_key=KEY[:4] + bytes(reversed(range(40))))
+
+
+def test_a_payload_invalid_for_its_object_goes_to_the_scan() -> None:
+    mbfile_reader.forget_shapes()
+    blob = mbfile_blob(relative_path="Library/a.db", size=7)
+    mbfile_reader.decode_fast(blob)
+    broken = blob.replace(b"Library/a.db", b"Library/\xff.db")
+    assert len(broken) == len(blob) and broken != blob
+    assert mbfile_reader.decode_fast(broken) is None  # not ASCII: the scan refuses it as plistlib does
+    assert _new(broken) == _general(broken)
+
+
+def test_a_changed_key_or_class_name_is_not_taken_from_the_shape() -> None:
+    mbfile_reader.forget_shapes()
+    blob = mbfile_blob(relative_path="Library/a.db", size=7)
+    mbfile_reader.decode_fast(blob)
+    renamed = blob.replace(b"LastModified", b"LastModifiex")
+    assert mbfile_reader.decode_fast(renamed) == _scan_only(renamed)
+    assert "LastModifiex" in (mbfile_reader.decode_fast(renamed) or {})
