@@ -12,7 +12,12 @@ _MIN = datetime(1, 1, 2, tzinfo=UTC)
 _MAX = datetime(9999, 12, 30, tzinfo=UTC)
 
 
+_SAFE_SPAN = 4e10  # seconds (about 1,270 years): from any epoch above, far inside datetime's range
+
+
 def _add(epoch: datetime, seconds: float) -> datetime | None:
+    if -_SAFE_SPAN < seconds < _SAFE_SPAN:  # the usual case: cannot overflow nor leave the range (NaN fails this)
+        return epoch + timedelta(seconds=seconds)
     if not math.isfinite(seconds):
         return None
     try:
@@ -25,6 +30,11 @@ def _add(epoch: datetime, seconds: float) -> datetime | None:
 
 
 def _number(value: object) -> float | None:
+    kind = type(value)
+    if kind is float:
+        return value  # type: ignore[return-value]
+    if kind is int:
+        return float(value)  # type: ignore[arg-type]
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
