@@ -126,6 +126,15 @@ def text(value: object) -> str | None:
     """A database/plist value as text: bytes decoded strictly (bad bytes and NULs escaped)."""
     if value is None:
         return None
+    if type(value) is bytes:  # the usual case: valid UTF-8 without NUL, decoded in one C call
+        try:
+            decoded = value.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = decode_bytes(value).text
+        else:
+            if "\x00" in decoded:
+                decoded = decode_bytes(value).text
+        return decoded or None
     if isinstance(value, bytes | bytearray):
         decoded = decode_bytes(bytes(value)).text
         return decoded or None
@@ -161,6 +170,8 @@ def integer(value: object) -> int | None:
 
 def number(value: object) -> int | float | None:
     """A raw timestamp/number value kept as stored (int or float)."""
+    if type(value) is int or type(value) is float:
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int | float):
@@ -213,11 +224,15 @@ def ns_keyed_strings(value: Any) -> list[str]:
 
 def cocoa(value: object) -> datetime | None:
     """Cocoa seconds or nanoseconds; 0/empty (``not set`` in most Apple databases) gives None."""
+    if type(value) is float or type(value) is int:  # the usual case (a bool is neither type)
+        return from_cocoa(value) if value else None
     raw = number(value)
     return None if not raw else from_cocoa(raw)
 
 
 def unix(value: object) -> datetime | None:
+    if type(value) is float or type(value) is int:
+        return from_unix(value) if value else None
     raw = number(value)
     return None if not raw else from_unix(raw)
 
