@@ -80,19 +80,19 @@ def test_ip_and_hash_and_text() -> None:
     assert str(n.norm_ip_indicator("198.51.100.5/32")) == "198.51.100.5"
     assert n.norm_hash(" AB:cd ef\n") == "abcdef"
     items = n.extract_from_text("(see https://a.example/x).  Mail b@c.example or d.example, 10.0.0.1.")
-    assert items.urls == ["https://a.example/x"]
-    assert items.emails == ["b@c.example"]
+    assert items.urls == ("https://a.example/x",)
+    assert items.emails == ("b@c.example",)
     assert set(items.hosts) >= {"a.example", "c.example", "d.example"}
-    assert items.ips == ["10.0.0.1"]
+    assert items.ips == ("10.0.0.1",)
 
 
 def test_text_extraction_cheap_exits_lose_nothing() -> None:
-    assert n.extract_from_text("see http://localhost:8080/x now").urls == ["http://localhost:8080/x"]
-    assert n.extract_from_text("VISIT WWW.EVIL.COM TODAY").urls == ["WWW.EVIL.COM"]
-    assert n.extract_from_text("no dots, no links here @all").hosts == []
+    assert n.extract_from_text("see http://localhost:8080/x now").urls == ("http://localhost:8080/x",)
+    assert n.extract_from_text("VISIT WWW.EVIL.COM TODAY").urls == ("WWW.EVIL.COM",)
+    assert n.extract_from_text("no dots, no links here @all").hosts == ()
     items = n.extract_from_text("write to a@b.evil.com or 10.0.0.1")
-    assert items.emails == ["a@b.evil.com"] and items.ips == ["10.0.0.1"] and "b.evil.com" in items.hosts
-    assert n.extract_from_text("host.evil.com without at-sign").emails == []
+    assert items.emails == ("a@b.evil.com",) and items.ips == ("10.0.0.1",) and "b.evil.com" in items.hosts
+    assert n.extract_from_text("host.evil.com without at-sign").emails == ()
 
 
 def test_domain_blank_or_control_characters() -> None:

@@ -229,10 +229,10 @@ _TRAILING = ".,;:!?)]}'\"»›>"
 
 
 class TextItems(NamedTuple):
-    urls: list[str]
-    hosts: list[str]
-    emails: list[str]
-    ips: list[str]
+    urls: tuple[str, ...]
+    hosts: tuple[str, ...]
+    emails: tuple[str, ...]
+    ips: tuple[str, ...]
 
 
 def _trim_url(url: str) -> str:
@@ -242,17 +242,28 @@ def _trim_url(url: str) -> str:
     return url
 
 
+_CACHED_TEXT = 4096  # longer texts are not kept in the cache
+
+
 def extract_from_text(text: str) -> TextItems:
     """Every URL (with a scheme or ``www.``), host name, e-mail address and IPv4 address in ``text``."""
+    return _extract_cached(text) if len(text) <= _CACHED_TEXT else _extract(text)
+
+
+@functools.lru_cache(maxsize=64)  # a message's text is read for its links, then matched as text
+def _extract_cached(text: str) -> TextItems:
+    return _extract(text)
+
+
+def _extract(text: str) -> TextItems:
     # cheap exits first: a host, an e-mail, an IPv4 address and a "www." URL all need a dot; other
     # URLs need "://"; an e-mail needs "@"
     has_dot = "." in text
-    urls = ([_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text)]
-            if "://" in text or (has_dot and "ww." in text.lower()) else [])
+    urls = (tuple(_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text))
+            if "://" in text or (has_dot and "ww." in text.lower()) else ())
     if not has_dot:
-        return TextItems(urls=urls, hosts=[], emails=[], ips=[])
-    emails = [m.group(0) for m in _TEXT_EMAIL.finditer(text)] if "@" in text else []
-    hosts = [m.group(0) for m in _TEXT_HOST.finditer(text)]
-    hosts.extend(e.rpartition("@")[2] for e in emails)
-    ips = [m.group(0) for m in _TEXT_IPV4.finditer(text)]
+        return TextItems(urls=urls, hosts=(), emails=(), ips=())
+    emails = tuple(m.group(0) for m in _TEXT_EMAIL.finditer(text)) if "@" in text else ()
+    hosts = tuple(m.group(0) for m in _TEXT_HOST.finditer(text)) + tuple(e.rpartition("@")[2] for e in emails)
+    ips = tuple(m.group(0) for m in _TEXT_IPV4.finditer(text))
     return TextItems(urls=urls, hosts=hosts, emails=emails, ips=ips)
