@@ -13,9 +13,10 @@ Records are msgspec Structs tagged with a unique ``record_type`` so that stored 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import msgspec
 
@@ -108,25 +109,60 @@ def record_types() -> dict[str, type[Record]]:
     return found
 
 
+class RecordPlan(NamedTuple):
+    """A record class's declared fields, read with one C call per record (see ``plan_for``)."""
+
+    timestamps: Callable[[Record], tuple[object, ...]]  # values of the TIMESTAMPS fields, in order
+    events: tuple[str, ...]
+    observables: Callable[[Record], tuple[object, ...]]  # values of the OBSERVABLES fields, in order
+    observable_fields: tuple[tuple[str, Obs], ...]
+
+
+def _getter(fields: tuple[str, ...]) -> Callable[[Record], tuple[object, ...]]:
+    if not fields:
+        return lambda record: ()
+    if len(fields) == 1:
+        one = operator.attrgetter(fields[0])
+        return lambda record: (one(record),)
+    return operator.attrgetter(*fields)
+
+
+_PLANS: dict[type[Record], RecordPlan] = {}
+
+
+def plan_for(cls: type[Record]) -> RecordPlan:
+    """The plan of ``cls`` (built once per class and process)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = RecordPlan(
+            timestamps=_getter(tuple(field for field, _ in cls.TIMESTAMPS)),
+            events=tuple(event for _, event in cls.TIMESTAMPS),
+            observables=_getter(tuple(field for field, _ in cls.OBSERVABLES)),
+            observable_fields=tuple(cls.OBSERVABLES),
+        )
+        _PLANS[cls] = plan
+    return plan
+
+
 def iter_observables(record: Record) -> Iterator[tuple[str, Obs, str]]:
     """Yield ``(field, type, value)`` for every non-empty declared observable value."""
-    for field, obs in record.OBSERVABLES:
-        value = getattr(record, field)
+    plan = _PLANS.get(type(record)) or plan_for(type(record))
+    for (field, obs), value in zip(plan.observable_fields, plan.observables(record), strict=True):
         if value is None:
             continue
         if isinstance(value, str):
             if value:
                 yield field, obs, value
         else:
-            for item in value:
+            for item in value:  # type: ignore[attr-defined]
                 if isinstance(item, str) and item:
                     yield field, obs, item
 
 
 def iter_timestamps(record: Record) -> Iterator[tuple[str, str, datetime]]:
     """Yield ``(field, event, when)`` for every declared timestamp that is set."""
-    for field, event in record.TIMESTAMPS:
-        value = getattr(record, field)
+    for (field, event), value in zip(record.TIMESTAMPS, (_PLANS.get(type(record)) or plan_for(type(record)))
+                                     .timestamps(record), strict=True):
         if isinstance(value, datetime):
             yield field, event, value
 

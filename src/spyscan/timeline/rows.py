@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 
-from spyscan.records.base import Record, iter_timestamps
+from spyscan.records.base import Record, iter_timestamps, plan_for
 from spyscan.timeutil import iso
 
 HEADER = ("timestamp_utc", "artifact", "event", "record_type", "summary", "source")
@@ -60,22 +60,29 @@ def record_lines(artifact: str, record: Record) -> list[str]:
     timestamp of every record of a check.
     """
     lines: list[str] = []
-    head = tail = ""
-    last: tuple[datetime, str | None] | None = None
-    for _field, event, when in iter_timestamps(record):
-        if last is not None and when == last[0]:
-            stamp = last[1]  # several timestamps of one record are often the same instant
-        else:
+    tail = ""
+    last_when: datetime | None = None
+    stamp: str | None = None
+    plan = plan_for(type(record))
+    for when, event in zip(plan.timestamps(record), plan.events, strict=True):
+        if not isinstance(when, datetime):
+            continue
+        if last_when is None or when != last_when:  # several timestamps of a record are often one instant
             stamp = _iso(when)
-            last = (when, stamp)
+            last_when = when
         if stamp is None:
             continue
         if not tail:
-            head = "," + csv_cell(guard_cell(artifact)) + ","
             tail = (f",{_static_cell(record.record_type())},{csv_cell(guard_cell(record.summary()))},"
                     f"{csv_cell(guard_cell(record.source.describe()))}\r\n")
-        lines.append(stamp + head + _static_cell(event) + tail)
+        lines.append(stamp + _head(artifact) + _static_cell(event) + tail)
     return lines
+
+
+@functools.lru_cache(maxsize=1024)
+def _head(artifact: str) -> str:
+    """The cells between the timestamp and the event: the artifact (a job name), guarded."""
+    return "," + csv_cell(guard_cell(artifact)) + ","
 
 
 @functools.lru_cache(maxsize=1024)
