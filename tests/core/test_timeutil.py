@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spyscan import timeutil
+from spyscan.timeline.rows import _iso
 
 
 def test_cocoa_seconds_and_nanoseconds_agree() -> None:
@@ -55,3 +56,9 @@ def test_cocoa_roundtrip(when: datetime) -> None:
     converted = timeutil.from_cocoa(seconds)
     assert converted is not None
     assert abs((converted - when).total_seconds()) < 1e-3
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59, 999999),
+                    timezones=st.just(UTC)))
+def test_timeline_timestamps_are_written_as_iso_writes_them(when: datetime) -> None:
+    assert _iso(when) == timeutil.iso(when)

@@ -17,7 +17,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Detection, IndicatorRef, ObservableRef, Severity
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
-from spyscan.records.base import Record, first_timestamp, iter_observables
+from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
 from spyscan.timeutil import iso
 
 
@@ -78,9 +78,16 @@ class RecordPipeline:
             self.records_out.write(b"\n")
         if self.timeline is not None:
             self.timeline.add(self.artifact, record)
-        for field, obs, value in iter_observables(record):
-            for hit in self.matcher.match(obs, value):
-                self._add_indicator_hit(record, field, obs, value, hit)
+        plan = plan_for(type(record))
+        for (field, obs), value in zip(plan.observable_fields, plan.observables(record), strict=True):
+            if type(value) is str:  # the usual case, without a generator
+                if value:
+                    for hit in self.matcher.match(obs, value):
+                        self._add_indicator_hit(record, field, obs, value, hit)
+            elif value is not None:
+                for item in observable_items(value):
+                    for hit in self.matcher.match(obs, item):
+                        self._add_indicator_hit(record, field, obs, item, hit)
         for rule in self._rules_for(type(record)):
             for finding in rule.check(record):
                 self._add_finding(rule, finding)

@@ -150,13 +150,15 @@ def iter_observables(record: Record) -> Iterator[tuple[str, Obs, str]]:
     for (field, obs), value in zip(plan.observable_fields, plan.observables(record), strict=True):
         if value is None:
             continue
-        if isinstance(value, str):
-            if value:
-                yield field, obs, value
-        else:
-            for item in value:  # type: ignore[attr-defined]
-                if isinstance(item, str) and item:
-                    yield field, obs, item
+        for item in observable_items(value):
+            yield field, obs, item
+
+
+def observable_items(value: object) -> list[str]:
+    """The non-empty strings of one observable field's value (a string, or a list/tuple of them)."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return [item for item in value if isinstance(item, str) and item]  # type: ignore[attr-defined]
 
 
 def iter_timestamps(record: Record) -> Iterator[tuple[str, str, datetime]]:

@@ -91,11 +91,17 @@ def _static_cell(value: str) -> str:
     return csv_cell(value)
 
 
+_JSON = msgspec.json.Encoder()
+
+
 def _iso(when: datetime) -> str | None:
-    """ISO-8601 UTC with Z; a cheap path for the aware-UTC datetimes records carry."""
+    """ISO-8601 UTC with Z; a cheap path for the aware-UTC datetimes records carry.
+
+    msgspec writes a UTC datetime exactly as ``timeutil.iso`` does (``Z``, microseconds only when
+    not zero; tested), as in the records' JSON, about five times faster than ``isoformat``.
+    """
     if when.tzinfo is UTC:
-        text = when.isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return _JSON.encode(when)[1:-1].decode("ascii")
     return iso(when)
 
 
