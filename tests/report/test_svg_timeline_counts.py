@@ -96,3 +96,31 @@ def test_without_timestamped_detections_the_chart_spans_every_event(tmp_path: Pa
     assert chart is not None and chart.whole_range
     assert chart.events_in_window == chart.events_total == 3000
     assert sum(chart.counts.values()) == 3000
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_dense_rows_around_bin_edges_are_counted_alike(tmp_path: Path, seed: int) -> None:
+    """Rows at random microseconds, many in each second and on every bin edge: the text fast path and
+    the parsed path put each row in the same bin as a re-read of the file does."""
+    import random
+
+    rng = random.Random(seed)
+    markers = _markers(0, rng.randrange(1, 90_000))
+    binner = EventBinner.for_markers([m.when for m in markers])
+    assert binner is not None
+    edges = [binner.start_s + i / binner.scale for i in range(0, 241)]
+    instants = [rng.uniform(binner.start_s - 5000, binner.end_s + 5000) for _ in range(4000)]
+    instants += [edge + rng.choice((-1, 1)) * rng.random() * 2 for edge in edges for _ in range(3)]
+    rows = []
+    for at in instants:
+        when = datetime.fromtimestamp(at, UTC).replace(microsecond=rng.choice((0, rng.randrange(1_000_000))))
+        stamp = when.isoformat().replace("+00:00", "Z")
+        rows.append(TimelineRow(timestamp=stamp, artifact=("a", "b")[len(rows) % 2], event="e", record_type="t",
+                                summary="s", source="x"))
+    part = tmp_path / "0.part"
+    write_sorted_lines(render_lines(rows), part)
+    path = tmp_path / "timeline.csv"
+    write_csv_lines(binner.tee(merge_parts([part])), path)
+    counted = binner.result()
+    assert counted.total == len(rows)
+    _same(collect(path, markers, counted=counted), collect(path, markers))

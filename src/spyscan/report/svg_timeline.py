@@ -210,37 +210,62 @@ class EventBinner:
     def tee(self, lines: Iterable[str]) -> Iterator[str]:
         """Pass rendered timeline CSV lines through, counting each (the check bins while it writes).
 
-        The same counting as ``add``, inlined: this runs once per timeline row of a check.
+        The same counting as ``add``, inlined: this runs once per timeline row of a check. spyscan's
+        own stamps (``2024-05-20T07:00:00[.123]Z``) compare as text to the second, so most rows are
+        counted without being parsed: rows outside the window, and rows in a second that lies
+        wholly inside the bin of the row parsed last (the lines arrive in time order, so that bin
+        changes at most once per bin) and away from the markers. Any other row is parsed.
         """
         parse = datetime.fromisoformat
-        # spyscan's own stamps ("2024-05-20T07:00:00[.123]Z") compare as text to the second: rows
-        # outside the window are counted without being parsed
         low = self.start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
         high = self.end.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
         start_s, end_s, scale, counts = self.start_s, self.end_s, self.scale, self.counts
         near_low, near_high, last_bin = self.near_low, self.near_high, BINS - 1
+        # seconds that may hold an instant near a marker are always parsed; the zones, in time order,
+        # are passed once (own stamps arrive in order to the second)
+        zones = [*self._near_zones(), ("~", "~")]  # "~" sorts after every stamp
+        zone = 0
+        zone_first, zone_last = zones[0]
         total = in_window = 0
         lanes: dict[str, list[int]] = {}
+        fast_first, fast_last, fast_bin = "~", "", -1  # seconds wholly inside bin ``fast_bin`` (none yet)
         for line in lines:
             comma = line.find(",")
             stamp = line[:comma]
             second = stamp[:19]
-            if stamp[-1:] == "Z" and stamp[4:5] == "-" and (second < low or second > high) and len(stamp) >= 20:
+            own = stamp[-1:] == "Z" and stamp[4:5] == "-" and len(stamp) >= 20
+            if own and (second < low or second > high):
                 total += 1
                 yield line
                 continue
-            try:
-                when = parse(stamp)
-            except ValueError:
-                yield line
-                continue
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
+            if own:
+                while zone_last < second:
+                    zone += 1
+                    zone_first, zone_last = zones[zone]
+            if own and fast_first <= second <= fast_last and second < zone_first:
+                index = fast_bin
+            else:
+                try:
+                    when = parse(stamp)
+                except ValueError:
+                    yield line
+                    continue
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                at = when.timestamp()
+                if at < start_s or at > end_s:
+                    total += 1
+                    yield line
+                    continue
+                index = int((at - start_s) * scale)
+                if index > last_bin:
+                    index = last_bin
+                if own and index != fast_bin:
+                    fast_first, fast_last = self._seconds_of_bin(index)
+                    fast_bin = index
+                if near_low <= at <= near_high:
+                    self._keep_nearby(at, when, line)
             total += 1
-            at = when.timestamp()
-            if at < start_s or at > end_s:
-                yield line
-                continue
             in_window += 1
             after = line.find(",", comma + 1)
             artifact = line[comma + 1:after]
@@ -249,10 +274,7 @@ class EventBinner:
             bins = lanes.get(artifact)
             if bins is None:
                 bins = lanes[artifact] = [0] * BINS
-            index = int((at - start_s) * scale)
-            bins[index if index < last_bin else last_bin] += 1
-            if near_low <= at <= near_high:
-                self._keep_nearby(at, when, line)
+            bins[index] += 1
             yield line
         self.total += total
         self.in_window += in_window
@@ -260,6 +282,53 @@ class EventBinner:
             for index, count in enumerate(bins):
                 if count:
                     counts[(artifact, index)] = counts.get((artifact, index), 0) + count
+
+    def _near_zones(self) -> list[tuple[str, str]]:
+        """The seconds (first, last as stamp text) around each nearby marker, merged, in order."""
+        zones: list[tuple[str, str]] = []
+        for at in self.near_s:
+            first, last = _second_text(at - self.context_s), _second_text(at + self.context_s)
+            if first is None or last is None:
+                return [("", "~")]  # cannot be written as text: every row is parsed
+            if zones and first <= zones[-1][1]:
+                zones[-1] = (zones[-1][0], max(last, zones[-1][1]))
+            else:
+                zones.append((first, last))
+        return zones
+
+    def _bin_of(self, at: float) -> int:
+        index = int((at - self.start_s) * self.scale)
+        return index if index < BINS - 1 else BINS - 1
+
+    def _seconds_of_bin(self, index: int) -> tuple[str, str]:
+        """The first and last whole second (as stamp text) whose every instant lies inside the window
+        and in bin ``index``, by the very formula ``tee`` uses; ``("~", "")`` when there is none."""
+        first = max(math.ceil(self.start_s + index / self.scale) - 1, math.ceil(self.start_s))
+        last = min(math.floor(self.start_s + (index + 1) / self.scale) + 1, math.floor(self.end_s))
+
+        def whole(second: int) -> bool:  # every microsecond of ``second`` counts in bin ``index``
+            top = (second * 1_000_000 + 999_999) / 1_000_000  # as datetime.timestamp() computes it
+            return (self.start_s <= second and top <= self.end_s and self._bin_of(second) == index
+                    and self._bin_of(top) == index)
+
+        while first <= last and not whole(first):
+            first += 1
+        while last >= first and not whole(last):
+            last -= 1
+        first_text, last_text = _second_text(first), _second_text(last)
+        if first > last or first_text is None or last_text is None:
+            return "~", ""
+        return first_text, last_text
+
+
+def _second_text(at: float) -> str | None:
+    """The stamp text of the second holding POSIX time ``at`` (``YYYY-MM-DDTHH:MM:SS``); None when
+    ``at`` is outside datetime's range."""
+    try:
+        when = datetime.fromtimestamp(math.floor(at), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return when.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _cells_of_line(line: str) -> list[str]:
