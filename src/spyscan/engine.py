@@ -386,7 +386,9 @@ def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: R
     # the report's timeline chart is counted while the lines stream by, not by reading the file again
     binner = EventBinner.for_markers([when for d in ordered if (when := from_iso(d.timestamp)) is not None])
     lines = merge_parts(parts)
-    write_csv_lines(binner.tee(lines) if binner is not None else lines, out / "timeline.csv")
+    started = time.monotonic()
+    rows = write_csv_lines(binner.tee(lines) if binner is not None else lines, out / "timeline.csv")
+    log.info("timeline: %d rows from %d parts merged in %.1f s", rows, len(parts), time.monotonic() - started)
     write_csv(_detection_rows(ordered), out / "detections_timeline.csv")
     run.inputs = sorted(inputs.values(), key=lambda i: i.path)
     run.detections = _severity_counts(ordered)
@@ -394,7 +396,9 @@ def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: R
     run.exit_code = exit_code
     run.finished = iso(utcnow())
     write_json(out / "run.json", run)
+    started = time.monotonic()
     _write_human_report(out, options, binner.result() if binner is not None else None)
+    log.info("report written in %.1f s", time.monotonic() - started)
     return RunResult(output=out, run=run, detections=ordered, exit_code=exit_code)
 
 
@@ -513,7 +517,9 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                 )
                 log.info("check of %s (%s): %d artifacts, %d indicators", input_path, kind, len(jobs),
                          indicators.count)
+                started_jobs = time.monotonic()
                 outcomes = _run_jobs(jobs, "artifact", _workers(options.jobs), options.progress)
+                log.info("artifacts read and matched in %.1f s", time.monotonic() - started_jobs)
                 return _finish(out, run, outcomes, options)
             except SpyscanError as exc:
                 run.errors.append(_redact(str(exc), options.secrets.known_values()))
