@@ -41,7 +41,7 @@ from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import ArtifactStatus, RunInfo, read_run, write_json
 from spyscan.report.svg_timeline import ChartCounts, EventBinner
-from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, write_csv, write_csv_lines
+from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, stamp_key, write_csv, write_csv_lines
 from spyscan.timeutil import from_iso, iso, utcnow
 
 log = logging.getLogger("spyscan")
@@ -366,7 +366,7 @@ def _detection_rows(detections: Sequence[Detection]) -> list[TimelineRow]:
             record_type=str(d.record.get("record_type", "")), summary=d.message,
             source=str(source.get("file", "")),
         ))
-    rows.sort()
+    rows.sort(key=lambda row: (stamp_key(row.timestamp), row))
     return rows
 
 

@@ -17,6 +17,7 @@ from spyscan.timeline.rows import (
     record_lines,
     render_lines,
     rows_for,
+    stamp_key,
     write_csv_lines,
     write_sorted_lines,
 )
@@ -90,3 +91,21 @@ def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: st
                     seen=when if seen else None, gone=when + timedelta(seconds=later) if gone else None)
     assert record_lines(artifact, record) == render_lines(rows_for(artifact, record))
     assert len(record_lines(artifact, record)) == seen + gone
+
+
+def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:
+    """A stamp without microseconds is the start of its second: it comes before ``.5`` of that second,
+    although as text ``05Z`` sorts after ``05.5Z``."""
+    stamps = ["2024-01-01T00:00:05.500000Z", "2024-01-01T00:00:05Z", "2024-01-01T00:00:04.999999Z",
+              "2024-01-01T00:00:05.000001Z", "2024-01-01T00:00:06Z"]
+    p1, p2 = tmp_path / "1.part", tmp_path / "2.part"
+    write_sorted_lines(render_lines([_row(s, "x") for s in stamps[:3]]), p1)
+    write_sorted_lines(render_lines([_row(s, "y") for s in stamps[3:]]), p2)
+    out = tmp_path / "timeline.csv"
+    write_csv_lines(merge_parts([p1, p2]), out)
+    with out.open(newline="", encoding="utf-8") as fh:
+        read = [r[0] for r in list(csv.reader(fh))[1:]]
+    expected = sorted(stamps, key=lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")))
+    assert read == expected
+    assert stamp_key("2024-01-01T00:00:05Z") < stamp_key("2024-01-01T00:00:05.000001Z")
+    assert len({len(stamp_key(s)) for s in [*stamps, "not a time", ""]}) == 1

@@ -137,18 +137,34 @@ def render_lines(rows: Iterable[TimelineRow]) -> list[str]:
 _FRAME = 2048  # lines per msgpack frame of a part file
 
 
+_KEY = 26  # width of a line's sort key: its timestamp to the microsecond, "YYYY-MM-DDTHH:MM:SS.ffffff"
+
+
+def stamp_key(stamp: str) -> str:
+    """A timestamp as a fixed-width text whose order is time order.
+
+    Written stamps carry microseconds only when they are not zero, so as text ``...:05Z`` would sort
+    after ``...:05.5Z``; the key writes every stamp to the microsecond. Text that is not one of
+    spyscan's stamps keeps its own order (cut or padded to the same width).
+    """
+    if len(stamp) == 20 and stamp[19] == "Z":
+        return stamp[:19] + ".000000"
+    return stamp[:_KEY].ljust(_KEY)
+
+
 def write_sorted_lines(lines: list[str], path: Path) -> None:
-    """One chunk of a job's timeline as sorted CSV lines (in place), in length-prefixed msgpack frames.
+    """One chunk of a job's timeline as CSV lines sorted in time order, in length-prefixed msgpack frames.
 
     The lines are rendered in the worker processes, so the parent's merge only compares and copies
-    them. Lines sort by their text: the timestamp comes first and every other cell follows a comma,
-    so this is time order; rows with an equal timestamp keep a stable, deterministic order.
+    them. Each line is stored behind its ``stamp_key`` (removed again by ``merge_parts``): sorted as
+    text, that is time order, and rows with an equal timestamp keep a stable, deterministic order.
     """
-    lines.sort()
+    keyed = [stamp_key(line[:line.find(",")]) + line for line in lines]
+    keyed.sort()
     encoder = msgspec.msgpack.Encoder()
     with path.open("wb") as fh:
-        for start in range(0, len(lines), _FRAME):
-            data = encoder.encode(lines[start:start + _FRAME])
+        for start in range(0, len(keyed), _FRAME):
+            data = encoder.encode(keyed[start:start + _FRAME])
             fh.write(len(data).to_bytes(4, "big"))
             fh.write(data)
 
@@ -187,7 +203,7 @@ class TimelineSpool:
 
 
 def read_part(path: Path) -> Iterator[str]:
-    """The CSV lines of one part file, in order."""
+    """The keyed CSV lines of one part file, in order (see ``write_sorted_lines``)."""
     decoder = msgspec.msgpack.Decoder(list[str])
     with path.open("rb") as fh:
         while header := fh.read(4):
@@ -195,8 +211,9 @@ def read_part(path: Path) -> Iterator[str]:
 
 
 def merge_parts(parts: list[Path]) -> Iterator[str]:
-    """The lines of every part, in one sorted stream (each part is sorted; memory: one frame per part)."""
-    return heapq.merge(*(read_part(p) for p in parts))
+    """The lines of every part, in one stream in time order (each part is sorted; memory: one frame per
+    part)."""
+    return (line[_KEY:] for line in heapq.merge(*(read_part(p) for p in parts)))
 
 
 def write_csv_lines(lines: Iterable[str], path: Path) -> int:
