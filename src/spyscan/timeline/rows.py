@@ -159,7 +159,15 @@ def write_sorted_lines(lines: list[str], path: Path) -> None:
     them. Each line is stored behind its ``stamp_key`` (removed again by ``merge_parts``): sorted as
     text, that is time order, and rows with an equal timestamp keep a stable, deterministic order.
     """
-    keyed = [stamp_key(line[:line.find(",")]) + line for line in lines]
+    _write_keyed([keyed_line(line) for line in lines], path)
+
+
+def keyed_line(line: str) -> str:
+    """``line`` behind its ``stamp_key``."""
+    return stamp_key(line[:line.find(",")]) + line
+
+
+def _write_keyed(keyed: list[str], path: Path) -> None:
     keyed.sort()
     encoder = msgspec.msgpack.Encoder()
     with path.open("wb") as fh:
@@ -184,7 +192,7 @@ class TimelineSpool:
         """The timeline lines of one record of ``artifact``."""
         lines = record_lines(artifact, record)
         if lines:
-            self.lines.extend(lines)
+            self.lines.extend(keyed_line(line) for line in lines)
             self.count += len(lines)
             if len(self.lines) >= self.chunk:
                 self.flush()
@@ -193,7 +201,7 @@ class TimelineSpool:
         if not self.lines:
             return
         path = self.folder / f"{self.prefix}.{len(self.parts)}.part"
-        write_sorted_lines(self.lines, path)
+        _write_keyed(self.lines, path)
         self.parts.append(path)
         self.lines = []
 
