@@ -18,6 +18,11 @@ _SAFE_SPAN = 4e10  # seconds (about 1,270 years): from any epoch above, far insi
 def _add(epoch: datetime, seconds: float) -> datetime | None:
     if -_SAFE_SPAN < seconds < _SAFE_SPAN:  # the usual case: cannot overflow nor leave the range (NaN fails this)
         return epoch + timedelta(seconds=seconds)
+    return _add_checked(epoch, seconds)
+
+
+def _add_checked(epoch: datetime, seconds: float) -> datetime | None:
+    """``epoch`` + ``seconds`` with every check: None when not finite, on overflow, or outside years 1-9999."""
     if not math.isfinite(seconds):
         return None
     try:
