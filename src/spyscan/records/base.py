@@ -146,7 +146,7 @@ def plan_for(cls: type[Record]) -> RecordPlan:
 
 def iter_observables(record: Record) -> Iterator[tuple[str, Obs, str]]:
     """Yield ``(field, type, value)`` for every non-empty declared observable value."""
-    plan = _PLANS.get(type(record)) or plan_for(type(record))
+    plan = plan_for(type(record))
     for (field, obs), value in zip(plan.observable_fields, plan.observables(record), strict=True):
         if value is None:
             continue
@@ -163,8 +163,7 @@ def observable_items(value: object) -> list[str]:
 
 def iter_timestamps(record: Record) -> Iterator[tuple[str, str, datetime]]:
     """Yield ``(field, event, when)`` for every declared timestamp that is set."""
-    for (field, event), value in zip(record.TIMESTAMPS, (_PLANS.get(type(record)) or plan_for(type(record)))
-                                     .timestamps(record), strict=True):
+    for (field, event), value in zip(record.TIMESTAMPS, plan_for(type(record)).timestamps(record), strict=True):
         if isinstance(value, datetime):
             yield field, event, value
 
