@@ -13,6 +13,7 @@ from spyscan.timeline.rows import (
     TimelineRow,
     csv_cell,
     guard_cell,
+    guarded_cell,
     merge_parts,
     record_lines,
     render_lines,
@@ -109,3 +110,10 @@ def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:
     assert read == expected
     assert stamp_key("2024-01-01T00:00:05Z") < stamp_key("2024-01-01T00:00:05.000001Z")
     assert len({len(stamp_key(s)) for s in [*stamps, "not a time", ""]}) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(['a', ',', '"', "'", '\r', '\n', '=', '+', '-', '@', '\t', '＝', '＋', '－', '＠', '；',
+                                'é']), max_size=8))
+def test_guarded_cell_is_the_guard_then_the_quoting(value: str) -> None:
+    assert guarded_cell(value) == csv_cell(guard_cell(value))
