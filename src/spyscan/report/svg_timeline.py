@@ -186,7 +186,7 @@ class EventBinner:
             return
         self.in_window += 1
         artifact = _unguard(row[1]) if isinstance(row, list) else _artifact_of_line(row)
-        key = (artifact, min(BINS - 1, int((at - self.start_s) * self.scale)))
+        key = (artifact, self._bin_of(at))
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.near_low <= at <= self.near_high:
             self._keep_nearby(at, when, row)
@@ -219,8 +219,8 @@ class EventBinner:
         parse = datetime.fromisoformat
         low = self.start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
         high = self.end.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        start_s, end_s, scale, counts = self.start_s, self.end_s, self.scale, self.counts
-        near_low, near_high, last_bin = self.near_low, self.near_high, BINS - 1
+        start_s, end_s, counts = self.start_s, self.end_s, self.counts
+        near_low, near_high = self.near_low, self.near_high
         # seconds that may hold an instant near a marker are always parsed; the zones, in time order,
         # are passed once (own stamps arrive in order to the second)
         zones = [*self._near_zones(), ("~", "~")]  # "~" sorts after every stamp
@@ -257,9 +257,7 @@ class EventBinner:
                     total += 1
                     yield line
                     continue
-                index = int((at - start_s) * scale)
-                if index > last_bin:
-                    index = last_bin
+                index = self._bin_of(at)  # parsed rows are few: about one per bin, and those near markers
                 if own and index != fast_bin:
                     fast_first, fast_last = self._seconds_of_bin(index)
                     fast_bin = index
