@@ -41,7 +41,7 @@ from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import ArtifactStatus, RunInfo, read_run, write_json
 from spyscan.report.svg_timeline import ChartCounts, EventBinner
-from spyscan.timeline.rows import TimelineRow, TimelineSpool, merge_parts, stamp_key, write_csv, write_csv_lines
+from spyscan.timeline.rows import TimelineRow, TimelineSpool, stamp_key, write_csv, write_merged
 from spyscan.timeutil import from_iso, iso, utcnow
 
 log = logging.getLogger("spyscan")
@@ -373,21 +373,20 @@ def _detection_rows(detections: Sequence[Detection]) -> list[TimelineRow]:
 def _finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: RunOptions) -> RunResult:
     detections: dict[str, Detection] = {}
     inputs: dict[str, InputFile] = {i.path: i for i in run.inputs}
-    parts: list[Path] = []
+    parts: list[tuple[str, Path]] = []  # (artifact, part): every line of a job's parts is of the job
     for outcome in outcomes:
         run.artifacts[outcome.id] = outcome.status
         for d in outcome.detections:
             detections.setdefault(d.id, d)
         for item in outcome.inputs:
             inputs.setdefault(item.path, item)
-        parts.extend(Path(p) for p in outcome.timeline_parts)
+        parts.extend((outcome.id, Path(p)) for p in outcome.timeline_parts)
     ordered = _sort_detections(detections)
     write_json(out / "detections.json", DetectionsFile(detections=ordered))
     # the report's timeline chart is counted while the lines stream by, not by reading the file again
     binner = EventBinner.for_markers([when for d in ordered if (when := from_iso(d.timestamp)) is not None])
-    lines = merge_parts(parts)
     started = time.monotonic()
-    rows = write_csv_lines(binner.tee(lines) if binner is not None else lines, out / "timeline.csv")
+    rows = write_merged(parts, out / "timeline.csv", binner)
     log.info("timeline: %d rows from %d parts merged in %.1f s", rows, len(parts), time.monotonic() - started)
     write_csv(_detection_rows(ordered), out / "detections_timeline.csv")
     run.inputs = sorted(inputs.values(), key=lambda i: i.path)

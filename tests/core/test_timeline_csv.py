@@ -117,3 +117,42 @@ def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:
                                 'é']), max_size=8))
 def test_guarded_cell_is_the_guard_then_the_quoting(value: str) -> None:
     assert guarded_cell(value) == csv_cell(guard_cell(value))
+
+
+@settings(max_examples=60, deadline=None)
+@given(parts=st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3)), max_size=40), min_size=1, max_size=6),
+       frame=st.integers(1, 5))
+def test_batched_merge_gives_every_line_in_order(parts: list[list[tuple[int, int]]], frame: int) -> None:
+    """Parts of many small frames, with equal and interleaved stamps: the batches hold each part's lines
+    once, in order, and together the sorted union of all parts (what a line-by-line heap merge gives)."""
+    import tempfile
+
+    from spyscan.timeline import rows as timeline_rows
+
+    original = timeline_rows._FRAME
+    timeline_rows._FRAME = frame
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            paths, expected = [], []
+            for n, items in enumerate(parts):
+                lines = render_lines([_row(f"2024-01-01T00:00:{second:02d}Z", f"s{variant}") for second, variant
+                                      in items])
+                path = Path(folder) / f"{n}.part"
+                write_sorted_lines(lines, path)
+                paths.append(path)
+                expected.append(sorted(timeline_rows.keyed_line(line) for line in lines))
+            batches = list(timeline_rows.merge_batches(paths))
+            merged = [line for batch in batches for line in batch.lines]
+            assert merged == sorted(line for lines in expected for line in lines)
+            for n, lines in enumerate(expected):
+                assert [line for batch in batches for index, piece in batch.slices if index == n
+                        for line in piece] == lines
+            for batch in batches:
+                assert sorted(line for _, piece in batch.slices for line in piece) == batch.lines
+            out = Path(folder) / "timeline.csv"
+            assert timeline_rows.write_merged([("a", p) for p in paths], out) == len(merged)
+            with out.open(encoding="utf-8", newline="") as fh:
+                written = fh.read().splitlines(keepends=True)[1:]
+            assert written == [line[timeline_rows.KEY_WIDTH:] for line in merged]
+    finally:
+        timeline_rows._FRAME = original

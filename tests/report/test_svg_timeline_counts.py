@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spyscan.report.svg_timeline import Chart, EventBinner, Marker, collect
-from spyscan.timeline.rows import TimelineRow, merge_parts, render_lines, write_csv_lines, write_sorted_lines
+from spyscan.timeline.rows import TimelineRow, render_lines, write_merged, write_sorted_lines
 
 BASE = datetime(2024, 5, 20, 7, 0, tzinfo=UTC)
 
@@ -22,22 +22,25 @@ def _rows() -> list[TimelineRow]:
         summary = ('text with, comma and "quotes"\nand a newline', "plain", "-1+1")[i % 3]
         rows.append(TimelineRow(timestamp=stamp, artifact=artifact, event="seen", record_type="t", summary=summary,
                                 source="db, table"))
-    rows.append(TimelineRow(timestamp="not a time", artifact="ios.sms", event="e", record_type="t", summary="s",
-                            source="x"))
     return rows
 
 
-def _write(tmp_path: Path, binner: EventBinner | None) -> Path:
-    rows = _rows()
+def _write_parts(tmp_path: Path, rows: list[TimelineRow], binner: EventBinner | None, per_artifact: int = 2) -> Path:
+    """Parts as the engine's jobs write them (each holds one artifact's rows), merged into timeline.csv."""
     parts = []
-    for n, chunk in enumerate((rows[::2], rows[1::2])):  # two parts, merged as the engine does
-        part = tmp_path / f"{n}.part"
-        write_sorted_lines(render_lines(chunk), part)
-        parts.append(part)
+    for artifact in dict.fromkeys(row.artifact for row in rows):
+        mine = [row for row in rows if row.artifact == artifact]
+        for n in range(per_artifact):  # a job spills several sorted parts
+            part = tmp_path / f"{len(parts)}.part"
+            write_sorted_lines(render_lines(mine[n::per_artifact]), part)
+            parts.append((artifact, part))
     path = tmp_path / "timeline.csv"
-    lines = merge_parts(parts)
-    write_csv_lines(binner.tee(lines) if binner else lines, path)
+    write_merged(parts, path, binner)
     return path
+
+
+def _write(tmp_path: Path, binner: EventBinner | None) -> Path:
+    return _write_parts(tmp_path, _rows(), binner)
 
 
 def _markers(*offsets: int) -> list[Marker]:
@@ -57,7 +60,7 @@ def test_counts_made_while_writing_equal_a_reread_of_the_file(tmp_path: Path) ->
     assert binner is not None
     path = _write(tmp_path, binner)
     counted = binner.result()
-    assert counted.total == 3000  # the unreadable timestamp is not an event
+    assert counted.total == 3000
     assert any(artifact == "ios.x@androidqf:a, b.zip" for artifact, _ in counted.counts)
     assert any(artifact == "=cmd" for artifact, _ in counted.counts)  # the CSV guard is undone
     from_file = collect(path, markers)
@@ -100,8 +103,8 @@ def test_without_timestamped_detections_the_chart_spans_every_event(tmp_path: Pa
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_dense_rows_around_bin_edges_are_counted_alike(tmp_path: Path, seed: int) -> None:
-    """Rows at random microseconds, many in each second and on every bin edge: the text fast path and
-    the parsed path put each row in the same bin as a re-read of the file does."""
+    """Rows at random microseconds, many in each second, on every bin edge and within microseconds of
+    it: counting the merged batches by their keys puts each row in the bin a re-read of the file does."""
     import random
 
     rng = random.Random(seed)
@@ -111,16 +114,14 @@ def test_dense_rows_around_bin_edges_are_counted_alike(tmp_path: Path, seed: int
     edges = [binner.start_s + i / binner.scale for i in range(0, 241)]
     instants = [rng.uniform(binner.start_s - 5000, binner.end_s + 5000) for _ in range(4000)]
     instants += [edge + rng.choice((-1, 1)) * rng.random() * 2 for edge in edges for _ in range(3)]
+    instants += [edge + rng.choice((-1, 1)) * rng.random() * 1e-5 for edge in edges for _ in range(2)]
     rows = []
     for at in instants:
         when = datetime.fromtimestamp(at, UTC).replace(microsecond=rng.choice((0, rng.randrange(1_000_000))))
         stamp = when.isoformat().replace("+00:00", "Z")
         rows.append(TimelineRow(timestamp=stamp, artifact=("a", "b")[len(rows) % 2], event="e", record_type="t",
                                 summary="s", source="x"))
-    part = tmp_path / "0.part"
-    write_sorted_lines(render_lines(rows), part)
-    path = tmp_path / "timeline.csv"
-    write_csv_lines(binner.tee(merge_parts([part])), path)
+    path = _write_parts(tmp_path, rows, binner, per_artifact=3)
     counted = binner.result()
     assert counted.total == len(rows)
     _same(collect(path, markers, counted=counted), collect(path, markers))

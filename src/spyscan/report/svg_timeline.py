@@ -1,11 +1,11 @@
 """The timeline chart of the report: an SVG drawn at generation time (no script, no external resource).
 
 ``EventBinner`` counts events per artifact lane and time bin and keeps the events closest to each
-detection, in one pass. A check runs it over the timeline lines while it writes ``timeline.csv``
-(``EventBinner.tee``); ``collect`` uses that result, or streams ``timeline.csv`` itself (twice when
-there is no detection: the first pass finds the time range), e.g. for ``spyscan report``.
-``render_svg`` draws lanes of event density with the detections as coloured markers. Memory stays
-bounded whatever the size of the timeline.
+detection, in one pass. A check runs it over the merged batches while it writes ``timeline.csv``
+(``EventBinner.count_batch``, called by ``timeline.rows.write_merged``); ``collect`` uses that
+result, or streams ``timeline.csv`` itself (twice when there is no detection: the first pass finds
+the time range), e.g. for ``spyscan report``. ``render_svg`` draws lanes of event density with the
+detections as coloured markers. Memory stays bounded whatever the size of the timeline.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import csv
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from spyscan.report.redact import inert_plain
+from spyscan.timeline.rows import KEY_WIDTH, MergedBatch
 
 BINS = 240
 MAX_LANES = 10
@@ -166,6 +167,7 @@ class EventBinner:
         self.more = [0 for _ in near]
         self.counts: dict[tuple[str, int], int] = {}
         self.in_window = self.total = 0
+        self._keys: _BinKeys | None = None
 
     @classmethod
     def for_markers(cls, times: list[datetime], context: timedelta = timedelta(minutes=15),
@@ -207,87 +209,71 @@ class EventBinner:
         return ChartCounts(self.times, self.start, self.end, self.counts, self.in_window, self.total,
                            self.events, self.more)
 
-    def tee(self, lines: Iterable[str]) -> Iterator[str]:
-        """Pass rendered timeline CSV lines through, counting each (the check bins while it writes).
+    def count_batch(self, batch: MergedBatch, lanes: Sequence[str]) -> None:
+        """Count one batch of the merged timeline (``write_merged``): the same counts as ``add`` gives
+        for each of its rows, found by bisection on the sorted keys instead of row by row.
 
-        The same counting as ``add``, inlined: this runs once per timeline row of a check. spyscan's
-        own stamps (``2024-05-20T07:00:00[.123]Z``) compare as text to the second, so most rows are
-        counted without being parsed: rows outside the window, and rows in a second that lies
-        wholly inside the bin of the row parsed last (the lines arrive in time order, so that bin
-        changes at most once per bin) and away from the markers. Any other row is parsed.
+        Every line of a part is of its lane's artifact and starts with its ``stamp_key``, a spyscan
+        stamp to the microsecond (parts are written by ``TimelineSpool`` only). A row's bin follows
+        from its key by comparison with the first key of each bin, which ``_bin_keys`` finds with the
+        very formula ``add`` uses; only rows near a marker are parsed, to be kept as nearby events.
         """
-        parse = datetime.fromisoformat
-        low = self.start.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        high = self.end.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        start_s, end_s, counts = self.start_s, self.end_s, self.counts
-        near_low, near_high = self.near_low, self.near_high
-        # seconds that may hold an instant near a marker are always parsed; the zones, in time order,
-        # are passed once (own stamps arrive in order to the second)
-        zones = [*self._near_zones(), ("~", "~")]  # "~" sorts after every stamp
-        zone = 0
-        zone_first, zone_last = zones[0]
-        total = in_window = 0
-        lanes: dict[str, list[int]] = {}
-        fast_first, fast_last, fast_bin = "~", "", -1  # seconds wholly inside bin ``fast_bin`` (none yet)
-        for line in lines:
-            comma = line.find(",")
-            stamp = line[:comma]
-            second = stamp[:19]
-            own = stamp[-1:] == "Z" and stamp[4:5] == "-" and len(stamp) >= 20
-            if own and (second < low or second > high):
-                total += 1
-                yield line
+        keys = self._bin_keys()
+        start_key, after_key, firsts = keys.start, keys.after_end, keys.firsts
+        counts = self.counts
+        for part, lines in batch.slices:
+            self.total += len(lines)
+            low = bisect.bisect_left(lines, start_key)
+            high = bisect.bisect_left(lines, after_key, low)
+            if low == high:
                 continue
-            if own:
-                while zone_last < second:
-                    zone += 1
-                    zone_first, zone_last = zones[zone]
-            if own and fast_first <= second <= fast_last and second < zone_first:
-                index = fast_bin
-            else:
-                try:
-                    when = parse(stamp)
-                except ValueError:
-                    yield line
-                    continue
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                at = when.timestamp()
-                if at < start_s or at > end_s:
-                    total += 1
-                    yield line
-                    continue
-                index = self._bin_of(at)  # parsed rows are few: about one per bin, and those near markers
-                if own and index != fast_bin:
-                    fast_first, fast_last = self._seconds_of_bin(index)
-                    fast_bin = index
-                if near_low <= at <= near_high:
-                    self._keep_nearby(at, when, line)
-            total += 1
-            in_window += 1
-            after = line.find(",", comma + 1)
-            artifact = line[comma + 1:after]
-            if artifact[:1] in ("'", '"'):  # guarded or quoted: read it properly
-                artifact = _artifact_of_line(line)
-            bins = lanes.get(artifact)
-            if bins is None:
-                bins = lanes[artifact] = [0] * BINS
-            bins[index] += 1
-            yield line
-        self.total += total
-        self.in_window += in_window
-        for artifact, bins in lanes.items():
-            for index, count in enumerate(bins):
-                if count:
-                    counts[(artifact, index)] = counts.get((artifact, index), 0) + count
+            self.in_window += high - low
+            lane = lanes[part]
+            index = bisect.bisect_right(firsts, lines[low][:KEY_WIDTH]) - 1
+            last = bisect.bisect_right(firsts, lines[high - 1][:KEY_WIDTH]) - 1
+            at = low
+            while index <= last:
+                upto = high if index == last else bisect.bisect_left(lines, firsts[index + 1], at, high)
+                if upto > at:
+                    key = (lane, index)
+                    counts[key] = counts.get(key, 0) + upto - at
+                at = upto
+                index += 1
+        if keys.near:
+            self._keep_nearby_of(batch.lines, keys.near)
 
-    def _near_zones(self) -> list[tuple[str, str]]:
-        """The seconds (first, last as stamp text) around each nearby marker, merged, in order."""
+    def _keep_nearby_of(self, lines: list[str], zones: list[tuple[str, str]]) -> None:
+        parse = datetime.fromisoformat
+        for first, last in zones:
+            low = bisect.bisect_left(lines, first)
+            high = bisect.bisect_right(lines, last, low)
+            for keyed in lines[low:high]:
+                line = keyed[KEY_WIDTH:]
+                when = parse(line[:line.index(",")])
+                at = when.timestamp()
+                if self.start_s <= at <= self.end_s and self.near_low <= at <= self.near_high:
+                    self._keep_nearby(at, when, line)
+
+    def _bin_keys(self) -> _BinKeys:
+        if self._keys is None:
+            self._keys = _BinKeys(
+                start=_key_of(_first_micro(lambda us: us / 1_000_000 >= self.start_s, self.start_s)),
+                after_end=_key_of(_first_micro(lambda us: us / 1_000_000 > self.end_s, self.end_s)),
+                firsts=[_key_of(_first_micro(self._in_bin_or_later(i), self.start_s + i / self.scale))
+                        for i in range(BINS)],
+                near=self._near_key_zones(),
+            )
+        return self._keys
+
+    def _in_bin_or_later(self, index: int) -> Callable[[int], bool]:
+        return lambda us: self._bin_of(us / 1_000_000) >= index
+
+    def _near_key_zones(self) -> list[tuple[str, str]]:
+        """Key ranges holding every instant near a kept marker (a second wider each side), merged."""
         zones: list[tuple[str, str]] = []
         for at in self.near_s:
-            first, last = _second_text(at - self.context_s), _second_text(at + self.context_s)
-            if first is None or last is None:
-                return [("", "~")]  # cannot be written as text: every row is parsed
+            first = _key_of(math.floor((at - self.context_s - 1) * 1_000_000))
+            last = _key_of(math.ceil((at + self.context_s + 1) * 1_000_000)) + "~"
             if zones and first <= zones[-1][1]:
                 zones[-1] = (zones[-1][0], max(last, zones[-1][1]))
             else:
@@ -298,35 +284,54 @@ class EventBinner:
         index = int((at - self.start_s) * self.scale)
         return index if index < BINS - 1 else BINS - 1
 
-    def _seconds_of_bin(self, index: int) -> tuple[str, str]:
-        """The first and last whole second (as stamp text) whose every instant lies inside the window
-        and in bin ``index``, by the very formula ``tee`` uses; ``("~", "")`` when there is none."""
-        first = max(math.ceil(self.start_s + index / self.scale) - 1, math.ceil(self.start_s))
-        last = min(math.floor(self.start_s + (index + 1) / self.scale) + 1, math.floor(self.end_s))
 
-        def whole(second: int) -> bool:  # every microsecond of ``second`` counts in bin ``index``
-            top = (second * 1_000_000 + 999_999) / 1_000_000  # as datetime.timestamp() computes it
-            return (self.start_s <= second and top <= self.end_s and self._bin_of(second) == index
-                    and self._bin_of(top) == index)
+@dataclass(frozen=True)
+class _BinKeys:
+    """Stamp keys (see ``stamp_key``) that split sorted timeline lines as ``EventBinner.add`` would."""
 
-        while first <= last and not whole(first):
-            first += 1
-        while last >= first and not whole(last):
-            last -= 1
-        first_text, last_text = _second_text(first), _second_text(last)
-        if first > last or first_text is None or last_text is None:
-            return "~", ""
-        return first_text, last_text
+    start: str  # the first key inside the window
+    after_end: str  # the first key after it
+    firsts: list[str]  # firsts[i]: the first key whose instant falls in bin i (or later)
+    near: list[tuple[str, str]]  # key ranges of the instants near a kept marker
 
 
-def _second_text(at: float) -> str | None:
-    """The stamp text of the second holding POSIX time ``at`` (``YYYY-MM-DDTHH:MM:SS``); None when
-    ``at`` is outside datetime's range."""
-    try:
-        when = datetime.fromtimestamp(math.floor(at), UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-    return when.replace(tzinfo=None).isoformat(timespec="seconds")
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_MIN_MICRO = round((datetime.min - _EPOCH_NAIVE).total_seconds()) * 1_000_000
+_MAX_MICRO = round((datetime.max - _EPOCH_NAIVE).total_seconds()) * 1_000_000 + 999_999
+
+
+def _first_micro(reached: Callable[[int], bool], near: float) -> int:
+    """The first POSIX microsecond (an int; ``datetime.timestamp()`` gives ``us / 10**6`` for it) at
+    which the monotonic ``reached`` holds, searched from ``near`` seconds (float error: a few us)."""
+    start = min(max(math.floor(near * 1_000_000), _MIN_MICRO), _MAX_MICRO)
+    step = 1
+    if reached(start):
+        high, low = start, start - 1
+        while low >= _MIN_MICRO and reached(low):
+            high, low, step = low, low - step, step * 2
+        low = max(low, _MIN_MICRO - 1)
+    else:
+        low, high = start, start + 1
+        while high <= _MAX_MICRO and not reached(high):
+            low, high, step = high, high + step, step * 2
+        high = min(high, _MAX_MICRO + 1)
+    while high - low > 1:  # low does not hold (or is below the range), high holds (or is above it)
+        middle = (low + high) // 2
+        if reached(middle):
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _key_of(us: int) -> str:
+    """The ``stamp_key`` of POSIX microsecond ``us``; outside datetime's range, a text that sorts
+    before (``""``) or after (``"~"``) every key."""
+    if us < _MIN_MICRO:
+        return ""
+    if us > _MAX_MICRO:
+        return "~"
+    return (_EPOCH_NAIVE + timedelta(microseconds=us)).isoformat(timespec="microseconds")
 
 
 def _cells_of_line(line: str) -> list[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
-import heapq
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 import msgspec
 
@@ -152,6 +153,7 @@ _FRAME = 2048  # lines per msgpack frame of a part file
 
 
 _KEY = 26  # width of a line's sort key: its timestamp to the microsecond, "YYYY-MM-DDTHH:MM:SS.ffffff"
+KEY_WIDTH = _KEY
 
 
 def stamp_key(stamp: str) -> str:
@@ -203,7 +205,10 @@ class TimelineSpool:
         self.count = 0
 
     def add(self, artifact: str, record: Record) -> None:
-        """The timeline lines of one record of ``artifact``."""
+        """The timeline lines of one record of ``artifact``: the job's own (its name is ``prefix``;
+        the merge counts each part's lines in its job's lane of the chart)."""
+        if artifact != self.prefix:
+            raise ValueError(f"timeline rows of {artifact!r} given to the spool of {self.prefix!r}")
         lines = record_lines(artifact, record)
         if lines:
             self.lines.extend(keyed_line(line) for line in lines)
@@ -224,18 +229,95 @@ class TimelineSpool:
         return self.parts
 
 
-def read_part(path: Path) -> Iterator[str]:
-    """The keyed CSV lines of one part file, in order (see ``write_sorted_lines``)."""
+def read_frames(path: Path) -> Iterator[list[str]]:
+    """The frames of one part file, in order: sorted lists of keyed CSV lines (see ``write_sorted_lines``)."""
     decoder = msgspec.msgpack.Decoder(list[str])
     with path.open("rb") as fh:
         while header := fh.read(4):
-            yield from decoder.decode(fh.read(int.from_bytes(header, "big")))
+            frame = decoder.decode(fh.read(int.from_bytes(header, "big")))
+            if frame:
+                yield frame
+
+
+def read_part(path: Path) -> Iterator[str]:
+    """The keyed CSV lines of one part file, in order."""
+    for frame in read_frames(path):
+        yield from frame
+
+
+class MergedBatch(NamedTuple):
+    """A run of the merged timeline: ``lines`` (keyed, sorted) and the slice of each part it holds."""
+
+    lines: list[str]
+    slices: list[tuple[int, list[str]]]  # (index of the part, its keyed lines in this batch, sorted)
+
+
+def merge_batches(parts: Sequence[Path]) -> Iterator[MergedBatch]:
+    """The keyed lines of every part in time order, a batch at a time (memory: one frame per part).
+
+    Each round takes, from every part, the lines up to the smallest last line of the parts' current
+    frames: nothing still unread can sort before those, so the batch can be sorted on its own (one
+    C-level sort of a few sorted runs) instead of comparing line by line in a heap. The lines come
+    out exactly as a line-by-line merge gives them (lines that compare equal are equal).
+    """
+    readers = [read_frames(p) for p in parts]
+    frames: dict[int, list[str]] = {}
+    starts: dict[int, int] = {}
+    for index, reader in enumerate(readers):
+        frame = next(reader, None)
+        if frame is not None:
+            frames[index], starts[index] = frame, 0
+    while frames:
+        bound = min(frame[-1] for frame in frames.values())
+        lines: list[str] = []
+        slices: list[tuple[int, list[str]]] = []
+        for index in list(frames):
+            frame, start = frames[index], starts[index]
+            cut = bisect.bisect_right(frame, bound, start)
+            if cut > start:
+                piece = frame if start == 0 and cut == len(frame) else frame[start:cut]
+                slices.append((index, piece))
+                lines += piece
+            if cut < len(frame):
+                starts[index] = cut
+                continue
+            following = next(readers[index], None)
+            if following is None:
+                del frames[index], starts[index]
+            else:
+                frames[index], starts[index] = following, 0
+        if len(slices) > 1:
+            lines.sort()
+        yield MergedBatch(lines, slices)
 
 
 def merge_parts(parts: list[Path]) -> Iterator[str]:
     """The lines of every part, in one stream in time order (each part is sorted; memory: one frame per
     part)."""
-    return (line[_KEY:] for line in heapq.merge(*(read_part(p) for p in parts)))
+    for batch in merge_batches(parts):
+        for line in batch.lines:
+            yield line[_KEY:]
+
+
+class BatchCounter(Protocol):
+    """Sees every merged batch before it is written (the report's chart counting)."""
+
+    def count_batch(self, batch: MergedBatch, lanes: Sequence[str]) -> None: ...
+
+
+def write_merged(parts: Sequence[tuple[str, Path]], path: Path, counter: BatchCounter | None = None) -> int:
+    """Merge the parts of the jobs (``(artifact, part)``; every line of a part is of that artifact)
+    into ``path`` with the header; return the number of rows. ``counter`` sees each batch first."""
+    lanes = [artifact for artifact, _ in parts]
+    count = 0
+    with path.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
+        csv.writer(fh).writerow(HEADER)
+        for batch in merge_batches([part for _, part in parts]):
+            if counter is not None:
+                counter.count_batch(batch, lanes)
+            fh.write("".join([line[_KEY:] for line in batch.lines]))
+            count += len(batch.lines)
+    return count
 
 
 def write_csv_lines(lines: Iterable[str], path: Path) -> int:
