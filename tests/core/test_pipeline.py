@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import msgspec
+import pytest
 
 from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
@@ -106,3 +108,52 @@ def test_detection_ids_are_stable_across_runs() -> None:
         return {d.id for d in pipeline.finish()}
 
     assert run() == run()
+
+
+def test_records_are_written_in_blocks_and_all_by_finish() -> None:
+    from spyscan.detection.pipeline import WRITE_BLOCK
+
+    out = io.BytesIO()
+    pipeline = RecordPipeline("a", NullMatcher(), [], records_out=out)
+    visits = [Visit(source=SourceRef(file="db", table="t", rowid=i), url=f"https://x{i}.example/", key=i)
+              for i in range(WRITE_BLOCK + 7)]
+    for visit in visits:
+        pipeline.feed(visit)
+    assert len(out.getvalue().splitlines()) == WRITE_BLOCK  # one block written, the rest waits
+    pipeline.finish()  # an artifact that failed half-way is finished too: nothing fed is lost
+    lines = out.getvalue().splitlines()
+    assert [msgspec.json.decode(line, type=Visit) for line in lines] == visits
+
+
+def test_an_artifact_failing_half_way_keeps_every_record_it_yielded(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine's job: the records read before the error are all in the records file and the timeline."""
+    from spyscan import engine
+    from spyscan.artifacts.base import Artifact, ArtifactLog
+    from spyscan.evidence.base import Evidence
+    from spyscan.timeline.rows import read_part
+
+    class HalfWay(Artifact):
+        id = "test.half_way"
+        kinds = ("ios-backup",)
+        title = "fails after 700 records"
+        records = (Visit,)
+
+        def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Visit]:
+            for i in range(700):
+                yield Visit(source=SourceRef(file="db", rowid=i), url=f"https://x{i}.example/", key=i,
+                            when=datetime(2024, 1, 1, tzinfo=UTC))
+            raise RuntimeError("damaged page")
+
+    monkeypatch.setattr(engine, "all_artifacts", lambda: {HalfWay.id: HalfWay})
+    monkeypatch.setattr(engine, "_records_from_artifact",
+                        lambda job, lg: HalfWay().collect(None, lg))  # type: ignore[arg-type]
+    (tmp_path / "records").mkdir()
+    (tmp_path / "parts").mkdir()
+    monkeypatch.setattr(engine, "_STATE", engine._Shared(matcher=NullMatcher(), rules=[], records_dir=tmp_path /
+                                                         "records", parts_dir=tmp_path / "parts"))
+    outcome = engine._execute(HalfWay.id, HalfWay.title, "artifact")
+    assert outcome.status.status == "error" and "damaged page" in (outcome.status.error or "")
+    lines = (tmp_path / "records" / f"{HalfWay.id}.jsonl").read_bytes().splitlines()
+    assert [msgspec.json.decode(line, type=Visit).key for line in lines] == list(range(700))
+    assert sum(1 for part in outcome.timeline_parts for _ in read_part(Path(part))) == 700

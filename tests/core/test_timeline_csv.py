@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -14,6 +14,8 @@ from spyscan.timeline.rows import (
     csv_cell,
     guard_cell,
     guarded_cell,
+    keyed_line,
+    keyed_record_lines,
     merge_parts,
     record_lines,
     render_lines,
@@ -84,14 +86,17 @@ class _Event(Record, frozen=True, tag="test.timeline.event"):
 
 
 @settings(max_examples=200, deadline=None)
-@given(TEXT, TEXT, TEXT, st.booleans(), st.booleans(), st.integers(0, 2))
+@given(TEXT, TEXT, TEXT, st.booleans(), st.booleans(), st.integers(0, 2), st.sampled_from((0, 500, 999_999)),
+       st.sampled_from((0, 2, -5)))
 def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: str, seen: bool, gone: bool,
-                                               later: int) -> None:
-    when = datetime(2024, 5, 20, 7, 0, 1, 500, tzinfo=UTC)
+                                               later: int, micro: int, offset: int) -> None:
+    zone = UTC if offset == 0 else timezone(timedelta(hours=offset))  # records carry UTC; others are converted
+    when = datetime(2024, 5, 20, 7, 0, 1, micro, tzinfo=zone)
     record = _Event(source=SourceRef(file=file or "f", table="t", rowid=1), text=text, place=text,
                     seen=when if seen else None, gone=when + timedelta(seconds=later) if gone else None)
     assert record_lines(artifact, record) == render_lines(rows_for(artifact, record))
     assert len(record_lines(artifact, record)) == seen + gone
+    assert keyed_record_lines(artifact, record) == [keyed_line(line) for line in record_lines(artifact, record)]
 
 
 def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:

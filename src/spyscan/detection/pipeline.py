@@ -2,7 +2,8 @@
 
 Records of one artifact go through ``RecordPipeline.feed``: observables are matched against the
 indicator index, heuristic rules see the records of their types, timeline rows are collected and
-(optionally) each record is written to the artifact's JSONL file.
+(optionally) each record is written to the artifact's JSONL file, in blocks of ``WRITE_BLOCK``
+records (``finish`` writes the rest, also after an artifact failed half-way).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
 from spyscan.timeutil import iso
+
+WRITE_BLOCK = 512  # records encoded to JSON lines in one call
 
 
 class Matcher(Protocol):
@@ -62,6 +65,7 @@ class RecordPipeline:
         self.detections: dict[str, Detection] = {}
         self.count = 0
         self._encoder = msgspec.json.Encoder()
+        self._unwritten: list[Record] = []  # records waiting to be written as one block of JSON lines
         self._rule_types: dict[type[Record], list[Rule]] = {}
 
     def _rules_for(self, cls: type[Record]) -> list[Rule]:
@@ -74,8 +78,9 @@ class RecordPipeline:
     def feed(self, record: Record) -> None:
         self.count += 1
         if self.records_out is not None:
-            self.records_out.write(self._encoder.encode(record))
-            self.records_out.write(b"\n")
+            self._unwritten.append(record)
+            if len(self._unwritten) >= WRITE_BLOCK:
+                self.flush()
         if self.timeline is not None:
             self.timeline.add(self.artifact, record)
         plan = plan_for(type(record))
@@ -92,7 +97,14 @@ class RecordPipeline:
             for finding in rule.check(record):
                 self._add_finding(rule, finding)
 
+    def flush(self) -> None:
+        """Write the records fed so far (``finish`` does it too)."""
+        if self._unwritten and self.records_out is not None:
+            self.records_out.write(self._encoder.encode_lines(self._unwritten))
+        self._unwritten.clear()
+
     def finish(self) -> list[Detection]:
+        self.flush()
         for rule in self.rules:
             for finding in rule.finish():
                 self._add_finding(rule, finding)

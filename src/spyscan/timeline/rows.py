@@ -69,29 +69,60 @@ def guarded_cell(value: str) -> str:
 
 
 def record_lines(artifact: str, record: Record) -> list[str]:
-    """The timeline CSV lines of one record: the lines ``render_lines(rows_for(...))`` gives.
+    """The timeline CSV lines of one record: the lines ``render_lines(rows_for(...))`` gives."""
+    return [line[_KEY:] for line in keyed_record_lines(artifact, record)]
+
+
+def keyed_record_lines(artifact: str, record: Record) -> list[str]:
+    """The timeline CSV lines of one record, each behind its ``stamp_key`` (as ``TimelineSpool`` keeps
+    them): ``keyed_line`` of each line of ``record_lines``.
 
     Written directly rather than through row objects and ``csv.writer``: this runs for every
-    timestamp of every record of a check.
+    timestamp of every record of a check. The cells that depend only on the artifact and the record
+    class (artifact, event, record type) are rendered once per pair.
     """
+    cls = type(record)
+    middles = _MIDDLES.get((artifact, cls))
+    if middles is None:
+        middles = _middles(artifact, cls)
     lines: list[str] = []
     tail = ""
     last_when: datetime | None = None
-    stamp: str | None = None
-    plan = plan_for(type(record))
-    for when, event in zip(plan.timestamps(record), plan.events, strict=True):
+    head = ""
+    for when, middle in zip(plan_for(cls).timestamps(record), middles, strict=True):
         if not isinstance(when, datetime):
             continue
         if last_when is None or when != last_when:  # several timestamps of a record are often one instant
             stamp = _iso(when)
             last_when = when
-        if stamp is None:
+            if stamp is None:
+                head = ""
+                continue
+            if len(stamp) == 20 and stamp[19] == "Z":  # stamp_key, inlined for spyscan's own stamps
+                head = stamp[:19] + ".000000" + stamp
+            elif len(stamp) == 27 and stamp[26] == "Z":
+                head = stamp[:26] + stamp
+            else:
+                head = stamp_key(stamp) + stamp
+        if not head:
             continue
         if not tail:
-            tail = (f",{_static_cell(record.record_type())},{guarded_cell(record.summary())},"
-                    f"{guarded_cell(record.source.describe())}\r\n")
-        lines.append(stamp + _head(artifact) + _static_cell(event) + tail)
+            tail = f"{guarded_cell(record.summary())},{guarded_cell(record.source.describe())}\r\n"
+        lines.append(head + middle + tail)
     return lines
+
+
+_MIDDLES: dict[tuple[str, type[Record]], tuple[str, ...]] = {}
+
+
+def _middles(artifact: str, cls: type[Record]) -> tuple[str, ...]:
+    """The cells between the timestamp and the summary of each declared timestamp of ``cls``."""
+    record_type = _static_cell(cls.record_type())
+    middles = tuple(f"{_head(artifact)}{_static_cell(event)},{record_type}," for event in plan_for(cls).events)
+    if len(_MIDDLES) >= 4096:
+        _MIDDLES.clear()
+    _MIDDLES[(artifact, cls)] = middles
+    return middles
 
 
 @functools.lru_cache(maxsize=1024)
@@ -209,9 +240,9 @@ class TimelineSpool:
         the merge counts each part's lines in its job's lane of the chart)."""
         if artifact != self.prefix:
             raise ValueError(f"timeline rows of {artifact!r} given to the spool of {self.prefix!r}")
-        lines = record_lines(artifact, record)
+        lines = keyed_record_lines(artifact, record)
         if lines:
-            self.lines.extend(keyed_line(line) for line in lines)
+            self.lines += lines
             self.count += len(lines)
             if len(self.lines) >= self.chunk:
                 self.flush()
