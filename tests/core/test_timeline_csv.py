@@ -161,3 +161,12 @@ def test_batched_merge_gives_every_line_in_order(parts: list[list[tuple[int, int
             assert written == [line[timeline_rows.KEY_WIDTH:] for line in merged]
     finally:
         timeline_rows._FRAME = original
+
+
+@given(st.text(), st.none() | st.text(), st.none() | st.integers(), st.none() | st.integers(), st.none() | st.text())
+def test_source_description_names_each_part_that_is_set(file: str, table: str | None, rowid: int | None,
+                                                        line: int | None, key: str | None) -> None:
+    source = SourceRef(file=file, table=table, rowid=rowid, line=line, key=key)
+    named = [file, *(f"{label} {value}" for label, value in
+                      (("table", table), ("row", rowid), ("line", line), ("key", key)) if value is not None)]
+    assert source.describe() == ", ".join(named)

@@ -33,6 +33,8 @@ class SourceRef(msgspec.Struct, frozen=True, omit_defaults=True, kw_only=True):
     key: str | None = None  # JSON/plist key or section name
 
     def describe(self) -> str:
+        if self.line is None and self.key is None and self.table is not None and self.rowid is not None:
+            return f"{self.file}, table {self.table}, row {self.rowid}"  # a database row: the usual case
         parts = [self.file]
         if self.table is not None:
             parts.append(f"table {self.table}")
