@@ -5,6 +5,7 @@ Subcommands::
     run compare  --kinds ios-backup --sizes 10000,100000 [--repeats 2] [--no-reference | --no-spyscan]
                  [--timeout S] [--rss-limit GIB]
     run floor    --sizes 100000            bare sqlite3 loop over the same rows (iOS backup)
+    run contract-floor --sizes 100000      the floor, then the least the output contract costs in CPython
     run indicators --size 100000 --counts 10000,100000   spyscan with extra synthetic indicators
     run table                              print the collected results (bench/data/results.jsonl)
 
@@ -206,6 +207,21 @@ def cmd_floor(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contract_floor(args: argparse.Namespace) -> int:
+    """The least a CPython implementation of the output contract costs on the same rows (see
+    contract_floor.py), with the bare floor measured right before it."""
+    for size in (int(s) for s in args.sizes.split(",")):
+        backup = ensure_input("ios-backup", size, args.seed)
+        cmd_floor(argparse.Namespace(sizes=str(size), seed=args.seed))
+        done = subprocess.run([str(PROJECT_PYTHON), str(BENCH / "contract_floor.py"), str(backup), "--workers",
+                               str(args.workers)], check=True, capture_output=True, text=True)
+        result = json.loads(done.stdout)
+        print(f"contract floor ios-backup {label(size)}: {result['rows']} rows, {result['timeline_rows']} timeline "
+              f"rows in {result['wall_seconds']:.2f}s on {args.workers} workers", flush=True)
+        record({"kind": "contract-floor", "records": size, "seed": args.seed, "time": time.time(), **result})
+    return 0
+
+
 def synthetic_stix(count: int) -> Path:
     path = DATA / f"synthetic-{label(count)}.stix2"
     if path.is_file():
@@ -262,6 +278,10 @@ def cmd_table(_: argparse.Namespace) -> int:
         if e["kind"] == "floor":
             print(f"floor {label(e['records'])}: {e['rows']} rows {e['wall_seconds']:.2f}s")
             continue
+        if e["kind"] == "contract-floor":
+            print(f"contract floor {label(e['records'])}: {e['rows']} rows, {e['timeline_rows']} timeline rows "
+                  f"{e['wall_seconds']:.2f}s on {e['workers']} workers")
+            continue
         runs = e["runs"]
         cells = [f"{t} {r['wall_seconds']:.1f}s cpu {r['cpu_seconds']:.0f}s {gib(r['tree_peak_rss'])} "
                  f"(single {gib(r['max_single_rss'])}) load {r.get('load_before', '?')}"
@@ -301,6 +321,10 @@ def main() -> int:
     p = sub.add_parser("floor")
     p.add_argument("--sizes", default="100000")
     p.set_defaults(func=cmd_floor)
+    p = sub.add_parser("contract-floor")
+    p.add_argument("--sizes", default="100000")
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(func=cmd_contract_floor)
     p = sub.add_parser("indicators")
     p.add_argument("--kind", default="ios-backup")
     p.add_argument("--size", type=int, default=100000)
@@ -313,7 +337,7 @@ def main() -> int:
     p.set_defaults(func=lambda _: print(machine()) or 0)
     for name in ("compare", "indicators"):
         sub.choices[name].add_argument("--jobs", type=int, default=0, help="spyscan --jobs (0: one per core)")
-    for name in ("compare", "floor", "indicators"):
+    for name in ("compare", "floor", "contract-floor", "indicators"):
         sub.choices[name].add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     return int(args.func(args))
