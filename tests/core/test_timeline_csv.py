@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,15 @@ def test_source_description_names_each_part_that_is_set(file: str, table: str | 
     named = [file, *(f"{label} {value}" for label, value in
                       (("table", table), ("row", rowid), ("line", line), ("key", key)) if value is not None)]
     assert source.describe() == ", ".join(named)
+
+
+def test_a_spool_takes_the_rows_of_its_own_job_only(tmp_path: Path) -> None:
+    """The merge counts every line of a job's parts in that job's lane of the report's chart."""
+    from spyscan.timeline.rows import TimelineSpool
+
+    spool = TimelineSpool(tmp_path, "ios.sms")
+    record = _Event(source=SourceRef(file="f"), text="t", seen=datetime(2024, 1, 1, tzinfo=UTC))
+    spool.add("ios.sms", record)
+    with pytest.raises(ValueError, match="ios.safari_history"):
+        spool.add("ios.safari_history", record)
+    assert spool.count == 1
