@@ -180,6 +180,6 @@ def test_a_spool_takes_the_rows_of_its_own_job_only(tmp_path: Path) -> None:
     spool = TimelineSpool(tmp_path, "ios.sms")
     record = _Event(source=SourceRef(file="f"), text="t", seen=datetime(2024, 1, 1, tzinfo=UTC))
     spool.add("ios.sms", record)
-    with pytest.raises(ValueError, match="ios.safari_history"):
+    with pytest.raises(ValueError, match=r"ios\.safari_history"):
         spool.add("ios.safari_history", record)
     assert spool.count == 1
