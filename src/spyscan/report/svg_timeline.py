@@ -180,15 +180,14 @@ class EventBinner:
         start, end = _padded(times[0], times[-1], pad)
         return cls(times, start, end, context, per_marker, nearby_for)
 
-    def add(self, when: datetime, row: list[str] | str) -> None:
-        """One event; ``row`` is its parsed cells or its rendered CSV line (parsed only if shown)."""
+    def add(self, when: datetime, row: list[str]) -> None:
+        """One event, ``row`` its parsed cells (a check counts merged batches with ``count_batch``)."""
         self.total += 1
         at = when.timestamp()
         if at < self.start_s or at > self.end_s:
             return
         self.in_window += 1
-        artifact = _unguard(row[1]) if isinstance(row, list) else _artifact_of_line(row)
-        key = (artifact, self._bin_of(at))
+        key = (_unguard(row[1]), self._bin_of(at))
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.near_low <= at <= self.near_high:
             self._keep_nearby(at, when, row)
@@ -336,15 +335,6 @@ def _key_of(us: int) -> str:
 
 def _cells_of_line(line: str) -> list[str]:
     return next(csv.reader([line]), [])
-
-
-def _artifact_of_line(line: str) -> str:
-    first = line.index(",") + 1
-    if line.startswith('"', first):  # a quoted artifact name: let the csv module read it
-        cells = _cells_of_line(line)
-        return _unguard(cells[1]) if len(cells) > 1 else ""
-    end = line.find(",", first)
-    return _unguard(line[first:end if end >= 0 else len(line)])
 
 
 def collect(path: Path | None, markers: list[Marker], context: timedelta = timedelta(minutes=15),

@@ -98,12 +98,7 @@ def keyed_record_lines(artifact: str, record: Record) -> list[str]:
             if stamp is None:
                 head = ""
                 continue
-            if len(stamp) == 20 and stamp[19] == "Z":  # stamp_key, inlined for spyscan's own stamps
-                head = stamp[:19] + ".000000" + stamp
-            elif len(stamp) == 27 and stamp[26] == "Z":
-                head = stamp[:26] + stamp
-            else:
-                head = stamp_key(stamp) + stamp
+            head = stamp_key(stamp) + stamp
         if not head:
             continue
         if not tail:
@@ -203,7 +198,7 @@ def write_sorted_lines(lines: list[str], path: Path) -> None:
     """One chunk of a job's timeline as CSV lines sorted in time order, in length-prefixed msgpack frames.
 
     The lines are rendered in the worker processes, so the parent's merge only compares and copies
-    them. Each line is stored behind its ``stamp_key`` (removed again by ``merge_parts``): sorted as
+    them. Each line is stored behind its ``stamp_key`` (removed again by the merge): sorted as
     text, that is time order, and rows with an equal timestamp keep a stable, deterministic order.
     """
     _write_keyed([keyed_line(line) for line in lines], path)
@@ -340,25 +335,29 @@ def write_merged(parts: Sequence[tuple[str, Path]], path: Path, counter: BatchCo
     """Merge the parts of the jobs (``(artifact, part)``; every line of a part is of that artifact)
     into ``path`` with the header; return the number of rows. ``counter`` sees each batch first."""
     lanes = [artifact for artifact, _ in parts]
-    count = 0
-    with path.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
-        csv.writer(fh).writerow(HEADER)
+
+    def blocks() -> Iterator[list[str]]:
         for batch in merge_batches([part for _, part in parts]):
             if counter is not None:
                 counter.count_batch(batch, lanes)
-            fh.write("".join([line[_KEY:] for line in batch.lines]))
-            count += len(batch.lines)
-    return count
+            yield [line[_KEY:] for line in batch.lines]
+
+    return _write_blocks(blocks(), path)
 
 
 def write_csv_lines(lines: Iterable[str], path: Path) -> int:
     """Write the header and already rendered lines; return the number of rows."""
+    return _write_blocks(([line] for line in lines), path)
+
+
+def _write_blocks(blocks: Iterable[list[str]], path: Path) -> int:
+    """The header, then each block of rendered lines in one write; the number of rows."""
     count = 0
     with path.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
         csv.writer(fh).writerow(HEADER)
-        for line in lines:
-            fh.write(line)
-            count += 1
+        for block in blocks:
+            fh.write("".join(block))
+            count += len(block)
     return count
 
 
