@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from runner import floor_tables  # this script's folder: bench/
 
 from spyscan.timeline.rows import write_merged, write_sorted_lines
 
@@ -45,21 +46,11 @@ class Source(msgspec.Struct, frozen=True, omit_defaults=True):
 
 
 def tables_of(backup: Path) -> list[tuple[Path, str, int]]:
-    """(database, table, rows) of every table of every database of the backup, Manifest.db first."""
-    found: list[tuple[Path, str, int]] = []
-    manifest = sqlite3.connect(f"file:{backup / 'Manifest.db'}?mode=ro", uri=True)
-    paths = [backup / "Manifest.db"]
-    for fid, relative in manifest.execute("SELECT fileID, relativePath FROM Files WHERE flags = 1"):
-        if relative.endswith((".db", ".sqlite")):
-            paths.append(backup / fid[:2] / fid)
-    manifest.close()
-    for path in paths:
+    """(database, table, rows) of the tables the floor reads (``runner.floor_tables``)."""
+    found = []
+    for path, name in floor_tables(backup):
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        for name in names:
-            if not name.startswith("sqlite_"):
-                count = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                found.append((path, name, count))
+        found.append((path, name, conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]))
         conn.close()
     return found
 
