@@ -1,8 +1,7 @@
-"""Catalogs: complete in es/fr/pt, compiled .mo up to date; language from the locale."""
+"""Catalogs: complete in es/fr/pt, no message translated two ways; language from the locale."""
 
 from __future__ import annotations
 
-import gettext
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from spyscan.detection.model import Severity
 from spyscan.report import html
-from spyscan.report.i18n import LOCALE_DIR, default_lang, gettext_for, normalize_lang
+from spyscan.report.i18n import LOCALE_DIR, catalog_files, default_lang, gettext_for, merged_catalog, normalize_lang
 from spyscan.report.terminal_text import summary_words, verdict, verdict_line
 from tests.report import folders as f
 
@@ -40,8 +39,7 @@ def test_extraction_finds_the_report_and_terminal_strings() -> None:
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_is_translated(lang: str) -> None:
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "spyscan.po").open("rb") as fh:
-        catalog = read_po(fh)
+    catalog = merged_catalog(lang)
     missing = []
     for msgid in extracted_ids():
         message = catalog.get(msgid[0] if isinstance(msgid, tuple) else msgid)
@@ -53,21 +51,32 @@ def test_every_message_is_translated(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
-def test_compiled_catalog_matches_the_po(lang: str) -> None:
-    folder = LOCALE_DIR / lang / "LC_MESSAGES"
-    with (folder / "spyscan.po").open("rb") as fh:
-        catalog = read_po(fh)
-    with (folder / "spyscan.mo").open("rb") as fh:
-        compiled = gettext.GNUTranslations(fh)
-    for message in catalog:
-        if not message.id:
+def test_no_message_is_translated_two_ways(lang: str) -> None:
+    seen: dict[object, tuple[str, object]] = {}
+    clashes = []
+    for path in catalog_files(lang):
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if not message.id:
+                    continue
+                key = message.id[0] if isinstance(message.id, tuple) else message.id
+                if key in seen and seen[key][1] != message.string:
+                    clashes.append((key, seen[key][0], path.name))
+                seen.setdefault(key, (path.name, message.string))
+    assert not clashes, f"{lang}: messages translated differently in two catalog files: {clashes}"
+    assert not list((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.mo")), "catalogs are read from .po; no .mo is kept"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_runtime_translations_follow_the_po(lang: str) -> None:
+    t = gettext_for(lang)
+    for message in merged_catalog(lang):
+        if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, tuple):
-            assert isinstance(message.string, tuple)
-            assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0], message.id
-            assert compiled.ngettext(message.id[0], message.id[1], 5) == message.string[-1], message.id
+            assert t.ngettext(message.id[0], message.id[1], 1) == message.string[0], message.id
         else:
-            assert compiled.gettext(message.id) == message.string, f"{lang}: stale .mo for {message.id!r}"
+            assert t.gettext(message.id) == message.string, message.id
 
 
 @pytest.mark.parametrize(("env", "expected"), [

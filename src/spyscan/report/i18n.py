@@ -1,14 +1,21 @@
 """Languages of the report and of the terminal summary: gettext catalogs compiled with Babel.
 
-Catalogs live in ``locale/<lang>/LC_MESSAGES/spyscan.po`` with their compiled ``.mo`` next to them
-(committed, so nothing has to be built at install time). English is the source language.
+Catalogs are the ``.po`` files in ``locale/<lang>/LC_MESSAGES/`` (one file per area of the code, e.g.
+``spyscan.po`` for the report, ``heuristics.po``...), read and merged when a language is first used: no
+compiled ``.mo`` is kept in the repository, so two changes that add messages to different areas never
+conflict. English is the source language.
 """
 
 from __future__ import annotations
 
+import io
 import os
+from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import Translations
 
 DOMAIN = "spyscan"
@@ -50,14 +57,37 @@ def resolve_lang(lang: str | None) -> str:
     return normalize_lang(lang) or default_lang()
 
 
-def gettext_for(lang: str | None) -> Translations:
-    """Translations for ``lang`` (None: from the locale). English gives the source strings."""
-    code = resolve_lang(lang)
+def catalog_files(lang: str) -> list[Path]:
+    """The ``.po`` files of ``lang``, in name order."""
+    return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def merged_catalog(lang: str) -> Catalog:
+    """Every catalog file of ``lang`` as one catalog (a message defined twice keeps its first translation)."""
+    merged = Catalog(locale=lang, domain=DOMAIN)
+    for path in catalog_files(lang):
+        with path.open("rb") as fh:
+            part = read_po(fh, locale=lang)
+        for message in part:
+            if message.id and message.id not in merged:
+                merged[message.id] = message
+    return merged
+
+
+@lru_cache(maxsize=len(LANGS))
+def _translations(code: str) -> Translations:
     if code == FALLBACK:
         return Translations(domain=DOMAIN)
-    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
     try:
-        with path.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
-    except OSError:
+        catalog = merged_catalog(code)
+    except (OSError, ValueError):
         return Translations(domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def gettext_for(lang: str | None) -> Translations:
+    """Translations for ``lang`` (None: from the locale). English gives the source strings."""
+    return _translations(resolve_lang(lang))
