@@ -6,6 +6,7 @@ EXIT_CLEAN = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_DETECTIONS = 3
+EXIT_INCOMPLETE = 4  # finished, but a part that could hold traces was not fully checked
 
 
 class SpyscanError(Exception):
@@ -31,3 +32,17 @@ class ArtifactNotFound(Exception):
 
 class IndicatorError(SpyscanError):
     """An indicator file cannot be loaded at all."""
+
+
+class BudgetExceeded(Exception):
+    """A read of the evidence went past one of its budgets (time, rows, size, depth, disk).
+
+    Raised inside an artifact (by the evidence layer: a SQLite statement past its progress budget, a
+    record ceiling, a time budget). The artifact keeps the records it produced before, and the engine
+    gives it the status named here: ``timeout`` (a time budget) or ``truncated`` (a size, row or
+    depth ceiling). Either makes the check incomplete unless a high or critical detection was found.
+    """
+
+    def __init__(self, message: str, status: str = "truncated") -> None:
+        super().__init__(message)
+        self.status = status

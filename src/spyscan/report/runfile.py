@@ -9,7 +9,7 @@ import msgspec
 from spyscan.evidence.custody import InputFile
 from spyscan.indicators.model import IndicatorFile, Unsupported
 
-STATUSES = ("ok", "not_found", "warning", "error", "recovered", "skipped")
+STATUSES = ("ok", "not_found", "warning", "error", "recovered", "skipped", "timeout", "truncated", "not_run")
 
 
 class ArtifactStatus(msgspec.Struct, kw_only=True):
