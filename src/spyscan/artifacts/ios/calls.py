@@ -10,8 +10,8 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     split_handle,
@@ -43,7 +43,7 @@ class Calls(Artifact):
                 service = text(row["ZSERVICE_PROVIDER"])
                 originated = integer(row["ZORIGINATED"])
                 answered = integer(row["ZANSWERED"])
-                duration = number(row["ZDURATION"])
+                duration = raw_value(row["ZDURATION"])
                 yield CallRecord(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="ZCALLRECORD", rowid=integer(row["pk"])),
@@ -59,5 +59,5 @@ class Calls(Artifact):
                     duration=None if duration is None else float(duration),
                     location=text(row["ZLOCATION"]),
                     date=cocoa(row["ZDATE"]),
-                    date_raw=number(row["ZDATE"]),
+                    date_raw=raw_value(row["ZDATE"]),
                 )

@@ -68,7 +68,7 @@ def device_path(domain: str, relative: str) -> str | None:
 
 
 def entry_type(flags: object, info: BackupFileInfo) -> str:
-    if info.mode is not None:
+    if info.mode is not None and 0 <= info.mode < 1 << 32:  # the stat macros take a C unsigned int
         if stat.S_ISDIR(info.mode):
             return "directory"
         if stat.S_ISLNK(info.mode):
@@ -79,7 +79,8 @@ def entry_type(flags: object, info: BackupFileInfo) -> str:
 
 
 def _time(value: int | None) -> datetime | None:
-    return from_unix(value) if value else None  # 0 means "not recorded"
+    """A file time as the backup stored it (0: not recorded). No floor: copying keeps any time."""
+    return from_unix(value)
 
 
 class IOSManifestFiles(Artifact):
@@ -114,8 +115,9 @@ class IOSManifestFiles(Artifact):
                     file_id=str(fid), domain=domain, relative_path=relative, entry_type=entry_type(flags, info),
                     device_path=path, file_name=name, size=info.size,
                     mode=None if info.mode is None else format(info.mode, "o"),
-                    protection_class=info.protection_class, created=_time(info.birth),
-                    modified=_time(info.modified), status_changed=_time(info.status_changed),
+                    protection_class=info.protection_class, created=_time(info.birth), created_raw=info.birth,
+                    modified=_time(info.modified), modified_raw=info.modified,
+                    status_changed=_time(info.status_changed), status_changed_raw=info.status_changed,
                     link_target=info.target,
                 )
         except sqlite3.DatabaseError as exc:
