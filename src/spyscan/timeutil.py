@@ -183,7 +183,7 @@ def aware(parsed: datetime, raw: object, floor: datetime | None = None, zone: tz
 
 
 @converter
-def from_text(value: object, formats: tuple[str, ...], floor: datetime | None = None,
+def from_text(value: object, formats: tuple[str, ...] = (), floor: datetime | None = None,
               zone: tzinfo = UTC) -> datetime | None:
     """Text in one of the ``strptime`` ``formats`` (naive ones in ``zone``), else ISO-8601."""
     if value is None:

@@ -17,11 +17,12 @@ import msgspec
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
-from spyscan.faults import converter
+from spyscan.faults import registered
 from spyscan.kinds.android_backup import AndroidBackupEvidence
 from spyscan.records.android_backup import BackupMMS, BackupSMS
 from spyscan.records.base import Record, SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, from_unix
+from spyscan.values import safe_text, to_text
 
 FOLDER = "apps/com.android.providers.telephony/d_f/"
 FILE_LIMIT = 256 << 20
@@ -36,14 +37,15 @@ def links_in(text: str | None) -> list[str]:
     return [m.group(0).rstrip(".,;:!?)]}") for m in LINK.finditer(text)]
 
 
-@converter
+@registered
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text else None
+    """Text as stored (whitespace kept); a number written out; another type is a fault."""
+    if isinstance(value, str):
+        return safe_text(value) or None
+    return to_text(value)
 
 
+@registered
 def _when(value: Any) -> datetime | None:
     """Milliseconds since 1970 as the telephony provider stores them ("0": not set)."""
     if isinstance(value, str) and value.strip() in ("", "0"):

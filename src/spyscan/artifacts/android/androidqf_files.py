@@ -15,6 +15,7 @@ from typing import Any
 from spyscan.artifacts.android.androidqf_common import as_int, clean_str, json_items
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
+from spyscan.faults import registered
 from spyscan.records.android_files import AndroidFile
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import from_iso, from_unix
@@ -23,6 +24,7 @@ from spyscan.values import raw_value
 FILE = "files.json"
 
 
+@registered
 def _time(value: Any) -> datetime | None:
     """Unix seconds (or ISO text): a file's time as the device's file system keeps it (0: not collected).
 

@@ -27,7 +27,7 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.android_time import DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
-from spyscan.faults import TIME_RANGE, note
+from spyscan.faults import TIME_RANGE, note, registered
 from spyscan.records.android_logs import LogcatEntry, LogcatTextEntry
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, aware, plausible
@@ -43,9 +43,12 @@ _LINE = re.compile(
 _HOSTLIKE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]|\d\.\d|://")
 
 
-def _int(digits: str) -> int | None:
-    """A pid/tid (``\\d+``): short ones go straight to ``int``, longer ones through the checked converter."""
-    return int(digits) if len(digits) < 12 else to_int(digits)
+@registered
+def _int(digits: object) -> int | None:
+    """A pid/tid (``\\d+``): short decimal text goes straight to ``int``, anything else through ``to_int``."""
+    if type(digits) is str and 0 < len(digits) < 12 and digits.isdecimal():
+        return int(digits)
+    return to_int(digits)
 
 
 class _Dating:

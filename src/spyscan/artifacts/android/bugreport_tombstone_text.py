@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from spyscan.faults import TIME_TEXT, converter, note
+from spyscan.faults import TIME_TEXT, WRONG_TYPE, converter, note, registered
 from spyscan.records.android_tombstones import AndroidTombstone
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, aware
@@ -39,6 +39,9 @@ def parse_time(raw: str | None) -> datetime | None:
     """``2023-04-12 12:32:40.518290770+0200`` (nanoseconds allowed) as aware UTC (None, with a fault noted,
     for text that is not such a time or an offset of a day or more)."""
     if not raw:
+        return None
+    if not isinstance(raw, str):
+        note(WRONG_TYPE, raw)
         return None
     match = _TIME.match(raw.strip())
     if not match:
@@ -63,6 +66,7 @@ def _unquote(value: str) -> str:
     return match.group(1) if match else value.strip()
 
 
+@registered
 def _int(value: str | None) -> int | None:
     return to_int(value)
 

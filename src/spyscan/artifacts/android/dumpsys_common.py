@@ -6,12 +6,13 @@ import re
 from datetime import datetime
 
 from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock
-from spyscan.faults import TIME_TEXT, note
+from spyscan.faults import TIME_TEXT, converter, note, registered
 from spyscan.timeutil import ANDROID_FLOOR
 
 _STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T-](\d{2})[:-](\d{2})[:-](\d{2})(?:\.(\d{1,6}))?")
 
 
+@converter
 def local_time(text: str) -> datetime | None:
     """A dumpsys time (``2022-03-07 18:05:34.325`` or ``2023-07-27-12-34-18``) as a naive local time."""
     match = _STAMP.search(text)
@@ -26,6 +27,7 @@ def local_time(text: str) -> datetime | None:
         return None
 
 
+@registered
 def device_time(text: str, clock: DeviceClock = UNKNOWN_CLOCK) -> datetime | None:
     """A dumpsys time in UTC.
 

@@ -8,10 +8,9 @@ from typing import Any
 from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
-from spyscan.faults import converter
 from spyscan.kinds.intrusion_logs import IntrusionLogsEvidence
 from spyscan.timeutil import ANDROID_FLOOR, from_text, from_unix
-from spyscan.values import raw_value, to_int
+from spyscan.values import raw_value, to_int, to_text
 
 TIME_KEYS = ("event_time", "timestamp", "time")
 
@@ -47,12 +46,7 @@ def clean_ip(value: Any) -> str | None:
 as_int = to_int
 
 
-@converter
-def as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+as_text = to_text
 
 
 def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start_bad: int) -> None:

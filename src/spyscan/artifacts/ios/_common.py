@@ -21,10 +21,10 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.evidence.sqlite import has_table, report_recovery
 from spyscan.evidence.textio import decode_bytes
-from spyscan.faults import converter
+from spyscan.faults import WRONG_TYPE, converter, note, registered
 from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
 from spyscan.values import raw_value as raw_value  # re-exported for the artifacts
-from spyscan.values import to_int
+from spyscan.values import safe_text, to_int, to_text
 
 PLIST_LIMIT = 64 << 20  # plists larger than this are not read
 
@@ -145,10 +145,14 @@ def text(value: object) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:
             value = value.replace("\x00", "\\x00")
-        return value or None
-    return str(value)
+        return safe_text(value) or None
+    if isinstance(value, int | float):
+        return to_text(value)
+    note(WRONG_TYPE, value)
+    return None
 
 
+@registered
 def blob(value: object) -> bytes | None:
     if isinstance(value, bytes | bytearray):
         return bytes(value) or None
@@ -157,9 +161,10 @@ def blob(value: object) -> bytes | None:
     return None
 
 
+@registered
 def integer(value: object) -> int | None:
     """An integer column/plist value (a bool counts as 0/1); a value that is no usable integer is a fault."""
-    if type(value) is int:
+    if type(value) is int and -(1 << 63) <= value < 1 << 64:  # the usual case (SQLite integers)
         return value
     if isinstance(value, bool):
         return int(value)
@@ -203,6 +208,7 @@ def ns_keyed_strings(value: Any) -> list[str]:
     return found
 
 
+@registered
 def cocoa(value: object, floor: datetime | None = IOS_FLOOR) -> datetime | None:
     """Cocoa seconds or nanoseconds; 0/-1/empty (``not set`` in most Apple databases) give None.
 
@@ -213,12 +219,14 @@ def cocoa(value: object, floor: datetime | None = IOS_FLOOR) -> datetime | None:
     return from_cocoa(value, floor)
 
 
+@registered
 def unix(value: object, floor: datetime | None = IOS_FLOOR) -> datetime | None:
     if type(value) is float or type(value) is int:
         return from_unix(value, floor) if value else None
     return from_unix(value, floor)
 
 
+@registered
 def webkit(value: object) -> datetime | None:
     """Chrome/WebKit microseconds since 1601 (0/-1: not set)."""
     return from_webkit(value, IOS_FLOOR)

@@ -12,7 +12,9 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
+from spyscan.faults import registered
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
+from spyscan.values import to_text
 
 # what plistlib raises on damaged XML or binary plists
 PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError, KeyError,
@@ -49,25 +51,28 @@ def load_dict(source: IOSSource, file: IOSFile, log: ArtifactLog) -> dict[str, A
     return obj
 
 
+@registered
 def text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str | int | float):
-        out = str(value).strip()
-        return out or None
+        return to_text(value)
     return None
 
 
+@registered
 def integer(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
 
 
+@registered
 def boolean(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+@registered
 def when(value: Any) -> datetime | None:
     """A plist date (naive UTC), an ISO string or a Mac absolute time number as an aware UTC datetime.
 

@@ -11,6 +11,7 @@ from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table, table_columns
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import UrlCacheEntry
 from spyscan.timeutil import IOS_FLOOR, from_text
@@ -18,6 +19,7 @@ from spyscan.timeutil import IOS_FLOOR, from_text
 SPECS = (IOSPath(fs=("private/var/**/Cache.db",)),)
 
 
+@registered
 def cache_time(raw: str | None) -> datetime | None:
     """``2023-05-01 10:00:00`` (UTC, as CFNetwork writes it)."""
     return from_text(raw, ("%Y-%m-%d %H:%M:%S",), IOS_FLOOR)

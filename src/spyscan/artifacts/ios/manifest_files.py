@@ -19,6 +19,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_manifest import IOSBackupFile
 from spyscan.timeutil import from_unix
@@ -78,6 +79,7 @@ def entry_type(flags: object, info: BackupFileInfo) -> str:
     return {1: "file", 2: "directory", 4: "symlink"}.get(flags if isinstance(flags, int) else -1, "unknown")
 
 
+@registered
 def _time(value: int | None) -> datetime | None:
     """A file time as the backup stored it (0: not recorded). No floor: copying keeps any time."""
     return from_unix(value)

@@ -10,6 +10,7 @@ from spyscan.artifacts.ios._common import find_files, read_plist
 from spyscan.artifacts.ios._plist_values import when
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import ADDailyUsage
 from spyscan.values import Raw, raw_value, to_float
@@ -21,6 +22,7 @@ SPECS = (
 )
 
 
+@registered
 def _when(value: object) -> tuple[datetime | None, Raw]:
     """A plist date or a Cocoa number, with the stored value."""
     return when(value), raw_value(value)

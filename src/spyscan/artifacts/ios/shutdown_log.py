@@ -27,7 +27,7 @@ SPECS = (
         "private/var/db/diagnostics/Extra/shutdown*.log",
     )),
 )
-_ROTATION = re.compile(r"shutdown\.(\d+)\.log$")
+_ROTATION = re.compile(r"shutdown\.(\d{1,9})\.log$", re.ASCII)
 
 
 def _age_order(file: IOSFile) -> tuple[int, str]:

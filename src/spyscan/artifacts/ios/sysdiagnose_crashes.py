@@ -15,6 +15,7 @@ from spyscan.artifacts.ios.parsers.ips import JETSAM_BUG_TYPES, parse_ips
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.textio import decode_bytes
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import CrashReport
 from spyscan.timeutil import IOS_FLOOR, from_text
@@ -35,6 +36,7 @@ SPECS = (
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f %z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S.%f%z")
 
 
+@registered
 def ips_time(raw: str | None) -> datetime | None:
     """``2023-05-01 10:00:00.00 +0200`` (report header) and ISO forms, as UTC (None for a sentinel, a time
     before the first iPhone or text that is no time: see ``spyscan.timeutil``)."""

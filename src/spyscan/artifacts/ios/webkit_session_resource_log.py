@@ -16,6 +16,7 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import find_files, raw_value, read_plist, unix
 from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.evidence.base import Evidence
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitResourceLogEntry
 from spyscan.timeutil import IOS_FLOOR, aware
@@ -51,6 +52,7 @@ def _entries(data: Any) -> list[Any]:
     return data if isinstance(data, list) else []
 
 
+@registered
 def _when(value: Any) -> tuple[datetime | None, Raw]:
     """A plist date (as stored by WebKit; kept raw as Unix seconds) or, defensively, a Unix number."""
     if isinstance(value, datetime):
