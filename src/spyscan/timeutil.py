@@ -5,7 +5,8 @@ Which stored values are not times (docs/robustness.md, "Timestamps that cannot b
 * **Sentinels** — 0 and -1 in any numeric epoch (UNIX, Cocoa, WebKit), and the instants they stand for
   when written as text or as a plist date (1970-01-01T00:00:00Z, 2001-01-01T00:00:00Z, 1601-01-01 and
   one second before each), the wall-clock time 0001-01-01T00:00:00 (Go's zero ``time.Time``, .NET's
-  ``DateTime.MinValue``, Apple's ``NSDate.distantPast``) and 4001-01-01T00:00:00Z (``NSDate.distantFuture``):
+  ``DateTime.MinValue``), Cocoa -63,114,076,800 (``NSDate.distantPast``) and 4001-01-01T00:00:00Z
+  (``NSDate.distantFuture``):
   software writes them for "not set". They give None silently (the record keeps the raw value).
 * **Before the platform existed** — an iPhone cannot have recorded a time before 2007 (``IOS_FLOOR``), an
   Android phone before 2008 (``ANDROID_FLOOR``). The platform helpers pass ``floor=``; an earlier time gives
@@ -25,7 +26,8 @@ from spyscan.faults import TIME_EARLY, TIME_RANGE, TIME_TEXT, WRONG_TYPE, conver
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COCOA_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)  # Mac absolute time
 WEBKIT_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)  # Chrome/WebKit microseconds, Windows FILETIME base
-DISTANT_FUTURE = datetime(4001, 1, 1, tzinfo=UTC)  # NSDate.distantFuture
+DISTANT_FUTURE = datetime(4001, 1, 1, tzinfo=UTC)  # NSDate.distantFuture (Cocoa 63,113,904,000 s)
+DISTANT_PAST_COCOA = -63_114_076_800.0  # NSDate.distantPast: 0001-01-01 in Apple's Julian-Gregorian calendar
 IOS_FLOOR = datetime(2007, 1, 1, tzinfo=UTC)  # the first iPhone (announced January 2007, sold June 2007)
 ANDROID_FLOOR = datetime(2008, 1, 1, tzinfo=UTC)  # the first Android phone (HTC Dream, sold October 2008)
 _MIN = datetime(1, 1, 2, tzinfo=UTC)
@@ -132,7 +134,7 @@ def from_unix_ms(value: object, floor: datetime | None = None) -> datetime | Non
 def from_cocoa(value: object, floor: datetime | None = None) -> datetime | None:
     """Mac absolute time: seconds since 2001-01-01, or nanoseconds (iOS 11+ in some databases)."""
     number = _number(value)
-    if number is None or number == 0 or number == -1:
+    if number is None or number == 0 or number == -1 or number == DISTANT_PAST_COCOA:
         return None
     if abs(number) > 1e14:  # nanoseconds
         number /= 1e9
