@@ -30,7 +30,7 @@ from spyscan.artifacts.base import IMPORT_ERRORS, Artifact, ArtifactLog, all_art
 from spyscan.detection.heuristics.base import Rule, all_rules
 from spyscan.detection.model import SEVERE, Detection, DetectionsFile, Severity
 from spyscan.detection.pipeline import Matcher, RecordPipeline
-from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, ArtifactNotFound, SpyscanError, UsageError
+from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, ArtifactNotFound, BudgetExceeded, SpyscanError, UsageError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.secrets import Secrets
@@ -266,6 +266,9 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         except ArtifactNotFound as exc:
             status = "not_found"
             error = _redact(str(exc), state.secrets) or None
+        except BudgetExceeded as exc:  # stopped early by a budget: its records are kept
+            status = exc.status
+            error = _redact(_one_line(exc), state.secrets)
         except Exception as exc:  # one broken artifact never stops the others
             status = "error"
             error = _redact(_one_line(exc), state.secrets)
@@ -282,6 +285,8 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         lg.warn(warning)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
+    if status == "ok" and lg.truncated:  # a part was skipped by a budget (a structure too deep, a line too long)
+        status, error = "truncated", lg.truncated
     if status == "ok":
         status = "recovered" if lg.recovered else ("warning" if lg.warnings else "ok")
     parts = [str(p) for p in spool.close()]
