@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
-
 from spyscan.artifacts.android.androidqf_common import clean_str
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.jsonio import JsonError, JsonLimitError, decode_json
 from spyscan.records.android_acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, from_iso
@@ -50,8 +49,10 @@ class AndroidQFAcquisition(Artifact):
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AcquisitionInfo]:
         data = evidence.read_bytes(FILE, limit=LIMIT)
         try:
-            info = msgspec.json.decode(data)
-        except msgspec.DecodeError as exc:
+            info = decode_json(data)
+        except JsonLimitError as exc:
+            raise BudgetExceeded(f"{FILE}: {exc}; not read") from exc
+        except JsonError as exc:
             raise ValueError(f"{FILE} is not valid JSON: {exc}") from exc
         if not isinstance(info, dict):
             raise ValueError(f"{FILE} is not a JSON object")
