@@ -23,14 +23,21 @@ _RANGES = ((0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C), (0x180E, 0x
            (0x2028, 0x202E), (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0xE0000, 0xE007F))
 INVISIBLE = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _RANGES) + "]")
 
-# The same characters as UTF-8 bytes (a test checks both agree on every code point), one pattern per lead
-# byte: a pattern starting with one literal byte is searched at memchr speed, an alternation is not (this
-# runs over every block of records written). Lead bytes are never continuation bytes, so a match cannot
-# start inside another character. C0 controls are absent: JSON escapes them already.
-_BY_LEAD = (rb"\x7f", rb"\xc2[\x80-\x9f\xad]", rb"\xd8\x9c", rb"\xe1\xa0\x8e", rb"\xe2\x80[\x8b-\x8f\xa8-\xae]",
-            rb"\xe2\x81[\xa0-\xaf]", rb"\xef\xbb\xbf", rb"\xef\xbf[\xb9-\xbb]", rb"\xf3\xa0[\x80\x81][\x80-\xbf]")
-_LEAD_SEARCHES = tuple(re.compile(pattern).search for pattern in _BY_LEAD)
-_INVISIBLE_UTF8 = re.compile(b"|".join(_BY_LEAD))
+# The same characters as UTF-8 bytes (a test checks both agree on every code point), by lead byte: this runs
+# over every block of records written, so a block is first searched (at memchr speed) for each lead byte,
+# then only the leads present are looked at closely. Lead bytes are never continuation bytes, so a match
+# cannot start inside another character. C0 controls are absent: JSON escapes them already.
+_BY_LEAD = {
+    b"\x7f": rb"\x7f",
+    b"\xc2": rb"\xc2[\x80-\x9f\xad]",
+    b"\xd8": rb"\xd8\x9c",
+    b"\xe1": rb"\xe1\xa0\x8e",
+    b"\xe2": rb"\xe2(?:\x80[\x8b-\x8f\xa8-\xae]|\x81[\xa0-\xaf])",
+    b"\xef": rb"\xef(?:\xbb\xbf|\xbf[\xb9-\xbb])",
+    b"\xf3": rb"\xf3\xa0[\x80\x81][\x80-\xbf]",
+}
+_LEAD_SEARCHES = tuple((lead, re.compile(pattern).search) for lead, pattern in _BY_LEAD.items())
+_INVISIBLE_UTF8 = re.compile(b"|".join(_BY_LEAD.values()))
 
 
 def _python_escape(match: re.Match[str]) -> str:
@@ -56,6 +63,6 @@ def json_visible(data: bytes) -> bytes:
     """Encoded JSON with the invisible characters of its strings as JSON escapes (decodes to the same)."""
     if data.isascii() and b"\x7f" not in data:
         return data
-    if not any(search(data) for search in _LEAD_SEARCHES):
+    if not any(lead in data and search(data) for lead, search in _LEAD_SEARCHES):
         return data
     return _INVISIBLE_UTF8.sub(_json_escape, data)

@@ -23,7 +23,7 @@ def test_the_byte_patterns_are_the_character_pattern() -> None:
         data = char.encode("utf-8")
         expected = code >= 0x20 and v.INVISIBLE.fullmatch(char) is not None
         assert (v._INVISIBLE_UTF8.fullmatch(data) is not None) == expected, hex(code)
-        assert any(search(data) for search in v._LEAD_SEARCHES) == expected, hex(code)
+        assert any(lead in data and search(data) for lead, search in v._LEAD_SEARCHES) == expected, hex(code)
 
 
 def test_every_invisible_character_is_not_printable() -> None:

@@ -17,9 +17,10 @@ _DOT = "[.\u3002\uff0e\uff61]"  # the dots of UTS #46 (IDNA) mapping
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _HOST_TAIL = rf"(?:{_LABEL}{_DOT})+[^\W\d_]{{2,63}}"
 _WEB_SCHEMES = r"https?|wss?|ftp"  # the URL Standard's special schemes that name a host (not file)
-_TEXT_URL = re.compile(
-    rf"(?i)(?<![\w.+-])(?:[a-z][a-z0-9+.-]{{0,30}}://|(?:{_WEB_SCHEMES}):[/\\]*(?=[^\s/\\<>\"])|www\.)[^\s<>\"]+"
-)
+# a URL in text, as written (trailing punctuation included: ``trim_url`` removes it)
+URL_PATTERN = (rf"(?<![\w.+-])(?i:[a-z][a-z0-9+.-]{{0,30}}://|(?:{_WEB_SCHEMES}):[/\\]*(?=[^\s/\\<>\"])|www\.)"
+               r"[^\s<>\"]+")
+_TEXT_URL = re.compile(URL_PATTERN)
 _TEXT_EMAIL = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_HOST_TAIL}")
 _TEXT_HOST = re.compile(rf"(?<![\w.@-]){_HOST_TAIL}(?![\w-]|{_DOT}[^\W_])")
 _TEXT_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
@@ -35,7 +36,8 @@ class TextItems(NamedTuple):
     ips: tuple[str, ...]
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
+    """A URL found in text without the punctuation that ends the sentence around it."""
     url = url.rstrip(_TRAILING)
     while url.endswith(")") and url.count("(") < url.count(")"):
         url = url[:-1].rstrip(_TRAILING)
@@ -63,7 +65,7 @@ def _extract(text: str) -> TextItems:
     # cheap exits first: a host, an e-mail, an IPv4 address and a "www." URL all need a dot; other
     # URLs need ":"; an e-mail needs "@"
     has_dot = _has_dot(text)
-    urls = (tuple(_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text))
+    urls = (tuple(trim_url(m.group(0)) for m in _TEXT_URL.finditer(text))
             if ":" in text or (has_dot and "ww." in text.lower()) else ())
     if not has_dot:
         return TextItems(urls=urls, hosts=(), emails=(), ips=())
