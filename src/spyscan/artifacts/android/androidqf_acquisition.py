@@ -21,15 +21,15 @@ from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import ANDROID_FLOOR, from_iso
+from spyscan.values import raw_value
 
 FILE = "acquisition.json"
 LIMIT = 4 << 20
 
 
 def _time(value: Any) -> Any:
-    when = from_iso(value)
-    return when if when is not None and when.year > 2000 else None  # Go's zero time means "not set"
+    return from_iso(value, ANDROID_FLOOR)  # Go's zero time means "not set" (a sentinel: empty, no warning)
 
 
 def _object(info: dict[str, Any], key: str) -> dict[str, Any]:
@@ -62,6 +62,7 @@ class AndroidQFAcquisition(Artifact):
             source=SourceRef(file=FILE), tool=tool,
             tool_version=clean_str(info.get("tool_version") or info.get("androidqf_version")),
             started=_time(info.get("started")), completed=_time(info.get("completed")),
+            started_raw=raw_value(info.get("started")), completed_raw=raw_value(info.get("completed")),
             status=clean_str(info.get("status")),
             interrupted_step=clean_str(interrupted.get("step")), interrupted_error=clean_str(interrupted.get("error")),
             failed_steps=sorted(f"{name}: {state}" for name, state in steps.items()
