@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from spyscan import TOOL_NAME, __version__
+from spyscan import TOOL_NAME, __version__, faults
 from spyscan.artifacts.base import IMPORT_ERRORS, Artifact, ArtifactLog, all_artifacts, artifacts_for
 from spyscan.detection.heuristics.base import Rule, all_rules
 from spyscan.detection.model import SEVERE, Detection, DetectionsFile, Severity
@@ -258,7 +258,7 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
     )
     spool = TimelineSpool(state.parts_dir, artifact_id)
     drain_recovery_notes()  # notes of an earlier job in this process are not this artifact's
-    with records_path.open("wb") as out:
+    with records_path.open("wb") as out, faults.collecting() as conversion_faults:
         pipeline = RecordPipeline(artifact_id, state.matcher, state.rules, records_out=out, timeline=spool)
         try:
             for record in reader(artifact_id, lg):
@@ -278,6 +278,8 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
             error = _redact(_one_line(exc), state.secrets)
     for note in drain_recovery_notes():  # a damaged database was salvaged and the artifact did not say so
         lg.mark_recovered(note)
+    for warning in conversion_faults.warnings():  # values that cost their field (raw values kept)
+        lg.warn(warning)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
     if status == "ok":

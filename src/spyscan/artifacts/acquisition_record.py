@@ -10,26 +10,23 @@ from typing import Any
 
 import msgspec
 
+from spyscan.artifacts.android.androidqf_common import clean_str
 from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import ANDROID_FLOOR, IOS_FLOOR, from_iso
+from spyscan.values import raw_value
 
 FILE = "acquisition.json"
 LIMIT = 4 << 20
 
 
-def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+FLOORS = {"android": ANDROID_FLOOR, "ios": IOS_FLOOR}
 
 
-def _time(value: Any) -> Any:
-    when = from_iso(value)
-    return when if when is not None and when.year > 2000 else None  # Go's zero time means "not set"
+def _time(value: Any, platform: str) -> Any:
+    return from_iso(value, FLOORS.get(platform))  # Go's zero time means "not set" (a sentinel: empty, no warning)
 
 
 def _object(info: dict[str, Any], key: str) -> dict[str, Any]:
@@ -52,18 +49,19 @@ def acquisition_records(evidence: Evidence, platform: str) -> Iterator[Acquisiti
         raise ValueError(f"{FILE} is not a JSON object")
     interrupted, steps = _object(info, "interrupted"), _object(info, "steps")
     traces, collector = _object(info, "phone_traces"), _object(info, "collector")
-    tool = _clean(info.get("tool")) or ("androidqf" if "androidqf_version" in info else None)
+    tool = clean_str(info.get("tool")) or ("androidqf" if "androidqf_version" in info else None)
     record = AcquisitionInfo(
         source=SourceRef(file=FILE), platform=platform, tool=tool,
-        tool_version=_clean(info.get("tool_version") or info.get("androidqf_version")),
-        started=_time(info.get("started")), completed=_time(info.get("completed")),
-        status=_clean(info.get("status")),
-        interrupted_step=_clean(interrupted.get("step")), interrupted_error=_clean(interrupted.get("error")),
+        tool_version=clean_str(info.get("tool_version") or info.get("androidqf_version")),
+        started=_time(info.get("started"), platform), completed=_time(info.get("completed"), platform),
+        started_raw=raw_value(info.get("started")), completed_raw=raw_value(info.get("completed")),
+        status=clean_str(info.get("status")),
+        interrupted_step=clean_str(interrupted.get("step")), interrupted_error=clean_str(interrupted.get("error")),
         failed_steps=sorted(f"{name}: {state}" for name, state in steps.items()
                             if isinstance(state, str) and state != "ok" and not state.startswith("skipped")),
         missing=_strings(info.get("missing")), partial_files=_strings(info.get("partial_files")),
-        left_on_phone=_strings(traces.get("left_on_phone")), tmp_dir=_clean(info.get("tmp_dir")),
-        collector_path=_clean(collector.get("ExePath")),
+        left_on_phone=_strings(traces.get("left_on_phone")), tmp_dir=clean_str(info.get("tmp_dir")),
+        collector_path=clean_str(collector.get("ExePath")),
     )
     yield record
     if record.incomplete:

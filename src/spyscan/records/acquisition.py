@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
@@ -13,6 +14,8 @@ class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
     tool_version: str | None = None
     started: datetime | None = None
     completed: datetime | None = None
+    started_raw: Raw = None  # the stored values
+    completed_raw: Raw = None
     status: str | None = None  # spyscan: in_progress / complete / incomplete; androidqf writes none
     interrupted_step: str | None = None
     interrupted_error: str | None = None

@@ -8,7 +8,7 @@ that folder made over USB (``ios-crash-reports``, e.g. ``crash_reports/`` of ``s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios.fs_common import find_all, listed
@@ -16,9 +16,10 @@ from spyscan.artifacts.ios.parsers.ips import JETSAM_BUG_TYPES, parse_ips
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.textio import decode_bytes
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import CrashReport
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import IOS_FLOOR, from_text
 
 REPORT_LIMIT = 64 << 20
 SPECS = (
@@ -36,17 +37,11 @@ SPECS = (
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f %z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S.%f%z")
 
 
+@registered
 def ips_time(raw: str | None) -> datetime | None:
-    """``2023-05-01 10:00:00.00 +0200`` (report header) and ISO forms, as UTC."""
-    if not raw:
-        return None
-    text = raw.strip()
-    for fmt in _FORMATS:
-        try:
-            return datetime.strptime(text, fmt).astimezone(UTC)
-        except ValueError:
-            continue
-    return from_iso(text)
+    """``2023-05-01 10:00:00.00 +0200`` (report header) and ISO forms, as UTC (None for a sentinel, a time
+    before the first iPhone or text that is no time: see ``spyscan.timeutil``)."""
+    return from_text(raw, _FORMATS, IOS_FLOOR)
 
 
 class CrashReports(Artifact):
