@@ -1,7 +1,8 @@
 """Crash, jetsam and diagnostic reports (``.ips``): process names, paths and bundle ids, with times.
 
-Read from a sysdiagnose (``crashes_and_spins/``, ``logs/CrashReporter`` ...) and from a filesystem dump
-(``/private/var/mobile/Library/Logs/CrashReporter/``, including its ``Retired`` folder).
+Read from a sysdiagnose (``crashes_and_spins/``, ``logs/CrashReporter`` ...), from a filesystem dump
+(``/private/var/mobile/Library/Logs/CrashReporter/``, including its ``Retired`` folder) and from a copy of
+that folder made over USB (``ios-crash-reports``, e.g. ``crash_reports/`` of ``spyscan collect ios``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def ips_time(raw: str | None) -> datetime | None:
 
 class CrashReports(Artifact):
     id = "ios.crash_reports"
-    kinds = ("sysdiagnose", "ios-fs")
+    kinds = ("sysdiagnose", "ios-fs", "ios-crash-reports")
     title = "Crash and jetsam reports (.ips)"
     records = (CrashReport,)
 

@@ -1,4 +1,4 @@
-"""What an acquisition says about itself (``acquisition.json`` of androidqf and of ``spyscan collect``)."""
+"""What an acquisition says about itself: ``acquisition.json`` of androidqf and of ``spyscan collect``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from spyscan.records.base import Record
 from spyscan.values import Raw
 
 
-class AcquisitionInfo(Record, frozen=True, tag="android.acquisition_info"):
+class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
+    platform: str  # "android" or "ios"
     tool: str | None = None  # "androidqf" or "spyscan"
     tool_version: str | None = None
     started: datetime | None = None
