@@ -64,7 +64,13 @@ plist_values = st.recursive(
 @given(value=plist_values, binary=st.booleans())
 def test_the_bounded_reader_reads_what_plistlib_writes_as_plistlib_does(value: Any, binary: bool) -> None:
     data = plistlib.dumps(value, fmt=plistlib.FMT_BINARY if binary else plistlib.FMT_XML)
-    assert load_plist(data) == plistlib.loads(data)
+    try:
+        expected = plistlib.loads(data)
+    except Exception:  # plistlib writes some text (U+FFFE) that XML cannot hold: both readers refuse it
+        with pytest.raises(PlistError):
+            load_plist(data)
+        return
+    assert load_plist(data) == expected
 
 
 @pytest.mark.parametrize(("data", "error"), [

@@ -45,6 +45,7 @@ class _Reader:
             raise PlistError("binary property list with an impossible trailer")
         self.offsets = struct.unpack_from(f">{count}{_UINT[offset_size][1:]}", data, table)
         self.table = table
+        self.end = end  # objects may sit anywhere before the trailer (plistlib seeks to any offset too)
         self.count = count
         self.values: list[Any] = [None] * count
         self.state = bytearray(count)
@@ -53,8 +54,8 @@ class _Reader:
 
     # -- one object --------------------------------------------------------------------------------
     def _take(self, pos: int, size: int) -> bytes:
-        if size < 0 or pos + size > self.table:
-            raise PlistError(f"binary property list object at byte {pos} runs past its objects")
+        if size < 0 or pos + size > self.end:
+            raise PlistError(f"binary property list object at byte {pos} runs past its end")
         return self.data[pos:pos + size]
 
     def _length(self, info: int, pos: int) -> tuple[int, int]:
@@ -70,8 +71,8 @@ class _Reader:
     def header(self, ref: int) -> tuple[int, int, int]:
         """``(type, info, position after the marker)`` of object ``ref``."""
         pos = self.offsets[ref]
-        if not 8 <= pos < self.table:
-            raise PlistError(f"binary property list object {ref} is outside the object area")
+        if not 8 <= pos < self.end:
+            raise PlistError(f"binary property list object {ref} is outside the file")
         marker = self.data[pos]
         return marker >> 4, marker & 0xF, pos + 1
 

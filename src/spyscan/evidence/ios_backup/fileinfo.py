@@ -10,13 +10,13 @@ import msgspec
 import nska_deserialize
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.ios_backup.mbfile_reader import decode_fast
+from spyscan.evidence.ios_backup.mbfile_reader import MAX_DEPTH, MAX_EXPANDED, decode_fast
 from spyscan.evidence.nska import ArchiveLimits, check_archive
 from spyscan.evidence.plist import PlistError, PlistLimits, load_plist
 
 # an MBFile archive has about 40 objects nested 3 deep; generous bounds, far below what could hurt
-BLOB_PLIST_LIMITS = PlistLimits(max_depth=32, max_objects=20_000)
-BLOB_ARCHIVE_LIMITS = ArchiveLimits(max_objects=10_000, max_depth=32, max_expanded=20_000)
+BLOB_PLIST_LIMITS = PlistLimits(max_depth=MAX_DEPTH, max_objects=MAX_EXPANDED)
+BLOB_ARCHIVE_LIMITS = ArchiveLimits(max_objects=10_000, max_depth=MAX_DEPTH, max_expanded=MAX_EXPANDED)
 
 
 class BackupFileInfo(msgspec.Struct, frozen=True, kw_only=True):
