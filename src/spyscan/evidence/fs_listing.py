@@ -38,7 +38,7 @@ from pathlib import Path
 import msgspec
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.archive import CHUNK, ArchiveLimits, safe_name
+from spyscan.evidence.archive import CHUNK, ArchiveLimits, one_line, safe_name
 
 FILE, DIR, LINK, OTHER = "f", "d", "l", "o"
 _BATCH = 20_000
@@ -224,7 +224,7 @@ class FsListing:
                 raise
             raise _naming(archive, exc) from exc
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-            raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {exc}") from exc
+            raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {one_line(exc)}") from exc
 
     def _tar_entries(self, archive: Path, extract_to: Path, wants: Callable[[str], bool],
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
@@ -393,7 +393,7 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
             raise
         raise _naming(archive, exc) from exc
     except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-        raise EvidenceError(f"{archive.name}: {name} cannot be read: {exc}") from exc
+        raise EvidenceError(f"{archive.name}: {name} cannot be read: {one_line(exc)}") from exc
     raise EvidenceError(f"{name} is not in {archive.name}")
 
 
