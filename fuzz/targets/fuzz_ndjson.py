@@ -19,7 +19,7 @@ import common
 with common.instrumented():
     from spyscan.errors import ArtifactNotFound, BudgetExceeded, SpyscanError
     from spyscan.evidence.jsonio import LineNotes, ndjson_values
-    from spyscan.kinds import all_kinds
+    from spyscan.kinds import all_kinds, intrusion_logs, ios_privacy_report  # noqa: F401 - instrumented
     from spyscan.kinds.ios_privacy_report import ReadNotes
 
 

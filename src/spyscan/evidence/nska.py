@@ -20,7 +20,7 @@ import plistlib
 from dataclasses import dataclass
 from typing import Any
 
-from spyscan.evidence.plist import PlistError, PlistLimitError
+from spyscan.evidence.plist_bounds import PlistError, PlistLimitError
 
 _UNSEEN, _OPEN, _DONE = 0, 1, 2
 

@@ -21,27 +21,15 @@ of the evidence was not read). Nothing else escapes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from spyscan.evidence.plist_binary import load_binary
+from spyscan.evidence.plist_bounds import DEFAULT_LIMITS, PlistError, PlistLimitError, PlistLimits
+from spyscan.evidence.plist_xml import load_xml
+
+__all__ = ["DEFAULT_LIMITS", "PLIST_LIMIT", "PlistError", "PlistLimitError", "PlistLimits", "is_plist", "load_plist"]
+
 PLIST_LIMIT = 64 << 20  # bytes of one plist read from the evidence
-
-
-@dataclass(frozen=True)
-class PlistLimits:
-    max_depth: int = 200  # real plists nest under 30 levels; 200 keeps any recursive walker far from Python's limit
-    max_objects: int = 2_000_000  # values, counted as a tree (a 64 MiB plist of tiny values stays within)
-
-
-DEFAULT_LIMITS = PlistLimits()
-
-
-class PlistError(ValueError):
-    """Not a readable property list (one-line message)."""
-
-
-class PlistLimitError(PlistError):
-    """A property list past one of the reader's limits (depth, object count)."""
 
 
 def is_plist(data: bytes) -> bool:
@@ -61,9 +49,6 @@ def _is_xml(data: bytes) -> bool:
 
 def load_plist(data: bytes, limits: PlistLimits = DEFAULT_LIMITS) -> Any:
     """The value of a binary or XML property list; ``PlistError`` / ``PlistLimitError`` otherwise."""
-    from spyscan.evidence.plist_binary import load_binary
-    from spyscan.evidence.plist_xml import load_xml
-
     if data.startswith(b"bplist00"):
         return load_binary(data, limits)
     if _is_xml(data):

@@ -20,7 +20,7 @@ import struct
 from datetime import datetime, timedelta
 from typing import Any
 
-from spyscan.evidence.plist import PlistError, PlistLimitError, PlistLimits
+from spyscan.evidence.plist_bounds import PlistError, PlistLimitError, PlistLimits
 
 _TRAILER = struct.Struct(">6xBBQQQ")
 _COCOA_EPOCH = datetime(2001, 1, 1)

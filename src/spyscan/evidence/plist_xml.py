@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 from xml.parsers import expat
 
-from spyscan.evidence.plist import PlistError, PlistLimitError, PlistLimits
+from spyscan.evidence.plist_bounds import PlistError, PlistLimitError, PlistLimits
 
 _DATE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:T(\d\d)(?::(\d\d)(?::(\d\d))?)?)?)?)?Z", re.ASCII)
 _LEAVES = frozenset({"key", "string", "data", "date", "integer", "real"})
