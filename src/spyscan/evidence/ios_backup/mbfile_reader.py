@@ -281,10 +281,12 @@ class _Shape:
                 if value[0] == "d":
                     references.update(value[2])
         uses: Counter[int] = Counter(out.obj for out in outputs)
+        keys = {key for value in scan.values if type(value) is tuple and value[0] == "d" for key in value[1]}
         # a payload may vary only when nothing but the result reads it: the object is referenced only
-        # from where its value is taken (never as a key, a class name, or from a second place) ...
-        variable = [out for out in outputs
-                    if scan.payloads[out.obj] is not None and references[out.obj] == uses[out.obj]]
+        # from where its value is taken (never as a key, a class name, or from a second place); counting
+        # alone cannot tell a key from a value when the dictionary is reached twice (a fuzzing finding) ...
+        variable = [out for out in outputs if scan.payloads[out.obj] is not None and out.obj not in keys
+                    and references[out.obj] == uses[out.obj]]
         spans = [(p[0], p[1]) for p in (scan.payloads[out.obj] for out in variable) if p is not None]
         # ... and no other object's bytes (an offset table can make objects overlap) lie inside it
         own = {out.obj for out in variable}
