@@ -11,7 +11,7 @@ from typing import Any
 from spyscan.artifacts.android.androidqf_common import clean_str
 from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.jsonio import JsonError, JsonLimitError, decode_json
+from spyscan.evidence.jsonio import decode_document
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, IOS_FLOOR, from_iso
@@ -40,12 +40,7 @@ def _strings(value: Any) -> list[str]:
 def acquisition_records(evidence: Evidence, platform: str) -> Iterator[AcquisitionInfo]:
     """The record of ``acquisition.json``; then ``BudgetExceeded`` (truncated) when it says it is not complete."""
     data = evidence.read_bytes(FILE, limit=LIMIT)
-    try:
-        info = decode_json(data)
-    except JsonLimitError as exc:
-        raise BudgetExceeded(f"{FILE}: {exc}; not read") from exc
-    except JsonError as exc:
-        raise ValueError(f"{FILE} is not valid JSON: {exc}") from exc
+    info = decode_document(data, FILE)
     if not isinstance(info, dict):
         raise ValueError(f"{FILE} is not a JSON object")
     interrupted, steps = _object(info, "interrupted"), _object(info, "steps")

@@ -23,6 +23,8 @@ from typing import Any, Protocol
 
 import msgspec
 
+from spyscan.errors import BudgetExceeded
+
 MAX_LINE = 1 << 20  # bytes of one NDJSON line (real lines are under a few KiB)
 TOO_DEEP = "JSON nested too deep to read (more than about 1,000 levels)"
 _BLOCK = 1 << 20
@@ -48,6 +50,17 @@ def decode_json(data: bytes) -> Any:
         raise JsonError(f"not valid JSON ({exc})") from exc
     except RecursionError as exc:  # msgspec's own guard: about a thousand levels
         raise JsonLimitError(TOO_DEEP) from exc
+
+
+def decode_document(data: bytes, name: str) -> Any:
+    """A whole JSON file that an artifact needs: ``ValueError`` naming it when it is not JSON,
+    ``BudgetExceeded`` (``truncated``) when it nests too deep to read."""
+    try:
+        return decode_json(data)
+    except JsonLimitError as exc:
+        raise BudgetExceeded(f"{name}: {exc}; not read") from exc
+    except JsonError as exc:
+        raise ValueError(f"{name} is not valid JSON: {exc}") from exc
 
 
 def block_lines(fh: Readable, update: Callable[[bytes], object], limit: int) -> Iterator[tuple[bytes, bool]]:

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from spyscan.artifacts.base import ArtifactLog
-from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
-from spyscan.evidence.jsonio import JsonError, JsonLimitError, LineNotes, block_lines, decode_json, ndjson_values
+from spyscan.evidence.jsonio import LineNotes, block_lines, decode_document, ndjson_values
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
 from spyscan.values import to_int, to_text
 
@@ -80,12 +79,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
         log.warn(f"{rel}: file is empty")
         return
     if first == b"[":
-        try:
-            items = decode_json(evidence.read_bytes(rel))
-        except JsonLimitError as exc:
-            raise BudgetExceeded(f"{rel}: {exc}; not read") from exc
-        except JsonError as exc:
-            raise ValueError(f"{rel} is not valid JSON: {exc}") from exc
+        items = decode_document(evidence.read_bytes(rel), rel)
         if not isinstance(items, list):
             raise ValueError(f"{rel} is not a JSON array")
         yield from enumerate(items)
