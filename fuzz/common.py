@@ -143,5 +143,8 @@ def _tolerating_known(one_input: Callable[[bytes], None]) -> Callable[[bytes], N
 def main(one_input: Callable[[bytes], None]) -> None:
     if atheris is None:
         raise SystemExit("atheris is not installed: run the target through fuzz/run.sh")
-    atheris.Setup(sys.argv, _tolerating_known(one_input))
+    # libFuzzer's -merge/-fork modes run argv[0] again: a wrapper that starts this script with the fuzz
+    # venv's python (fuzz/minimize.sh writes one) stands in for the script, which is not executable
+    argv = [os.environ.get("SPYSCAN_FUZZ_ARGV0", sys.argv[0]), *sys.argv[1:]]
+    atheris.Setup(argv, _tolerating_known(one_input))
     atheris.Fuzz()
