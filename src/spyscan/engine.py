@@ -273,7 +273,7 @@ def _execute(artifact_id: str, title: str, source: str) -> ArtifactOutcome:
         try:
             detections = pipeline.finish()
         except Exception as exc:
-            detections = list(pipeline.detections.values())
+            detections = pipeline.detections()
             status = "error"
             error = _redact(_one_line(exc), state.secrets)
     for note in drain_recovery_notes():  # a damaged database was salvaged and the artifact did not say so
