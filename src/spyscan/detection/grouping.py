@@ -112,6 +112,34 @@ class DetectionGroup:
         )
 
 
+def stored_finding_id(kind: str, artifact: str, rule: str | None, indicator: IndicatorRef | None,
+                      observable: ObservableRef | None, message: str) -> str | None:
+    """The finding id of a detection stored before grouping, from the fields a store kept.
+
+    For an indicator hit the observed value is found again by matching the stored observable against
+    the stored indicator alone, with the same index a check uses (a URL matched a domain by its host).
+    """
+    if kind == "heuristic" and rule:
+        observed = f"{observable.type}\x1e{observable.value}" if observable is not None else None
+        return finding_id("heuristic", artifact, rule, observed, message)
+    if kind != "indicator" or indicator is None or observable is None:
+        return None
+    from spyscan.indicators.index import IndicatorIndex
+    from spyscan.indicators.model import Indicator
+    from spyscan.observables import Obs
+
+    try:
+        obs = Obs(observable.type)
+    except ValueError:
+        return None
+    index = IndicatorIndex.build([Indicator(type=indicator.type, value=indicator.value, stix_id=indicator.stix_id,
+                                            malware=indicator.malware, file=indicator.file)])
+    hits = index.match(obs, observable.value)
+    if not hits:
+        return None
+    return finding_id("indicator", artifact, indicator_key(indicator.type, indicator.value), hits[0].observed)
+
+
 def indicator_severity(ref: IndicatorRef, weak: bool) -> Severity:
     """How serious an indicator match is.
 
