@@ -193,6 +193,7 @@ COMMAND_MODULES = (
     ("spyscan.commands.decrypt_backup", "decrypt_backup"),
     ("spyscan.commands.case", "case"),
     ("spyscan.commands.hunt", "hunt"),
+    ("spyscan.commands.collect", "collect"),
 )
 
 

@@ -119,6 +119,12 @@ def _ios_fs_listing(files: VariantFiles, variant: str, root: Path) -> Built:
     return Built("ios-fs", builder.build_folder(root / "dump"), [name], LISTING_ONLY)
 
 
+def _privacy_report(files: VariantFiles, variant: str, root: Path) -> Built:
+    name = "App_Privacy_Report_v4_2024-06-01T10_00_00.ndjson"
+    (root / name).write_bytes(files.data(variant, "json"))
+    return Built("ios-privacy-report", root / name, [name])
+
+
 def _sysdiagnose(rel: str, fmt: str) -> Recipe:
     def build(files: VariantFiles, variant: str, root: Path) -> Built:
         builder = sysdiagnose.SysdiagnoseBuilder()
@@ -137,6 +143,7 @@ RECIPES: dict[str, Recipe] = {
     "android.intrusion.dns": _intrusion,
     "android.intrusion.security": _intrusion,
     "ios.fs.file_listing": _ios_fs_listing,
+    "ios.privacy_report": _privacy_report,
     "ios.sysdiagnose.log_processes": _sysdiagnose("logs/Damaged/damaged.log", "text"),
     "ios.sysdiagnose.system_version": _sysdiagnose("logs/SystemVersion/SystemVersion.plist", "plist"),
 }

@@ -1,0 +1,106 @@
+"""App Privacy Report (saved from the iPhone's Settings): sensor/data accesses and network activity per app.
+
+One artifact reads both line types so that rules comparing them (an app's accesses and its network
+activity, the report's time span) see every record of the report together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.errors import ArtifactNotFound
+from spyscan.evidence.base import Evidence
+from spyscan.kinds.ios_privacy_report import IOSPrivacyReportEvidence, ReadNotes, ReportLine
+from spyscan.records.base import Record, SourceRef
+from spyscan.records.ios_privacy_report import (
+    ACCESSOR_PATH,
+    PrivacyReportAccess,
+    PrivacyReportNetwork,
+)
+from spyscan.timeutil import from_iso
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def access_record(line: ReportLine) -> PrivacyReportAccess | None:
+    data = line.data
+    found = data.get("accessor")
+    accessor: dict[str, Any] = found if isinstance(found, dict) else {}
+    identifier = _text(accessor.get("identifier"))
+    if identifier is None:
+        return None
+    kind = _text(accessor.get("identifierType"))
+    is_path = kind == ACCESSOR_PATH or (kind is None and identifier.startswith("/"))
+    raw = _text(data.get("timeStamp"))
+    return PrivacyReportAccess(
+        source=SourceRef(file=line.file, line=line.line), accessor=identifier, accessor_type=kind,
+        bundle_id=None if is_path else identifier, path=identifier if is_path else None,
+        category=_text(data.get("category")), access_id=_text(data.get("identifier")), kind=_text(data.get("kind")),
+        time=from_iso(raw), time_raw=raw,
+    )
+
+
+def network_record(line: ReportLine) -> PrivacyReportNetwork | None:
+    data = line.data
+    bundle = _text(data.get("bundleID"))
+    domain = _text(data.get("domain"))
+    if bundle is None and domain is None:
+        return None
+    first_raw, last_raw = _text(data.get("firstTimeStamp")), _text(data.get("timeStamp"))
+    return PrivacyReportNetwork(
+        source=SourceRef(file=line.file, line=line.line), bundle_id=bundle, domain=domain,
+        context=_text(data.get("context")), initiated=_text(data.get("initiatedType")),
+        domain_owner=_text(data.get("domainOwner")), domain_type=_int(data.get("domainType")),
+        domain_classification=_int(data.get("domainClassification")), hits=_int(data.get("hits")),
+        first_time=from_iso(first_raw), time=from_iso(last_raw), first_time_raw=first_raw, time_raw=last_raw,
+    )
+
+
+class IOSPrivacyReport(Artifact):
+    id = "ios.privacy_report"
+    kinds = ("ios-privacy-report",)
+    title = "App Privacy Report: data/sensor accesses and network activity per app"
+    records = (PrivacyReportAccess, PrivacyReportNetwork)
+
+    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
+        if not isinstance(evidence, IOSPrivacyReportEvidence):
+            raise ArtifactNotFound("App Privacy Report files are read from ios-privacy-report inputs only")
+        notes = ReadNotes()
+        incomplete = 0
+        try:
+            for line in evidence.lines(notes):
+                record = access_record(line) if line.data.get("type") == "access" else network_record(line)
+                if record is None:
+                    incomplete += 1
+                    continue
+                if record.time_raw and record.time is None:
+                    log.warn(f"{line.file} line {line.line}: time {record.time_raw} is not ISO 8601")
+                yield record
+        finally:
+            _warn(log, notes, incomplete)
+
+
+def _warn(log: ArtifactLog, notes: ReadNotes, incomplete: int) -> None:
+    if notes.bad_lines:
+        log.warn(f"{notes.bad_lines} line(s) are not JSON objects and were skipped")
+    if notes.long_lines:
+        log.warn(f"{notes.long_lines} line(s) longer than 64 KiB were skipped")
+    if notes.other_types:
+        log.warn(f"{notes.other_types} line(s) of a type other than access/networkActivity were skipped")
+    if notes.unterminated:
+        log.warn("the last line of a report has no line break: the file may be cut short")
+    for rel in notes.empty:
+        log.warn(f"{rel} holds no access or networkActivity line")
+    if incomplete:
+        log.warn(f"{incomplete} line(s) name neither the app nor the domain and were skipped")

@@ -1,0 +1,1 @@
+"""Android acquisition over adb, written in the androidqf layout (see docs/acquisition.md)."""

@@ -1,0 +1,98 @@
+"""``spyscan collect android|ios``: consensual acquisition from a phone connected by USB.
+
+The libraries that talk to phones are optional extras (``spyscan[collect-android]``,
+``spyscan[collect-ios]``), imported only when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from spyscan.errors import EXIT_FAILED
+
+EXIT_HELP = """\b
+Exit status:
+  0  the acquisition is complete
+  1  it could not start, or it is incomplete (see acquisition.json)
+  2  usage error (no consent, output folder not acceptable...)
+"""
+
+
+def _lang_option(func: Any) -> Any:
+    return click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
+                        help="Language of the messages (default: from the locale).")(func)
+
+
+@click.group(epilog=EXIT_HELP)
+def collect() -> None:
+    """Acquire from a phone connected by USB, with its owner present and agreeing.
+
+    The result is a folder that `spyscan check` reads as it is. Nothing is left on the phone.
+    """
+
+
+@collect.command(epilog=EXIT_HELP)
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="New folder for the acquisition (created owner-only).")
+@click.option("--serial", default=None, help="The phone's adb serial, when several are connected.")
+@click.option("--owner-consents", is_flag=True,
+              help="Confirm without asking that the owner is present and agrees (for scripted use, after asking).")
+@click.option("--bugreport", is_flag=True, help="Also make a bugreport (several minutes).")
+@click.option("--sms-backup", is_flag=True, help="Also back up the SMS messages (confirmed on the phone's screen).")
+@click.option("--apk-certificates", type=click.Choice(["non-system", "all", "none"]), default="non-system",
+              show_default=True, help="Which apps' APKs are read for their signing certificate (never kept).")
+@click.option("--age-recipient", metavar="KEY", default=None,
+              help="Encrypt the acquisition for this age (age1...) or SSH public key: one .zip.age file, streamed.")
+@click.option("--adb-host", default=None, help="adb server host (default 127.0.0.1).")
+@click.option("--adb-port", type=int, default=None, help="adb server port (default 5037).")
+@_lang_option
+def android(output: Path, serial: str | None, owner_consents: bool, bugreport: bool, sms_backup: bool,
+            apk_certificates: str, age_recipient: str | None, adb_host: str | None, adb_port: int | None,
+            lang: str | None) -> None:
+    """Acquire an Android phone with USB debugging on, in the androidqf layout."""
+    from spyscan.collect.android.acquire import acquire
+    from spyscan.collect.android.context import AndroidOptions
+    from spyscan.collect.android.device import AndroidDevice
+    from spyscan.collect.consent import android_text, confirm
+    from spyscan.collect.sink import parse_recipient, prepare_folder
+    from spyscan.commands.collect_progress import RichCollectProgress
+    from spyscan.engine import owner_only_files
+    from spyscan.report.i18n import gettext_for
+
+    t = gettext_for(lang)
+    recipient = parse_recipient(age_recipient) if age_recipient else None
+    consent = {"owner": confirm(t, android_text(t, bugreport, sms_backup), owner_consents)}
+    if sms_backup:
+        consent["sms_backup"] = "asked with --sms-backup"
+    with owner_only_files():
+        device = AndroidDevice.connect(serial, adb_host, adb_port)
+        folder = prepare_folder(output)
+        options = AndroidOptions(apk_certificates=apk_certificates, bugreport=bugreport, sms_backup=sms_backup)
+        outcome = acquire(device, folder, options, consent, recipient, RichCollectProgress(t))
+    _report(t, outcome.location, outcome.acquisition)
+    click.echo(t.gettext(
+        "USB debugging is still on. When you are done, the owner can turn it off in Settings > System > "
+        "Developer options (USB debugging), and tap 'Revoke USB debugging authorizations' there."
+    ), err=True)
+    if not outcome.complete:
+        sys.exit(EXIT_FAILED)
+
+
+def _report(t: Any, location: Path, acquisition: Any) -> None:
+    if acquisition.status == "complete":
+        click.echo(t.gettext("Acquisition complete: %(path)s") % {"path": location}, err=True)
+    else:
+        click.echo(t.gettext("Acquisition INCOMPLETE: %(path)s") % {"path": location}, err=True)
+        if acquisition.interrupted is not None:
+            click.echo(t.gettext("Stopped during %(step)s: %(error)s") % {
+                "step": acquisition.interrupted.step, "error": acquisition.interrupted.error}, err=True)
+        failed = [f"{name}: {state}" for name, state in acquisition.steps.items() if state != "ok"]
+        for line in failed:
+            click.echo(f"  {line}", err=True)
+        click.echo(t.gettext("The folder is marked incomplete in acquisition.json; spyscan check will say so."),
+                   err=True)
+    click.echo(t.gettext("Check it with: spyscan check %(path)s -o RESULTS") % {"path": location}, err=True)

@@ -1,0 +1,33 @@
+"""What an acquisition says about itself (``acquisition.json`` of androidqf and of ``spyscan collect``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyscan.records.base import Record
+
+
+class AcquisitionInfo(Record, frozen=True, tag="android.acquisition_info"):
+    tool: str | None = None  # "androidqf" or "spyscan"
+    tool_version: str | None = None
+    started: datetime | None = None
+    completed: datetime | None = None
+    status: str | None = None  # spyscan: in_progress / complete / incomplete; androidqf writes none
+    interrupted_step: str | None = None
+    interrupted_error: str | None = None
+    failed_steps: list[str] = []
+    missing: list[str] = []
+    partial_files: list[str] = []
+    left_on_phone: list[str] = []
+    tmp_dir: str | None = None
+    collector_path: str | None = None
+
+    TIMESTAMPS = (("started", "acquisition started"), ("completed", "acquisition finished"))
+
+    @property
+    def incomplete(self) -> bool:
+        return self.status is not None and self.status != "complete"
+
+    def summary(self) -> str:
+        state = self.status or "no status recorded"
+        return f"acquisition by {self.tool or '?'} {self.tool_version or ''}: {state}".replace("  ", " ")
