@@ -83,3 +83,9 @@ def test_a_folder_named_like_a_sysdiagnose_is_not_one_by_its_name(tmp_path: Path
     fake.write_bytes(b"\xff\xd8\xff\xe0 not an archive")
     with pytest.raises(UsageError):
         check_kind(fake, "sysdiagnose")
+
+
+def test_every_kind_declares_its_platform_and_key_files() -> None:
+    for kind, cls in all_kinds().items():
+        assert cls.platform in ("ios", "android"), kind
+        assert cls.key_files, kind

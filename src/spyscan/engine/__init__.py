@@ -12,7 +12,7 @@ from spyscan.engine.jobs import job_id, split_job_id
 from spyscan.engine.options import IndicatorOptions, Progress, RunOptions, RunResult
 from spyscan.engine.outcome import ArtifactOutcome
 from spyscan.engine.outputs import prepare_output
-from spyscan.engine.run import LoadedIndicators, check, load_indicators, recheck
+from spyscan.engine.run import LoadedIndicators, check, load_indicators, owner_only_files, recheck
 
 
 def artifact_table() -> list[type[Artifact]]:
@@ -30,6 +30,7 @@ __all__ = [
     "check",
     "job_id",
     "load_indicators",
+    "owner_only_files",
     "prepare_output",
     "recheck",
     "split_job_id",

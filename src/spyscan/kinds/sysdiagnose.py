@@ -26,6 +26,8 @@ from spyscan.timeutil import iso
 
 _MARKERS = frozenset({"ps.txt", "system_logs.logarchive", "sysdiagnose.log", "logs", "crashes_and_spins",
                       "summaries", "WiFi", "brctl", "taskinfo.txt", "mobile_installation.log"})
+_OWN_MARKERS = frozenset({"system_logs.logarchive", "sysdiagnose.log", "crashes_and_spins", "summaries", "brctl",
+                          "taskinfo.txt"})  # names only a sysdiagnose has (ps.txt and logs/ are common)
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 _NAME = re.compile(r"^sysdiagnose_.*\.(?:tar\.gz|tgz|tar|tar\.xz|tar\.bz2)$", re.IGNORECASE)
 _LOGARCHIVE = re.compile(r"(?:^|/)[^/]*\.logarchive/(?!Extra/)")
@@ -72,7 +74,8 @@ class SysdiagnoseEvidence(ListedIOSEvidence):
         """By content, never by name alone: a folder with two of the files every sysdiagnose has, or an
         archive whose members all lie under one ``sysdiagnose_*`` folder holding such files."""
         if path.is_dir():
-            return sum(1 for marker in _MARKERS if (path / marker).exists()) >= 2
+            present = {marker for marker in _MARKERS if (path / marker).exists()}
+            return len(present) >= 2 and bool(present & _OWN_MARKERS)
         if not path.is_file() or not (_NAME.match(path.name) or path.name.lower().endswith(_TAR_SUFFIXES)):
             return False
         names = [n for n in peek_tar_names(path, 50) if n]
