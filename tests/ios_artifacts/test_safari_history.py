@@ -44,7 +44,8 @@ def test_visits_with_redirects_and_times(tmp_path: Path) -> None:
     assert first.source.file == label and first.source.table == "history_visits" and first.source.rowid == 10
     assert by_id[11].redirect_source_url == "http://short.example/x"
     assert by_id[12].load_successful is False
-    assert by_id[12].visit_time == datetime(1997, 10, 31, 14, 13, 20, tzinfo=UTC)  # before 2004
+    assert by_id[12].visit_time is None  # 1997: before the first iPhone, cannot be true
+    assert by_id[12].visit_time_raw == -100_000_000
     assert by_id[13].visit_time == datetime(2032, 9, 9, 1, 46, 40, tzinfo=UTC)  # late dates convert too
 
 

@@ -82,6 +82,87 @@ def android(output: Path, serial: str | None, owner_consents: bool, bugreport: b
         sys.exit(EXIT_FAILED)
 
 
+@collect.command(epilog=EXIT_HELP)
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
+              help="New folder for the acquisition (created owner-only).")
+@click.option("--udid", default=None, help="The iPhone's UDID, when several are connected.")
+@click.option("--owner-consents", is_flag=True,
+              help="Confirm without asking that the owner is present and agrees (for scripted use, after asking).")
+@click.option("--sysdiagnose", "sysdiagnose", is_flag=True,
+              help="Also take a sysdiagnose (started by the owner with a button gesture; about ten minutes).")
+@click.option("--password-env", metavar="VAR", default=None,
+              help="Environment variable holding the backup password (the existing one, or the new one when "
+                   "encryption is turned on). Otherwise it is asked.")
+@click.option("--turn-on-encryption", is_flag=True,
+              help="When backup encryption is off, turn it on without asking (the owner has been asked already).")
+@_lang_option
+def ios(output: Path, udid: str | None, owner_consents: bool, sysdiagnose: bool, password_env: str | None,
+        turn_on_encryption: bool, lang: str | None) -> None:
+    """Acquire a paired, unlocked iPhone: an encrypted backup, its crash reports, and a sysdiagnose on request."""
+    from spyscan.collect.consent import confirm, ios_text
+    from spyscan.collect.ios.acquire import IOSOptions, acquire
+    from spyscan.commands.collect_progress import RichCollectProgress
+    from spyscan.engine import owner_only_files
+    from spyscan.report.i18n import gettext_for
+
+    t = gettext_for(lang)
+    consent = {"owner": confirm(t, ios_text(t, sysdiagnose), owner_consents)}
+    questions = _ios_questions(t, password_env, turn_on_encryption)
+    with owner_only_files():
+        outcome = acquire(output, IOSOptions(sysdiagnose=sysdiagnose), questions, consent, udid,
+                          RichCollectProgress(t))
+    _report(t, outcome.location, outcome.acquisition)
+    if not outcome.complete:
+        sys.exit(EXIT_FAILED)
+
+
+def _ios_questions(t: Any, password_env: str | None, turn_on: bool) -> Any:
+    import os
+
+    from spyscan.collect.consent import ask_yes_no
+    from spyscan.collect.ios.acquire import Questions
+    from spyscan.errors import UsageError
+
+    def say(text: str) -> None:
+        click.echo(t.gettext(text), err=True)
+
+    def from_env() -> str | None:
+        if not password_env:
+            return None
+        value = os.environ.get(password_env)
+        if value is None:
+            raise UsageError(f"environment variable {password_env} is not set (the backup password expected there)")
+        return value
+
+    def new_password() -> str:
+        value = from_env()
+        if value is not None:
+            return value
+        if not sys.stdin.isatty():
+            raise UsageError("a new backup password is needed: give --password-env VAR or run interactively")
+        return str(click.prompt(t.gettext("New backup password (the owner chooses it and must remember it)"),
+                                hide_input=True, confirmation_prompt=True, err=True))
+
+    def current_password() -> str | None:
+        value = from_env()
+        if value is not None or not sys.stdin.isatty():
+            return value
+        typed = click.prompt(t.gettext("This iPhone's backup password (to check that the backup can be read; "
+                                       "leave empty to skip)"), hide_input=True, default="", show_default=False,
+                             err=True)
+        return str(typed) or None
+
+    return Questions(
+        turn_on_encryption=lambda: ask_yes_no(t, t.gettext("Turn on backup encryption now?"), turn_on),
+        new_password=new_password,
+        current_password=current_password,
+        keep_encryption=lambda: ask_yes_no(t, t.gettext("Keep backup encryption on (recommended)?"), True)
+        if not sys.stdin.isatty() else bool(click.confirm(t.gettext("Keep backup encryption on (recommended)?"),
+                                                          default=True, err=True)),
+        say=say,
+    )
+
+
 def _report(t: Any, location: Path, acquisition: Any) -> None:
     if acquisition.status == "complete":
         click.echo(t.gettext("Acquisition complete: %(path)s") % {"path": location}, err=True)

@@ -31,9 +31,11 @@ class RichCollectProgress:
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, step=title, description="")
 
-    def detail(self, text: str, done: int | None = None, total: int | None = None) -> None:
+    def detail(self, text: str, done: float | None = None, total: float | None = None) -> None:
         if self._progress is not None and self._task is not None:
-            counted = f" ({done}/{total})" if done is not None and total else ""
+            counted = ""
+            if done is not None and total:
+                counted = f" ({done:.0f}%)" if total == 100.0 and isinstance(done, float) else f" ({done}/{total})"
             self._progress.update(self._task, description=escape(text + counted))
 
     def step_done(self, name: str, outcome: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spyscan import faults
 from spyscan.artifacts.base import ArtifactLog, all_artifacts
 from spyscan.detection.heuristics.base import Rule
 from spyscan.detection.pipeline import Matcher, RecordPipeline
@@ -136,7 +137,7 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
     budget = _Budget(deadline, state.max_records)
     spool = TimelineSpool(state.parts_dir, job)
     drain_recovery_notes()  # notes of an earlier job in this process are not this artifact's
-    with records_path.open("wb") as out:
+    with records_path.open("wb") as out, faults.collecting() as conversion_faults:
         pipeline = RecordPipeline(job, state.matcher, state.rules, records_out=out, timeline=spool)
         try:
             records = reader(job, lg)
@@ -175,6 +176,8 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
             error = redact(one_line(exc), state.secrets)
     for note in drain_recovery_notes():  # a damaged database was salvaged and the artifact did not say so
         lg.mark_recovered(note)
+    for warning in conversion_faults.warnings():  # values that cost their field (raw values kept)
+        lg.warn(warning)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
     if status == "ok":

@@ -95,7 +95,7 @@ def _file_key_from_passphrase(header: _Header, passphrase: str) -> bytes:
     if len(header.stanzas) != 1:
         raise EvidenceError("damaged age header (a passphrase stanza must be alone)")
     args, body = scrypt[0]
-    if len(args) != 3 or not args[2].isdigit():
+    if len(args) != 3 or not (args[2].isascii() and args[2].isdigit() and len(args[2]) < 4):
         raise EvidenceError("damaged age header (scrypt stanza)")
     salt = _b64(args[1])
     log_n = int(args[2])

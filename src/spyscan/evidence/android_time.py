@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from spyscan.timeutil import aware
+
 TZ_PROPERTY = "persist.sys.timezone"
 
 
@@ -45,13 +47,12 @@ class DeviceClock:
         """True when no zone is known and local times are stored as if they were UTC."""
         return self._zone is None
 
-    def to_utc(self, local: datetime) -> datetime:
-        """A naive device-local time as an aware UTC time (as if UTC when the zone is unknown)."""
-        if local.tzinfo is not None:
-            return local.astimezone(UTC)
-        if self._zone is None:
-            return local.replace(tzinfo=UTC)
-        return local.replace(tzinfo=self._zone).astimezone(UTC)
+    def to_utc(self, local: datetime, raw: object = None, floor: datetime | None = None) -> datetime | None:
+        """A naive device-local time as an aware UTC time (as if UTC when the zone is unknown).
+
+        None for a sentinel, a time before ``floor`` or one that leaves datetime's range once moved to
+        UTC (the last two are noted as faults of ``raw``, see ``spyscan.timeutil.aware``)."""
+        return aware(local, local if raw is None else raw, floor, self._zone or UTC)
 
     def warning(self, what: str) -> str:
         """The one-line warning an artifact gives when it had to assume UTC."""

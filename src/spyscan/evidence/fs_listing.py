@@ -260,8 +260,8 @@ class FsListing:
                 else:
                     kind = OTHER
                 pax = info.pax_headers or {}
-                yield FsEntry(path=name, name=name.rsplit("/", 1)[-1], type=kind,
-                              size=info.size if kind == FILE else 0, mode=stat.S_IMODE(info.mode),
+                yield FsEntry(path=name, name=name.rsplit("/", 1)[-1], type=kind,  # mode: S_IMODE without its C range
+                              size=info.size if kind == FILE else 0, mode=info.mode & 0o7777,  # (a tar mode may be < 0)
                               mtime=float(info.mtime), atime=_pax_time(pax.get("atime")),
                               ctime=_pax_time(pax.get("ctime")),
                               birth=_pax_time(pax.get("LIBARCHIVE.creationtime")),

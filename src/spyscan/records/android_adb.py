@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class AdbTrustedKey(Record, frozen=True, tag="android.adb_key"):
     key_sha256: str  # SHA-256 of the base64 public key text
     comment: str | None  # user@host written after the key
     last_connection: datetime | None = None
+    last_connection_raw: Raw = None  # the stored value
     connected_to_adb: bool | None = None
     last_key_received: str | None = None  # MD5 fingerprint of the last key that connected
 

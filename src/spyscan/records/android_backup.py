@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class BackupSMS(Record, frozen=True, tag="android.backup.sms"):
@@ -17,6 +18,7 @@ class BackupSMS(Record, frozen=True, tag="android.backup.sms"):
     date: datetime | None = None
     date_raw: str | None = None
     date_sent: datetime | None = None
+    date_sent_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("date", "SMS received or sent"), ("date_sent", "SMS sent (sender's clock)"))
     OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))
@@ -34,6 +36,7 @@ class BackupMMS(Record, frozen=True, tag="android.backup.mms"):
     date: datetime | None = None
     date_raw: str | None = None
     date_sent: datetime | None = None
+    date_sent_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("date", "MMS received or sent"), ("date_sent", "MMS sent (sender's clock)"))
     OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class BatteryPackageChange(Record, frozen=True, tag="android.battery_package_change"):
@@ -15,6 +16,7 @@ class BatteryPackageChange(Record, frozen=True, tag="android.battery_package_cha
     previous_version_code: int | None = None
     day_start: datetime | None = None
     day_end: datetime | None = None
+    day_end_raw: Raw = None  # the stored value
     day_start_raw: str | None = None  # as written by dumpsys (device-local)
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class AndroidFile(Record, frozen=True, tag="android.file"):
@@ -23,8 +24,11 @@ class AndroidFile(Record, frozen=True, tag="android.file"):
     sha512: str | None = None
     error: str | None = None  # androidqf's error for this entry (e.g. permission denied while hashing)
     modified: datetime | None = None
+    modified_raw: Raw = None  # the stored value
     changed: datetime | None = None
+    changed_raw: Raw = None  # the stored value
     accessed: datetime | None = None
+    accessed_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("modified", "file modified"), ("changed", "file metadata changed"),
                   ("accessed", "file accessed"))

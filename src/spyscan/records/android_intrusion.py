@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class IntrusionDnsEvent(Record, frozen=True, tag="android.intrusion.dns"):
@@ -44,6 +45,7 @@ class IntrusionAppProcessStart(Record, frozen=True, tag="android.intrusion.app_p
     seinfo: str | None = None
     sha256: str | None = None  # SHA-256 of the app's base APK, as logged
     start_time: datetime | None = None
+    start_time_raw: Raw = None  # the stored value
     time: datetime | None = None
     time_raw: str | None = None
 

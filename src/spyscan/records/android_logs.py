@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class AndroidLogFile(Record, frozen=True, tag="android.log_file"):
@@ -14,6 +15,7 @@ class AndroidLogFile(Record, frozen=True, tag="android.log_file"):
     size: int | None = None
     sha256: str | None = None
     modified: datetime | None = None  # time stored for the file in the acquisition
+    modified_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("modified", "log file written"),)
     OBSERVABLES = (("name", Obs.FILE_NAME),)

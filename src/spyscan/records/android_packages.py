@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class AndroidPackage(Record, frozen=True, tag="android.package"):
@@ -30,8 +31,8 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     granted_permissions: list[str] = []
     first_install: datetime | None = None
     last_update: datetime | None = None
-    first_install_raw: str | None = None  # when converted from device-local text (dumpsys)
-    last_update_raw: str | None = None
+    first_install_raw: Raw = None  # the stored value (device-local text in dumpsys)
+    last_update_raw: Raw = None
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
     install_source_primary: bool = True  # False: another source of the same acquisition is checked for

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 # how the app was installed, from its iTunesMetadata
 SOURCE_APP_STORE = "app_store"
@@ -26,7 +27,9 @@ class IOSInstalledApp(Record, frozen=True, tag="ios.installed_app"):
     source_app: str | None = None  # sourceApp / DistributorID as recorded
     sideloaded: bool = False  # installed without an App Store/TestFlight/marketplace record
     purchase_date: datetime | None = None
+    purchase_date_raw: Raw = None  # the stored value
     release_date: datetime | None = None
+    release_date_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("purchase_date", "app purchased/installed"),)
     OBSERVABLES = (("bundle_id", Obs.APP_ID),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class IOSDeviceInfo(Record, frozen=True, tag="ios.device_info"):
@@ -17,6 +18,7 @@ class IOSDeviceInfo(Record, frozen=True, tag="ios.device_info"):
     udid: str | None = None
     imei: str | None = None
     backup_date: datetime | None = None
+    backup_date_raw: Raw = None  # the stored value
     encrypted: bool | None = None
     passcode_set: bool | None = None
     # comparison with the bundled table of iOS releases

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class FsFileEntry(Record, frozen=True, tag="ios.fs.file"):
@@ -26,6 +27,10 @@ class FsFileEntry(Record, frozen=True, tag="ios.fs.file"):
     created: datetime | None = None
     link_target: str | None = None
     process_names: list[str] = []
+    modified_raw: Raw = None  # the stored value
+    accessed_raw: Raw = None  # the stored value
+    changed_raw: Raw = None  # the stored value
+    created_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("modified", "file modified"), ("changed", "file status changed"),
                   ("created", "file created"))
@@ -45,6 +50,8 @@ class NetworkProcess(Record, frozen=True, tag="ios.fs.network_process"):
     last_seen: datetime | None
     binary_found: bool | None  # None: not checked (no system volume in the dump, or a bundle id given)
     truncated: bool = False  # the name has 15/16 characters: likely cut by the kernel
+    first_seen_raw: Raw = None  # the stored value
+    last_seen_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("first_seen", "process first used the network"), ("last_seen", "process last used the network"))
     OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID))
@@ -69,7 +76,7 @@ class KeychainAnalyticsString(Record, frozen=True, tag="ios.fs.keychain_analytic
     table: str
     column: str
     value: str
-    time: datetime | None = None
+    time: datetime | None = None  # not read yet (no time column is known for these tables)
 
     TIMESTAMPS = (("time", "keychain analytics event"),)
     OBSERVABLES = (("value", Obs.PROCESS), ("value", Obs.DOMAIN))
@@ -80,6 +87,7 @@ class SafariFavicon(Record, frozen=True, tag="ios.fs.safari_favicon"):
     page_url: str
     icon_url: str | None
     time: datetime | None
+    time_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("time", "favicon stored"),)
     OBSERVABLES = (("page_url", Obs.URL), ("icon_url", Obs.URL))
@@ -92,6 +100,7 @@ class OSVersionSeen(Record, frozen=True, tag="ios.fs.os_version"):
     build: str | None
     time: datetime | None
     journal: str
+    time_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("time", "iOS version in use"),)
 
@@ -104,6 +113,7 @@ class WebkitOrigin(Record, frozen=True, tag="ios.fs.webkit_origin"):
     host: str
     location: str
     modified: datetime | None
+    modified_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("modified", "web origin data modified"),)
     OBSERVABLES = (("host", Obs.DOMAIN), ("origin", Obs.URL))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class IOSBackupFile(Record, frozen=True, tag="ios.backup_file"):
@@ -19,8 +20,11 @@ class IOSBackupFile(Record, frozen=True, tag="ios.backup_file"):
     mode: str | None = None  # octal permission bits as stored, e.g. "100644"
     protection_class: int | None = None
     created: datetime | None = None
+    created_raw: Raw = None  # the stored value
     modified: datetime | None = None
+    modified_raw: Raw = None  # the stored value
     status_changed: datetime | None = None
+    status_changed_raw: Raw = None  # the stored value
     link_target: str | None = None
 
     TIMESTAMPS = (

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
-
-Raw = int | float | None
+from spyscan.values import Raw
 
 
 class SMSMessage(Record, frozen=True, tag="ios.sms_message"):

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class IOSConfigurationProfile(Record, frozen=True, tag="ios.configuration_profile"):
@@ -17,6 +18,7 @@ class IOSConfigurationProfile(Record, frozen=True, tag="ios.configuration_profil
     payload_types: list[str] = []  # PayloadType of each payload ("com.apple.notificationsettings", ...)
     payload_identifiers: list[str] = []
     install_date: datetime | None = None
+    install_date_raw: Raw = None  # the stored value
     removal_disallowed: bool | None = None
     signed: bool | None = None  # has signer certificates
     profile_ids: list[str] = []  # identifier, UUID and payload identifiers/UUIDs (matched as profile ids)
@@ -34,6 +36,7 @@ class IOSProfileEvent(Record, frozen=True, tag="ios.configuration_profile_event"
     operation: str | None = None  # "install", "remove", ...
     process: str | None = None  # what performed it
     timestamp: datetime | None = None
+    timestamp_raw: Raw = None  # the stored value
 
     TIMESTAMPS = (("timestamp", "configuration profile event"),)
     OBSERVABLES = (("profile_id", Obs.PROFILE_ID),)

@@ -8,6 +8,7 @@ import msgspec
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
 class SysdiagnoseProcess(Record, frozen=True, tag="ios.sysdiagnose.process"):
@@ -82,6 +83,7 @@ class ProfileState(Record, frozen=True, tag="ios.sysdiagnose.profile"):
     uuid: str | None
     state_file: str
     installed: datetime | None = None
+    installed_raw: Raw = None  # the stored value
     organization: str | None = None
 
     TIMESTAMPS = (("installed", "configuration profile installed"),)

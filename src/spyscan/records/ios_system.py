@@ -6,8 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
-
-Raw = int | float | None
+from spyscan.values import Raw
 
 
 class DataUsageRow(Record, frozen=True, tag="ios.datausage_row"):
@@ -117,7 +116,7 @@ class LocationdClient(Record, frozen=True, tag="ios.locationd_client"):
     authorization: int | None = None
     app_ids: list[str] = []
     times: dict[str, datetime] = {}
-    times_raw: dict[str, float] = {}
+    times_raw: dict[str, Raw] = {}
     first_time: datetime | None = None
     last_time: datetime | None = None
 

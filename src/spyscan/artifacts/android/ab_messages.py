@@ -17,10 +17,12 @@ import msgspec
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
+from spyscan.faults import registered
 from spyscan.kinds.android_backup import AndroidBackupEvidence
 from spyscan.records.android_backup import BackupMMS, BackupSMS
 from spyscan.records.base import Record, SourceRef
-from spyscan.timeutil import from_unix
+from spyscan.timeutil import ANDROID_FLOOR, from_unix
+from spyscan.values import safe_text, to_text
 
 FOLDER = "apps/com.android.providers.telephony/d_f/"
 FILE_LIMIT = 256 << 20
@@ -35,17 +37,20 @@ def links_in(text: str | None) -> list[str]:
     return [m.group(0).rstrip(".,;:!?)]}") for m in LINK.finditer(text)]
 
 
+@registered
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text else None
+    """Text as stored (whitespace kept); a number written out; another type is a fault."""
+    if isinstance(value, str):
+        return safe_text(value) or None
+    return to_text(value)
 
 
+@registered
 def _when(value: Any) -> datetime | None:
-    if value in (None, "", "0", 0):
+    """Milliseconds since 1970 as the telephony provider stores them ("0": not set)."""
+    if isinstance(value, str) and value.strip() in ("", "0"):
         return None
-    return from_unix(value)
+    return from_unix(value, ANDROID_FLOOR)
 
 
 def _read_flag(value: Any) -> bool | None:
@@ -66,9 +71,10 @@ def _inflate(data: bytes) -> bytes:
 def _sms(entry: dict[str, Any], ref: SourceRef) -> BackupSMS:
     body = _text(entry.get("body"))
     return BackupSMS(source=ref, address=_text(entry.get("address")), body=body, links=links_in(body),
-                     direction=BOXES.get(str(entry.get("type")), _text(entry.get("type"))),
+                     direction=BOXES.get(_text(entry.get("type")) or "", _text(entry.get("type"))),
                      read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
-                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")))
+                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")),
+                     date_sent_raw=_text(entry.get("date_sent")))
 
 
 def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
@@ -76,14 +82,15 @@ def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
     addresses: list[str] = []
     for item in entry.get("mms_addresses") or []:
         if isinstance(item, dict) and _text(item.get("address")):
-            addresses.append(str(item["address"]))
+            addresses.append(_text(item["address"]) or "")
     for item in entry.get("recipients") or []:
         if isinstance(item, str) and item and item not in addresses:
             addresses.append(item)
     return BackupMMS(source=ref, addresses=addresses, body=body, links=links_in(body),
-                     direction=BOXES.get(str(entry.get("msg_box")), _text(entry.get("msg_box"))),
+                     direction=BOXES.get(_text(entry.get("msg_box")) or "", _text(entry.get("msg_box"))),
                      read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
-                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")))
+                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")),
+                     date_sent_raw=_text(entry.get("date_sent")))
 
 
 class BackupMessages(Artifact):

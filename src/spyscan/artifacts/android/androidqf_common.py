@@ -12,6 +12,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
+from spyscan.values import to_int, to_text
 
 _BLOCK = 1 << 20
 
@@ -114,18 +115,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
         log.warn(f"{rel}: {bad} line(s) are not valid JSON and were skipped")
 
 
-def clean_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+clean_str = to_text  # JSON text, stripped; a number written out; another type is a fault
 
 
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
+as_int = to_int  # a JSON integer or decimal text (a bool is not one)

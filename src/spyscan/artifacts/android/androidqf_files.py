@@ -9,23 +9,28 @@ md5``. Times are Unix epoch seconds (UTC, no device zone involved); 0 means not 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from spyscan.artifacts.android.androidqf_common import as_int, clean_str, json_items
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
+from spyscan.faults import registered
 from spyscan.records.android_files import AndroidFile
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import from_iso, from_unix
+from spyscan.values import raw_value
 
 FILE = "files.json"
 
 
-def _time(value: Any) -> Any:
+@registered
+def _time(value: Any) -> datetime | None:
+    """Unix seconds (or ISO text): a file's time as the device's file system keeps it (0: not collected).
+
+    No floor: copying and unpacking keep any time a file was given."""
     if isinstance(value, str) and not value.strip().lstrip("-").replace(".", "").isdigit():
         return from_iso(value)
-    if value in (None, 0, "0", ""):
-        return None
     return from_unix(value)
 
 
@@ -61,6 +66,9 @@ class AndroidQFFiles(Artifact):
                 sha1=_hash(entry.get("sha1")),
                 md5=_hash(entry.get("md5")),
                 modified=_time(entry.get("modified_time")),
+                modified_raw=raw_value(entry.get("modified_time")),
                 changed=_time(entry.get("changed_time")),
+                changed_raw=raw_value(entry.get("changed_time")),
                 accessed=_time(entry.get("access_time")),
+                accessed_raw=raw_value(entry.get("access_time")),
             )

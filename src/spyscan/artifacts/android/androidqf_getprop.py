@@ -12,9 +12,10 @@ from spyscan.artifacts.android.property_lines import parse_property_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
+from spyscan.faults import TIME_TEXT, note
 from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
 from spyscan.records.base import Record, SourceRef
-from spyscan.timeutil import from_iso, utcnow
+from spyscan.timeutil import ANDROID_FLOOR, from_iso, plausible, utcnow
 
 FILE = "getprop.txt"
 PATCH_PROPERTY = "ro.build.version.security_patch"
@@ -38,7 +39,7 @@ def acquisition_date(evidence: Evidence) -> datetime | None:
     if not isinstance(data, dict):
         return None
     for key in ("completed", "started", "acquisition_date", "date"):
-        when = from_iso(data.get(key))
+        when = from_iso(data.get(key), ANDROID_FLOOR)
         if when is not None and when.year > 2000:
             return when
     return None
@@ -46,9 +47,11 @@ def acquisition_date(evidence: Evidence) -> datetime | None:
 
 def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSecurityPatch:
     try:
-        parsed: datetime | None = datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
+        day: datetime | None = datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
     except ValueError:
-        parsed = None
+        day = None
+        note(TIME_TEXT, value)
+    parsed = plausible(day, value, ANDROID_FLOOR)
     ref = reference or utcnow()
     age = (ref - parsed).days if parsed is not None else None
     return AndroidSecurityPatch(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from spyscan.artifacts.android.androidqf_common import text_lines
 from spyscan.artifacts.android.androidqf_getprop import acquisition_date
@@ -27,8 +27,11 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.android_time import DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
+from spyscan.faults import TIME_RANGE, note, registered
 from spyscan.records.android_logs import LogcatEntry, LogcatTextEntry
 from spyscan.records.base import SourceRef
+from spyscan.timeutil import ANDROID_FLOOR, aware, plausible
+from spyscan.values import to_int
 
 FILES = ("logcat.txt", "logcat_old.txt")
 _LINE = re.compile(
@@ -38,6 +41,14 @@ _LINE = re.compile(
 # lossless pre-filter for free-text matching: every URL, host name, e-mail and IPv4 address the
 # indicator engine extracts from text holds "<alnum>.<letter>", "<digit>.<digit>" or "://"
 _HOSTLIKE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]|\d\.\d|://")
+
+
+@registered
+def _int(digits: object) -> int | None:
+    """A pid/tid (``\\d+``): short decimal text goes straight to ``int``, anything else through ``to_int``."""
+    if type(digits) is str and 0 < len(digits) < 12 and digits.isdecimal():
+        return int(digits)
+    return to_int(digits)
 
 
 class _Dating:
@@ -66,8 +77,10 @@ class _Dating:
                 local = datetime.fromisoformat(f"{date_text}T{minute_text}")
         except ValueError:
             return None
-        offset = self.clock.to_utc(local).replace(tzinfo=None) - local
-        return local.date().isoformat(), offset
+        utc = self.clock.to_utc(local)
+        if utc is None:  # a sentinel minute (1970-01-01 00:00 UTC) or one that leaves datetime's range
+            return None
+        return local.date().isoformat(), utc.replace(tzinfo=None) - local
 
     def when(self, date_text: str, time_text: str, offset: str | None) -> datetime | None:
         key = date_text + time_text[:5]
@@ -79,13 +92,16 @@ class _Dating:
             cached = self._minutes[key] = self._minute(date_text, time_text[:5])
         if cached is None:
             return None
+        raw = f"{cached[0]}T{time_text}"
         try:
             if offset is not None:  # "-v zone": the line states its own UTC offset
-                stamp = f"{cached[0]}T{time_text}{offset[0]}{offset[1:3]}:{offset[3:5]}"
-                return datetime.fromisoformat(stamp).astimezone(UTC)
-            return datetime.fromisoformat(f"{cached[0]}T{time_text}+00:00") + cached[1]
-        except ValueError:
+                return aware(datetime.fromisoformat(f"{raw}{offset[0]}{offset[1:3]}:{offset[3:5]}"), raw,
+                             ANDROID_FLOOR)
+            when = datetime.fromisoformat(f"{raw}+00:00") + cached[1]
+        except (ValueError, OverflowError):
+            note(TIME_RANGE, raw)
             return None
+        return when if when >= ANDROID_FLOOR else plausible(when, raw, ANDROID_FLOOR)
 
 
 class AndroidQFLogcat(Artifact):
@@ -119,7 +135,7 @@ class AndroidQFLogcat(Artifact):
                     local_as_utc += 1
                 kind = LogcatTextEntry if ("." in msg or "://" in msg) and hostlike(msg) else LogcatEntry
                 yield kind(source=SourceRef(file=rel, line=number), time=when, time_raw=f"{date_text} {time_text}",
-                           pid=int(match["pid"]), tid=int(match["tid"]), level=match["level"],
+                           pid=_int(match["pid"]), tid=_int(match["tid"]), level=match["level"],
                            tag=match["tag"] or None, message=msg, year_inferred=inferred and when is not None,
                            time_zone=zone if offset is None else None, timezone_assumed=assumed)
         if undated:

@@ -13,6 +13,7 @@ from spyscan.kinds.androidqf import AndroidQFEvidence
 from spyscan.records.android_logs import AndroidLogFile
 from spyscan.records.base import SourceRef
 from spyscan.timeutil import from_unix
+from spyscan.values import raw_value
 
 FOLDER = "logs"
 
@@ -34,4 +35,4 @@ class AndroidQFLogFiles(Artifact):
             evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest))
             mtime = evidence.member_mtime(rel)
             yield AndroidLogFile(source=SourceRef(file=rel), path=rel, name=posixpath.basename(rel), size=size,
-                                 sha256=digest, modified=from_unix(mtime) if mtime else None)
+                                 sha256=digest, modified=from_unix(mtime), modified_raw=raw_value(mtime))

@@ -19,7 +19,8 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import ANDROID_FLOOR, from_iso
+from spyscan.values import raw_value
 
 FILE = "packages.json"
 NULL_INSTALLERS = frozenset({"null", "none", "unknown"})
@@ -79,6 +80,8 @@ class AndroidQFPackages(Artifact):
                 cert_sha256=_cert(files, "Sha256"),
                 cert_sha1=_cert(files, "Sha1"),
                 cert_md5=_cert(files, "Md5"),
-                first_install=from_iso(entry.get("first_install_time")),
-                last_update=from_iso(entry.get("last_update_time")),
+                first_install=from_iso(entry.get("first_install_time"), ANDROID_FLOOR),
+                first_install_raw=raw_value(entry.get("first_install_time")),
+                last_update=from_iso(entry.get("last_update_time"), ANDROID_FLOOR),
+                last_update_raw=raw_value(entry.get("last_update_time")),
             )

@@ -8,7 +8,6 @@ time is kept as if it were UTC and the record says no zone was known.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
@@ -16,6 +15,8 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import FS_PREFIX, BugreportEvidence
 from spyscan.records.android_bugreport import BugreportFileTimestamp
 from spyscan.records.base import SourceRef
+from spyscan.timeutil import from_unix
+from spyscan.values import raw_value
 
 
 class BugreportFSTimestamps(Artifact):
@@ -35,11 +36,13 @@ class BugreportFSTimestamps(Artifact):
         assumed = 0
         for item in files:
             mtime = raw = None
-            if item.mtime is not None:
-                stored = datetime.fromtimestamp(item.mtime, UTC)
+            stored = from_unix(item.mtime)  # a file's time: no floor (copying keeps any time)
+            if stored is not None:
                 raw = stored.replace(tzinfo=None).isoformat()
-                mtime = clock.to_utc(stored.replace(tzinfo=None)) if zipped else stored
+                mtime = clock.to_utc(stored.replace(tzinfo=None), raw) if zipped else stored
                 assumed += zipped and clock.assumed
+            elif item.mtime is not None:
+                raw = str(raw_value(item.mtime))
             path = "/" + item.name[len(FS_PREFIX):]
             yield BugreportFileTimestamp(source=SourceRef(file=item.name), path=path, name=path.rsplit("/", 1)[-1],
                                          size=item.size, mtime=mtime, mtime_raw=raw,

@@ -19,8 +19,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from spyscan.faults import TIME_TEXT, WRONG_TYPE, converter, note, registered
 from spyscan.records.android_tombstones import AndroidTombstone
 from spyscan.records.base import SourceRef
+from spyscan.timeutil import ANDROID_FLOOR, aware
+from spyscan.values import to_int
 
 _TIME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})[ T](?P<clock>\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?"
                    r"\s*(?P<tz>[+-]\d{2}:?\d{2}|Z)?$")
@@ -31,26 +34,31 @@ _QUOTED = re.compile(r"^'(.*)'$", re.DOTALL)
 _END_OF_HEADER = ("backtrace:", "    r0 ", "    x0 ", "    rax ", "    eax ", "registers:")
 
 
+@converter
 def parse_time(raw: str | None) -> datetime | None:
-    """``2023-04-12 12:32:40.518290770+0200`` (nanoseconds allowed) as aware UTC."""
+    """``2023-04-12 12:32:40.518290770+0200`` (nanoseconds allowed) as aware UTC (None, with a fault noted,
+    for text that is not such a time or an offset of a day or more)."""
     if not raw:
+        return None
+    if not isinstance(raw, str):
+        note(WRONG_TYPE, raw)
         return None
     match = _TIME.match(raw.strip())
     if not match:
+        note(TIME_TEXT, raw)
         return None
     frac = (match.group("frac") or "0")[:6].ljust(6, "0")
     try:
         parsed = datetime.fromisoformat(f"{match.group('day')}T{match.group('clock')}.{frac}")
-    except ValueError:
+        zone = match.group("tz")
+        if zone and zone != "Z":
+            digits = zone.replace(":", "")
+            offset = timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+            parsed = parsed.replace(tzinfo=timezone(-offset if digits[0] == "-" else offset))
+    except ValueError:  # not a date, or an offset of 24 hours or more
+        note(TIME_TEXT, raw)
         return None
-    zone = match.group("tz")
-    if zone and zone != "Z":
-        digits = zone.replace(":", "")
-        offset = timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
-        parsed = parsed.replace(tzinfo=timezone(-offset if digits[0] == "-" else offset))
-    else:
-        parsed = parsed.replace(tzinfo=timezone.utc)  # noqa: UP017 - a timezone, not the UTC alias
-    return parsed.astimezone(timezone.utc)  # noqa: UP017
+    return aware(parsed, raw, ANDROID_FLOOR)
 
 
 def _unquote(value: str) -> str:
@@ -58,11 +66,9 @@ def _unquote(value: str) -> str:
     return match.group(1) if match else value.strip()
 
 
+@registered
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return to_int(value)
 
 
 def executable_of(process: str | None) -> str | None:

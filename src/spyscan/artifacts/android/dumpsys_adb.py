@@ -13,7 +13,8 @@ from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_adb import AdbTrustedKey
 from spyscan.records.base import SourceRef
-from spyscan.timeutil import from_unix_ms
+from spyscan.timeutil import ANDROID_FLOOR, from_unix_ms
+from spyscan.values import to_int
 
 _KEY = re.compile(r"^(?P<key>[A-Za-z0-9+/]{40,}={0,2})(?:\s+(?P<comment>\S.*))?$")
 _SETTING = re.compile(r"^[a-z_]+[={]")
@@ -88,7 +89,7 @@ def keystore_entries(data: bytes) -> list[KeystoreEntry]:
             return keystore_entries_from_abx(data)
         except AbxError:
             return keystore_entries_from_lossy_abx(data)
-    return [KeystoreEntry(m["key"], m["comment"], int(m["last"]) if m["last"] else None)
+    return [KeystoreEntry(m["key"], m["comment"], to_int(m["last"]) if m["last"] else None)
             for m in _XML_KEY.finditer(data.decode("utf-8", errors="replace"))]
 
 
@@ -102,7 +103,7 @@ def parse_adb(section: DumpsysSection) -> Iterator[AdbTrustedKey]:
     connected: bool | None = None
     last_received: str | None = None
     keys: dict[str, tuple[int, str | None]] = {}
-    last_connection: dict[str, int] = {}
+    last_connection: dict[str, int | None] = {}
     in_keys = False
     binary: list[str] = []  # lines of a binary keystore, from its magic to the end of the section
     binary_line = 0
@@ -132,7 +133,7 @@ def parse_adb(section: DumpsysSection) -> Iterator[AdbTrustedKey]:
         for xml in _XML_KEY.finditer(line):
             keys.setdefault(xml["key"], (number, xml["comment"]))
             if xml["last"]:
-                last_connection[xml["key"]] = int(xml["last"])
+                last_connection[xml["key"]] = to_int(xml["last"])
     if binary:
         for entry in keystore_entries(_unescape(binary)):
             keys.setdefault(entry.key, (binary_line, entry.comment))
@@ -142,7 +143,8 @@ def parse_adb(section: DumpsysSection) -> Iterator[AdbTrustedKey]:
         yield AdbTrustedKey(
             source=SourceRef(file=section.file, line=number, key=section.name),
             key_sha256=hashlib.sha256(key.encode("ascii")).hexdigest(), comment=comment,
-            last_connection=from_unix_ms(last_connection[key]) if key in last_connection else None,
+            last_connection=from_unix_ms(last_connection.get(key), ANDROID_FLOOR),
+            last_connection_raw=last_connection.get(key),
             connected_to_adb=connected, last_key_received=last_received,
         )
 

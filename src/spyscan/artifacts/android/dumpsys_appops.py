@@ -28,13 +28,21 @@ class _Op:
     package: str
     op: str
     mode: str
-    accesses: list[tuple[datetime, str]] = field(default_factory=list)  # (UTC, raw text)
-    rejects: list[tuple[datetime, str]] = field(default_factory=list)
+    accesses: list[tuple[datetime | None, str]] = field(default_factory=list)  # (UTC or unreadable, raw text)
+    rejects: list[tuple[datetime | None, str]] = field(default_factory=list)
+
+
+def _latest(events: list[tuple[datetime | None, str]]) -> tuple[datetime | None, str] | None:
+    """The latest readable event, else an unreadable one (its raw text is kept), else None."""
+    readable = [event for event in events if event[0] is not None]
+    if readable:
+        return max(readable)
+    return events[-1] if events else None
 
 
 def _record(section: DumpsysSection, op: _Op, clock: DeviceClock) -> AppOpEntry:
-    access = max(op.accesses, default=None)
-    reject = max(op.rejects, default=None)
+    access = _latest(op.accesses)
+    reject = _latest(op.rejects)
     return AppOpEntry(
         source=SourceRef(file=section.file, line=op.line, key=section.name), package=op.package, uid=op.uid,
         op=op.op, mode=op.mode, last_access=access[0] if access else None, last_reject=reject[0] if reject else None,
@@ -61,8 +69,7 @@ def parse_appops(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) ->
             continue
         elif (match := _EVENT.match(line)) and current is not None:
             when = device_time(match["when"], clock)
-            if when is not None:
-                (current.accesses if match["kind"] == "Access" else current.rejects).append((when, match["when"]))
+            (current.accesses if match["kind"] == "Access" else current.rejects).append((when, match["when"]))
             continue
         else:
             continue

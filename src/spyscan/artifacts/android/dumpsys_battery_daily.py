@@ -15,6 +15,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_battery import BatteryPackageChange
 from spyscan.records.base import SourceRef
+from spyscan.values import to_int
 
 _DAY = re.compile(r"^\s*Daily from (?P<start>\S+) to (?P<end>\S+?):\s*$")
 _CURRENT = re.compile(r"^\s*Current start time: (?P<start>\S+)\s*$")
@@ -27,18 +28,19 @@ def parse_battery_daily(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CL
     day_start: datetime | None = None
     day_end: datetime | None = None
     day_raw: str | None = None
+    end_raw: str | None = None
     for number, line in section.lines():
         if match := _DAY.match(line):
             day_start, day_end = device_time(match["start"], clock), device_time(match["end"], clock)
-            day_raw = match["start"]
+            day_raw, end_raw = match["start"], match["end"]
         elif match := _CURRENT.match(line):
-            day_start, day_end, day_raw = device_time(match["start"], clock), None, match["start"]
+            day_start, day_end, day_raw, end_raw = device_time(match["start"], clock), None, match["start"], None
         elif match := _CHANGE.match(line):
             action = "uninstall" if match["action"] == "Uninstall" else "update"
             change = BatteryPackageChange(
                 source=SourceRef(file=section.file, line=number, key=section.name), action=action,
-                package=match["package"], version_code=int(match["vers"]) if match["vers"] else None,
-                day_start=day_start, day_end=day_end, day_start_raw=day_raw, time_zone=clock.name,
+                package=match["package"], version_code=to_int(match["vers"]),
+                day_start=day_start, day_end=day_end, day_start_raw=day_raw, day_end_raw=end_raw, time_zone=clock.name,
                 timezone_assumed=clock.assumed and day_start is not None,
             )
             changes.append((day_start, number, change))

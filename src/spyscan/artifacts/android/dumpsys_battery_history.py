@@ -15,8 +15,10 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clock
 from spyscan.evidence.base import Evidence
+from spyscan.faults import CONVERSION_ERRORS, TIME_RANGE, note
 from spyscan.records.android_battery import BatteryHistoryEvent
 from spyscan.records.base import SourceRef
+from spyscan.timeutil import ANDROID_FLOOR, plausible
 
 CATEGORIES = frozenset({"top", "fg", "job", "sync", "pkginst", "pkgunin", "fgs", "longwake", "tmpwhitelist"})
 _OFFSET = re.compile(r"^\s*(?P<offset>\+?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?|0)\s+\(\d+\)")
@@ -28,6 +30,15 @@ _UNITS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 def _seconds(offset: str) -> float:
     return sum(int(value) * _UNITS[unit] for value, unit in _PART.findall(offset))
+
+
+def _after(base: datetime, offset: str) -> datetime | None:
+    """``base`` plus a history offset (``+1h2m3s``); None, with a fault noted, when that is no usable time."""
+    try:
+        return plausible(base + timedelta(seconds=_seconds(offset)), offset, ANDROID_FLOOR)
+    except CONVERSION_ERRORS:  # more digits than int() reads, or past year 9999
+        note(TIME_RANGE, offset)
+        return None
 
 
 def parse_battery_history(section: DumpsysSection,
@@ -44,7 +55,7 @@ def parse_battery_history(section: DumpsysSection,
         offset = _OFFSET.match(line)
         if offset is None:
             continue
-        when = base + timedelta(seconds=_seconds(offset["offset"])) if base is not None else None
+        when = _after(base, offset["offset"]) if base is not None else None
         for event in _EVENT.finditer(line):
             category = event["cat"]
             if category not in CATEGORIES:

@@ -12,6 +12,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_dbinfo import DatabaseOperation
 from spyscan.records.base import SourceRef
+from spyscan.values import to_int
 
 _PROCESS = re.compile(r"^\*\* Database info for pid (?P<pid>\d+) \[(?P<name>[^\]]*)\] \*\*")
 _POOL = re.compile(r"^Connection pool for (?P<path>.+?):\s*$")
@@ -28,7 +29,7 @@ def parse_dbinfo(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) ->
     pool: str | None = None
     for number, line in section.lines():
         if match := _PROCESS.match(line):
-            process, pid, pool = match["name"] or None, int(match["pid"]), None
+            process, pid, pool = match["name"] or None, to_int(match["pid"]), None
         elif match := _POOL.match(line):
             pool = match["path"]
         elif match := _OP.match(line):

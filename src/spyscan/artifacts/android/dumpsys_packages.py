@@ -16,6 +16,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
+from spyscan.values import to_int
 
 _PACKAGE = re.compile(r"^\s{2}Package \[(?P<name>[^\]]+)\]")
 _FIELD = re.compile(r"^\s+(?P<key>[A-Za-z]+)=(?P<value>.*)$")
@@ -74,9 +75,9 @@ def _to_record(section: DumpsysSection, pkg: _Pkg, clock: DeviceClock, primary: 
         source=SourceRef(file=section.file, line=pkg.line, key=section.name), package=pkg.name,
         installer=None if installer is None or installer in NULL_INSTALLERS else installer,
         installer_listed=installer is not None,
-        uid=int(pkg.fields["userId"]) if pkg.fields.get("userId", "").isdigit() else None,
+        uid=to_int(pkg.fields.get("userId")),
         disabled=pkg.disabled, system="SYSTEM" in flags, third_party="SYSTEM" not in flags,
-        version=pkg.fields.get("versionName"), version_code=int(version_code) if version_code.isdigit() else None,
+        version=pkg.fields.get("versionName"), version_code=to_int(version_code),
         flags=flags, apk_paths=[pkg.fields["codePath"]] if pkg.fields.get("codePath") else [],
         requested_permissions=pkg.requested, granted_permissions=sorted(pkg.granted),
         first_install=device_time(first, clock) if first else None,

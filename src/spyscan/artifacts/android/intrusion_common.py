@@ -9,7 +9,8 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.intrusion_logs import IntrusionLogsEvidence
-from spyscan.timeutil import from_unix
+from spyscan.timeutil import ANDROID_FLOOR, from_text, from_unix
+from spyscan.values import raw_value, to_int, to_text
 
 TIME_KEYS = ("event_time", "timestamp", "time")
 
@@ -27,17 +28,10 @@ def event_time(data: dict[str, Any], evidence: IntrusionLogsEvidence) -> tuple[d
         value = data.get(key)
         if value is None or value == "" or isinstance(value, bool):
             continue
-        raw = str(value)
+        raw = str(raw_value(value))
         if isinstance(value, int | float) or raw.strip().lstrip("-").isdigit():
-            return from_unix(value), raw
-        text = raw.strip().replace("Z", "+00:00")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            return None, raw
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=evidence.time_zone or UTC)
-        return parsed.astimezone(UTC), raw
+            return from_unix(value, ANDROID_FLOOR), raw
+        return from_text(raw, (), ANDROID_FLOOR, evidence.time_zone or UTC), raw
     return None, None
 
 
@@ -49,21 +43,10 @@ def clean_ip(value: Any) -> str | None:
     return text or None
 
 
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+as_int = to_int
 
 
-def as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+as_text = to_text
 
 
 def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start_bad: int) -> None:

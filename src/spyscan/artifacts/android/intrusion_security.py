@@ -69,12 +69,12 @@ def _record(tag: str, info: Any, ref: SourceRef, logs: IntrusionLogsEvidence, da
     fields: dict[str, Any] = info if isinstance(info, dict) else {}
     if tag == "app_process_start":
         process = as_text(fields.get("process") or fields.get("process_name"))
-        start, _ = event_time({"event_time": fields.get("start_time")}, logs)
+        start, start_raw = event_time({"event_time": fields.get("start_time")}, logs)
         return IntrusionAppProcessStart(source=ref, process=process,
                                         package=process.split(":", 1)[0] if process else None,
                                         uid=as_int(fields.get("uid")), pid=as_int(fields.get("pid")),
                                         seinfo=as_text(fields.get("seinfo")), sha256=_hash(fields),
-                                        start_time=start, time=when, time_raw=raw)
+                                        start_time=start, start_time_raw=start_raw, time=when, time_raw=raw)
     if tag in PACKAGE_ACTIONS:
         return IntrusionPackageEvent(source=ref, action=PACKAGE_ACTIONS[tag],
                                      package=as_text(fields.get("package_name") or fields.get("package")),

@@ -21,7 +21,10 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.evidence.sqlite import has_table, report_recovery
 from spyscan.evidence.textio import decode_bytes
-from spyscan.timeutil import from_cocoa, from_unix
+from spyscan.faults import WRONG_TYPE, converter, note, registered
+from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
+from spyscan.values import raw_value as raw_value  # re-exported for the artifacts
+from spyscan.values import safe_text, to_int, to_text
 
 PLIST_LIMIT = 64 << 20  # plists larger than this are not read
 
@@ -122,6 +125,7 @@ def rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iter
         yield dict(zip(names, row, strict=True))
 
 
+@converter
 def text(value: object) -> str | None:
     """A database/plist value as text: bytes decoded strictly (bad bytes and NULs escaped)."""
     if value is None:
@@ -141,10 +145,14 @@ def text(value: object) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:
             value = value.replace("\x00", "\\x00")
-        return value or None
-    return str(value)
+        return safe_text(value) or None
+    if isinstance(value, int | float):
+        return to_text(value)
+    note(WRONG_TYPE, value)
+    return None
 
 
+@registered
 def blob(value: object) -> bytes | None:
     if isinstance(value, bytes | bytearray):
         return bytes(value) or None
@@ -153,36 +161,14 @@ def blob(value: object) -> bytes | None:
     return None
 
 
+@registered
 def integer(value: object) -> int | None:
-    if value is None or isinstance(value, bool):
-        return None if value is None else int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value == value and abs(value) < 1e19 else None
-    if isinstance(value, bytes | str):
-        try:
-            return int(float(value))
-        except ValueError:
-            return None
-    return None
-
-
-def number(value: object) -> int | float | None:
-    """A raw timestamp/number value kept as stored (int or float)."""
-    if type(value) is int or type(value) is float:
+    """An integer column/plist value (a bool counts as 0/1); a value that is no usable integer is a fault."""
+    if type(value) is int and -(1 << 63) <= value < 1 << 64:  # the usual case (SQLite integers)
         return value
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, bytes | str):
-        try:
-            parsed = float(value)
-        except ValueError:
-            return None
-        return int(parsed) if parsed.is_integer() else parsed
-    return None
+    return to_int(value)
 
 
 def load_plist(data: bytes) -> Any:
@@ -222,19 +208,28 @@ def ns_keyed_strings(value: Any) -> list[str]:
     return found
 
 
-def cocoa(value: object) -> datetime | None:
-    """Cocoa seconds or nanoseconds; 0/empty (``not set`` in most Apple databases) gives None."""
+@registered
+def cocoa(value: object, floor: datetime | None = IOS_FLOOR) -> datetime | None:
+    """Cocoa seconds or nanoseconds; 0/-1/empty (``not set`` in most Apple databases) give None.
+
+    ``floor``: times before the first iPhone cannot have been recorded by one (None for dates a person
+    chose, such as calendar events)."""
     if type(value) is float or type(value) is int:  # the usual case (a bool is neither type)
-        return from_cocoa(value) if value else None
-    raw = number(value)
-    return None if not raw else from_cocoa(raw)
+        return from_cocoa(value, floor) if value else None
+    return from_cocoa(value, floor)
 
 
-def unix(value: object) -> datetime | None:
+@registered
+def unix(value: object, floor: datetime | None = IOS_FLOOR) -> datetime | None:
     if type(value) is float or type(value) is int:
-        return from_unix(value) if value else None
-    raw = number(value)
-    return None if not raw else from_unix(raw)
+        return from_unix(value, floor) if value else None
+    return from_unix(value, floor)
+
+
+@registered
+def webkit(value: object) -> datetime | None:
+    """Chrome/WebKit microseconds since 1601 (0/-1: not set)."""
+    return from_webkit(value, IOS_FLOOR)
 
 
 def split_handle(handle: str | None) -> tuple[str | None, str | None]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+_VERSION = re.compile(r"^\s*(\d{1,9})(?:\.(\d{1,9}))?(?:\.(\d{1,9}))?(?!\d)", re.ASCII)
 
 
 class VersionVerdict(msgspec.Struct, frozen=True, kw_only=True):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plistlib
 import struct
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from xml.parsers.expat import ExpatError
 
@@ -12,7 +12,9 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
-from spyscan.timeutil import from_cocoa, from_iso
+from spyscan.faults import registered
+from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
+from spyscan.values import to_text
 
 # what plistlib raises on damaged XML or binary plists
 PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError, KeyError,
@@ -49,31 +51,37 @@ def load_dict(source: IOSSource, file: IOSFile, log: ArtifactLog) -> dict[str, A
     return obj
 
 
+@registered
 def text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, str | int | float):
-        out = str(value).strip()
-        return out or None
+        return to_text(value)
     return None
 
 
+@registered
 def integer(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
 
 
+@registered
 def boolean(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+@registered
 def when(value: Any) -> datetime | None:
-    """A plist date (naive UTC), an ISO string or a Mac absolute time number as an aware UTC datetime."""
+    """A plist date (naive UTC), an ISO string or a Mac absolute time number as an aware UTC datetime.
+
+    Sentinels and times before the first iPhone are None (see ``spyscan.timeutil``); keep the stored
+    value with ``raw_value``."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return aware(value, value, IOS_FLOOR)
     if isinstance(value, str):
-        return from_iso(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return from_cocoa(value)
-    return None
+        return from_iso(value, IOS_FLOOR)
+    if value is None:
+        return None
+    return from_cocoa(value, IOS_FLOOR)

@@ -18,6 +18,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.values import raw_value
 
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
 MANIFEST_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.plist")
@@ -62,7 +63,8 @@ class IOSBackupInfo(Artifact):
             product_type=pick("Product Type", "ProductType"), serial=pick("Serial Number", "SerialNumber"),
             udid=text(info.get("Unique Identifier")) or pick("Target Identifier", "UniqueDeviceID"),
             imei=text(info.get("IMEI")),
-            backup_date=when(info.get("Last Backup Date")) or when(manifest.get("Date")),
+            backup_date=when(backup_date := info.get("Last Backup Date", manifest.get("Date"))),
+            backup_date_raw=raw_value(backup_date),
             encrypted=boolean(manifest.get("IsEncrypted")), passcode_set=boolean(manifest.get("WasPasscodeSet")),
         )
 

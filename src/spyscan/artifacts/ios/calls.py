@@ -10,8 +10,8 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     split_handle,
@@ -21,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_people import CallRecord
+from spyscan.values import to_float
 
 REL = "Library/CallHistoryDB/CallHistory.storedata"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -43,7 +44,7 @@ class Calls(Artifact):
                 service = text(row["ZSERVICE_PROVIDER"])
                 originated = integer(row["ZORIGINATED"])
                 answered = integer(row["ZANSWERED"])
-                duration = number(row["ZDURATION"])
+                duration = to_float(row["ZDURATION"])
                 yield CallRecord(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="ZCALLRECORD", rowid=integer(row["pk"])),
@@ -56,8 +57,8 @@ class Calls(Artifact):
                     direction=None if originated is None else ("outgoing" if originated else "incoming"),
                     answered=None if answered is None else bool(answered),
                     call_type=integer(row["ZCALLTYPE"]),
-                    duration=None if duration is None else float(duration),
+                    duration=duration,
                     location=text(row["ZLOCATION"]),
                     date=cocoa(row["ZDATE"]),
-                    date_raw=number(row["ZDATE"]),
+                    date_raw=raw_value(row["ZDATE"]),
                 )

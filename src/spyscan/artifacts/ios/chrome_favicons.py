@@ -9,18 +9,18 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
+    webkit,
 )
 from spyscan.artifacts.ios.chrome_history import chrome_spec
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import ChromeFavicon
-from spyscan.timeutil import from_webkit
 
 
 class ChromeFavicons(Artifact):
@@ -53,6 +53,6 @@ class ChromeFavicons(Artifact):
                     page_url=text(row["page_url"]),
                     icon_url=text(row["url"]),
                     icon_type=integer(row["icon_type"]),
-                    last_updated=from_webkit(row["last_updated"]),
-                    last_updated_raw=number(row["last_updated"]),
+                    last_updated=webkit(row["last_updated"]),
+                    last_updated_raw=raw_value(row["last_updated"]),
                 )

@@ -9,17 +9,17 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
+    webkit,
 )
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import ChromeVisit
-from spyscan.timeutil import from_webkit
 
 CHROME_DOMAIN = "AppDomain-com.google.chrome.ios"
 CHROME_DIR = "Library/Application Support/Google/Chrome/Default"
@@ -56,6 +56,6 @@ class ChromeHistory(Artifact):
                     url_id=integer(row["url_id"]),
                     from_visit=integer(row["from_visit"]),
                     transition=integer(row["transition"]),
-                    visit_time=from_webkit(row["visit_time"]),
-                    visit_time_raw=number(row["visit_time"]),
+                    visit_time=webkit(row["visit_time"]),
+                    visit_time_raw=raw_value(row["visit_time"]),
                 )

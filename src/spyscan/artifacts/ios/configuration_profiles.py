@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath, IOSSource
 from spyscan.records.base import Record, SourceRef
 from spyscan.records.ios_profiles import IOSConfigurationProfile, IOSProfileEvent
+from spyscan.values import raw_value
 
 DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
 FS_DIR = ("private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles"
@@ -77,6 +78,7 @@ class IOSConfigurationProfiles(Artifact):
             payload_types=_strings([p.get("PayloadType") for p in payloads]),
             payload_identifiers=payload_ids,
             install_date=when(profile.get("InstallDate")),
+            install_date_raw=raw_value(profile.get("InstallDate")),
             removal_disallowed=boolean(profile.get("PayloadRemovalDisallowed")),
             signed=bool(signers) if isinstance(signers, list) else None,
             profile_ids=_strings([identifier, uuid, *payload_ids, *payload_uuids]),
@@ -102,4 +104,5 @@ class IOSConfigurationProfiles(Artifact):
                     source=SourceRef(file=label, key=f"ProfileEvents[{position}]"),
                     profile_id=str(profile_id), operation=text(info.get("operation")),
                     process=text(info.get("process")), timestamp=when(info.get("timestamp")),
+                    timestamp_raw=raw_value(info.get("timestamp")),
                 )

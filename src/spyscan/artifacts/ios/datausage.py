@@ -15,8 +15,8 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
@@ -25,6 +25,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import DataUsageRow
+from spyscan.values import to_float
 
 REL = "Library/Databases/DataUsage.sqlite"
 SPECS = (IOSPath(domain="WirelessDomain", relative=REL, fs=(f"private/var/wireless/{REL}",)),)
@@ -32,9 +33,7 @@ PROCESS_COLUMNS = ("ZPROCNAME", "ZBUNDLENAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP")
 USAGE_COLUMNS = ("ZHASPROCESS", "ZTIMESTAMP", "ZWIFIIN", "ZWIFIOUT", "ZWWANIN", "ZWWANOUT")
 
 
-def _float(value: object) -> float | None:
-    raw = number(value)
-    return None if raw is None else float(raw)
+_float = to_float
 
 
 class DataUsage(Artifact):
@@ -70,11 +69,11 @@ class DataUsage(Artifact):
                     process=text(row["p_ZPROCNAME"]),
                     bundle_id=text(row["p_ZBUNDLENAME"]),
                     first_seen=cocoa(row["p_ZFIRSTTIMESTAMP"]),
-                    first_seen_raw=number(row["p_ZFIRSTTIMESTAMP"]),
+                    first_seen_raw=raw_value(row["p_ZFIRSTTIMESTAMP"]),
                     last_seen=cocoa(row["p_ZTIMESTAMP"]),
-                    last_seen_raw=number(row["p_ZTIMESTAMP"]),
+                    last_seen_raw=raw_value(row["p_ZTIMESTAMP"]),
                     usage_time=cocoa(row["u_ZTIMESTAMP"]),
-                    usage_time_raw=number(row["u_ZTIMESTAMP"]),
+                    usage_time_raw=raw_value(row["u_ZTIMESTAMP"]),
                     wifi_in=_float(row["u_ZWIFIIN"]),
                     wifi_out=_float(row["u_ZWIFIOUT"]),
                     wwan_in=_float(row["u_ZWWANIN"]),

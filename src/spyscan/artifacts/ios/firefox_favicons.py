@@ -9,12 +9,13 @@ from spyscan.artifacts.ios._common import (
     col,
     find_files,
     integer,
-    number,
     open_db,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
+    unix,
 )
 from spyscan.artifacts.ios.firefox_history import FIREFOX_SPECS
 from spyscan.errors import ArtifactNotFound
@@ -22,7 +23,6 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxFavicon
-from spyscan.timeutil import from_unix
 
 FAVICON_COLUMNS = ("url", "width", "height", "date")
 
@@ -58,8 +58,8 @@ class FirefoxFavicons(Artifact):
                         page_url=text(row["page_url"]),
                         width=integer(row["width"]),
                         height=integer(row["height"]),
-                        updated=from_unix(row["date"]),
-                        updated_raw=number(row["date"]),
+                        updated=unix(row["date"]),
+                        updated_raw=raw_value(row["date"]),
                     )
         if not seen_table:
             raise ArtifactNotFound("no favicons table in Firefox browser.db")

@@ -9,17 +9,17 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
+    unix,
 )
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxVisit
-from spyscan.timeutil import from_unix
 
 # Backups: AppDomainGroup-group.org.mozilla.ios.Firefox + "profile.profile/browser.db" (lower case; the
 # backup file id 2e57c396a35b0d1bcbc624725002d98bd61d142b is its sha1). Both spellings are searched because
@@ -61,6 +61,6 @@ class FirefoxHistory(Artifact):
                     history_id=integer(row["site"]),
                     visit_type=integer(row["type"]),
                     is_local=None if local is None else bool(local),
-                    visit_time=from_unix(row["date"]),
-                    visit_time_raw=number(row["date"]),
+                    visit_time=unix(row["date"]),
+                    visit_time_raw=raw_value(row["date"]),
                 )

@@ -25,6 +25,7 @@ from spyscan.evidence.fs_listing import DIR, FILE, LINK, FsEntry
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import FsFileEntry
 from spyscan.timeutil import from_unix
+from spyscan.values import raw_if_lost
 
 TYPES = {FILE: "file", DIR: "dir", LINK: "link"}
 BIN_FOLDERS = frozenset({"bin", "sbin", "libexec"})
@@ -75,12 +76,14 @@ class FilesystemListing(Artifact):
                 type=TYPES.get(entry.type, "other"),
                 size=entry.size,
                 mode=oct(entry.mode) if entry.mode is not None else None,
-                modified=from_unix(entry.mtime),
-                accessed=from_unix(entry.atime),
-                changed=from_unix(entry.ctime),
-                created=from_unix(entry.birth),
+                modified=(modified := from_unix(entry.mtime)),  # file times: no floor (copies keep any time)
+                accessed=(accessed := from_unix(entry.atime)),
+                changed=(changed := from_unix(entry.ctime)),
+                created=(created := from_unix(entry.birth)),
                 link_target=entry.link,
                 process_names=[entry.name] if process_candidate(entry, device) else [],
+                modified_raw=raw_if_lost(entry.mtime, modified), accessed_raw=raw_if_lost(entry.atime, accessed),
+                changed_raw=raw_if_lost(entry.ctime, changed), created_raw=raw_if_lost(entry.birth, created),
             )
         if count == 0:
             raise ArtifactNotFound("the dump is empty")

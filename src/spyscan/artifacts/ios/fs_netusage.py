@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, rows, salvaged, text
+from spyscan.artifacts.ios._common import cocoa, open_db, raw_value, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import DIR, FsListing
@@ -24,7 +24,6 @@ from spyscan.evidence.sqlite import has_table, table_columns
 from spyscan.kinds.ios_fs import ListedIOSEvidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import NetworkProcess
-from spyscan.timeutil import from_cocoa
 
 SPECS = (
     IOSPath(fs=(
@@ -83,7 +82,8 @@ class NetworkUsageProcesses(Artifact):
                         recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZPROCESS", rowid=row["Z_PK"]),
                         database=file.label, process=name, bundle_id=bundle,
-                        first_seen=from_cocoa(row["ZFIRSTTIMESTAMP"]), last_seen=from_cocoa(row["ZTIMESTAMP"]),
+                        first_seen=cocoa(row["ZFIRSTTIMESTAMP"]), first_seen_raw=raw_value(row["ZFIRSTTIMESTAMP"]),
+                        last_seen=cocoa(row["ZTIMESTAMP"]), last_seen_raw=raw_value(row["ZTIMESTAMP"]),
                         binary_found=binary_exists(source.listing, name) if checked else None,
                         truncated=len(name) in TRUNCATION_LENGTHS,
                     )

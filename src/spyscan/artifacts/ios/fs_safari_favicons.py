@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import open_db, require_tables, rows, salvaged, text
+from spyscan.artifacts.ios._common import cocoa, open_db, raw_value, require_tables, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import SafariFavicon
-from spyscan.timeutil import from_cocoa
 
 REL = "Library/Image Cache/Favicons/Favicons.db"
 SPECS = (IOSPath(fs=(f"private/var/mobile/{REL}", f"private/var/mobile/Containers/Data/Application/*/{REL}")),)
@@ -37,4 +36,4 @@ class SafariFavicons(Artifact):
                     yield SafariFavicon(source=SourceRef(file=file.label, table="page_url", rowid=row["rid"]),
                                         recovered=salvaged(conn),
                                         database=file.label, page_url=page, icon_url=text(row["icon"]),
-                                        time=from_cocoa(row["ts"]))
+                                        time=cocoa(row["ts"]), time_raw=raw_value(row["ts"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import open_db, rows, salvaged, text
@@ -11,19 +11,18 @@ from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table, table_columns
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import UrlCacheEntry
+from spyscan.timeutil import IOS_FLOOR, from_text
 
 SPECS = (IOSPath(fs=("private/var/**/Cache.db",)),)
 
 
+@registered
 def cache_time(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        return datetime.strptime(raw.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+    """``2023-05-01 10:00:00`` (UTC, as CFNetwork writes it)."""
+    return from_text(raw, ("%Y-%m-%d %H:%M:%S",), IOS_FLOOR)
 
 
 class UrlCaches(Artifact):

@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import OSVersionSeen
+from spyscan.values import raw_value
 
 SPECS = (IOSPath(fs=("private/var/db/analyticsd/Analytics-Journal-*.ips",
                      "private/var/db/analyticsd/Analytics-*.ips")),)
@@ -32,7 +33,7 @@ class OSVersionHistory(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[OSVersionSeen]:
         source = listed(evidence)
-        seen: list[tuple[datetime | None, str, str | None, str, int]] = []
+        seen: list[tuple[datetime | None, str, str | None, str, int, object]] = []
         for file in find_all(source, SPECS, "analytics journals"):
             found_before, unreadable = len(seen), 0
             for number, line in text_lines(source, file, log):
@@ -40,7 +41,7 @@ class OSVersionHistory(Artifact):
                     continue
                 try:
                     item = json.loads(line)
-                except json.JSONDecodeError:
+                except (ValueError, RecursionError):  # not JSON, a number past int()'s digits, or too deep
                     unreadable += 1
                     continue
                 if not isinstance(item, dict) or not isinstance(item.get("os_version"), str):
@@ -50,16 +51,16 @@ class OSVersionHistory(Artifact):
                     continue
                 stamp = item.get("timestamp")
                 seen.append((ips_time(stamp) if isinstance(stamp, str) else None, found.group(1), found.group(2),
-                             file.label, number))
+                             file.label, number, stamp))
             if unreadable:
                 log.warn(f"{file.label}: {unreadable} line(s) mentioning os_version are not valid JSON (cut?)")
             if len(seen) == found_before:
                 log.warn(f"{file.label}: no os_version entry found (damaged, or not an analytics journal?)")
         seen.sort(key=lambda s: (s[0] is None, s[0].isoformat() if s[0] else "", s[3], s[4]))
         previous: tuple[str, str | None] | None = None
-        for when, version, build, label, number in seen:
+        for when, version, build, label, number, stamp in seen:
             if (version, build) == previous:
                 continue
             previous = (version, build)
             yield OSVersionSeen(source=SourceRef(file=label, line=number), version=version, build=build, time=when,
-                                journal=label)
+                                time_raw=raw_value(stamp), journal=label)

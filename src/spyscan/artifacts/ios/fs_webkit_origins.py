@@ -16,6 +16,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import WebkitOrigin
 from spyscan.timeutil import from_unix
+from spyscan.values import raw_if_lost
 
 APP = "private/var/mobile/Containers/Data/Application/*"
 SVS = f"{APP}/SystemData/com.apple.SafariViewService"
@@ -60,6 +61,7 @@ class WebkitOrigins(Artifact):
                 location = source.device_path(entry.path)
                 count += 1
                 yield WebkitOrigin(source=SourceRef(file=location), store=store, origin=parsed[0], host=parsed[1],
-                                   location="/" + location, modified=from_unix(entry.mtime))
+                                   location="/" + location, modified=(modified := from_unix(entry.mtime)),
+                                   modified_raw=raw_if_lost(entry.mtime, modified))
         if count == 0:
             raise ArtifactNotFound("no WebKit website data")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import cocoa, find_files, integer, number, read_plist, split_handle
+from spyscan.artifacts.ios._common import cocoa, find_files, integer, raw_value, read_plist, split_handle
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
@@ -65,5 +65,5 @@ class IDStatusCache(Artifact):
                     nul_bytes=nul,
                     lookup_status=integer(info.get("IDStatus", info.get("LookupStatus"))),
                     lookup_date=cocoa(lookup),
-                    lookup_date_raw=number(lookup),
+                    lookup_date_raw=raw_value(lookup),
                 )

@@ -30,6 +30,7 @@ from spyscan.records.ios_apps import (
     SOURCE_TESTFLIGHT,
     IOSInstalledApp,
 )
+from spyscan.values import raw_value
 
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
 MANIFEST_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.plist")
@@ -142,6 +143,8 @@ class IOSInstalledApps(Artifact):
             install_source=install_source,
             source_app=installer,
             sideloaded=install_source == SOURCE_NO_RECORD,
-            purchase_date=when(meta.get("purchaseDate")) or when(download_purchase),
+            purchase_date=when(purchase := meta.get("purchaseDate", download_purchase)),
+            purchase_date_raw=raw_value(purchase),
             release_date=when(meta.get("releaseDate")),
+            release_date_raw=raw_value(meta.get("releaseDate")),
         )

@@ -17,8 +17,8 @@ from spyscan.artifacts.ios._common import (
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     split_handle,
@@ -84,9 +84,9 @@ class InteractionC(Artifact):
                     recipient_emails=[e for r in to if (e := split_handle(r)[1])],
                     attachment_ids=attachments.get(pk or -1, []),
                     start=cocoa(row["ZSTARTDATE"]),
-                    start_raw=number(row["ZSTARTDATE"]),
+                    start_raw=raw_value(row["ZSTARTDATE"]),
                     end=cocoa(row["ZENDDATE"]),
-                    end_raw=number(row["ZENDDATE"]),
+                    end_raw=raw_value(row["ZENDDATE"]),
                 )
             owners: dict[int, list[int]] = {}
             for interaction, keys in attachments.items():
@@ -122,7 +122,7 @@ class InteractionC(Artifact):
                 custom_identifier=text(row["ZCUSTOMIDENTIFIER"]),
                 person_id=text(row["ZPERSONID"]),
                 creation=cocoa(row["ZCREATIONDATE"]),
-                creation_raw=number(row["ZCREATIONDATE"]),
+                creation_raw=raw_value(row["ZCREATIONDATE"]),
             )
 
     @staticmethod
@@ -144,5 +144,5 @@ class InteractionC(Artifact):
                 uti=text(row["ZUTI"]),
                 content_text=text(row["ZCONTENTTEXT"]),
                 creation=cocoa(row["ZCREATIONDATE"]),
-                creation_raw=number(row["ZCREATIONDATE"]),
+                creation_raw=raw_value(row["ZCREATIONDATE"]),
             )

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import cocoa, find_files, integer, number, read_plist
+from spyscan.artifacts.ios._common import find_files, integer, raw_value, read_plist
+from spyscan.artifacts.ios._plist_values import when
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import LocationdClient
+from spyscan.values import Raw
 
 CLIENTS = "Library/Caches/locationd/clients.plist"
 SPECS = (
@@ -53,12 +55,14 @@ class LocationdClients(Artifact):
                     continue
                 name = str(client).rstrip(":")
                 times: dict[str, datetime] = {}
-                raws: dict[str, float] = {}
+                raws: dict[str, Raw] = {}
                 for key, value in info.items():
                     if _is_time_key(str(key)):
-                        raw, when = number(value), cocoa(value)
-                        if raw is not None and when is not None:
-                            times[str(key)], raws[str(key)] = when, float(raw)
+                        raw, stamp = raw_value(value), when(value)
+                        if raw is not None:
+                            raws[str(key)] = raw
+                        if stamp is not None:
+                            times[str(key)] = stamp
                 bundle_id = _str(info.get("BundleId"))
                 app_ids = sorted({a for a in (bundle_id, None if name.startswith(BUNDLE_PREFIX) or "/" in name
                                               else name) if a})

@@ -19,6 +19,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_manifest import IOSBackupFile
 from spyscan.timeutil import from_unix
@@ -68,7 +69,7 @@ def device_path(domain: str, relative: str) -> str | None:
 
 
 def entry_type(flags: object, info: BackupFileInfo) -> str:
-    if info.mode is not None:
+    if info.mode is not None and 0 <= info.mode < 1 << 32:  # the stat macros take a C unsigned int
         if stat.S_ISDIR(info.mode):
             return "directory"
         if stat.S_ISLNK(info.mode):
@@ -78,8 +79,10 @@ def entry_type(flags: object, info: BackupFileInfo) -> str:
     return {1: "file", 2: "directory", 4: "symlink"}.get(flags if isinstance(flags, int) else -1, "unknown")
 
 
+@registered
 def _time(value: int | None) -> datetime | None:
-    return from_unix(value) if value else None  # 0 means "not recorded"
+    """A file time as the backup stored it (0: not recorded). No floor: copying keeps any time."""
+    return from_unix(value)
 
 
 class IOSManifestFiles(Artifact):
@@ -114,8 +117,9 @@ class IOSManifestFiles(Artifact):
                     file_id=str(fid), domain=domain, relative_path=relative, entry_type=entry_type(flags, info),
                     device_path=path, file_name=name, size=info.size,
                     mode=None if info.mode is None else format(info.mode, "o"),
-                    protection_class=info.protection_class, created=_time(info.birth),
-                    modified=_time(info.modified), status_changed=_time(info.status_changed),
+                    protection_class=info.protection_class, created=_time(info.birth), created_raw=info.birth,
+                    modified=_time(info.modified), modified_raw=info.modified,
+                    status_changed=_time(info.status_changed), status_changed_raw=info.status_changed,
                     link_target=info.target,
                 )
         except sqlite3.DatabaseError as exc:

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import cocoa, find_files, number, read_plist
+from spyscan.artifacts.ios._common import find_files, read_plist
+from spyscan.artifacts.ios._plist_values import when
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import ADDailyUsage
-from spyscan.timeutil import UNIX_EPOCH
+from spyscan.values import Raw, raw_value, to_float
 
 REL = "Library/Preferences/com.apple.osanalytics.addaily.plist"
 SPECS = (
@@ -20,16 +22,14 @@ SPECS = (
 )
 
 
-def _when(value: object) -> tuple[datetime | None, int | float | None]:
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UNIX_EPOCH.tzinfo)
-        return aware, aware.timestamp()
-    return cocoa(value), number(value)
+@registered
+def _when(value: object) -> tuple[datetime | None, Raw]:
+    """A plist date or a Cocoa number, with the stored value."""
+    return when(value), raw_value(value)
 
 
 def _counter(values: list[object], index: int) -> float | None:
-    raw = number(values[index]) if index < len(values) else None
-    return None if raw is None else float(raw)
+    return to_float(values[index]) if index < len(values) else None
 
 
 class OSAnalyticsADDaily(Artifact):
@@ -50,13 +50,13 @@ class OSAnalyticsADDaily(Artifact):
                 if not isinstance(values, list):
                     log.warn(f"{file.label}: netUsageBaseline entry {name!r} is not a list")
                     continue
-                when, raw = _when(values[0] if values else None)
+                stamp, raw = _when(values[0] if values else None)
                 process = str(name)
                 yield ADDailyUsage(
                     source=SourceRef(file=file.label, key=f"netUsageBaseline/{process}"),
                     process=process,
                     app_id=process if "." in process and "/" not in process else None,
-                    timestamp=when,
+                    timestamp=stamp,
                     timestamp_raw=raw,
                     wifi_in=_counter(values, 1),
                     wifi_out=_counter(values, 2),

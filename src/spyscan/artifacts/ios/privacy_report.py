@@ -19,7 +19,7 @@ from spyscan.records.ios_privacy_report import (
     PrivacyReportAccess,
     PrivacyReportNetwork,
 )
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import IOS_FLOOR, from_iso
 
 
 def _text(value: Any) -> str | None:
@@ -47,7 +47,7 @@ def access_record(line: ReportLine) -> PrivacyReportAccess | None:
         source=SourceRef(file=line.file, line=line.line), accessor=identifier, accessor_type=kind,
         bundle_id=None if is_path else identifier, path=identifier if is_path else None,
         category=_text(data.get("category")), access_id=_text(data.get("identifier")), kind=_text(data.get("kind")),
-        time=from_iso(raw), time_raw=raw,
+        time=from_iso(raw, IOS_FLOOR), time_raw=raw,
     )
 
 
@@ -63,7 +63,8 @@ def network_record(line: ReportLine) -> PrivacyReportNetwork | None:
         context=_text(data.get("context")), initiated=_text(data.get("initiatedType")),
         domain_owner=_text(data.get("domainOwner")), domain_type=_int(data.get("domainType")),
         domain_classification=_int(data.get("domainClassification")), hits=_int(data.get("hits")),
-        first_time=from_iso(first_raw), time=from_iso(last_raw), first_time_raw=first_raw, time_raw=last_raw,
+        first_time=from_iso(first_raw, IOS_FLOOR), time=from_iso(last_raw, IOS_FLOOR), first_time_raw=first_raw,
+        time_raw=last_raw,
     )
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
+    cocoa,
     col,
     databases,
     integer,
     load_plist,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
@@ -23,7 +24,6 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.textio import decode_bytes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariTab
-from spyscan.timeutil import from_cocoa
 
 REL = "Library/Safari/BrowserState.db"
 SPECS = (
@@ -117,8 +117,8 @@ class SafariBrowserState(Artifact):
                     user_visible_url=text(row["user_visible_url"]),
                     opened_from_link=_flag(row["opened_from_link"]),
                     private_browsing=_flag(row["private_browsing"]),
-                    last_viewed_time=from_cocoa(row["last_viewed_time"]),
-                    last_viewed_time_raw=number(row["last_viewed_time"]),
+                    last_viewed_time=cocoa(row["last_viewed_time"]),
+                    last_viewed_time_raw=raw_value(row["last_viewed_time"]),
                     session_urls=urls,
                     session_titles=titles,
                 )

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
+    cocoa,
     col,
     databases,
     integer,
-    number,
     present_columns,
+    raw_value,
     rows,
     salvaged,
     text,
@@ -19,7 +20,6 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariVisit
-from spyscan.timeutil import from_cocoa
 
 REL = "Library/Safari/History.db"
 PROFILES = "Library/Safari/Profiles/*/History.db"  # Safari profiles (iOS 17+): one History.db per profile
@@ -75,11 +75,11 @@ class SafariHistory(Artifact):
                     visit_id=integer(row["visit_id"]),
                     item_id=integer(row["item_id"]),
                     visit_count=integer(row["visit_count"]),
-                    visit_time=from_cocoa(row["visit_time"]),
-                    visit_time_raw=number(row["visit_time"]),
+                    visit_time=cocoa(row["visit_time"]),
+                    visit_time_raw=raw_value(row["visit_time"]),
                     load_successful=None if loaded is None else bool(loaded),
                     redirect_source_url=text(row["source_url"]),
                     redirect_destination_url=text(row["dest_url"]),
-                    redirect_destination_time=from_cocoa(row["dest_time"]),
-                    redirect_destination_time_raw=number(row["dest_time"]),
+                    redirect_destination_time=cocoa(row["dest_time"]),
+                    redirect_destination_time_raw=raw_value(row["dest_time"]),
                 )

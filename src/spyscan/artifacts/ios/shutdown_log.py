@@ -18,7 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_shutdown import ShutdownClient, ShutdownReboot
-from spyscan.timeutil import from_unix
+from spyscan.timeutil import IOS_FLOOR, from_unix
 
 SPECS = (
     IOSPath(fs=(
@@ -27,7 +27,7 @@ SPECS = (
         "private/var/db/diagnostics/Extra/shutdown*.log",
     )),
 )
-_ROTATION = re.compile(r"shutdown\.(\d+)\.log$")
+_ROTATION = re.compile(r"shutdown\.(\d{1,9})\.log$", re.ASCII)
 
 
 def _age_order(file: IOSFile) -> tuple[int, str]:
@@ -47,7 +47,7 @@ def to_record(reboot: ParsedReboot, label: str) -> ShutdownReboot:
     names = sorted({c.name for c in clients if c.name})
     return ShutdownReboot(
         source=SourceRef(file=label, line=reboot.first_line),
-        reboot_time=from_unix(reboot.time_raw) if reboot.time_raw else None,
+        reboot_time=from_unix(reboot.time_raw, IOS_FLOOR),
         reboot_time_raw=reboot.time_raw,
         clients=clients,
         client_paths=paths,

@@ -11,9 +11,9 @@ from spyscan.artifacts.ios._common import (
     col,
     find_files,
     integer,
-    number,
     open_db,
     present_columns,
+    raw_value,
     require_tables,
     rows,
     salvaged,
@@ -80,9 +80,9 @@ class SMSMessages(Artifact):
                         handle_email=email,
                         account=text(row["account"]),
                         date=cocoa(row["date"]),
-                        date_raw=number(row["date"]),
+                        date_raw=raw_value(row["date"]),
                         date_read=cocoa(row["date_read"]),
-                        date_read_raw=number(row["date_read"]),
+                        date_read_raw=raw_value(row["date_read"]),
                     )
                 if undecoded:
                     log.warn(f"{file.label}: {undecoded} message(s) had an attributedBody whose text could not "

@@ -10,9 +10,9 @@ from spyscan.artifacts.ios._common import (
     col,
     find_files,
     integer,
-    number,
     open_db,
     present_columns,
+    raw_value,
     require_tables,
     rows,
     salvaged,
@@ -68,5 +68,5 @@ class SMSAttachments(Artifact):
                         direction=way,
                         handle=text(row["handle"]),
                         created=cocoa(row["created_date"]),
-                        created_raw=number(row["created_date"]),
+                        created_raw=raw_value(row["created_date"]),
                     )

@@ -1,13 +1,14 @@
 """Crash, jetsam and diagnostic reports (``.ips``): process names, paths and bundle ids, with times.
 
-Read from a sysdiagnose (``crashes_and_spins/``, ``logs/CrashReporter`` ...) and from a filesystem dump
-(``/private/var/mobile/Library/Logs/CrashReporter/``, including its ``Retired`` folder).
+Read from a sysdiagnose (``crashes_and_spins/``, ``logs/CrashReporter`` ...), from a filesystem dump
+(``/private/var/mobile/Library/Logs/CrashReporter/``, including its ``Retired`` folder) and from a copy of
+that folder made over USB (``ios-crash-reports``, e.g. ``crash_reports/`` of ``spyscan collect ios``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios.fs_common import find_all, listed
@@ -15,9 +16,10 @@ from spyscan.artifacts.ios.parsers.ips import JETSAM_BUG_TYPES, parse_ips
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.textio import decode_bytes
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import CrashReport
-from spyscan.timeutil import from_iso
+from spyscan.timeutil import IOS_FLOOR, from_text
 
 REPORT_LIMIT = 64 << 20
 SPECS = (
@@ -35,22 +37,16 @@ SPECS = (
 _FORMATS = ("%Y-%m-%d %H:%M:%S.%f %z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S.%f%z")
 
 
+@registered
 def ips_time(raw: str | None) -> datetime | None:
-    """``2023-05-01 10:00:00.00 +0200`` (report header) and ISO forms, as UTC."""
-    if not raw:
-        return None
-    text = raw.strip()
-    for fmt in _FORMATS:
-        try:
-            return datetime.strptime(text, fmt).astimezone(UTC)
-        except ValueError:
-            continue
-    return from_iso(text)
+    """``2023-05-01 10:00:00.00 +0200`` (report header) and ISO forms, as UTC (None for a sentinel, a time
+    before the first iPhone or text that is no time: see ``spyscan.timeutil``)."""
+    return from_text(raw, _FORMATS, IOS_FLOOR)
 
 
 class CrashReports(Artifact):
     id = "ios.crash_reports"
-    kinds = ("sysdiagnose", "ios-fs")
+    kinds = ("sysdiagnose", "ios-fs", "ios-crash-reports")
     title = "Crash and jetsam reports (.ips)"
     records = (CrashReport,)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios.fs_common import find_all, listed, text_lines
@@ -12,6 +11,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import InstallEvent
+from spyscan.timeutil import IOS_FLOOR, aware
 
 SPECS = (
     IOSPath(fs=(
@@ -39,7 +39,7 @@ class MobileInstallationLog(Artifact):
                 yield InstallEvent(
                     source=SourceRef(file=file.label, line=number), action=event.action,
                     bundle_id=event.bundle_id, version=event.version,
-                    time=event.time.replace(tzinfo=UTC) if event.time else None, time_raw=event.time_raw,
+                    time=aware(event.time, event.time_raw, IOS_FLOOR) if event.time else None, time_raw=event.time_raw,
                     log_file=file.label,
                 )
             if not events:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import plistlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._plist_values import when
 from spyscan.artifacts.ios.fs_common import listed
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import FILE
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import ProfileState
+from spyscan.values import raw_value
 
 PLIST_LIMIT = 16 << 20
 LOCATIONS = {
@@ -79,7 +80,7 @@ class ConfigurationProfileState(Artifact):
                         source=SourceRef(file=label, key=item["PayloadIdentifier"]), identifier=key[0],
                         uuid=key[1], display_name=_str(item.get("PayloadDisplayName")), state_file=label,
                         organization=_str(item.get("PayloadOrganization")),
-                        installed=installed.replace(tzinfo=UTC) if isinstance(installed, datetime) else None,
+                        installed=when(installed), installed_raw=raw_value(installed),
                     )
         if files == 0:
             raise ArtifactNotFound("no configuration profile state")

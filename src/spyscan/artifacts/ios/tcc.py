@@ -10,9 +10,9 @@ from spyscan.artifacts.ios._common import (
     columns_of,
     find_files,
     integer,
-    number,
     open_db,
     present_columns,
+    raw_value,
     require_tables,
     rows,
     salvaged,
@@ -68,5 +68,5 @@ class TCC(Artifact):
                         auth_reason=reason,
                         allowed=allowed,
                         last_modified=unix(row["last_modified"]),
-                        last_modified_raw=number(row["last_modified"]),
+                        last_modified_raw=raw_value(row["last_modified"]),
                     )

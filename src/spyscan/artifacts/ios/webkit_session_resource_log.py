@@ -13,11 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import find_files, number, read_plist, unix
+from spyscan.artifacts.ios._common import find_files, raw_value, read_plist, unix
 from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.evidence.base import Evidence
+from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitResourceLogEntry
+from spyscan.timeutil import IOS_FLOOR, aware
+from spyscan.values import Raw
 
 ORIGIN_KEYS = ("PrevalentResourceOrigin", "PrevalentResourceDomain", "PrevalentResource")
 GROUPS = {
@@ -49,12 +52,13 @@ def _entries(data: Any) -> list[Any]:
     return data if isinstance(data, list) else []
 
 
-def _when(value: Any) -> tuple[datetime | None, int | float | None]:
-    """A plist date (as stored by WebKit) or, defensively, a Unix number."""
+@registered
+def _when(value: Any) -> tuple[datetime | None, Raw]:
+    """A plist date (as stored by WebKit; kept raw as Unix seconds) or, defensively, a Unix number."""
     if isinstance(value, datetime):
-        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-        return aware, aware.timestamp()
-    return unix(value), number(value)
+        stored = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        return aware(stored, value, IOS_FLOOR), stored.timestamp()
+    return unix(value), raw_value(value)
 
 
 class WebKitSessionResourceLog(Artifact):

@@ -16,6 +16,8 @@ from typing import Any
 
 import msgspec
 
+from spyscan.values import to_int
+
 JETSAM_BUG_TYPES = frozenset({"298"})
 _TEXT_FIELDS = {
     "process": re.compile(r"^Process:\s+(.+?)(?:\s+\[(\d+)\])?\s*$", re.MULTILINE),
@@ -44,7 +46,7 @@ class ParsedIps(msgspec.Struct, frozen=True):
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # not JSON, a number past int()'s digits, or nested too deep
         return None
 
 
@@ -99,7 +101,7 @@ def parse_ips(text: str) -> ParsedIps:
         fields = {key: rx.search(body) for key, rx in _TEXT_FIELDS.items()}
         if fields["process"]:
             process = fields["process"].group(1)
-            pid = int(fields["process"].group(2)) if fields["process"].group(2) else None
+            pid = to_int(fields["process"].group(2))
         for key in ("process", "parent", "responsible"):
             found = fields[key]
             if found is not None:

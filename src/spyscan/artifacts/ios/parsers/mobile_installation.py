@@ -12,6 +12,8 @@ from datetime import datetime
 
 import msgspec
 
+from spyscan.faults import TIME_TEXT, note
+
 _TIME = re.compile(r"^\s*((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
                    r" +\d{1,2} \d{2}:\d{2}:\d{2} \d{4})")
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -44,6 +46,7 @@ def parse_install_line(line: str) -> InstallLine | None:
             try:
                 when = datetime.strptime(stamp.group(1), "%a %b %d %H:%M:%S %Y")
             except ValueError:
+                note(TIME_TEXT, stamp.group(1))
                 when = None
         return InstallLine(action=action, bundle_id=found.group(1).rstrip(">"), version=version,
                            time_raw=stamp.group(1) if stamp else None, time=when)

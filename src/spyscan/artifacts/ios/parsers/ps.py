@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import msgspec
 
+from spyscan.values import to_int
+
 _COMMAND_COLUMNS = ("COMMAND", "COMM", "ARGS", "CMD")
 
 
@@ -23,7 +25,7 @@ class PsRow(msgspec.Struct, frozen=True):
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
+    return to_int(text) if text is not None and text.isdigit() else None
 
 
 def parse_ps(lines: list[tuple[int, str]]) -> list[PsRow]:

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 import msgspec
 
+from spyscan.values import to_int
+
 _CLIENT = re.compile(r"remaining client pid:\s*(-?\d+)\s*\((.*)\)\s*$", re.IGNORECASE)
 _CLIENT_NO_PATH = re.compile(r"remaining client pid:\s*(-?\d+)\s*$", re.IGNORECASE)
 _AFTER = re.compile(r"After\s+([0-9]+(?:\.[0-9]+)?)\s*s\b.*still here", re.IGNORECASE)
@@ -99,11 +101,11 @@ def parse_shutdown_log(lines: Iterable[tuple[int, str]]) -> list[ParsedReboot]:
             block = _Block(number)
         client = _CLIENT.search(text)
         if client is not None:
-            block.add_client(int(client.group(1)), client.group(2).strip(), number)
+            block.add_client(to_int(client.group(1)), client.group(2).strip(), number)
             continue
         bare = _CLIENT_NO_PATH.search(text)
         if bare is not None:
-            block.add_client(int(bare.group(1)), "", number)
+            block.add_client(to_int(bare.group(1)), "", number)
             continue
         after = _AFTER.search(text)
         if after is not None:

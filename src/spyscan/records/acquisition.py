@@ -1,17 +1,21 @@
-"""What an acquisition says about itself (``acquisition.json`` of androidqf and of ``spyscan collect``)."""
+"""What an acquisition says about itself: ``acquisition.json`` of androidqf and of ``spyscan collect``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.values import Raw
 
 
-class AcquisitionInfo(Record, frozen=True, tag="android.acquisition_info"):
+class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
+    platform: str  # "android" or "ios"
     tool: str | None = None  # "androidqf" or "spyscan"
     tool_version: str | None = None
     started: datetime | None = None
     completed: datetime | None = None
+    started_raw: Raw = None  # the stored values
+    completed_raw: Raw = None
     status: str | None = None  # spyscan: in_progress / complete / incomplete; androidqf writes none
     interrupted_step: str | None = None
     interrupted_error: str | None = None

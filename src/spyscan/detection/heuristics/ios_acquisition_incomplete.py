@@ -1,0 +1,13 @@
+"""An iPhone acquisition (``spyscan collect ios``) says it is not complete."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from spyscan.detection.heuristics.android_acquisition_incomplete import AndroidAcquisitionIncomplete
+
+
+class IOSAcquisitionIncomplete(AndroidAcquisitionIncomplete):
+    id = "ios.acquisition_incomplete"
+    title = "The iPhone acquisition is incomplete"
+    platform: ClassVar[str] = "ios"
