@@ -20,6 +20,7 @@ from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
 from spyscan.timeutil import iso
+from spyscan.visible import json_visible
 
 WRITE_BLOCK = 512  # records encoded to JSON lines in one call
 
@@ -95,7 +96,7 @@ class RecordPipeline:
     def flush(self) -> None:
         """Write the records fed so far (``finish`` does it too)."""
         if self._unwritten and self.records_out is not None:
-            self.records_out.write(self._encoder.encode_lines(self._unwritten))
+            self.records_out.write(json_visible(self._encoder.encode_lines(self._unwritten)))
         self._unwritten.clear()
 
     def finish(self) -> list[Detection]:

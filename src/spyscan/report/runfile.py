@@ -9,6 +9,7 @@ import msgspec
 from spyscan.evidence.custody import InputFile
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.records.device import DeviceFacts
+from spyscan.visible import json_visible
 
 STATUSES = ("ok", "not_found", "warning", "error", "recovered", "skipped", "timeout", "truncated", "interrupted",
             "not_run")
@@ -80,7 +81,7 @@ class RunInfo(msgspec.Struct, kw_only=True):
 
 
 def write_json(path: Path, value: object) -> None:
-    path.write_bytes(msgspec.json.format(msgspec.json.encode(value), indent=2) + b"\n")
+    path.write_bytes(json_visible(msgspec.json.format(msgspec.json.encode(value), indent=2)) + b"\n")
 
 
 def read_run(path: Path) -> RunInfo:

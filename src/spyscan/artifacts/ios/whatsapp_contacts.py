@@ -16,9 +16,9 @@ from spyscan.artifacts.ios._common import (
     salvaged,
     text,
 )
-from spyscan.artifacts.ios._text import links_in
 from spyscan.artifacts.ios.whatsapp_messages import whatsapp_spec
 from spyscan.evidence.base import Evidence
+from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import WhatsAppContact
 
