@@ -32,6 +32,7 @@ from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import copy_with_hash, open_checked
 from spyscan.evidence.text_blocks import TEXT_BLOCK, TextBlock, line_blocks
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT
+from spyscan.records.device import DeviceFacts
 
 COMPANIONS = ("-wal", "-journal")
 _PEEK_MEMBERS = 400
@@ -308,6 +309,9 @@ def _looks_like_device_root(names: Iterable[str]) -> bool:
 
 class IOSFilesystemEvidence(ListedIOSEvidence):
     kind = "ios-fs"
+    platform = "ios"
+    key_files = "a folder or tar whose root holds private/var/mobile"
+    key_artifacts = ("ios.fs.file_listing", "ios.sms", "ios.datausage")  # see docs/verdict.md
     label = "iOS full filesystem dump (folder or tar)"
     priority = 35
 
@@ -322,20 +326,23 @@ class IOSFilesystemEvidence(ListedIOSEvidence):
             return False
         return _is_tar(path) and _looks_like_device_root(peek_tar_names(path))
 
-    def device_info(self) -> dict[str, str]:
-        info: dict[str, str] = {"dump": "tar" if self.is_tar else "folder", "entries": str(self.listing.count())}
+    def device_info(self) -> DeviceFacts:
+        facts = DeviceFacts(platform="ios", details={"dump": "tar" if self.is_tar else "folder",
+                                                     "entries": str(self.listing.count())})
         for entry in self.entries("System/Library/CoreServices/SystemVersion.plist"):
             try:
                 data = load_plist(self.read_entry(entry.path, 1 << 20))
             except (ValueError, EvidenceError, OSError, ArtifactNotFound):  # PlistError is a ValueError
                 break
             if isinstance(data, dict):
-                for key, name in (("ProductVersion", "ios_version"), ("ProductBuildVersion", "build"),
-                                  ("ProductName", "product")):
-                    if isinstance(data.get(key), str):
-                        info[name] = data[key]
+                if isinstance(data.get("ProductVersion"), str):
+                    facts.os_version = data["ProductVersion"]
+                if isinstance(data.get("ProductBuildVersion"), str):
+                    facts.build = data["ProductBuildVersion"]
+                if isinstance(data.get("ProductName"), str):
+                    facts.details["product"] = data["ProductName"]
             break
-        return info
+        return facts
 
 
 class _EmptyListing(FsListing):

@@ -14,7 +14,7 @@ from spyscan.evidence.plist import PLIST_LIMIT, PlistError
 from spyscan.evidence.plist import load_plist as bounded_plist
 from spyscan.faults import registered
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
-from spyscan.values import to_text
+from spyscan.values import to_int, to_text
 
 
 def ios_source(evidence: Evidence) -> IOSSource:
@@ -59,9 +59,10 @@ def text(value: Any) -> str | None:
 
 @registered
 def integer(value: Any) -> int | None:
+    """A plist integer; one past 64 bits (an XML plist's <integer> has no size limit) costs its field."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value
+    return to_int(value)
 
 
 @registered

@@ -31,6 +31,7 @@ class WhatsAppContacts(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "WhatsApp contacts"
     records = (WhatsAppContact,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WhatsAppContact]:
         source, files = find_files(evidence, (whatsapp_spec("ContactsV2.sqlite"),), "WhatsApp ContactsV2.sqlite")

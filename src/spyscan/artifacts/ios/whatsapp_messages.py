@@ -70,6 +70,7 @@ class WhatsAppMessages(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "WhatsApp messages"
     records = (WhatsAppMessage,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WhatsAppMessage]:
         source, files = find_files(evidence, (whatsapp_spec("ChatStorage.sqlite"),), "WhatsApp ChatStorage.sqlite")
