@@ -121,6 +121,10 @@ def load_xml(data: bytes, limits: PlistLimits) -> Any:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         raise PlistError(f"XML property list is not well-formed XML ({exc})") from exc
+    except PlistError:
+        raise
+    except ValueError as exc:  # pyexpat refuses some declared encodings ("multi-byte encodings are not supported")
+        raise PlistError(f"XML property list cannot be read ({exc})") from exc
     if builder.root is _UNSET:
         raise PlistError("XML property list holds no value")
     return builder.root
