@@ -100,12 +100,15 @@ def test_a_string_used_as_key_and_value_is_never_refilled_by_a_remembered_shape(
     mbfile_reader.forget_shapes()
 
 
-def test_an_xml_plist_declaring_an_encoding_expat_refuses_is_a_plist_error() -> None:
-    # fuzz/run.sh plist: pyexpat raises ValueError("multi-byte encodings are not supported") for UTF-7; it
-    # escaped the bounded reader (callers catch PlistError), so the artifact failed instead of warning
+@pytest.mark.parametrize(("encoding", "message"), [(b"UTF-7", "multi-byte encodings are not supported"),
+                                                  (b"UTF-4", "unknown encoding: UTF-4")])
+def test_an_xml_plist_declaring_an_encoding_expat_refuses_is_a_plist_error(encoding: bytes, message: str) -> None:
+    # fuzz/run.sh plist: pyexpat raises ValueError("multi-byte encodings are not supported") for UTF-7 and
+    # LookupError("unknown encoding") for a name Python does not know; both escaped the bounded reader
+    # (callers catch PlistError), so the artifact failed instead of warning
     from spyscan.evidence.plist import PlistError, load_plist
 
-    data = (b'<?xml version="1.0" encoding="UTF-7"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
+    data = (b'<?xml version="1.0" encoding="' + encoding + b'"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
             b'"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0"><string>x</string></plist>')
-    with pytest.raises(PlistError, match="multi-byte encodings are not supported"):
+    with pytest.raises(PlistError, match=message):
         load_plist(data)

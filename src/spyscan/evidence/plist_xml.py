@@ -123,7 +123,7 @@ def load_xml(data: bytes, limits: PlistLimits) -> Any:
         raise PlistError(f"XML property list is not well-formed XML ({exc})") from exc
     except PlistError:
         raise
-    except ValueError as exc:  # pyexpat refuses some declared encodings ("multi-byte encodings are not supported")
+    except (ValueError, LookupError) as exc:  # a declared encoding pyexpat refuses or Python does not know
         raise PlistError(f"XML property list cannot be read ({exc})") from exc
     if builder.root is _UNSET:
         raise PlistError("XML property list holds no value")
