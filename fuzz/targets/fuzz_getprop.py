@@ -11,8 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import common
 
-with common.instrumented():
-    pass
+with common.instrumented():  # the artifact's modules, imported here so that they are instrumented
+    from spyscan.artifacts.android import androidqf_common, androidqf_getprop, property_lines  # noqa: F401
 
 
 def one_input(data: bytes) -> None:

@@ -13,7 +13,7 @@ import common
 
 with common.instrumented():
     from spyscan.errors import ArtifactNotFound, SpyscanError
-    from spyscan.kinds import all_kinds
+    from spyscan.kinds import all_kinds, intrusion_logs  # noqa: F401 - the kind module, instrumented
 
 
 def one_input(data: bytes) -> None:
