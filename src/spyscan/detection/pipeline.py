@@ -16,6 +16,7 @@ import msgspec
 from spyscan.detection.grouping import DetectionGroup, finding_id, indicator_key, indicator_severity
 from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import COMPROMISE, Detection, IndicatorRef, ObservableRef, Severity
+from spyscan.detection.system_processes import SystemProcess, system_collision
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
@@ -132,10 +133,16 @@ class RecordPipeline:
             f"{field} {value!r} matches {family} indicator {ind.type} = {ind.value!r}"
             f" [{hit.quality}]{strength}"
         )
+        severity = indicator_severity(ref, hit.weak)
+        system = _system_process(record, obs, value, hit) if ind.type == "process:name" else None
+        if system is not None:
+            severity = Severity.INFO
+            message += (f"; {system.name} is also a genuine {system.platform} system process, seen here at its "
+                        f"system location {system.location} ({system.source}): most likely that process")
         self._add(
             Detection(
                 id=det_id,
-                severity=indicator_severity(ref, hit.weak),
+                severity=severity,
                 kind="indicator",
                 artifact=self.artifact,
                 message=message,
@@ -172,3 +179,14 @@ class RecordPipeline:
             ),
             record.source.describe(),
         )
+
+
+def _system_process(record: Record, obs: Obs, value: str, hit: IndicatorMatch) -> SystemProcess | None:
+    """The genuine system process a process-name hit names, when the record shows it at its system location
+    (the observed value itself when it is a path, or any path field of the record)."""
+    locations = [value] if obs is Obs.PROCESS and value.startswith("/") else []
+    plan = plan_for(type(record))
+    for (_field, field_obs), field_value in zip(plan.observable_fields, plan.observables(record), strict=True):
+        if field_obs is Obs.FILE_PATH and field_value:
+            locations.extend([field_value] if isinstance(field_value, str) else observable_items(field_value))
+    return system_collision(hit.observed, locations) if locations else None
