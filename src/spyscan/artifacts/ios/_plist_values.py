@@ -62,7 +62,7 @@ def text(value: Any) -> str | None:
 
 @registered
 def integer(value: Any) -> int | None:
-    """A plist integer; only 64-bit values are kept (a larger one is a conversion fault, like ``to_int``)."""
+    """A plist integer; one past 64 bits (an XML plist's <integer> has no size limit) costs its field."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return to_int(value)
