@@ -91,6 +91,43 @@ def _bugreport_getprop(files: VariantFiles, variant: str, root: Path) -> Built:
     return _bugreport({name: dumpstate}, [name])(root)
 
 
+def _bugreport_block(title: str, valid_body: str) -> Recipe:
+    """A dumpstate whose block ``title`` holds the variant (cut inside the block for "truncated")."""
+    def build(files: VariantFiles, variant: str, root: Path) -> Built:
+        name = bugreport.DUMPSTATE
+        header = f"------ {title} ------\n".encode()
+        if variant == "truncated":
+            valid = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + header + valid_body.encode() * 40
+            dumpstate = valid[: int(len(valid) * 0.9) + 1]
+        else:
+            text = files.data(variant, "text")
+            dumpstate = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + header + text if text else b""
+        return _bugreport({name: dumpstate}, [name])(root)
+    return build
+
+
+def _dumpsys_settings(files: VariantFiles, variant: str, root: Path) -> Built:
+    name = bugreport.DUMPSTATE
+    body = files.data(variant, "text")
+    if variant == "truncated":
+        valid = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES, services={"settings": "SECURE SETTINGS (user 0)\n" + (
+            "_id:1 name:accessibility_enabled pkg:android value:0\n" * 50)}).encode()
+        dumpstate = valid[: int(len(valid) * 0.9) + 1]
+    else:
+        dumpstate = (bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + b"DUMP OF SERVICE settings:\n" + body
+                     if body else b"")
+    return _bugreport({name: dumpstate}, [name])(root)
+
+
+def _bugreport_mounts(files: VariantFiles, variant: str, root: Path) -> Built:
+    name = "FS/proc/1/mountinfo"
+    return _bugreport({name: files.data(variant, "text")}, [name])(root)
+
+
+PS_HEADER = "LABEL USER PID TID PPID VSZ RSS WCHAN ADDR S PRI NI RTPRIO SCH PCY TIME CMD\n"
+PS_ROW = "u:r:init:s0 root 1 1 0 10904096 10804 do_epoll_wait 0 S 19 0 - 0 fg 00:00:06 init\n"
+
+
 def _bugreport_tombstones(files: VariantFiles, variant: str, root: Path) -> Built:
     text_name, proto_name = "FS/data/tombstones/tombstone_00", "FS/data/tombstones/tombstone_01.pb"
     return _bugreport({text_name: files.data(variant, "text"), proto_name: files.data(variant, "text")},
@@ -139,6 +176,9 @@ RECIPES: dict[str, Recipe] = {
     "android.bugreport.getprop": _bugreport_getprop,
     "android.bugreport.tombstones": _bugreport_tombstones,
     "android.bugreport.fs_timestamps": _bugreport_fs_timestamps,
+    "android.bugreport.mounts": _bugreport_mounts,
+    "android.bugreport.processes": _bugreport_block("PROCESSES AND THREADS (ps -A -T -Z)", PS_HEADER + PS_ROW),
+    "android.dumpsys.settings": _dumpsys_settings,
     "android.intrusion.connect": _intrusion,
     "android.intrusion.dns": _intrusion,
     "android.intrusion.security": _intrusion,

@@ -234,6 +234,30 @@ class AndroidQFEvidence(Evidence):
             self._dumpsys = split_dumpsys_file(path, DUMPSYS_FILE)
         return self._dumpsys
 
+    # -- the same data in nested inputs ----------------------------------------------------------------
+    HOLDING_FILES = {
+        "getprop": (GETPROP_FILE,),
+        "processes": ("processes.txt", "processes.json", "ps.txt"),
+        "mounts": ("mounts.json", "mounts.txt", "mount.txt", "proc_mounts.txt"),
+        "settings": ("settings_global.txt", "settings_secure.txt", "settings_system.txt"),
+    }
+
+    def holds(self, data: str) -> bool:
+        """The acquisition's own files hold ``data``: then the nested bugreport's copy is not read again.
+
+        androidqf's files win over the bugreport's: they are the acquisition's key files, and its
+        process list names processes in full (the bugreport's lists threads by 15-character names).
+        A dumpsys service counts as held only when ``dumpsys.txt`` has a non-empty section for it (a
+        service that timed out there is read from the bugreport).
+        """
+        if data.startswith("dumpsys:"):
+            if not self.member_size(DUMPSYS_FILE):
+                return False
+            section = self.dumpsys_sections().get(data.partition(":")[2])
+            return section is not None and not section.blank
+        files = self.HOLDING_FILES.get(data, ())
+        return any((self.member_size(name) or 0) > 0 for name in files)
+
     # -- nested acquisitions ---------------------------------------------------------------------------
     def children(self) -> list[tuple[str, Path]]:
         from spyscan.kinds import all_kinds

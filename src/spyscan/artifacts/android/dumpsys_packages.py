@@ -138,6 +138,7 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
 class DumpsysPackages(Artifact):
     id = "android.dumpsys.packages"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:package"
     title = "Packages (dumpsys package)"
     records = (AndroidPackage,)
 
