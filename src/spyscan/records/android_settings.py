@@ -16,3 +16,16 @@ class AndroidSetting(Record, frozen=True, tag="android.setting"):
     def summary(self) -> str:
         who = f" (user {self.user})" if self.user is not None else ""
         return f"{self.namespace}/{self.name} = {self.value}{who}"
+
+
+# AOSP AdvancedProtectionService reads Settings.Secure "advanced_protection_mode" of user 0; 1 means on.
+# Phones without the feature (before Android 16) have no such setting.
+ADVANCED_PROTECTION_SETTING = "advanced_protection_mode"
+
+
+def advanced_protection(record: AndroidSetting) -> bool | None:
+    """Android Advanced Protection on (True), off (False), or not said by this setting (None)."""
+    if record.name != ADVANCED_PROTECTION_SETTING or record.namespace != "secure" or record.user not in (None, 0):
+        return None
+    value = record.value.strip()
+    return True if value == "1" else (False if value == "0" else None)

@@ -10,7 +10,7 @@ from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.android_device import sdk_level
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.androidqf import AndroidQFEvidence
-from spyscan.records.android_settings import AndroidSetting
+from spyscan.records.android_settings import AndroidSetting, advanced_protection
 from spyscan.records.base import SourceRef
 
 
@@ -42,8 +42,12 @@ class AndroidQFSettings(Artifact):
                 if not sep or not name.strip():
                     log.warn(f"{rel} line {number} is not name=value")
                     continue
-                yield AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
-                                     name=name.strip(), value=value.strip(), sdk=sdk)
+                setting = AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
+                                         name=name.strip(), value=value.strip(), sdk=sdk)
+                state = advanced_protection(setting)
+                if state is not None:
+                    log.fact("advanced_protection", state)
+                yield setting
 
 
 def _sdk(evidence: Evidence) -> int | None:

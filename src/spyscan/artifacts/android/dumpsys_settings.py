@@ -21,7 +21,7 @@ from spyscan.evidence.android_device import sdk_level
 from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import BugreportEvidence
-from spyscan.records.android_settings import AndroidSetting
+from spyscan.records.android_settings import AndroidSetting, advanced_protection
 from spyscan.records.base import SourceRef
 
 _NAMESPACE = re.compile(r"^\s*(?P<ns>GLOBAL|SECURE|SYSTEM|CONFIG) SETTINGS \(user (?P<user>\d+)\)\s*$")
@@ -60,4 +60,8 @@ class DumpsysSettings(Artifact):
             from spyscan.artifacts.android.bugreport_getprop import device_properties
 
             sdk = sdk_level(device_properties(evidence))
-        yield from parse_settings(section, sdk)
+        for record in parse_settings(section, sdk):
+            state = advanced_protection(record)
+            if state is not None:
+                log.fact("advanced_protection", state)
+            yield record
