@@ -70,6 +70,17 @@ def _backup_messages(files: VariantFiles, variant: str, root: Path) -> Built:
     return Built("android-backup", path, [name])
 
 
+def _backup_database(name: str) -> Recipe:
+    """A backup holding the SQLite database ``name`` as the variant (with its -wal for "pending_wal")."""
+    def build(files: VariantFiles, variant: str, root: Path) -> Built:
+        entries = [(name, files.data(variant, "sqlite"))]
+        if variant == "pending_wal":
+            entries.append((name + "-wal", files.wal()))
+        return Built("android-backup", android_backup.write_ab(root / "backup.ab", android_backup.tar_bytes(entries)),
+                     [name])
+    return build
+
+
 def _bugreport(extra: dict[str, bytes], damaged: list[str], listing_only: str | None = None) -> Callable[[Path], Built]:
     def build(root: Path) -> Built:
         tree = bugreport.bugreport_files(planted=False)
@@ -173,6 +184,8 @@ def _sysdiagnose(rel: str, fmt: str) -> Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "android.backup.messages": _backup_messages,
+    "android.backup.sms_database": _backup_database("apps/com.android.providers.telephony/db/mmssms.db"),
+    "android.backup.call_log": _backup_database("apps/com.android.providers.contacts/db/contacts2.db"),
     "android.bugreport.getprop": _bugreport_getprop,
     "android.bugreport.tombstones": _bugreport_tombstones,
     "android.bugreport.fs_timestamps": _bugreport_fs_timestamps,
