@@ -184,3 +184,37 @@ def test_a_service_missing_from_dumpsys_txt_is_read_from_the_bugreport(tmp_path:
     result = check(acq, "androidqf", options)
     assert result.run.artifacts["android.dumpsys.appops@bugreport:bugreport.zip"].status in ("ok", "warning")
     assert result.run.artifacts["android.dumpsys.appops"].status == "not_found"
+
+
+def test_files_spyscan_collect_made_on_the_phone_are_information(tmp_path: Path) -> None:
+    """``spyscan collect`` lists in acquisition.json (``phone_traces``) what it made on the phone."""
+    import json
+
+    acq = build_androidqf(tmp_path / "acq", files=[file_entry("/data/local/tmp/spyscan-probe.txt"),
+                                                   file_entry("/data/local/tmp/other.bin")])
+    info = json.loads((acq / "acquisition.json").read_text())
+    info.update({"tool": "spyscan", "status": "complete",
+                 "phone_traces": {"left_on_phone": ["/data/local/tmp/spyscan-probe.txt"], "created_and_removed": []}})
+    (acq / "acquisition.json").write_text(json.dumps(info))
+    (acq / "hashes.csv").unlink()
+    tmp = _by_rule(_run(tmp_path, acq), "android.data_local_tmp")
+    assert ("info", "file in /data/local/tmp: /data/local/tmp/spyscan-probe.txt (left by the acquisition: a file "
+                    "the acquisition made, listed in acquisition.json)") in tmp
+    assert ("medium", "file in /data/local/tmp: /data/local/tmp/other.bin") in tmp
+
+
+def test_recheck_gives_the_same_run_rule_findings(tmp_path: Path) -> None:
+    from spyscan.engine import recheck
+
+    acq = build_androidqf(tmp_path / "acq", dumpsys_receivers=RECEIVERS, dumpsys_sections={"adb": ADB},
+                          packages=[package("com.android.services", installer=None)],
+                          extra_files={"adb_host_key.pub": f"{KEY_EXAMINER} examiner@helpline\n".encode()})
+    first = check(acq, "androidqf", RunOptions(output=tmp_path / "out", jobs=2,
+                                               indicators=IndicatorOptions(paths=[], bundled=False)))
+    again = recheck(tmp_path / "out", RunOptions(output=tmp_path / "again", jobs=2,
+                                                 indicators=IndicatorOptions(paths=[], bundled=False)))
+    def graded(found: list[Detection]) -> set[tuple[str, str, str]]:
+        return {(d.id, d.severity.value, d.message) for d in found}
+    assert graded(again.detections) == graded(first.detections)
+    assert any(d.rule == "android.interception_app" for d in again.detections)
+    assert any(d.rule == "android.adb_trusted_key" and d.severity.value == "info" for d in again.detections)
