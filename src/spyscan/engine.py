@@ -33,6 +33,7 @@ from spyscan.detection.pipeline import Matcher, RecordPipeline
 from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, ArtifactNotFound, SpyscanError, UsageError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
+from spyscan.evidence.diskspace import preflight
 from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import drain_recovery_notes
 from spyscan.indicators.model import IndicatorFile, Unsupported
@@ -490,6 +491,7 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
         with _WorkDir() as workdir:
             evidences: dict[str, Evidence] = {}
             try:
+                preflight(input_path, out, workdir)
                 evidence = cls(input_path, workdir, options.secrets)
                 evidences[""] = evidence
                 evidence.open()

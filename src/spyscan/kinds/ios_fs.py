@@ -25,7 +25,7 @@ from typing import ClassVar
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
-from spyscan.evidence.custody import InputFile
+from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, extract_member, glob_regex
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.secrets import Secrets
@@ -193,13 +193,8 @@ class ListedIOSEvidence(Evidence):
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data_fd = os.open(self.path / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(data_fd, "rb") as fin, target.open("wb") as fout:
-            digest = hashlib.sha256()
-            size = 0
-            while chunk := fin.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-                fout.write(chunk)
-        self.inputs.add(InputFile(path=label, size=size, sha256=digest.hexdigest()))
+            size, digest = sha256_stream(fin, fout, label, os.fstat(data_fd).st_size)
+        self.inputs.add(InputFile(path=label, size=size, sha256=digest))
 
     def _local(self, path: str) -> Path:
         """A local file holding the entry's bytes (the dump itself, or a copy made from the tar)."""
@@ -209,7 +204,8 @@ class ListedIOSEvidence(Evidence):
         if done is not None:
             return Path(done.local)
         # not declared by any artifact: one forward pass that stops at this member, shared by all workers
-        return extract_member(self.path, path, self.workdir / f"{self.extract_dir}-on-demand")
+        return extract_member(self.path, path, self.workdir / f"{self.extract_dir}-on-demand",
+                              index=self.listing.member_index(path))
 
     # -- streaming text (large logs are never held whole in memory) ----------------------------
     def read_head(self, file: IOSFile, size: int) -> bytes:

@@ -19,6 +19,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_manifest import IOSBackupFile
@@ -124,6 +125,8 @@ class IOSManifestFiles(Artifact):
                 )
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
+        except SchemaRefused as exc:  # Files is a view or virtual table: not followed
+            log.warn(str(exc))
         finally:
             conn.close()
         if bad_blobs > MAX_BLOB_WARNINGS:
