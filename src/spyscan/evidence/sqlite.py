@@ -55,7 +55,7 @@ from spyscan.errors import EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.diskspace import ensure_room, writing
 from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track
-from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused
+from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note
 
 COMPANIONS = ("-wal", "-journal")
 MAX_ROWID = (1 << 63) - 1
@@ -210,15 +210,28 @@ def _lenient_text(raw: bytes) -> str:
 
 
 def _health(conn: sqlite3.Connection) -> str | None:
-    """``None`` when healthy, else a short description of the damage."""
+    """``None`` when healthy, else a short description of the damage.
+
+    ``quick_check`` evaluates CHECK constraints and computes generated columns on every row, so a
+    crafted schema could make it endless: CHECK constraints are ignored (the connection never writes)
+    and tables with virtual generated columns are left out of the check (their columns are never
+    computed, see ``sqlite_schema``)."""
     conn.text_factory = _lenient_text  # damage reports quote names with arbitrary bytes
+    census = getattr(conn, "census", None)
     try:
-        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        if census is None or not census.generated:
+            rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+        else:
+            rows = []
+            for table in census.real_tables():
+                if table not in census.generated:
+                    rows += conn.execute(f"PRAGMA quick_check({_quote(table)})").fetchall()
     except _SQL_ERRORS as exc:
         return _one_line(exc)
     finally:
         conn.text_factory = str
-    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    problems = [" ".join(str(r[0]).split()) for r in rows if str(r[0]) != "ok"]  # one line, whatever SQLite says
     return "; ".join(problems)[:200] if problems else None
 
 
@@ -464,14 +477,26 @@ def drain_recovery_notes() -> list[str]:
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    """Names of ``table``'s stored columns (empty when it is not a real table or unreadable)."""
+    """Names of ``table``'s stored columns (empty when it is not a real table or unreadable).
+
+    Generated columns are not listed (``pragma_table_info`` hides them); a virtual one is noted."""
     if not has_table(conn, table):
         return set()
     try:
         rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
     except _SQL_ERRORS:
         return set()
+    note_generated(conn, table)
     return {_text(r[0]) for r in rows}
+
+
+def note_generated(conn: sqlite3.Connection, table: str) -> None:
+    """Note every virtual generated column of ``table`` (they read as empty, see ``sqlite_schema``)."""
+    census = getattr(conn, "census", None)
+    if census is None or not isinstance(conn, PrivateConnection):
+        return
+    for column in sorted(census.generated.get(fold(table), ())):
+        conn.note(generated_note(conn.label or "database", table, column))
 
 
 def has_table(conn: sqlite3.Connection, table: str) -> bool:

@@ -96,9 +96,17 @@ def _env_int(name: str, default: int) -> int:
     return value if value > 0 else default
 
 
+def _env_float(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def statement_steps(size: int) -> int:
     return max(_env_int("SPYSCAN_SQLITE_MIN_STEPS", MIN_STEPS),
-               _env_int("SPYSCAN_SQLITE_STEPS_PER_BYTE", STEPS_PER_BYTE) * max(size, 0))
+               int(_env_float("SPYSCAN_SQLITE_STEPS_PER_BYTE", STEPS_PER_BYTE) * max(size, 0)))
 
 
 def schema_steps() -> int:
@@ -107,7 +115,7 @@ def schema_steps() -> int:
 
 def temp_bytes(size: int) -> int:
     return max(_env_int("SPYSCAN_SQLITE_MIN_TEMP_BYTES", MIN_TEMP_BYTES),
-               _env_int("SPYSCAN_SQLITE_TEMP_PER_BYTE", TEMP_PER_BYTE) * max(size, 0))
+               int(_env_float("SPYSCAN_SQLITE_TEMP_PER_BYTE", TEMP_PER_BYTE) * max(size, 0)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,9 +174,9 @@ def use_temp_folder(folder: Path) -> Path:
     return target
 
 
-def temp_folder() -> str | None:
-    """SQLite's temporary folder for this process, when one was set and still exists."""
-    if _TEMP_DIR and os.path.isdir(_TEMP_DIR[0]):
+def temp_folder(existing: bool = True) -> str | None:
+    """SQLite's temporary folder for this process, when one was set (and, by default, still exists)."""
+    if _TEMP_DIR and (not existing or os.path.isdir(_TEMP_DIR[0])):
         return _TEMP_DIR[0]
     return None
 
@@ -218,11 +226,29 @@ class Guard:
         self.schema_phase = False
         self.reason: BaseException | None = None
         self.lasting = False  # the reason applies to every later statement too
+        self.external = False  # the reason is a stop request or a deadline (they can be lifted)
 
     def start_statement(self) -> None:
+        """A new statement: its step count restarts; a lasting stop refuses it at once.
+
+        A stop request or a deadline stops every later statement until ``reset_stop``/``set_deadline``;
+        the connection's joint budget, a schema too large and a full disk stop them for good."""
         self.steps = 0
-        if self.reason is not None and not self.lasting:
+        if self.reason is not None and (not self.lasting or self.external):
             self.reason = None
+        external = self._external()
+        if external is not None:
+            self._stop(external, True)
+            self.external = True
+        if self.reason is not None:
+            raise self.reason
+
+    def _external(self) -> BaseException | None:
+        if _STOP:
+            return StopRequested(f"{self.label}: reading stopped because {_STOP[0]}")
+        if _DEADLINE and time.monotonic() > _DEADLINE[0]:
+            return BudgetExceeded(f"{self.label}: reading stopped at the time budget", status="timeout")
+        return None
 
     def begin_schema(self) -> None:
         self.schema_phase = True
@@ -238,11 +264,10 @@ class Guard:
             return 1
         self.steps += TICK
         self.total += TICK
-        if _STOP:
-            return self._stop(StopRequested(f"{self.label}: reading stopped because {_STOP[0]}"), True)
-        if _DEADLINE and time.monotonic() > _DEADLINE[0]:
-            return self._stop(BudgetExceeded(f"{self.label}: reading stopped at the time budget",
-                                             status="timeout"), True)
+        external = self._external()
+        if external is not None:
+            self.external = True
+            return self._stop(external, True)
         if self.steps > self.limit:
             return self._stop(self._over_steps(), self.schema_phase)
         if self.total > self.connection_limit:
@@ -287,6 +312,8 @@ class Guard:
         return 0
 
     def _stop(self, reason: BaseException, lasting: bool) -> int:
+        if not isinstance(reason, StopRequested) and "time budget" not in str(reason):
+            self.external = False
         self.reason = reason
         self.lasting = lasting
         return 1

@@ -100,6 +100,11 @@ class SchemaCensus:
         return f"{label}: {name} is {what}, not a table as the artifact expects; not read (possibly a crafted database)"
 
 
+def generated_note(label: str, table: str, column: str) -> str:
+    return (f"{label}: column {table}.{column} is computed by an expression (a generated column), not stored as "
+            "the app writes it; read as empty (possibly a crafted database)")
+
+
 class Authorizer:
     """The SQLite authorizer of an evidence connection (see the module docstring)."""
 
@@ -121,8 +126,7 @@ class Authorizer:
             if kind in ("view", "virtual"):
                 return self._deny(census.oddity(self.label, arg1) or "")
             if arg2 is not None and fold(arg2) in census.generated.get(fold(arg1), ()):
-                note = (f"{self.label}: column {arg1}.{arg2} is computed by an expression (a generated column), "
-                        "not stored as the app writes it; read as empty (possibly a crafted database)")
+                note = generated_note(self.label, arg1, arg2)
                 if note not in self.notes:
                     self.notes.append(note)
                 return sqlite3.SQLITE_IGNORE

@@ -19,7 +19,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
-from spyscan.evidence.sqlite import has_table, report_recovery, require_table, schema_notes
+from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, require_table, schema_notes
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import WRONG_TYPE, converter, note, registered
@@ -116,8 +116,10 @@ def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> Non
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
-    """Lower-cased column names of ``table`` (empty when it does not exist)."""
+    """Lower-cased column names of ``table`` (empty when it does not exist); generated columns are not
+    listed, a virtual one is noted (warned by ``open_db``)."""
     names = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    note_generated(conn, table)
     return {(text(r[0]) or "").lower() for r in names}
 
 
