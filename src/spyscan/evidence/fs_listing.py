@@ -348,8 +348,9 @@ class FsListing:
 
 
 def _naming(archive: Path, exc: EvidenceError) -> EvidenceError:
-    """The refusal ``exc`` with the archive's name in front (callers re-raise ``exc`` when it names it)."""
-    return EvidenceError(f"{archive.name}: {exc}")
+    """The refusal ``exc`` with the archive's name in front, of the same class (``DiskSpaceLow`` stays one);
+    callers re-raise ``exc`` when it names it already."""
+    return type(exc)(f"{archive.name}: {exc}")
 
 
 def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> Extracted | None:
