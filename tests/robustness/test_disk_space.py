@@ -102,7 +102,7 @@ def test_a_copy_stops_when_free_space_runs_low(tmp_path: Path, monkeypatch: pyte
         return max(0, 40 * MiB - 12 * MiB * (len(probes) - 1))
 
     monkeypatch.setattr(diskspace, "free_bytes", shrinking)
-    with pytest.raises(DiskSpaceLow, match="big.db: only .* of disk space left .* the check stopped before filling"):
+    with pytest.raises(DiskSpaceLow, match=r"big.db: only .* of disk space left .* the check stopped before filling"):
         copy_with_hash(source, tmp_path / "copy2" / "big.db", InputLog(), "big.db")
 
 
@@ -190,8 +190,9 @@ def test_a_check_on_a_small_disk_stops_before_it_is_full(tmp_path: Path, monkeyp
         assert "\n" not in message and caught.value.exit_code == 1
         # the member's size is in its header: refused before a byte is written (streams of unknown size,
         # like SQLite's temporary files below, are stopped while they are written)
-        assert re.fullmatch(rf"dump\.tar\.gz: {SMS}: 60\.0 MiB to write but only \d+\.\d MiB of disk space left "
-                            r"\(spyscan keeps 4\.0 MiB free, SPYSCAN_DISK_RESERVE_BYTES\); not written", message), message
+        expected = (rf"dump\.tar\.gz: {SMS}: 60\.0 MiB to write but only \d+\.\d MiB of disk space left "
+                    r"\(spyscan keeps 4\.0 MiB free, SPYSCAN_DISK_RESERVE_BYTES\); not written")
+        assert re.fullmatch(expected, message), message
         assert watch.least > 2 * MiB, f"the disk came down to {watch.least} bytes free"
         assert list(small.iterdir()) == []  # the work folder was removed
     sqlite_guard.use_temp_folder(tmp_path)  # not the unmounted folder
