@@ -37,10 +37,10 @@ class _Payload:
 def run_artifact(artifact_id: str, data: bytes) -> None:
     from tests.robustness.hostile import check_status, hostile_evidence
 
-    from spyscan import engine
     from spyscan.artifacts.base import all_artifacts
     from spyscan.detection.heuristics.base import all_rules
     from spyscan.detection.pipeline import NullMatcher
+    from spyscan.engine import jobs
     from spyscan.kinds import all_kinds
 
     artifact = all_artifacts()[artifact_id]
@@ -51,9 +51,9 @@ def run_artifact(artifact_id: str, data: bytes) -> None:
     (root / "records").mkdir(parents=True)
     (root / "parts").mkdir()
     evidence = hostile_evidence(kinds[kind], "fuzz", _Payload(data), root / "hostile")  # type: ignore[arg-type]
-    engine._STATE = engine._Shared(matcher=NullMatcher(), rules=list(all_rules().values()),
-                                   records_dir=root / "records", parts_dir=root / "parts", evidences={"": evidence})
-    outcome = engine._execute(artifact_id, artifact.title, "artifact")
+    with jobs.using(jobs.Shared(matcher=NullMatcher(), rules=list(all_rules().values()),
+                                records_dir=root / "records", parts_dir=root / "parts", evidences={"": evidence})):
+        outcome = jobs.execute(artifact_id, artifact.title, jobs.ARTIFACT)
     check_status(f"{artifact_id} × fuzz", outcome.status, getattr(evidence, "asked", []))
 
 

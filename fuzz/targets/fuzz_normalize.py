@@ -1,4 +1,4 @@
-"""Fuzz target: URL, domain, IP, path, process, hash and e-mail normalisation; domain idempotence.
+"""Fuzz target: URL (WHATWG parsing), domain, IP, path, process, hash and e-mail normalisation; domain idempotence.
 
 Run: fuzz/run.sh normalize SECONDS
 """
@@ -14,13 +14,15 @@ import common
 
 with atheris.instrument_imports(include=["spyscan"]):
     from spyscan.indicators import normalize as n
+    from spyscan.links import whatwg
+    from spyscan.links.text import extract_from_text
 
 
 def one_input(data: bytes) -> None:
     text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
     for func in (n.norm_domain, n.extract_host, n.norm_url, n.norm_ip, n.norm_ip_indicator, n.path_components,
                  n.norm_path, n.basename, n.norm_process, n.norm_hash, n.norm_email, n.norm_folded, n.norm_exact,
-                 n.extract_from_text):
+                 extract_from_text, whatwg.parse_url, whatwg.parse_host, n.norm_host):
         func(text)
     once = n.norm_domain(text)
     if once is not None and n.norm_domain(once) != once:

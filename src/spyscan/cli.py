@@ -11,14 +11,17 @@ from typing import Any
 import click
 
 from spyscan import __version__
-from spyscan.errors import EXIT_FAILED, SpyscanError
+from spyscan.engine.options import DEFAULT_MAX_RECORDS
+from spyscan.errors import EXIT_FAILED, Interrupted, SpyscanError
 
 EXIT_HELP = """\b
 Exit status:
-  0  finished, no high or critical detection
-  3  finished with at least one high or critical detection
-  1  could not finish (unreadable input, wrong password, ...)
-  2  usage error
+  0  finished: no known traces, or only findings to review (see the verdict)
+  3  traces found: at least one high or critical detection
+  4  finished but incomplete: a part that could hold traces could not be checked
+     (it failed, ran past its time budget, was cut short, or the check was interrupted)
+  1  could not run (unreadable input, wrong password, ...)
+  2  usage error (unknown kind, input of another kind, output folder not acceptable...)
 """
 
 SECRET_FLAGS = ("--password", "--passphrase")
@@ -96,6 +99,17 @@ def _finish(result: Any, quiet: bool, lang: str | None) -> None:
     sys.exit(result.exit_code)
 
 
+def _budget_options(func: Any) -> Any:
+    func = click.option("--max-records", type=click.IntRange(min=0), default=DEFAULT_MAX_RECORDS, show_default=True,
+                        help="Records read per artifact at most (0: no ceiling); past it the artifact stops "
+                             "and the check is incomplete.")(func)
+    func = click.option("--artifact-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                        help="Time budget per artifact (default: 30 minutes plus 10 minutes per GiB of input; "
+                             "0: no limit). An artifact past it stops, keeps what it read, and the check is "
+                             "incomplete.")(func)
+    return func
+
+
 @cli.command(epilog=EXIT_HELP)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
@@ -109,9 +123,10 @@ def _finish(result: Any, quiet: bool, lang: str | None) -> None:
               help="Key file saved by `spyscan decrypt-backup --save-key-file` (skips the slow key derivation).")
 @_iocs_options
 @_run_options
+@_budget_options
 def check(path: Path, output: Path, kind: str | None, password_env: str | None, identity: Path | None,
           key_file: Path | None, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
-          lang: str | None, pdf: bool, redact: bool) -> None:
+          lang: str | None, pdf: bool, redact: bool, artifact_timeout: float | None, max_records: int) -> None:
     """Check the acquisition at PATH and write the results to a new folder.
 
     PATH is detected as one of the kinds listed by `spyscan kinds` (or give --kind). Secrets of
@@ -123,6 +138,8 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
         os.environ["SPYSCAN_IOS_KEY_FILE"] = str(key_file)
 
     options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity)
+    options.artifact_timeout = artifact_timeout
+    options.max_records = max_records
     _finish(run_check(path, kind, options), quiet, lang)
 
 
@@ -199,6 +216,9 @@ _attach_optional_commands()
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no tracebacks for the people using it; exit codes as documented."""
     logging.getLogger("spyscan").propagate = False
+    # every file and folder any command writes (results, reports, exports, stores, decrypted copies,
+    # acquisitions, the web app's files) is readable by the user only, whatever the shell's umask
+    os.umask(0o077)
     try:
         cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -212,6 +232,11 @@ def main(argv: list[str] | None = None) -> None:
         print_error("interrupted")
         sys.exit(130)
     except SpyscanError as exc:
+        from spyscan.console import print_error
+
+        print_error(str(exc))
+        sys.exit(exc.exit_code)
+    except Interrupted as exc:
         from spyscan.console import print_error
 
         print_error(str(exc))

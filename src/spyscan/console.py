@@ -16,10 +16,11 @@ from spyscan.engine import RunResult
 from spyscan.report import terminal_text as tt
 from spyscan.report.i18n import gettext_for
 from spyscan.report.runfile import ArtifactStatus
+from spyscan.verdict import verdict_of
 
 STATUS_STYLE = {
     "ok": "green", "not_found": "dim", "warning": "yellow", "recovered": "yellow", "error": "red",
-    "skipped": "dim",
+    "skipped": "dim", "timeout": "red", "truncated": "red", "interrupted": "red", "not_run": "red",
 }
 
 err_console = Console(stderr=True, highlight=False)
@@ -65,7 +66,8 @@ class RichProgress(EngineProgress):
 
 def verdict_line(result: RunResult, lang: str | None = None) -> str:
     t = gettext_for(lang)
-    return tt.verdict_line(t, tt.verdict(result.detections))
+    titles = {aid: s.title or aid for aid, s in result.run.artifacts.items()}
+    return tt.verdict_line(t, tt.present(verdict_of(result.run, result.detections), result.detections, titles))
 
 
 def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
@@ -89,7 +91,9 @@ def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
     counts = result.run.detections
     parts = [f"{tt.severity_label(t, sev.value)}: {counts.get(sev.value, 0)}" for sev in Severity]
     out.print(escape(f"{words.by_severity} - " + ", ".join(parts)))
-    style = "bold red" if result.exit_code == 3 else "bold green"
+    state = verdict_of(result.run, result.detections).state
+    styles = {tt.TRACES: "bold red", tt.INCOMPLETE: "bold bright_black", tt.REVIEW: "bold yellow"}
+    style = styles.get(state, "bold green")
     out.print(f"[{style}]{escape(verdict_line(result, lang))}[/]")
     report = result.output / "report.html"
     if report.exists():

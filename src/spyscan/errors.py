@@ -46,3 +46,20 @@ class BudgetExceeded(Exception):
     def __init__(self, message: str, status: str = "truncated") -> None:
         super().__init__(message)
         self.status = status
+
+
+class Interrupted(BaseException):
+    """The run was stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) before anything was written.
+
+    A BaseException, like KeyboardInterrupt: code that catches ``Exception`` (a parser's clean-up, a
+    tolerant reader) must never swallow it.
+    """
+
+    exit_code: int
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
+        super().__init__(f"interrupted ({name}) before the check started; nothing was written")
+        self.exit_code = 128 + signum

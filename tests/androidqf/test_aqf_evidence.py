@@ -170,5 +170,5 @@ def test_missing_file_is_not_found(tmp_path: Path) -> None:
 def test_device_info(tmp_path: Path) -> None:
     evidence = open_evidence(build_androidqf(tmp_path / "acq"), tmp_path / "work")
     info = evidence.device_info()
-    assert info["model"] == "Pixel 7" and info["security_patch"] == "2024-03-05"
-    assert info["acquired"] == "2024-03-21T11:07:22Z"
+    assert info.platform == "android" and info.model == "Pixel 7" and info.security_patch == "2024-03-05"
+    assert info.acquired == "2024-03-21T11:07:22Z"

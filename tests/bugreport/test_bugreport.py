@@ -60,7 +60,7 @@ def test_dumpstate_read_once_and_shared(generated: Path, tmp_path: Path) -> None
     assert "package" in sections and "com.example.app" in sections["package"].text
     assert evidence.dumpstate_name == DUMPSTATE
     assert DUMPSTATE in evidence.inputs
-    assert evidence.device_info()["model"] == "Pixel Sample"
+    assert evidence.device_info().model == "Pixel Sample"
 
 
 def test_properties(generated: Path, tmp_path: Path) -> None:

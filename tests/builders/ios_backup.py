@@ -51,7 +51,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
-from .sqlite import SqliteContent, sqlite_bytes
+from .sqlite import EMPTY_DATAUSAGE_DB, EMPTY_SMS_DB, SqliteContent, sqlite_bytes
 
 DEFAULT_DATE = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 DEFAULT_MTIME = 1_714_979_289  # 2024-05-06T07:08:09Z
@@ -186,6 +186,12 @@ class BackupBuilder:
                    *, mtime: int = DEFAULT_MTIME) -> str:
         content: SqliteContent = statements
         return self.add_file(domain, relative_path, sqlite_bytes(content), mtime=mtime)
+
+    def add_system_databases(self) -> BackupBuilder:
+        """The (empty) databases every iPhone backup holds and a clean verdict needs read (sms.db)."""
+        self.add_sqlite("HomeDomain", "Library/SMS/sms.db", EMPTY_SMS_DB)
+        self.add_sqlite("WirelessDomain", "Library/Databases/DataUsage.sqlite", EMPTY_DATAUSAGE_DB)
+        return self
 
     def add_app(self, bundle_id: str, *, itunes_metadata: dict[str, Any] | bytes | None = None,
                 version: str = "1.0", container: bool = True) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .sqlite import SqliteContent, sqlite_bytes
+from .sqlite import EMPTY_DATAUSAGE_DB, EMPTY_SMS_DB, SqliteContent, sqlite_bytes
 
 DEFAULT_MTIME = 1_700_000_000
 
@@ -57,6 +57,12 @@ class FsDumpBuilder:
 
     def add_sqlite(self, path: str, content: SqliteContent, mtime: int = DEFAULT_MTIME) -> FsDumpBuilder:
         return self.add_file(path, sqlite_bytes(content), mtime=mtime)
+
+    def add_system_databases(self) -> FsDumpBuilder:
+        """The (empty) databases every iPhone has and a clean verdict needs read (sms.db, DataUsage)."""
+        self.add_sqlite("private/var/mobile/Library/SMS/sms.db", EMPTY_SMS_DB)
+        self.add_sqlite("private/var/wireless/Library/Databases/DataUsage.sqlite", EMPTY_DATAUSAGE_DB)
+        return self
 
     def add_symlink(self, path: str, target: str) -> FsDumpBuilder:
         self.items[path] = _Item(path, None, 0o777, DEFAULT_MTIME, link=target)

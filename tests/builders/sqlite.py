@@ -32,3 +32,21 @@ def write_sqlite(path: Path, content: SqliteContent) -> Path:
     finally:
         conn.close()
     return path
+
+
+# The system databases every iPhone has (empty here), with the columns the artifacts read. A check of a
+# backup or a filesystem dump is "clean" only when these key parts were read (docs/verdict.md).
+EMPTY_SMS_DB = (
+    "CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT, service TEXT)",
+    "CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, attributedBody BLOB, service TEXT,"
+    " date INTEGER, date_read INTEGER, is_from_me INTEGER, handle_id INTEGER, account TEXT)",
+    "CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, guid TEXT, created_date INTEGER, filename TEXT,"
+    " mime_type TEXT, transfer_name TEXT, total_bytes INTEGER, is_outgoing INTEGER)",
+    "CREATE TABLE message_attachment_join (message_id INTEGER, attachment_id INTEGER)",
+)
+EMPTY_DATAUSAGE_DB = (
+    "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZFIRSTTIMESTAMP TIMESTAMP,"
+    " ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR)",
+    "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZKIND INTEGER,"
+    " ZHASPROCESS INTEGER, ZTIMESTAMP TIMESTAMP, ZWIFIIN FLOAT, ZWIFIOUT FLOAT, ZWWANIN FLOAT, ZWWANOUT FLOAT)",
+)

@@ -42,9 +42,9 @@ def stix_bundle(family: str, patterns: list[tuple[str, str]]) -> dict[str, objec
 @pytest.fixture(autouse=True)
 def _no_html_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about the case store and hunts: skip rendering the human report (speed, isolation)."""
-    import spyscan.engine
+    import spyscan.engine.outputs
 
-    monkeypatch.setattr(spyscan.engine, "_write_human_report", lambda *args, **kwargs: None, raising=False)
+    monkeypatch.setattr(spyscan.engine.outputs, "write_human_report", lambda *args, **kwargs: None)
 
 
 @pytest.fixture

@@ -128,8 +128,8 @@ def test_records_are_written_in_blocks_and_all_by_finish() -> None:
 def test_an_artifact_failing_half_way_keeps_every_record_it_yielded(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine's job: the records read before the error are all in the records file and the timeline."""
-    from spyscan import engine
     from spyscan.artifacts.base import Artifact, ArtifactLog
+    from spyscan.engine import jobs
     from spyscan.evidence.base import Evidence
     from spyscan.timeline.rows import read_part
 
@@ -145,14 +145,14 @@ def test_an_artifact_failing_half_way_keeps_every_record_it_yielded(tmp_path: Pa
                             when=datetime(2024, 1, 1, tzinfo=UTC))
             raise RuntimeError("damaged page")
 
-    monkeypatch.setattr(engine, "all_artifacts", lambda: {HalfWay.id: HalfWay})
-    monkeypatch.setattr(engine, "_records_from_artifact",
+    monkeypatch.setattr(jobs, "all_artifacts", lambda: {HalfWay.id: HalfWay})
+    monkeypatch.setattr(jobs, "_records_from_artifact",
                         lambda job, lg: HalfWay().collect(None, lg))  # type: ignore[arg-type]
     (tmp_path / "records").mkdir()
     (tmp_path / "parts").mkdir()
-    monkeypatch.setattr(engine, "_STATE", engine._Shared(matcher=NullMatcher(), rules=[], records_dir=tmp_path /
-                                                         "records", parts_dir=tmp_path / "parts"))
-    outcome = engine._execute(HalfWay.id, HalfWay.title, "artifact")
+    with jobs.using(jobs.Shared(matcher=NullMatcher(), rules=[], records_dir=tmp_path / "records",
+                                parts_dir=tmp_path / "parts")):
+        outcome = jobs.execute(HalfWay.id, HalfWay.title, jobs.ARTIFACT)
     assert outcome.status.status == "error" and "damaged page" in (outcome.status.error or "")
     lines = (tmp_path / "records" / f"{HalfWay.id}.jsonl").read_bytes().splitlines()
     assert [msgspec.json.decode(line, type=Visit).key for line in lines] == list(range(700))

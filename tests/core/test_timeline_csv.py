@@ -25,13 +25,27 @@ from spyscan.timeline.rows import (
     write_csv_lines,
     write_sorted_lines,
 )
+from spyscan.visible import INVISIBLE
 
 
 def test_formula_cells_are_neutralised() -> None:
-    for hostile in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd", "＝1"):
+    for hostile in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "＝1"):
         assert guard_cell(hostile).startswith("'")
+    assert guard_cell("\tcmd") == "\\tcmd" and guard_cell("\rcmd") == "\\rcmd"  # escaped: no longer a tab or CR
     assert guard_cell("plain text") == "plain text"
     assert guard_cell("") == ""
+
+
+@pytest.mark.parametrize(("hostile", "shown"), [
+    ("invoice\u202egpj.exe", "invoice\\u202egpj.exe"), ("a\u2066b\u2069c", "a\\u2066b\\u2069c"),
+    ("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"), ("zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"),
+    ("tag\U000e0041", "tag\\U000e0041"), ("nul\x00del\x7fnel\x85", "nul\\x00del\\x7fnel\\x85"),
+    ("two\nlines\r\n", "two\\nlines\\r\\n"), ("=\u202e1+1", "'=\\u202e1+1"),
+    ("línea ñ 😀 \u00a0 \u3000 ok", "línea ñ 😀 \u00a0 \u3000 ok"),  # printable or plain spaces: as they are
+])
+def test_invisible_and_control_characters_are_shown_as_escapes(hostile: str, shown: str) -> None:
+    assert guard_cell(hostile) == shown
+    assert guarded_cell(hostile) == csv_cell(shown)
 
 
 def _row(ts: str, summary: str) -> TimelineRow:
@@ -52,7 +66,7 @@ def test_parts_merge_sorted(tmp_path: Path) -> None:
 
 
 def test_cells_with_commas_quotes_and_newlines_survive_the_parts(tmp_path: Path) -> None:
-    awkward = 'a, "quoted"\nsecond line'
+    awkward = 'a, "quoted"\nsecond line'  # the line break is written as "\n": one row, one line
     part = tmp_path / "1.part"
     rows = [_row(f"2024-01-01T00:00:{i % 60:02d}Z", awkward if i % 2 else f"plain {i}") for i in range(5000)]
     write_sorted_lines(render_lines(rows), part)  # several frames
@@ -62,10 +76,12 @@ def test_cells_with_commas_quotes_and_newlines_survive_the_parts(tmp_path: Path)
         read = list(csv.reader(fh))[1:]
     assert len(read) == 5000
     assert [r[0] for r in read] == sorted(r[0] for r in read)
-    assert sum(r[4] == awkward for r in read) == 2500
+    assert sum(r[4] == awkward.replace("\n", "\\n") for r in read) == 2500
+    assert out.read_bytes().count(b"\r\n") == 5001
 
 
-TEXT = st.text(st.sampled_from(['a', ' ', ',', '"', "'", '\r', '\n', '=', '+', '-', '@', '\t', 'é', '\x00', '；']),
+TEXT = st.text(st.sampled_from(['a', ' ', ',', '"', "'", '\r', '\n', '=', '+', '-', '@', '\t', 'é', '\x00', '；',
+                                '\u202e', '\u2066', '\u200f', '\x85', '\u2028', '\U000e0041', '\\', '\u00a0']),
                max_size=12)
 
 
@@ -98,6 +114,8 @@ def test_record_lines_equal_the_rendered_rows(artifact: str, text: str, file: st
     assert record_lines(artifact, record) == render_lines(rows_for(artifact, record))
     assert len(record_lines(artifact, record)) == seen + gone
     assert keyed_record_lines(artifact, record) == [keyed_line(line) for line in record_lines(artifact, record)]
+    for line in record_lines(artifact, record):  # one line per row, nothing invisible in it
+        assert line.endswith("\r\n") and INVISIBLE.search(line[:-2]) is None
 
 
 def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:
@@ -120,7 +138,7 @@ def test_rows_within_one_second_are_in_time_order(tmp_path: Path) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.sampled_from(['a', ',', '"', "'", '\r', '\n', '=', '+', '-', '@', '\t', '＝', '＋', '－', '＠', '；',
-                                'é']), max_size=8))
+                                'é', '\u202e', '\x00', '\u2029']), max_size=8))
 def test_guarded_cell_is_the_guard_then_the_quoting(value: str) -> None:
     assert guarded_cell(value) == csv_cell(guard_cell(value))
 

@@ -165,9 +165,11 @@ def test_resolver_tables_and_interception_rule(mvt_samples: Path) -> None:
     records = list(DumpsysReceivers().collect(source, ArtifactLog()))  # type: ignore[arg-type]
     assert [r.component for r in records] == ["com.spy.app/.SmsListener", "com.google.android.gms/.Sms",
                                               "com.spy.app/.CallListener"]
-    found = sorted(d.message for d in detections("android.dumpsys.receivers", records))
-    assert found == ["com.spy.app receives incoming SMS (com.spy.app/.SmsListener)",
-                     "com.spy.app receives outgoing calls (com.spy.app/.CallListener)"]
+    found = detections("android.dumpsys.receivers", records)  # one app: one finding, two occurrences
+    assert [d.message for d in found] == ["com.spy.app receives incoming SMS (com.spy.app/.SmsListener)"]
+    assert found[0].count == 2
+    assert [o.note for o in found[0].occurrences] == [
+        None, "com.spy.app receives outgoing calls (com.spy.app/.CallListener)"]
     acts = list(DumpsysActivities().collect(source, ArtifactLog()))  # type: ignore[arg-type]
     assert [a.component for a in acts] == ["com.other/.Act"]
     assert detections("android.dumpsys.activities", acts) == []  # activities do not intercept broadcasts

@@ -79,7 +79,8 @@ def test_url_exact(ind: Ind) -> None:
     assert hits(index, Obs.URL, "evil.example:8080/x") == [("http://evil.example:8080/x/", "exact")]
     assert hits(index, Obs.URL, "http://evil.example/x") == []
     (match,) = index.match(Obs.URL, "HTTPS://SHORT.EXAMPLE/a?b=c&d='e'")
-    assert match.observed == "https://short.example/a?b=c&d='e'"
+    assert match.observed == "https://short.example/a?b=c&d=%27e%27"  # as a browser sends it
+    assert hits(index, Obs.URL, "https://short.example/a?b=c&d=%27e%27") != []
 
 
 def test_url_with_ip_host(ind: Ind) -> None:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from spyscan.indicators import normalize as n
 from spyscan.indicators.index import IndicatorIndex
 from spyscan.indicators.model import Indicator
+from spyscan.links.text import extract_from_text
 from spyscan.observables import Obs
 
 
@@ -34,7 +35,7 @@ INDEX = IndicatorIndex.build(
 
 NORMALISERS = [
     n.norm_domain, n.extract_host, n.norm_url, n.norm_ip, n.norm_ip_indicator, n.norm_path, n.basename,
-    n.norm_process, n.norm_hash, n.norm_email, n.norm_folded, n.norm_exact, n.extract_from_text,
+    n.norm_process, n.norm_hash, n.norm_email, n.norm_folded, n.norm_exact, extract_from_text,
 ]
 
 url_like = st.builds(

@@ -105,7 +105,9 @@ def test_webkit_observations_in_app_containers(tmp_path: Path) -> None:
     assert first.most_recent_user_interaction == datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC)
     assert first.last_seen == datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC) and first.last_seen_raw == 1.6e9
     assert next(r for r in records if r.domain == "fine.example").most_recent_user_interaction is None
-    assert len(detect("ios.webkit_resource_load_statistics", records, [BAD])) == 2
+    found = detect("ios.webkit_resource_load_statistics", records, [BAD])
+    assert len(found) == 1 and found[0].count == 2  # one domain seen by two apps: one finding, two occurrences
+    assert len({o.source for o in found[0].occurrences}) == 2
 
 
 def test_webkit_session_resource_log(tmp_path: Path) -> None:

@@ -137,7 +137,8 @@ def test_interactionc(tmp_path: Path) -> None:
     assert ("ios.interactionc_event", "com.evil.app") in fields
     assert ("ios.interactionc_attachment", "https://files.bad-domain.test/a.png") in fields
     assert ("ios.interactionc_event", "https://cdn.bad-domain.test/c") in fields
-    assert any(d.record["record_type"] == "ios.interactionc_contact" for d in found)
+    email = next(d for d in found if d.observable and d.observable.value == "attacker@bad-domain.test")
+    assert any("ZCONTACTS" in o.source for o in email.occurrences)  # the contact is one occurrence of it
 
 
 def test_interactionc_other_entity_numbers_and_older_columns(tmp_path: Path) -> None:

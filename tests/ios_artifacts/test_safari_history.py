@@ -55,7 +55,8 @@ def test_indicator_on_redirect_destination(tmp_path: Path) -> None:
     records, _ = collect(SafariHistory, ev)
     found = detect("ios.safari_history", records, [indicator("domain-name:value", "bad-domain.test")])
     assert found and all(d.indicator is not None and d.indicator.value == "bad-domain.test" for d in found)
-    assert {d.record["visit_id"] for d in found} == {10, 11}
+    assert len(found) == 1 and found[0].count == 2  # one domain, two visits
+    assert {o.source.rsplit(" ", 1)[-1] for o in found[0].occurrences} == {"10", "11"}
 
 
 def test_old_schema_without_redirect_columns_warns(tmp_path: Path) -> None:

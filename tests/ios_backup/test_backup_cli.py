@@ -24,6 +24,7 @@ def _exit_code(argv: list[str]) -> int:
 def _backup(root: Path) -> Path:
     b = BackupBuilder(root, product_version="27.2")
     b.add_file("HomeDomain", "Library/a.txt", b"a")
+    b.add_system_databases()
     return b.build(password=PASSWORD)
 
 

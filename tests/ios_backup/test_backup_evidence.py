@@ -66,8 +66,9 @@ def test_plain_backup_round_trip(tmp_path: Path) -> None:
     ev = _open(root, tmp_path)
     _check_content(ev)
     info = ev.device_info()
-    assert info["ios_version"] == "17.5.1" and info["encrypted"] == "no"
-    assert info["udid"] and info["serial"] == "F2LTESTSERIAL" and info["backup_date"].startswith("2024-05-06")
+    assert info.platform == "ios" and info.os_version == "17.5.1" and info.encrypted is False
+    assert info.details["udid"] and info.details["serial"] == "F2LTESTSERIAL"
+    assert info.details["backup_date"].startswith("2024-05-06") and info.acquired == "2024-05-06T07:08:09Z"
     logged = {i.path for i in ev.inputs.items()}
     fid = file_id("HomeDomain", "Library/Notes/a.txt")
     assert f"{fid[:2]}/{fid}" in logged and "Manifest.db" in logged and "Info.plist" in logged
@@ -80,7 +81,7 @@ def test_encrypted_backup_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("BACKUP_PW", PASSWORD)
     ev = _open(root, tmp_path, Secrets(password_env="BACKUP_PW"))
     _check_content(ev)
-    assert ev.device_info()["encrypted"] == "yes"
+    assert ev.device_info().encrypted is True
     # decrypted copies only in the private work folder, never next to the evidence
     assert list(ev.workdir.rglob(fid))
     assert not list(root.rglob("*.tmp"))

@@ -32,9 +32,9 @@ def _stix(path: Path, patterns: list[str]) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_html_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    import spyscan.engine
+    import spyscan.engine.outputs
 
-    monkeypatch.setattr(spyscan.engine, "_write_human_report", lambda *args, **kwargs: None, raising=False)
+    monkeypatch.setattr(spyscan.engine.outputs, "write_human_report", lambda *args, **kwargs: None)
 
 
 def _options(tmp_path: Path, name: str) -> RunOptions:
@@ -43,7 +43,7 @@ def _options(tmp_path: Path, name: str) -> RunOptions:
 
 
 def _dump(planted: bool) -> FsDumpBuilder:
-    b = FsDumpBuilder().system_volume()
+    b = FsDumpBuilder().system_volume().add_system_databases()
     clients = [(40, "/usr/libexec/locationd")]
     if planted:
         clients.append((66, "/private/var/db/evilagentd"))

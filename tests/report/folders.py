@@ -10,6 +10,7 @@ from pathlib import Path
 from spyscan.detection.model import Detection, DetectionsFile, IndicatorRef, ObservableRef, Severity
 from spyscan.evidence.custody import InputFile
 from spyscan.indicators.model import IndicatorFile, Unsupported
+from spyscan.records.device import DeviceFacts
 from spyscan.report.runfile import ArtifactStatus, RunInfo, write_json
 from spyscan.timeline.rows import HEADER, guard_cell
 
@@ -134,8 +135,9 @@ def make_run(out: Path, finished: bool = True) -> RunInfo:
                                                  title="Installed apps"),
         },
         detections={"critical": 1, "high": 1, "medium": 1, "low": 0, "info": 0},
-        device={"DeviceName": DEVICE_NAME, "SerialNumber": SERIAL, "IMEI": IMEI, "ProductType": "iPhone14,2",
-                "ProductVersion": "17.4.1"},
+        device=DeviceFacts(platform="ios", name=DEVICE_NAME, model="iPhone14,2", os_version="17.4.1",
+                           details={"SerialNumber": SERIAL, "IMEI": IMEI}),
+        status="complete" if finished else "interrupted",
         indicator_set_version="2026.11.29",
         unsupported_indicators=[Unsupported(file=PEGASUS_FILE, stix_id="indicator--x", pattern="[a:b > 3]",
                                             reason="comparison operator > is not supported")],
@@ -159,10 +161,13 @@ def timeline_rows() -> list[list[str]]:
 
 
 def write_folder(out: Path, detections: list[Detection] | None = None, finished: bool = True,
-                 timeline: bool = True) -> Built:
+                 timeline: bool = True, with_failure: bool = True) -> Built:
+    """An output folder; ``with_failure`` keeps one failed artifact (WhatsApp), which makes the check incomplete."""
     out.mkdir(parents=True, exist_ok=True)
     detections = make_detections() if detections is None else detections
     run = make_run(out, finished)
+    if not with_failure:
+        del run.artifacts["ios.whatsapp"]
     write_json(out / "run.json", run)
     write_json(out / "detections.json", DetectionsFile(detections=detections))
     if timeline:

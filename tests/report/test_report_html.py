@@ -71,8 +71,8 @@ def test_verdict_names_the_families_of_severe_detections_only(built: f.Built) ->
 
 
 def test_clean_verdict_keeps_the_honest_caveat(tmp_path: Path) -> None:
-    out = f.write_folder(tmp_path / "clean", detections=[]).out
-    text = report_text(out)
+    built = f.write_folder(tmp_path / "clean", detections=[], with_failure=False)
+    text = report_text(built.out)
     verdict = text[text.index('id="verdict"'):text.index('id="counts"')]
     assert "No known traces found" in verdict
     assert "This does not prove the phone is clean." in verdict
@@ -186,7 +186,7 @@ def test_missing_detections_file_gives_an_incomplete_report(built: f.Built) -> N
     (built.out / "detections.json").unlink()
     (built.out / "timeline.csv").unlink()
     text = report_text(built.out)
-    assert "The check did not finish" in text
+    assert "The check is incomplete" in text
     assert "Output file missing or unreadable:" in text and "detections.json" in text
 
 
@@ -196,7 +196,7 @@ def test_unfinished_run_errors_are_shown(tmp_path: Path) -> None:
     run.errors = ["backup password is wrong"]
     write_json(built.out / "run.json", run)
     text = report_text(built.out)
-    assert "The check did not finish" in text and "backup password is wrong" in text
+    assert "The check is incomplete" in text and "backup password is wrong" in text
 
 
 def test_not_an_output_folder_is_a_clear_error(tmp_path: Path) -> None:

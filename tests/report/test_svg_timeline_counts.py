@@ -67,7 +67,7 @@ def test_counts_made_while_writing_equal_a_reread_of_the_file(tmp_path: Path) ->
     _same(collect(path, markers, counted=counted), from_file)
     assert from_file is not None and from_file.nearby[0].events
     summaries = {e.summary for n in from_file.nearby for e in n.events}
-    assert 'text with, comma and "quotes"\nand a newline' in summaries
+    assert 'text with, comma and "quotes"\\nand a newline' in summaries  # the line break is shown as "\n"
     assert "-1+1" in summaries
 
 

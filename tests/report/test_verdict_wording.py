@@ -23,6 +23,10 @@ def test_headlines() -> None:
     heuristic_only = tt.verdict([_detection("heuristic", None)])
     assert heuristic_only.state == tt.TRACES
     assert tt.headline(t, heuristic_only) == "Signs of possible compromise found"
-    assert tt.headline(t, tt.verdict([_detection("heuristic", None, Severity.MEDIUM)])) == "No known traces found"
+    medium = tt.verdict([_detection("heuristic", None, Severity.MEDIUM)])
+    assert medium.state == tt.REVIEW
+    assert tt.headline(t, medium) == "No known traces found, but some findings need a closer look"
+    assert tt.headline(t, tt.verdict([_detection("heuristic", None, Severity.LOW)])) == "No known traces found"
+    assert tt.verdict([_detection("heuristic", None, Severity.LOW)]).state == tt.CLEAN  # low is context
     es = gettext_for("es")
     assert tt.headline(es, heuristic_only) == "Se encontraron señales de un posible compromiso"

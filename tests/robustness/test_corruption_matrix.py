@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from spyscan import engine
 from spyscan.artifacts.base import all_artifacts, artifacts_for
 from spyscan.detection.heuristics.base import all_rules
 from spyscan.detection.pipeline import NullMatcher
+from spyscan.engine import jobs
+from spyscan.engine.pool import Job, StopFlag, run_jobs
 from spyscan.evidence.base import Evidence
 from spyscan.kinds import all_kinds
 from spyscan.report.runfile import ArtifactStatus
@@ -50,31 +51,26 @@ def variant_files(tmp_path_factory: pytest.TempPathFactory) -> VariantFiles:
 
 
 @pytest.fixture
-def engine_state(tmp_path: Path) -> Iterator[engine._Shared]:
+def engine_state(tmp_path: Path) -> Iterator[jobs.Shared]:
     records = tmp_path / "records"
     parts = tmp_path / "parts"
     records.mkdir()
     parts.mkdir()
-    state = engine._Shared(matcher=NullMatcher(), rules=list(all_rules().values()), records_dir=records,
-                           parts_dir=parts)
-    previous = engine._STATE
-    engine._STATE = state
-    try:
+    with jobs.using(jobs.Shared(matcher=NullMatcher(), rules=list(all_rules().values()), records_dir=records,
+                                parts_dir=parts)) as state:
         yield state
-    finally:
-        engine._STATE = previous
 
 
-def _run(artifact_id: str, evidence: Evidence, state: engine._Shared) -> ArtifactStatus:
+def _run(artifact_id: str, evidence: Evidence, state: jobs.Shared) -> ArtifactStatus:
     state.evidences = {"": evidence}
-    outcome = engine._execute(artifact_id, all_artifacts()[artifact_id].title, "artifact")
+    outcome = jobs.execute(artifact_id, all_artifacts()[artifact_id].title, jobs.ARTIFACT)
     return outcome.status
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("artifact_id", _artifact_ids())
 def test_artifact_survives_variant(artifact_id: str, variant: str, variant_files: VariantFiles,
-                                   engine_state: engine._Shared, tmp_path: Path) -> None:
+                                   engine_state: jobs.Shared, tmp_path: Path) -> None:
     artifact = all_artifacts()[artifact_id]
     kinds = all_kinds()
     kind = next((k for k in artifact.kinds if k in kinds), None)
@@ -112,13 +108,14 @@ def test_artifact_survives_variant(artifact_id: str, variant: str, variant_files
 
 @pytest.mark.parametrize("kind", sorted(all_kinds()))
 def test_one_hostile_file_never_stops_the_other_artifacts(kind: str, variant_files: VariantFiles,
-                                                          engine_state: engine._Shared, tmp_path: Path) -> None:
+                                                          engine_state: jobs.Shared, tmp_path: Path) -> None:
     """All artifacts of a kind run in one engine job list against random bytes: each gets an outcome."""
-    jobs = [(a.id, a.title) for a in artifacts_for(kind)]
-    if not jobs:
+    job_list = [Job(a.id, a.title, jobs.ARTIFACT, None) for a in artifacts_for(kind)]
+    if not job_list:
         pytest.skip(f"no artifact registered for {kind}")
     engine_state.evidences = {"": hostile_evidence(all_kinds()[kind], "random_bytes", variant_files,
                                                    tmp_path / "hostile")}
-    outcomes = engine._run_jobs(jobs, "artifact", 1, None)
-    assert sorted(o.id for o in outcomes) == sorted(j for j, _ in jobs)
+    outcomes = run_jobs(job_list, 1, lambda job, deadline: jobs.execute(job.id, job.title, job.source, deadline),
+                        StopFlag())
+    assert sorted(o.id for o in outcomes) == sorted(j.id for j in job_list)
     assert all(o.status.status in STATUSES for o in outcomes)

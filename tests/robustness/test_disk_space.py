@@ -76,16 +76,17 @@ def test_preflight_refuses_a_check_that_cannot_fit(tmp_path: Path, monkeypatch: 
     preflight(archive, tmp_path / "out", tmp_path / "work")  # fits
 
 
-def test_the_engine_calls_preflight_and_records_the_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_engine_calls_preflight_before_anything_is_written(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.builders.ios_backup import BackupBuilder
 
     backup = BackupBuilder(tmp_path / "backup").build()
     monkeypatch.setattr(diskspace, "free_bytes", lambda path: 1 * MiB)
     out = tmp_path / "out"
-    with pytest.raises(DiskSpaceLow, match="not enough free disk space"):
+    with pytest.raises(DiskSpaceLow, match="not enough free disk space") as caught:
         check(backup, None, _options(out))
-    run = (out / "run.json").read_text()
-    assert "not enough free disk space" in run and '"exit_code": 1' in run
+    assert caught.value.exit_code == 1
+    assert not out.exists()  # refused before the output folder was made
 
 
 def test_a_copy_stops_when_free_space_runs_low(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ a view over an endless recursive query, an fts5 virtual table whose content is t
 where a table is expected. Then one case per remaining class: a virtual generated column of 200 MB
 per row, a table too large for a lowered statement budget, too many statements on one connection, a
 schema of too many entries, two tables whose names differ in case, page-size and reserved-bytes
-tricks, a sort spilling past its temporary-file budget, a stop request and a deadline, SIGTERM while
+tricks, a sort spilling past its temporary-file budget, a stop request (interrupt, time budget), SIGTERM while
 a statement runs in SQLite's C code. Each case checks the status, a one-line message, the time, and
 (where it could grow) the memory of the process.
 """
@@ -28,16 +28,16 @@ from pathlib import Path
 
 import pytest
 
-from spyscan import engine
 from spyscan.artifacts.base import ArtifactLog, all_artifacts
 from spyscan.detection.heuristics.base import all_rules
 from spyscan.detection.pipeline import NullMatcher
+from spyscan.engine import jobs
 from spyscan.errors import BudgetExceeded
-from spyscan.evidence import sqlite_guard
+from spyscan.evidence import sqlite_guard, stop
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputLog
 from spyscan.evidence.sqlite import DamagedDatabase, PrivateConnection, open_private_copy, schema_notes
-from spyscan.evidence.sqlite_guard import StopRequested, request_stop, reset_stop, set_deadline
+from spyscan.evidence.sqlite_guard import StopRequested
 from spyscan.evidence.sqlite_schema import SchemaCensus, generated_note
 from spyscan.kinds import all_kinds
 from spyscan.report.runfile import ArtifactStatus
@@ -77,25 +77,15 @@ def _evidence(artifact_id: str, db: bytes, root: Path) -> Evidence:
     return hostile_evidence(_kind_class(artifact_id), "hostile", ServedDatabase(root / "files", db), root)
 
 
-@contextlib.contextmanager
-def _state(root: Path) -> Iterator[engine._Shared]:
+def _run(artifact_id: str, evidence: Evidence, root: Path) -> ArtifactStatus:
+    """One artifact through the engine's own job path (``engine.jobs.execute``: pipeline and statuses)."""
     records, parts = root / "records", root / "parts"
     records.mkdir(parents=True, exist_ok=True)
     parts.mkdir(exist_ok=True)
-    state = engine._Shared(matcher=NullMatcher(), rules=list(all_rules().values()), records_dir=records,
-                           parts_dir=parts)
-    previous = engine._STATE
-    engine._STATE = state
-    try:
-        yield state
-    finally:
-        engine._STATE = previous
-
-
-def _run(artifact_id: str, evidence: Evidence, root: Path) -> ArtifactStatus:
-    with _state(root) as state:
-        state.evidences = {"": evidence}
-        return engine._execute(artifact_id, all_artifacts()[artifact_id].title, "artifact").status
+    state = jobs.Shared(matcher=NullMatcher(), rules=list(all_rules().values()), records_dir=records,
+                        parts_dir=parts, evidences={"": evidence})
+    with jobs.using(state):
+        return jobs.execute(artifact_id, all_artifacts()[artifact_id].title, jobs.ARTIFACT).status
 
 
 @contextlib.contextmanager
@@ -363,44 +353,47 @@ def _cross_join(tmp_path: Path) -> PrivateConnection:
     return _private(H.sms_rows(3_000), tmp_path)
 
 
-def test_request_stop_ends_a_running_statement_promptly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("reason", "status", "why"), [
+    ("interrupted", "interrupted", "the check is being interrupted"),
+    ("timeout", "timeout", "the artifact's time budget ran out"),
+])
+def test_a_stop_request_ends_a_running_statement_promptly(reason: str, status: str, why: str,
+                                                          tmp_path: Path) -> None:
     conn = _cross_join(tmp_path)
-    timer = threading.Timer(0.3, request_stop)
+    timer = threading.Timer(0.3, stop.request, (reason,))
     started = time.monotonic()
     try:
         timer.start()
-        with pytest.raises(StopRequested, match="reading stopped because the check is being stopped"):
+        with pytest.raises(StopRequested) as caught:
             conn.execute("SELECT count(*) FROM message a, message b, message c").fetchall()
         assert time.monotonic() - started < 3
-        with pytest.raises(StopRequested):  # and refuses the next one until reset
+        assert str(caught.value) == f"evidence.db: reading stopped because {why}; the records read before are kept"
+        assert caught.value.status == status
+        with pytest.raises(StopRequested):  # and refuses the next one until the request is reset
             conn.execute("SELECT count(*) FROM message").fetchall()
     finally:
         timer.cancel()
-        reset_stop()
+        stop.reset()
     assert conn.execute("SELECT count(*) FROM message").fetchone() == (3_000,)
     conn.close()
 
 
-def test_a_deadline_ends_a_running_statement(tmp_path: Path) -> None:
-    conn = _cross_join(tmp_path)
-    set_deadline(0.3)
-    started = time.monotonic()
-    try:
-        with pytest.raises(BudgetExceeded, match="reading stopped at the time budget") as caught:
-            conn.execute("SELECT count(*) FROM message a, message b, message c").fetchall()
-        assert caught.value.status == "timeout" and time.monotonic() - started < 3
-    finally:
-        set_deadline(None)
-        conn.close()
+def test_closed_connections_leave_the_stop_registry(tmp_path: Path) -> None:
+    before = len(stop._interrupters)
+    conn = _private(H.sms_rows(10), tmp_path)
+    assert len(stop._interrupters) == before + 1
+    conn.close()
+    assert len(stop._interrupters) == before
 
 
 _SIGTERM_CHILD = """
 import signal, sys, time
 from pathlib import Path
+from spyscan.evidence import stop
 from spyscan.evidence.custody import InputLog
 from spyscan.evidence.sqlite import open_private_copy
-from spyscan.evidence.sqlite_guard import StopRequested, request_stop
-signal.signal(signal.SIGTERM, lambda signum, frame: request_stop("SIGTERM was received"))
+from spyscan.evidence.sqlite_guard import StopRequested
+signal.signal(signal.SIGTERM, lambda signum, frame: stop.request("interrupted"))  # as the engine's job does
 conn = open_private_copy(Path(sys.argv[1]), Path(sys.argv[2]), InputLog(), "evidence.db")
 print("ready", flush=True)
 try:
@@ -432,7 +425,8 @@ def test_sigterm_stops_a_statement_inside_sqlite(tmp_path: Path) -> None:
             child.kill()
             child.wait()
     assert child.returncode == 0, err
-    assert out.strip() == "evidence.db: reading stopped because SIGTERM was received"
+    assert out.strip() == ("evidence.db: reading stopped because the check is being interrupted; the records "
+                           "read before are kept")
 
 
 def test_guarded_cursors_cost_little(tmp_path: Path) -> None:

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spyscan import engine
 from spyscan.artifacts.android.androidqf_mounts import parse_mount_line
 from spyscan.artifacts.base import all_artifacts, artifacts_for
 from spyscan.artifacts.ios.parsers.ips import parse_ips
@@ -23,6 +22,7 @@ from spyscan.artifacts.ios.parsers.ps import parse_ps
 from spyscan.artifacts.ios.parsers.shutdown_log import parse_shutdown_text
 from spyscan.detection.heuristics.base import all_rules
 from spyscan.detection.pipeline import NullMatcher
+from spyscan.engine import jobs
 from spyscan.errors import ArtifactNotFound, SpyscanError
 from spyscan.kinds import all_kinds
 
@@ -93,14 +93,10 @@ def test_artifact_text_parsers_never_crash(artifact_id: str, payload: bytes) -> 
         (root / "records").mkdir()
         (root / "parts").mkdir()
         evidence = hostile_evidence(kinds[kind], "generated", GivenBytes(payload), root / "hostile")  # type: ignore[arg-type]
-        previous = engine._STATE
-        engine._STATE = engine._Shared(matcher=NullMatcher(), rules=list(all_rules().values()),
-                                       records_dir=root / "records", parts_dir=root / "parts",
-                                       evidences={"": evidence})
-        try:
-            outcome = engine._execute(artifact_id, artifact.title, "artifact")
-        finally:
-            engine._STATE = previous
+        with jobs.using(jobs.Shared(matcher=NullMatcher(), rules=list(all_rules().values()),
+                                    records_dir=root / "records", parts_dir=root / "parts",
+                                    evidences={"": evidence})):
+            outcome = jobs.execute(artifact_id, artifact.title, jobs.ARTIFACT)
         check_status(f"{artifact_id} × generated", outcome.status, getattr(evidence, "asked", []))
 
 

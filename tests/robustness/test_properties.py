@@ -18,6 +18,7 @@ from spyscan.evidence.textio import decode_bytes, iter_lines
 from spyscan.indicators import normalize
 from spyscan.indicators.patterns import PatternUnsupported, parse_pattern
 from spyscan.indicators.stix import parse_bundle_bytes
+from spyscan.links.text import extract_from_text
 from spyscan.timeutil import from_cocoa, from_iso, from_unix, from_unix_ms, from_webkit, iso
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -96,7 +97,7 @@ def test_stix_bundle_parser_never_raises_anything_else(data: bytes) -> None:
 NORMALISERS = [normalize.norm_domain, normalize.extract_host, normalize.norm_url, normalize.norm_ip,
                normalize.norm_ip_indicator, normalize.path_components, normalize.norm_path, normalize.basename,
                normalize.norm_process, normalize.norm_hash, normalize.norm_email, normalize.norm_folded,
-               normalize.norm_exact, normalize.extract_from_text]
+               normalize.norm_exact, extract_from_text]
 
 
 @FAST
@@ -122,7 +123,7 @@ def test_host_of_a_url_is_its_domain(host: str, tail: str) -> None:
 
 
 @FAST
-@given(st.one_of(st.text(max_size=60), st.sampled_from(["/private/var/x", "/var/x/", "a//b/../c"])))
+@given(st.one_of(st.text(max_size=60), st.sampled_from(["/private/var/x", "/var/x/", "a//b/../c", "0 /", "a/ /"])))
 def test_path_normalisation_is_idempotent(value: str) -> None:
     once = normalize.norm_path(value)
     if once is not None:

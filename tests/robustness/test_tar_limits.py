@@ -101,7 +101,7 @@ def test_a_small_sysdiagnose_that_would_write_gigabytes_is_refused_before_copyin
     with pytest.raises(EvidenceError) as caught:
         check(archive, "sysdiagnose", RunOptions(output=tmp_path / "out", indicators=IndicatorOptions(bundled=False),
                                                  jobs=1))
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 10  # the kind's peek at the tar never expands the bomb either
     _one_line_naming(str(caught.value), archive, "SPYSCAN_MAX_COMPRESSION_RATIO")
     assert "decompression bomb" in str(caught.value) and caught.value.exit_code == 1
     assert sum(copied) < 1 << 20  # refused at the member's header, before its bytes were copied

@@ -77,9 +77,11 @@ def test_planted_pegasus_process_names_are_found_in_every_shape(tmp_path: Path, 
     assert by_name["SpringBoard"].shapes == ["paren"]
     container = {r.name: r for r in records if r.log_file.endswith("containermanagerd.log.0")}
     assert container["bh"].first_line == 7  # one more line before the same text
-    hits = {(d.record["log_file"].rsplit("/", 1)[-1], d.observable.value) for d in detections if d.observable}
+    hits = {(o.source.split(",", 1)[0].rsplit("/", 1)[-1], d.observable.value)
+            for d in detections if d.observable for o in d.occurrences}
     assert hits == {(f, n) for f in ("netdiag.log", "containermanagerd.log.0")
                     for n in ("bh", "roleaccountd", "msgacntd")}
+    assert sorted(d.observable.value for d in detections if d.observable) == ["bh", "msgacntd", "roleaccountd"]
 
 
 def test_clean_archive_raises_nothing(tmp_path: Path, public_iocs: Path) -> None:

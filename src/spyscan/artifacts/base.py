@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import Record
+from spyscan.records.device import ARTIFACT_FACTS
 
 
 class ArtifactLog:
@@ -23,6 +24,14 @@ class ArtifactLog:
     def __init__(self) -> None:
         self.warnings: list[str] = []
         self.recovered = False
+        self.facts: dict[str, object] = {}
+
+    def fact(self, name: str, value: object) -> None:
+        """A fact about the device read by this artifact (``run.json`` ``device``; see records/device.py)."""
+        expected = ARTIFACT_FACTS.get(name)
+        if expected is None or not isinstance(value, expected):
+            raise ValueError(f"unknown device fact {name!r} or wrong type {type(value).__name__}")
+        self.facts[name] = value
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < 1000:
@@ -38,6 +47,12 @@ class Artifact:
     kinds: ClassVar[tuple[str, ...]] = ()  # input kinds this artifact runs on
     title: ClassVar[str] = ""  # short human title
     records: ClassVar[tuple[type[Record], ...]] = ()  # record types it yields
+    # False for artifacts that only describe the device (versions, identifiers): their failure does not
+    # make the check incomplete
+    holds_traces: ClassVar[bool] = True
+    # what it means when the evidence lacks this artifact's data: "missing" (the acquisition should have
+    # it; the report says what to ask for) or "not_applicable" (e.g. the app is not installed)
+    absent_means: ClassVar[str] = "missing"
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         raise NotImplementedError  # pragma: no cover - abstract

@@ -1,9 +1,17 @@
 """Versioned schema of the case store: ``MIGRATIONS[n]`` moves ``PRAGMA user_version`` from n to n + 1.
 
-Never edit a released migration; append a new one.
+A migration is a list of SQL statements and Python steps (called with the connection, inside the
+migration's transaction). Never edit a released migration; append a new one.
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import msgspec
+
+Step = str | Callable[[sqlite3.Connection], None]
 
 
 def _append_only(table: str) -> list[str]:
@@ -76,4 +84,38 @@ V1 = [
     *_append_only("hunt_runs"),
 ]
 
-MIGRATIONS: list[list[str]] = [V1]
+def _finding_ids_of_stored_detections(db: sqlite3.Connection) -> None:
+    """Detections stored before grouping (one per record) get the id of their finding (one per rule or
+    indicator, observed value and artifact), so that the next hunt does not report them again as new."""
+    from spyscan.cases.model import StoredDetection
+    from spyscan.detection.grouping import stored_finding_id
+
+    decoder = msgspec.json.Decoder(StoredDetection)
+    rows = db.execute("SELECT id, run_id, detection_json FROM detections").fetchall()
+    aliases = []
+    for row_id, run_id, text in rows:
+        try:
+            detection = decoder.decode(text)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue
+        finding = stored_finding_id(detection.kind, detection.artifact, detection.rule, detection.indicator,
+                                    detection.observable, detection.message)
+        if finding is not None:
+            aliases.append((run_id, finding, row_id))
+    db.executemany("INSERT OR IGNORE INTO finding_ids (run_id, finding_id, detection_row) VALUES (?, ?, ?)",
+                   aliases)
+
+
+V2: list[Step] = [
+    """CREATE TABLE finding_ids (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        finding_id TEXT NOT NULL,          -- the grouped id of a detection stored with a per-record id
+        detection_row INTEGER NOT NULL REFERENCES detections(id),
+        UNIQUE (run_id, finding_id, detection_row)
+    )""",
+    "CREATE INDEX finding_ids_run ON finding_ids(run_id)",
+    _finding_ids_of_stored_detections,
+    *_append_only("finding_ids"),
+]
+
+MIGRATIONS: list[list[Step]] = [list(V1), V2]

@@ -25,7 +25,7 @@ from spyscan.cases.model import CaseInfo, RunCheck, StoredDetection, StoredRun
 from spyscan.detection.model import Detection, DetectionsFile
 from spyscan.errors import UsageError
 from spyscan.indicators.storage import data_dir, make_private_dir
-from spyscan.report.runfile import RunInfo, read_run
+from spyscan.report.runfile import FAILED, INTERRUPTED, RUNNING, RunInfo, read_run
 from spyscan.timeutil import iso, utcnow
 
 ENV_STORE = "SPYSCAN_STORE"
@@ -99,8 +99,11 @@ class CaseStore:
                              f"(schema {version}, this one knows {len(MIGRATIONS)}); upgrade spyscan")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script:
-                    self.db.execute(statement)
+                for step in script:
+                    if isinstance(step, str):
+                        self.db.execute(step)
+                    else:
+                        step(self.db)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @property
@@ -168,8 +171,11 @@ class CaseStore:
             raise UsageError(f"cannot read the results in {folder}: {exc.strerror or exc}") from None
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise UsageError(f"{folder} holds unreadable spyscan results: {exc}") from None
-        if run.finished is None:
+        if run.finished is None or run.status in (RUNNING, FAILED):
             raise UsageError(f"the run in {folder} did not finish; check the acquisition again")
+        if run.status == INTERRUPTED:
+            raise UsageError(f"the run in {folder} was interrupted before every part was checked; check the "
+                             "acquisition again to completion before registering it")
         digest = sha256_of(run_file)
         device = (device or _device_label(run)).strip()
         if not device:
@@ -223,7 +229,9 @@ class CaseStore:
         return [_stored_run(row) for row in rows]
 
     def known_ids(self, run_id: int) -> set[str]:
-        rows = self.db.execute("SELECT detection_id FROM detections WHERE run_id = ?", (run_id,))
+        """Ids of the detections known for a run (also the grouped ids of detections stored before grouping)."""
+        rows = self.db.execute("SELECT detection_id FROM detections WHERE run_id = ? "
+                               "UNION SELECT finding_id FROM finding_ids WHERE run_id = ?", (run_id, run_id))
         return {str(row[0]) for row in rows}
 
     def detections(self, run_id: int) -> list[StoredDetection]:
@@ -256,5 +264,4 @@ def _json(value: Any) -> str:
 
 
 def _device_label(run: RunInfo) -> str:
-    model = run.device.get("model") or run.device.get("ro.product.model") or ""
-    return model or run.kind
+    return run.device.label() or run.kind

@@ -8,18 +8,19 @@ records (``finish`` writes the rest, also after an artifact failed half-way).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import IO, Any, Protocol
 
 import msgspec
 
+from spyscan.detection.grouping import DetectionGroup, finding_id, indicator_key, indicator_severity
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Detection, IndicatorRef, ObservableRef, Severity
+from spyscan.detection.model import COMPROMISE, Detection, IndicatorRef, ObservableRef, Severity
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
 from spyscan.timeutil import iso
+from spyscan.visible import json_visible
 
 WRITE_BLOCK = 512  # records encoded to JSON lines in one call
 
@@ -35,11 +36,6 @@ class TimelineSink(Protocol):
 class NullMatcher:
     def match(self, obs: Obs, value: str) -> list[IndicatorMatch]:
         return []
-
-
-def detection_id(*parts: str | None) -> str:
-    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()[:20]
 
 
 def record_dict(record: Record) -> dict[str, Any]:
@@ -62,7 +58,7 @@ class RecordPipeline:
         self.rules = [rule() for rule in rules]
         self.records_out = records_out
         self.timeline = timeline
-        self.detections: dict[str, Detection] = {}
+        self.groups: dict[str, DetectionGroup] = {}  # one per finding (see detection/grouping.py)
         self.count = 0
         self._encoder = msgspec.json.Encoder()
         self._unwritten: list[Record] = []  # records waiting to be written as one block of JSON lines
@@ -100,7 +96,7 @@ class RecordPipeline:
     def flush(self) -> None:
         """Write the records fed so far (``finish`` does it too)."""
         if self._unwritten and self.records_out is not None:
-            self.records_out.write(self._encoder.encode_lines(self._unwritten))
+            self.records_out.write(json_visible(self._encoder.encode_lines(self._unwritten)))
         self._unwritten.clear()
 
     def finish(self) -> list[Detection]:
@@ -108,13 +104,28 @@ class RecordPipeline:
         for rule in self.rules:
             for finding in rule.finish():
                 self._add_finding(rule, finding)
-        return list(self.detections.values())
+        return self.detections()
 
-    def _add(self, detection: Detection) -> None:
-        self.detections.setdefault(detection.id, detection)
+    def detections(self) -> list[Detection]:
+        """The findings so far, one detection each (also usable after an artifact failed half-way)."""
+        return [group.build() for group in self.groups.values()]
+
+    def _add(self, detection: Detection, source: str, indicator: IndicatorRef | None = None) -> None:
+        group = self.groups.get(detection.id)
+        if group is None:
+            group = self.groups[detection.id] = DetectionGroup(detection)
+        group.add(source, detection.timestamp, detection, indicator)
 
     def _add_indicator_hit(self, record: Record, field: str, obs: Obs, value: str, hit: IndicatorMatch) -> None:
         ind = hit.indicator
+        ref = IndicatorRef(value=ind.value, type=ind.type, malware=ind.malware, stix_id=ind.stix_id, file=ind.file,
+                           threat=ind.threat, role=ind.role, platform=ind.platform)
+        det_id = finding_id("indicator", self.artifact, indicator_key(ind.type, ind.value), hit.observed)
+        group = self.groups.get(det_id)
+        source = record.source.describe()
+        if group is not None and hit.weak is False and group.template.severity.rank >= Severity.HIGH.rank:
+            group.add(source, iso(first_timestamp(record)), None, ref)  # the usual repeat: no new Detection
+            return
         family = ind.malware or "unattributed"
         strength = " (weak: name may be truncated)" if hit.weak else ""
         message = (
@@ -123,19 +134,19 @@ class RecordPipeline:
         )
         self._add(
             Detection(
-                id=detection_id("indicator", self.artifact, ind.stix_id, ind.type, hit.observed,
-                                record.source.describe()),
-                severity=Severity.MEDIUM if hit.weak else Severity.HIGH,
+                id=det_id,
+                severity=indicator_severity(ref, hit.weak),
                 kind="indicator",
                 artifact=self.artifact,
                 message=message,
                 timestamp=iso(first_timestamp(record)),
                 observable=ObservableRef(type=str(obs), value=value),
-                indicator=IndicatorRef(value=ind.value, type=ind.type, malware=ind.malware,
-                                       stix_id=ind.stix_id, file=ind.file),
+                indicator=ref,
                 record=record_dict(record),
                 match=hit.quality,
-            )
+                category=COMPROMISE,
+            ),
+            source, ref,
         )
 
     def _add_finding(self, rule: Rule, finding: Finding) -> None:
@@ -143,9 +154,10 @@ class RecordPipeline:
         observable = None
         if finding.observable_type and finding.observable_value is not None:
             observable = ObservableRef(type=finding.observable_type, value=finding.observable_value)
+        observed = f"{observable.type}\x1e{observable.value}" if observable is not None else None
         self._add(
             Detection(
-                id=detection_id("heuristic", self.artifact, rule.id, finding.message, record.source.describe()),
+                id=finding_id("heuristic", self.artifact, rule.id, observed, finding.message),
                 severity=finding.severity or rule.severity,
                 kind="heuristic",
                 artifact=self.artifact,
@@ -156,5 +168,7 @@ class RecordPipeline:
                 record=record_dict(record),
                 rule=rule.id,
                 why=rule.why or None,
-            )
+                category=finding.category or rule.category,
+            ),
+            record.source.describe(),
         )

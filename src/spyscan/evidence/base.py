@@ -10,6 +10,7 @@ from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import open_private_copy
+from spyscan.records.device import DeviceFacts
 
 DEFAULT_READ_LIMIT = 1 << 30  # 1 GiB: larger single files are refused as input to one artifact
 
@@ -24,6 +25,12 @@ class Evidence:
     kind: ClassVar[str] = ""
     label: ClassVar[str] = ""  # human description of the kind
     priority: ClassVar[int] = 50  # detection order: lower first
+    platform: ClassVar[str] = ""  # "ios" or "android": indicators of another platform are never matched
+    # the artifacts that matter for this kind: a check is "clean" only when each of them was read
+    # (docs/verdict.md); when one could not be read, the check is incomplete
+    key_artifacts: ClassVar[tuple[str, ...]] = ()
+    # what ``detect`` looks for, in words (for messages when an input is not of this kind)
+    key_files: ClassVar[str] = ""
 
     def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
         self.path = path
@@ -53,9 +60,9 @@ class Evidence:
         """
         return []
 
-    def device_info(self) -> dict[str, str]:
-        """What the acquisition says about the device (model, OS version, ...), for the report."""
-        return {}
+    def device_info(self) -> DeviceFacts:
+        """What the acquisition says about the device (model, OS version, ...), for run.json and the report."""
+        return DeviceFacts(platform=self.platform or None)
 
     # -- file access (folder-based kinds; archive kinds override ``resolve``) -----------------
     def resolve(self, rel: str) -> Path:

@@ -54,7 +54,7 @@ from typing import Any, Protocol
 from spyscan.errors import EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.diskspace import ensure_room, writing
-from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track
+from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track, untrack
 from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note
 
 COMPANIONS = ("-wal", "-journal")
@@ -98,6 +98,10 @@ class PrivateConnection(sqlite3.Connection):
 
     def cursor(self, factory: Any = GuardedCursor) -> Any:
         return super().cursor(factory)
+
+    def close(self) -> None:
+        untrack(self)
+        super().close()
 
     def execute(self, sql: str, parameters: Any = (), /) -> Any:
         return self.cursor().execute(sql, parameters)

@@ -14,11 +14,11 @@ running statement when:
 * SQLite's temporary files of this process (sorter spills, materialised subqueries) hold more than
   ``temp_bytes(size)``: ``BudgetExceeded("truncated")``;
 * the disk holding them has less than ``diskspace.reserve()`` free: ``DiskSpaceLow``;
-* ``request_stop()`` was called (the engine's SIGTERM/SIGINT handler): ``StopRequested`` (a
-  ``BudgetExceeded`` with status ``timeout``); ``request_stop`` also interrupts every open connection,
-  and the handler being Python code, pending signal handlers run inside it even while the worker is
-  in a long SQLite call;
-* a deadline set with ``set_deadline(seconds)`` passed: ``BudgetExceeded(status="timeout")``.
+* a stop was requested (``evidence.stop.request``, called by the engine's handlers of SIGTERM, SIGINT
+  and of the artifact's time budget): ``StopRequested``, a ``BudgetExceeded`` whose status is
+  ``timeout`` or ``interrupted`` as the request says. Every private connection registers its
+  ``interrupt`` with ``evidence.stop`` while it is open, and the progress handler being Python code,
+  pending signal handlers run inside it even while the worker is in a long SQLite call.
 
 ``size`` is the database's size in bytes (file and ``-wal``), so budgets grow with the input
 (environment variables in brackets):
@@ -36,7 +36,8 @@ steps per byte of a database (0.7 for all statements of a connection), so a real
 
 The progress handler cannot raise through SQLite: it records why it stopped and returns 1, SQLite
 reports "interrupted", and ``GuardedCursor`` (the cursor of every private connection) raises the
-recorded exception instead. ``BudgetExceeded`` is not an ``sqlite3.Error``, so an artifact's
+recorded exception instead (so do later statements on a connection stopped for good). ``BudgetExceeded``
+is not an ``sqlite3.Error``, so an artifact's
 ``except sqlite3.Error`` never mistakes a budget for a damaged row; the records it produced before
 are kept by the engine.
 
@@ -49,16 +50,15 @@ the system temporary folder. SQLite unlinks them on creation; on Linux their siz
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
-import time
 import weakref
 from pathlib import Path
 from typing import Any
 
 from spyscan.errors import BudgetExceeded
+from spyscan.evidence import stop
 from spyscan.evidence.diskspace import DiskSpaceLow, free_bytes, low_message, mib, reserve
 
 TICK = 10_000  # SQLite steps between two calls of the progress handler
@@ -71,18 +71,19 @@ MIN_TEMP_BYTES = 256 << 20
 TEMP_PER_BYTE = 4
 TEMP_SUBFOLDER = "sqlite-tmp"
 
-_STOP: list[str] = []  # non-empty once a stop was requested
-_DEADLINE: list[float] = []
-_OPEN: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
 _TEMP_LOCK = threading.Lock()
 _TEMP_DIR: list[str] = []
 
 
 class StopRequested(BudgetExceeded):
-    """A statement was stopped because the check is being stopped (``request_stop``)."""
+    """A statement was stopped because a stop was requested (``evidence.stop``): the artifact's time budget
+    ran out (status ``timeout``) or the check is being interrupted (status ``interrupted``)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, status="timeout")
+    def __init__(self, label: str, reason: str) -> None:
+        why = ("the artifact's time budget ran out" if reason == "timeout"
+               else "the check is being interrupted" if reason == "interrupted" else reason)
+        super().__init__(f"{label}: reading stopped because {why}; the records read before are kept",
+                         status="timeout" if reason == "timeout" else "interrupted")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -119,36 +120,23 @@ def temp_bytes(size: int) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# stopping from outside
-
-
-def request_stop(reason: str = "the check is being stopped") -> None:
-    """Stop every evidence statement of this process now and refuse new ones (signal-handler safe)."""
-    if not _STOP:
-        _STOP.append(reason)
-    for conn in list(_OPEN):
-        with contextlib.suppress(Exception):
-            conn.interrupt()
-
-
-def reset_stop() -> None:
-    """Allow statements again (a long-lived process starting another check)."""
-    _STOP.clear()
-
-
-def stop_requested() -> bool:
-    return bool(_STOP)
-
-
-def set_deadline(seconds: float | None) -> None:
-    """Stop evidence statements of this process ``seconds`` from now (``None``: no deadline)."""
-    _DEADLINE.clear()
-    if seconds is not None:
-        _DEADLINE.append(time.monotonic() + seconds)
+# stopping from outside (``evidence.stop``)
 
 
 def track(conn: sqlite3.Connection) -> None:
-    _OPEN.add(conn)
+    """Let ``evidence.stop.request`` interrupt ``conn`` while it is open (``untrack`` on close)."""
+    ref = weakref.ref(conn)
+
+    def interrupt() -> None:
+        target = ref()
+        if target is not None:
+            target.interrupt()
+
+    stop.register(id(conn), interrupt)
+
+
+def untrack(conn: sqlite3.Connection) -> None:
+    stop.unregister(id(conn))
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,13 +214,13 @@ class Guard:
         self.schema_phase = False
         self.reason: BaseException | None = None
         self.lasting = False  # the reason applies to every later statement too
-        self.external = False  # the reason is a stop request or a deadline (they can be lifted)
+        self.external = False  # the reason is a stop request (it can be lifted)
 
     def start_statement(self) -> None:
         """A new statement: its step count restarts; a lasting stop refuses it at once.
 
-        A stop request or a deadline stops every later statement until ``reset_stop``/``set_deadline``;
-        the connection's joint budget, a schema too large and a full disk stop them for good."""
+        A stop request stops every later statement until ``evidence.stop.reset``; the connection's joint
+        budget, a schema too large and a full disk stop them for good."""
         self.steps = 0
         if self.reason is not None and (not self.lasting or self.external):
             self.reason = None
@@ -244,11 +232,8 @@ class Guard:
             raise self.reason
 
     def _external(self) -> BaseException | None:
-        if _STOP:
-            return StopRequested(f"{self.label}: reading stopped because {_STOP[0]}")
-        if _DEADLINE and time.monotonic() > _DEADLINE[0]:
-            return BudgetExceeded(f"{self.label}: reading stopped at the time budget", status="timeout")
-        return None
+        reason = stop.requested()
+        return None if reason is None else StopRequested(self.label, reason)
 
     def begin_schema(self) -> None:
         self.schema_phase = True
@@ -312,7 +297,7 @@ class Guard:
         return 0
 
     def _stop(self, reason: BaseException, lasting: bool) -> int:
-        if not isinstance(reason, StopRequested) and "time budget" not in str(reason):
+        if not isinstance(reason, StopRequested):
             self.external = False
         self.reason = reason
         self.lasting = lasting
@@ -322,8 +307,9 @@ class Guard:
         """Raise the recorded reason of an interrupted statement instead of SQLite's ``exc``."""
         if self.reason is not None:
             raise self.reason from exc
-        if _STOP and "interrupt" in str(exc):
-            raise StopRequested(f"{self.label}: reading stopped because {_STOP[0]}") from exc
+        reason = stop.requested()
+        if reason is not None and "interrupt" in str(exc):  # ``interrupt()`` landed before any progress call
+            raise StopRequested(self.label, reason) from exc
 
 
 class GuardedCursor(sqlite3.Cursor):

@@ -6,10 +6,12 @@ Semantics are those of DESIGN.md §3; see the docstrings of :mod:`spyscan.indica
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable, Iterable
 
 from spyscan.indicators import normalize as n
 from spyscan.indicators.model import Indicator, IndicatorMatch
+from spyscan.links.text import extract_from_text
 from spyscan.observables import Obs
 
 Table = dict[str, list[Indicator]]
@@ -59,6 +61,7 @@ class _Matches:
 
 
 HOST_CACHE_SIZE = 1 << 16  # distinct host names remembered per process
+_URL_LIKE = re.compile(r"[/\\:@]")  # a domain observable holding one of these is a URL, host:port or address
 
 
 class IndicatorIndex:
@@ -78,7 +81,7 @@ class IndicatorIndex:
         self.processes: Table = {}
         self.truncated: dict[int, Table] = {length: {} for length in TRUNCATED_LENGTHS}
         self.exact: dict[str, Table] = {kind: {} for kind in _EXACT_BY_TYPE}
-        self._host_cache: dict[str, tuple[str, tuple[tuple[list[Indicator], int], ...]]] = {}
+        self._host_cache: dict[str, tuple[n.Host | None, tuple[tuple[list[Indicator], int], ...]]] = {}
         self.skipped: list[Indicator] = []  # values that cannot be normalised (e.g. an invalid IP)
         self.size = 0
 
@@ -96,10 +99,10 @@ class IndicatorIndex:
     def _add(self, ind: Indicator) -> bool:
         kind, value = ind.type, ind.value
         if kind == "domain-name:value":
-            host = n.extract_host(value) if "/" in value or ":" in value else value
-            if host and n.norm_ip(host) is not None:  # some feeds list IP addresses as domain names
-                return self._add_ip(ind, host)
-            return self._put(self.domains, n.norm_domain(host or ""), ind)
+            host = n.norm_host(n.extract_host(value) or "" if "/" in value or ":" in value else value)
+            if host is not None and host.ip is not None:  # some feeds list IP addresses as domain names
+                return self._add_ip(ind, host.name)
+            return self._put(self.domains, host.name if host is not None else None, ind)
         if kind == "url:value":
             url = n.norm_url(value)
             return self._put(self.urls, url.key if url else None, ind)
@@ -167,8 +170,9 @@ class IndicatorIndex:
                 found.add(self.exact[kind].get(key, ()), "exact", key)
             if obs is Obs.EMAIL and key:
                 self._match_host(found, key.rpartition("@")[2], from_url=False)
-        elif obs is Obs.DOMAIN:
-            self._match_host(found, n.extract_host(value) or "", from_url=False)
+        elif obs is Obs.DOMAIN:  # a bare host name is looked up as it is (cached); anything else is parsed
+            host = n.extract_host(value) if _URL_LIKE.search(value) is not None else value
+            self._match_host(found, host or "", from_url=False)
         elif obs is Obs.URL:
             self._match_url(found, value)
         elif obs is Obs.TEXT:
@@ -186,31 +190,33 @@ class IndicatorIndex:
         return list(found.found.values())
 
     def _match_host(self, found: _Matches, host: str, *, from_url: bool) -> None:
-        if n.norm_ip(host) is not None:
-            self._match_ip(found, host)
+        normal, hits = self._host_hits(host)
+        if normal is None:
             return
-        domain, hits = self._domain_hits(host)
+        if normal.ip is not None:
+            self._match_address(found, normal.ip)
+            return
         for indicators, depth in hits:
             quality = "subdomain" if depth else ("url-host" if from_url else "exact")
-            found.add(indicators, quality, domain)
+            found.add(indicators, quality, normal.name)
 
-    def _domain_hits(self, host: str) -> tuple[str, tuple[tuple[list[Indicator], int], ...]]:
-        """Normalised host and the domain indicators it falls under (with the label depth), cached:
-        the same hosts come back in record after record."""
+    def _host_hits(self, host: str) -> tuple[n.Host | None, tuple[tuple[list[Indicator], int], ...]]:
+        """The host as a browser reads it (``norm_host``) and the domain indicators it falls under (with the
+        label depth), cached: the same hosts come back in record after record."""
         cached = self._host_cache.get(host)
         if cached is not None:
             return cached
-        domain = n.norm_domain(host) or ""
+        normal = n.norm_host(host)
         hits: list[tuple[list[Indicator], int]] = []
-        if domain and self.domains:
-            labels = domain.split(".")
+        if normal is not None and normal.ip is None and self.domains:
+            labels = normal.name.split(".")
             for i in range(len(labels)):
                 if i and i == len(labels) - 1:
                     break  # a bare top-level label never matches as a parent domain
                 found = self.domains.get(".".join(labels[i:]))
                 if found:
                     hits.append((found, i))
-        result = (domain, tuple(hits))
+        result = (normal, tuple(hits))
         if len(self._host_cache) >= HOST_CACHE_SIZE:
             self._host_cache.clear()
         self._host_cache[host] = result
@@ -219,17 +225,26 @@ class IndicatorIndex:
     def _match_url(self, found: _Matches, value: str, seen_hosts: set[str] | None = None) -> None:
         url = n.norm_url(value)
         if url is None:
+            if value[:7].lower() == "mailto:":  # a link to write to an address: matched as the address
+                self._match_email(found, value)
             return
-        if self.urls:
-            found.add(self.urls.get(url.key, ()), "exact", url.display)
+        exact = self.urls.get(url.key)
+        if exact:
+            found.add(exact, "exact", url.display)
         if seen_hosts is not None:
-            if url.host in seen_hosts:
+            if url.host.name in seen_hosts:
                 return
-            seen_hosts.add(url.host)
-        self._match_host(found, url.host, from_url=True)
+            seen_hosts.add(url.host.name)
+        self._match_host(found, url.host.name, from_url=True)
+
+    def _match_email(self, found: _Matches, value: str) -> None:
+        key = n.norm_email(value)
+        if key:
+            found.add(self.exact["email-addr:value"].get(key, ()), "exact", key)
+            self._match_host(found, key.rpartition("@")[2], from_url=False)
 
     def _match_text(self, found: _Matches, text: str) -> None:
-        items = n.extract_from_text(text)
+        items = extract_from_text(text)
         seen_hosts: set[str] = set()  # a host inside a URL is also found as a bare host: look it up once
         for url in items.urls:
             self._match_url(found, url, seen_hosts)
@@ -246,11 +261,13 @@ class IndicatorIndex:
 
     def _match_ip(self, found: _Matches, value: str) -> None:
         ip = n.norm_ip(value)
-        if ip is None:
-            host = n.extract_host(value)  # "1.2.3.4:443", "http://[::1]/"
+        if ip is None and (":" in value or "/" in value):  # "1.2.3.4:443", "http://[::1]/"
+            host = n.extract_host(value)
             ip = n.norm_ip(host) if host and host != value.strip() else None
-        if ip is None:
-            return
+        if ip is not None:
+            self._match_address(found, ip)
+
+    def _match_address(self, found: _Matches, ip: n.IPAddress) -> None:
         observed = str(ip)
         found.add(self.ips.get(ip, ()), "exact", observed)
         as_int = int(ip)

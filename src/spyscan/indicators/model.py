@@ -14,6 +14,9 @@ class Indicator(msgspec.Struct, frozen=True, kw_only=True):
     malware: str | None  # malware family name (from malware objects and relationships, or the bundle)
     file: str  # name of the indicator file it came from (as in run.json "indicators")
     name: str | None = None  # the indicator object's name, when present
+    platform: str | None = None  # "ios" or "android" when the value only makes sense there (None: any)
+    threat: str | None = None  # "mercenary", "stalkerware" or "watchware", from the file's feed
+    role: str | None = None  # "c2", "website" or "distribution" when the feed says what the value is for
 
 
 class IndicatorFile(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,6 +1,7 @@
-"""Normalisation of indicator values and observed values, and extraction of URLs/hosts from text.
+"""Normalisation of indicator values and observed values.
 
-Every function here accepts any ``str`` and never raises; ``None`` means "nothing usable".
+Every function here accepts any ``str`` and never raises; ``None`` means "nothing usable". URLs and hosts
+in free text are found by ``spyscan.links.text``.
 """
 
 from __future__ import annotations
@@ -10,129 +11,137 @@ import ipaddress
 import re
 from typing import NamedTuple
 
+from spyscan.links.whatwg import HOST_DOMAIN, parse_host, parse_url
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_AUTHORITY_END = re.compile(r"[/?#\\]")
-_IDNA_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
-_DEFAULT_PORTS = {"": ("80", "443"), "http": ("80",), "https": ("443",)}
 _PRIVATE_ALIASES = ("var", "etc", "tmp")
 
 
-# ---------------------------------------------------------------- domains and URLs
-def _idna_label(label: str) -> str:
-    if label.isascii():
-        return label
-    try:
-        return label.encode("idna").decode("ascii")
-    except UnicodeError:
-        return label  # not encodable: keep the lower-cased Unicode label
-
+# ---------------------------------------------------------------- hosts and URLs
+# Hosts and URLs are read as a browser reads them (WHATWG URL Standard, ``spyscan.links.whatwg``); what is
+# left here is matching policy: a trailing dot and a leading "www." do not make another site, http and
+# https are alike, and percent-escapes of unreserved characters are decoded (RFC 3986 §6.2.2).
 
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")  # \s on str patterns is str.isspace()
 
 
-def _has_blank_or_control(host: str) -> bool:
-    return _BLANK_OR_CONTROL.search(host) is not None
+class Host(NamedTuple):
+    """A normalised host: a domain name (lower-case, punycode, no trailing dot, no leading ``www.``) or an
+    IP address (``name`` is then its text)."""
 
-
-def _norm_domain_once(value: str) -> str | None:
-    host = value.strip().lower().translate(_IDNA_DOTS).rstrip(".")
-    if _has_blank_or_control(host):
-        return None  # not a host name: whitespace or control characters inside
-    if not host.isascii():
-        host = ".".join(_idna_label(label) for label in host.split("."))
-    if host.startswith("www.") and len(host) > 4:
-        host = host[4:]
-    return host or None
+    name: str
+    ip: IPAddress | None
 
 
 @functools.lru_cache(maxsize=1 << 14)  # pure; the same hosts come back in record after record
-def norm_domain(value: str) -> str | None:
-    """Lower-case, IDNA (punycode), no trailing dot, no leading ``www.``; None if empty or when the name
-    holds whitespace or control characters. Idempotent: the result normalises to itself."""
-    host = _norm_domain_once(value)
-    for _ in range(8):  # IDNA output or a removed "www." can expose more to normalise ("www.www.x")
-        if host is None:
-            return None
-        again = _norm_domain_once(host)
-        if again == host:
-            return host
-        host = again
-    return None
-
-
-def _split_authority(value: str) -> tuple[str, str, str]:
-    """``(scheme, authority, rest)`` of a URL-ish string; scheme is "" when absent."""
+def norm_host(value: str) -> Host | None:
+    """The host a browser would reach for a bare host written ``value`` (percent-escapes, case, fullwidth
+    characters, IDNA, IPv4 as one number or in hex/octal/short forms), or None when a browser would
+    refuse it or it holds whitespace or control characters."""
     text = value.strip()
-    match = _SCHEME.match(text)
-    scheme = ""
-    if match:
-        scheme = match.group(0)[:-3].lower()
-        text = text[match.end() :]
-    elif text.startswith("//"):
-        text = text[2:]
-    end = _AUTHORITY_END.search(text)
-    if end is None:
-        return scheme, text, ""
-    return scheme, text[: end.start()], text[end.start() :]
+    if not text:
+        return None
+    ip = norm_ip(text)  # also a bare IPv6 address, which is not a URL host without its brackets
+    if ip is not None:
+        return Host(str(ip), ip)
+    if _BLANK_OR_CONTROL.search(text) is not None:
+        return None  # not a host name: whitespace or control characters inside
+    parsed = parse_host(text)
+    if parsed is None:
+        return None
+    if parsed.kind != HOST_DOMAIN:
+        ip = norm_ip(parsed.name)
+        return Host(str(ip), ip) if ip is not None else None
+    name = parsed.name.rstrip(".")
+    while name.startswith("www.") and len(name) > 4:
+        name = name[4:]
+    if name != parsed.name:  # "0.." is the host "0." for a browser, but "0" would be 0.0.0.0
+        again = parse_host(name)
+        if again is None or again.kind != HOST_DOMAIN:
+            return None
+    return Host(name, None) if name else None
 
 
-def _host_port(authority: str) -> tuple[str, str]:
-    """Host and port of an authority (userinfo dropped, IPv6 brackets removed)."""
-    authority = authority.rpartition("@")[2]
-    if authority.startswith("["):
-        host, _, after = authority[1:].partition("]")
-        return host, after[1:] if after.startswith(":") else ""
-    if authority.count(":") == 1:
-        host, _, port = authority.partition(":")
-        return host, port
-    return authority, ""  # no port, or a bare IPv6 address
+def norm_domain(value: str) -> str | None:
+    """``norm_host(value).name``: a domain lower-cased, IDNA (punycode), without trailing dot or leading
+    ``www.`` (an IP address as its canonical text); None if a browser would not resolve it. Idempotent."""
+    host = norm_host(value)
+    return host.name if host is not None else None
 
 
 def extract_host(value: str) -> str | None:
-    """The host of a URL, ``host:port`` or bare host name (not normalised); None if there is none."""
-    _, authority, _ = _split_authority(value)
-    host = _host_port(authority)[0].strip()
-    return host or None
+    """The host of a URL, ``host:port``, bare host or e-mail address, in the URL Standard's canonical form
+    (``evil.com``, ``192.168.1.1``, ``[2001:db8::1]``); None if there is none."""
+    text = value.strip()
+    if not text:
+        return None
+    if norm_ip(text) is not None:  # a bare IPv6 address: its colons are not a port
+        return text
+    url = parse_url(text)
+    if url is not None and url.host:
+        return url.host
+    if "@" in text:  # "mailto:user@evil.example", or an address
+        return extract_host(text.rpartition("@")[2])
+    return None
 
 
 class NormURL(NamedTuple):
     key: str  # comparison key: http, https and no scheme are treated alike
-    display: str  # readable normalised URL
-    host: str  # raw host (not normalised)
+    host: Host  # the normalised host
+    scheme: str
+    hostport: str  # the normalised host, and the port when it is not a default one
+    path: str  # without a trailing "/"
+    query: str  # "?..." or ""
+
+    @property
+    def display(self) -> str:
+        """The readable normalised URL (only needed when it matched: not computed before)."""
+        return f"{self.scheme}://{self.hostport}{self.path or '/'}{self.query}"
+
+
+_ALIKE_SCHEMES = ("http", "https")
+_ALIKE_PORTS = ("80", "443")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _percent_one(match: re.Match[str]) -> str:
+    char = chr(int(match.group(0)[1:], 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
+
+
+def _percent_normal(text: str) -> str:
+    """RFC 3986 §6.2.2: escapes of unreserved characters decoded, the others in upper-case hex."""
+    return _PERCENT.sub(_percent_one, text) if "%" in text else text
 
 
 @functools.lru_cache(maxsize=1 << 14)  # pure; a visited URL comes back in every visit record
 def norm_url(value: str) -> NormURL | None:
     """Normalise a URL for exact comparison.
 
-    Scheme and host are lower-cased (host IDNA, no leading ``www.``, IPs canonical), userinfo and
-    fragment dropped, default ports (80/443) dropped, trailing ``/`` of the path removed (so
-    ``http://a.com``, ``http://a.com/`` and ``https://a.com`` are equal); path and query kept as written.
+    Parsed as a browser parses it (``spyscan.links.whatwg``); then the host normalised (``norm_host``),
+    user info and fragment dropped, ports 80 and 443 dropped for http and https (which compare alike),
+    the trailing ``/`` of the path removed (so ``http://a.com``, ``http://a.com/`` and ``https://a.com`` are
+    equal) and escapes of unreserved characters decoded; path and query are otherwise as the standard
+    serialises them (case kept).
     """
-    scheme, authority, rest = _split_authority(value)
-    raw_host, port = _host_port(authority)
-    raw_host = raw_host.strip()
-    if not raw_host:
+    url = parse_url(value)
+    if url is None or not url.host:
         return None
-    ip = norm_ip(raw_host)
-    host = norm_domain(raw_host) or ""
-    if ip is not None:
-        host = f"[{ip}]" if ip.version == 6 else str(ip)
-    if not host:
+    host = norm_host(url.host)
+    if host is None:
         return None
-    if port in _DEFAULT_PORTS.get(scheme, ()):
-        port = ""
-    rest = rest.partition("#")[0]
-    path, question, query = rest.partition("?")
-    path = path.rstrip("/")
-    hostport = f"{host}:{port}" if port else host
-    tail = path + (f"?{query}" if question and query else "")
-    prefix = "" if scheme in ("", "http", "https") else f"{scheme}://"
-    display = f"{scheme or 'http'}://{hostport}{path or '/'}{tail[len(path):]}"
-    return NormURL(key=prefix + hostport + tail, display=display, host=raw_host)
+    name = f"[{host.ip}]" if host.ip is not None and host.ip.version == 6 else host.name
+    scheme = url.scheme
+    alike = scheme in _ALIKE_SCHEMES
+    port = "" if alike and url.port in _ALIKE_PORTS else url.port
+    hostport = f"{name}:{port}" if port else name
+    path = _percent_normal(url.path).rstrip("/")
+    query = "?" + _percent_normal(url.query) if url.query else ""
+    key = hostport + path + query if alike else f"{scheme}://{hostport}{path}{query}"
+    return NormURL(key, host, scheme, hostport, path, query)
 
 
 # ---------------------------------------------------------------- IP addresses
@@ -173,6 +182,9 @@ def norm_ip_indicator(value: str) -> IPAddress | IPNetwork | None:
 def path_components(value: str) -> list[str]:
     """Components of a device path; dump-relative and absolute alike; ``/private/var`` → ``/var``."""
     parts = [p for p in value.strip().split("/") if p and p != "."]
+    if parts:  # whitespace around the whole path goes, also before a trailing slash ("a /"): idempotent
+        parts[0], parts[-1] = parts[0].lstrip(), parts[-1].rstrip()
+        parts = [p for p in parts if p and p != "."]
     if len(parts) > 1 and parts[0] == "private" and parts[1] in _PRIVATE_ALIASES:
         parts = parts[1:]
     return parts
@@ -216,54 +228,3 @@ def norm_folded(value: str) -> str | None:
 def norm_exact(value: str) -> str | None:
     """Trimmed, case kept (Android property names)."""
     return value.strip() or None
-
-
-# ---------------------------------------------------------------- free text
-_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
-_HOST_TAIL = rf"(?:{_LABEL}\.)+[^\W\d_]{{2,63}}"
-_TEXT_URL = re.compile(r"(?i)(?<![\w.+-])(?:[a-z][a-z0-9+.-]{0,30}://|www\.)[^\s<>\"]+")
-_TEXT_EMAIL = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_HOST_TAIL}")
-_TEXT_HOST = re.compile(rf"(?<![\w.@-]){_HOST_TAIL}(?![\w-]|\.[^\W_])")
-_TEXT_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
-_TRAILING = ".,;:!?)]}'\"»›>"
-
-
-class TextItems(NamedTuple):
-    urls: tuple[str, ...]
-    hosts: tuple[str, ...]
-    emails: tuple[str, ...]
-    ips: tuple[str, ...]
-
-
-def _trim_url(url: str) -> str:
-    url = url.rstrip(_TRAILING)
-    while url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1].rstrip(_TRAILING)
-    return url
-
-
-_CACHED_TEXT = 4096  # longer texts are not kept in the cache
-
-
-def extract_from_text(text: str) -> TextItems:
-    """Every URL (with a scheme or ``www.``), host name, e-mail address and IPv4 address in ``text``."""
-    return _extract_cached(text) if len(text) <= _CACHED_TEXT else _extract(text)
-
-
-@functools.lru_cache(maxsize=64)  # a message's text is read for its links, then matched as text
-def _extract_cached(text: str) -> TextItems:
-    return _extract(text)
-
-
-def _extract(text: str) -> TextItems:
-    # cheap exits first: a host, an e-mail, an IPv4 address and a "www." URL all need a dot; other
-    # URLs need "://"; an e-mail needs "@"
-    has_dot = "." in text
-    urls = (tuple(_trim_url(m.group(0)) for m in _TEXT_URL.finditer(text))
-            if "://" in text or (has_dot and "ww." in text.lower()) else ())
-    if not has_dot:
-        return TextItems(urls=urls, hosts=(), emails=(), ips=())
-    emails = tuple(m.group(0) for m in _TEXT_EMAIL.finditer(text)) if "@" in text else ()
-    hosts = tuple(m.group(0) for m in _TEXT_HOST.finditer(text)) + tuple(e.rpartition("@")[2] for e in emails)
-    ips = tuple(m.group(0) for m in _TEXT_IPV4.finditer(text))
-    return TextItems(urls=urls, hosts=hosts, emails=emails, ips=ips)

@@ -34,21 +34,73 @@ def is_results_folder(path: Path) -> bool:
     return path.is_dir() and (path / "run.json").is_file() and (path / "records").is_dir()
 
 
-def detect_kind(path: Path) -> str:
-    """The kind of the input at ``path``; a clear UsageError naming the kinds when unknown."""
-    if not path.exists():
-        raise UsageError(f"input not found: {path}")
-    if is_results_folder(path):
-        return RESULTS_KIND
+def _matching_kinds(path: Path) -> list[str]:
+    found = []
     for cls in sorted(all_kinds().values(), key=lambda c: (c.priority, c.kind)):
         try:
             if cls.detect(path):
-                return cls.kind
+                found.append(cls.kind)
         except OSError:
             continue
+    return found
+
+
+def detect_kind(path: Path) -> str:
+    """The kind of the input at ``path``, decided by the evidence first.
+
+    A folder is a results folder (re-checked from its stored records) only when no evidence kind
+    recognises it; a folder that both an evidence kind and the results reading recognise is refused
+    with a message naming both, so that a planted ``run.json`` can never replace the evidence.
+    """
+    if not path.exists():
+        raise UsageError(f"input not found: {path}")
+    matches = _matching_kinds(path)
+    results = is_results_folder(path)
+    if matches and results:
+        raise UsageError(
+            f"{path} could be read two ways: as {_label(matches[0])} (--kind {matches[0]}) or as the results "
+            f"of an earlier spyscan check (it holds run.json and records/; `spyscan recheck`). Say which: "
+            f"give --kind {matches[0]} to check the evidence, or use `spyscan recheck` for the results"
+        )
+    if matches:
+        return matches[0]
+    if results:
+        return RESULTS_KIND
     raise UsageError(
-        f"cannot tell what kind of acquisition {path} is; give --kind, one of: {', '.join(kind_names())}"
+        f"spyscan does not recognise {path} as an acquisition it can read. Give the acquisition itself: "
+        f"{_key_files_help()}. `spyscan kinds` lists what each kind needs"
     )
+
+
+def check_kind(path: Path, kind: str) -> str:
+    """``kind`` when the input has that kind's key files; else a UsageError naming what it looks like."""
+    if kind == RESULTS_KIND:
+        return kind
+    cls = evidence_class(kind)
+    try:
+        if cls.detect(path):
+            return kind
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    others = [k for k in _matching_kinds(path) if k != kind]
+    looks = (f"It looks like {_label(others[0])}: use --kind {others[0]}, or leave --kind out"
+             if others else "It does not look like any kind of acquisition spyscan reads")
+    raise UsageError(
+        f"{path} is not {_label(kind)}: {cls.key_files or 'its key files are missing'}. {looks}. "
+        f"Nothing was checked"
+    )
+
+
+def _label(kind: str) -> str:
+    if kind == RESULTS_KIND:
+        return "spyscan results"
+    cls = all_kinds().get(kind)
+    return f"{cls.label} ({kind})" if cls is not None and cls.label else kind
+
+
+def _key_files_help() -> str:
+    return "; ".join(f"{cls.kind}: {cls.key_files}" for cls in sorted(all_kinds().values(), key=lambda c: c.kind)
+                     if cls.key_files)
 
 
 def evidence_class(kind: str) -> type[Evidence]:

@@ -10,12 +10,15 @@ from spyscan.errors import EvidenceError
 from spyscan.evidence.android_backup_stream import MAGIC, BackupEntry, BackupReader, read_header
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
+from spyscan.records.device import DeviceFacts
 
 PROMPT = "Android backup password"
 
 
 class AndroidBackupEvidence(Evidence):
     kind = "android-backup"
+    platform = "android"
+    key_files = 'a single .ab file starting with "ANDROID BACKUP"'
     label = "Android backup (.ab)"
     priority = 20
 
@@ -46,13 +49,13 @@ class AndroidBackupEvidence(Evidence):
             raise EvidenceError("the Android backup was not opened")
         return self._reader
 
-    def device_info(self) -> dict[str, str]:
+    def device_info(self) -> DeviceFacts:
         header = self.reader.header
-        return {
+        return DeviceFacts(platform="android", encrypted=header.encryption != "none", details={
             "backup format version": str(header.version),
             "backup compressed": "yes" if header.compressed else "no",
             "backup encryption": header.encryption,
-        }
+        })
 
     def backup_entries(self) -> Iterator[BackupEntry]:
         """Every regular file inside the backup, streamed (one new pass over the file per call)."""

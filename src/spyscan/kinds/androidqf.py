@@ -18,12 +18,14 @@ from pathlib import Path
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.age import decrypt_with_identity, decrypt_with_passphrase, header_recipient_types, is_age_file
+from spyscan.evidence.android_device import android_facts
 from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_file
 from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive, ArchiveMember
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.evidence.secrets import Secrets
+from spyscan.records.device import DeviceFacts
 
 MARKERS = ("acquisition.json", "packages.json", "getprop.txt", "ps.txt", "processes.json", "files.json",
            "dumpsys.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "hashes.csv")
@@ -50,6 +52,10 @@ def _find_prefix(names: set[str]) -> str | None:
 
 class AndroidQFEvidence(Evidence):
     kind = "androidqf"
+    platform = "android"
+    key_files = ("a folder, .zip or .zip.age holding androidqf files (getprop.txt, packages.json, processes.txt, "
+                 "dumpsys.txt, ...)")
+    key_artifacts = ("android.androidqf.getprop", "android.androidqf.packages")  # see docs/verdict.md
     label = "androidqf acquisition (folder, .zip or age-encrypted .zip.age)"
     priority = 40
 
@@ -250,21 +256,15 @@ class AndroidQFEvidence(Evidence):
                     found.append(("intrusion-logs", self.workdir / "extracted" / folder))
         return found
 
-    def device_info(self) -> dict[str, str]:
-        info: dict[str, str] = {}
+    def device_info(self) -> DeviceFacts:
+        facts = DeviceFacts(platform="android", encrypted=self.path.name.endswith(".age") or None)
         try:
             from spyscan.artifacts.android.androidqf_getprop import acquisition_date, read_properties
 
             acquired = acquisition_date(self)
             if acquired is not None:
-                info["acquired"] = acquired.isoformat().replace("+00:00", "Z")
+                facts.acquired = acquired.isoformat().replace("+00:00", "Z")
             props = read_properties(self)
         except (ArtifactNotFound, EvidenceError, OSError, ValueError):
-            return info
-        for key, label in (("ro.product.manufacturer", "manufacturer"), ("ro.product.model", "model"),
-                           ("ro.build.version.release", "android_version"),
-                           ("ro.build.version.security_patch", "security_patch"),
-                           ("ro.build.fingerprint", "build_fingerprint")):
-            if props.get(key):
-                info[label] = props[key]
-        return info
+            return facts
+        return android_facts(props, facts)

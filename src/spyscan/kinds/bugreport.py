@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.android_device import android_facts
 from spyscan.evidence.android_dumpsys import DumpsysSection, split_dumpsys_file
 from spyscan.evidence.android_time import DeviceClock, timezone_property
 from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.secrets import Secrets
+from spyscan.records.device import DeviceFacts
 
 MAIN_ENTRY = "main_entry.txt"
 FS_PREFIX = "FS/"
@@ -53,6 +55,9 @@ class PropertyLines:
 
 class BugreportEvidence(Evidence):
     kind = "bugreport"
+    platform = "android"
+    key_files = "a bugreport .zip or folder with main_entry.txt or bugreport-*.txt (dumpstate)"
+    key_artifacts = ("android.bugreport.getprop", "android.dumpsys.packages")  # see docs/verdict.md
     label = "Android bugreport (zip or unpacked folder)"
     priority = 30
 
@@ -218,13 +223,13 @@ class BugreportEvidence(Evidence):
             lines = ()
         return DeviceClock.from_name(timezone_property(text for _, text in lines))
 
-    def device_info(self) -> dict[str, str]:
-        info: dict[str, str] = {}
+    def device_info(self) -> DeviceFacts:
+        facts = DeviceFacts(platform="android")
         if self._dumpstate is not None:
-            info["bugreport dumpstate"] = self._dumpstate
+            facts.details["bugreport dumpstate"] = self._dumpstate
+        props: dict[str, str] = {}
         for _, text in (self._properties.lines if self._properties else ()):
-            for key, label in (("[ro.product.model]", "model"), ("[ro.build.fingerprint]", "build fingerprint"),
-                               ("[ro.build.version.release]", "Android version")):
-                if text.startswith(key + ": ["):
-                    info[label] = text[len(key) + 3:].rstrip("]")
-        return info
+            key, sep, value = text.partition("]: [")
+            if sep and key.startswith("[") and value.endswith("]"):
+                props[key[1:]] = value[:-1]
+        return android_facts(props, facts)

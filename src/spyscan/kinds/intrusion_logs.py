@@ -29,6 +29,7 @@ from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.secrets import Secrets
+from spyscan.records.device import DeviceFacts
 
 EVENT_TYPES = ("dns_event", "connect_event", "security_event")
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".log")
@@ -64,6 +65,8 @@ def _zone(name: str | None) -> ZoneInfo | None:
 
 class IntrusionLogsEvidence(Evidence):
     kind = "intrusion-logs"
+    platform = "android"
+    key_files = "a folder or .zip of Android intrusion-logging NDJSON exports"
     label = "Android intrusion-logging export (folder or zip)"
     priority = 35
 
@@ -236,11 +239,12 @@ class IntrusionLogsEvidence(Evidence):
         if zone is not None and self.time_zone is None:
             self.time_zone, self.time_zone_source = zone, source
 
-    def device_info(self) -> dict[str, str]:
-        info = {"intrusion-log files": str(len(self._logs))}
+    def device_info(self) -> DeviceFacts:
+        facts = DeviceFacts(platform="android", details={"intrusion-log files": str(len(self._logs))})
         if self.time_zone is not None:
-            info["time zone"] = f"{self.time_zone} (from {self.time_zone_source})"
-        return info
+            facts.timezone = str(self.time_zone)
+            facts.details["time zone"] = f"{self.time_zone} (from {self.time_zone_source})"
+        return facts
 
     # -- events ----------------------------------------------------------------------------------
     def events(self, wanted: str) -> Iterator[IntrusionEvent]:

@@ -32,6 +32,8 @@ from spyscan.evidence.ios_backup.layout import (
 )
 from spyscan.evidence.ios_backup.session import BackupSession, ManifestEntry
 from spyscan.evidence.sqlite import copy_with_hash, open_checked
+from spyscan.records.device import DeviceFacts
+from spyscan.timeutil import iso
 
 PASSWORD_PROMPT = "iOS backup password"  # noqa: S105 - the prompt text
 ROOT_HANDLE = "root:"
@@ -50,6 +52,9 @@ def _text(value: Any) -> str | None:
 
 class IOSBackupEvidence(Evidence):
     kind = "ios-backup"
+    platform = "ios"
+    key_files = "a backup folder with Manifest.db and Manifest.plist (or a folder holding one)"
+    key_artifacts = ("ios.backup_manifest", "ios.sms")  # see docs/verdict.md
     label = "iOS backup (iTunes/Finder/libimobiledevice)"
     priority = 20
 
@@ -91,24 +96,30 @@ class IOSBackupEvidence(Evidence):
     def warnings(self) -> list[str]:
         return list(self.session.plist_errors.values())
 
-    def device_info(self) -> dict[str, str]:
+    def device_info(self) -> DeviceFacts:
         info = self.session.plists.get("Info.plist", {})
         manifest = self.session.plists.get("Manifest.plist", {})
         lockdown = manifest.get("Lockdown") if isinstance(manifest.get("Lockdown"), dict) else {}
         assert isinstance(lockdown, dict)
-        pairs = {
-            "device_name": info.get("Device Name") or lockdown.get("DeviceName"),
-            "model": info.get("Product Name"),
-            "product_type": info.get("Product Type") or lockdown.get("ProductType"),
-            "ios_version": info.get("Product Version") or lockdown.get("ProductVersion"),
-            "build": info.get("Build Version") or lockdown.get("BuildVersion"),
-            "serial": info.get("Serial Number") or lockdown.get("SerialNumber"),
-            "udid": info.get("Unique Identifier") or info.get("Target Identifier") or lockdown.get("UniqueDeviceID"),
-            "backup_date": info.get("Last Backup Date") or manifest.get("Date"),
-        }
-        out = {key: text for key, value in pairs.items() if (text := _text(value)) is not None}
-        out["encrypted"] = "yes" if self.session.encrypted else "no"
-        return out
+        date = info.get("Last Backup Date") or manifest.get("Date")
+        facts = DeviceFacts(
+            platform="ios",
+            name=_text(info.get("Device Name") or lockdown.get("DeviceName")),
+            marketing_name=_text(info.get("Product Name")),
+            model=_text(info.get("Product Type") or lockdown.get("ProductType")),
+            os_version=_text(info.get("Product Version") or lockdown.get("ProductVersion")),
+            build=_text(info.get("Build Version") or lockdown.get("BuildVersion")),
+            acquired=iso(date.replace(tzinfo=UTC)) if isinstance(date, datetime) and date.tzinfo is None
+            else iso(date) if isinstance(date, datetime) else None,
+            encrypted=self.session.encrypted,
+        )
+        for key, value in (("serial", info.get("Serial Number") or lockdown.get("SerialNumber")),
+                           ("udid", info.get("Unique Identifier") or info.get("Target Identifier")
+                            or lockdown.get("UniqueDeviceID")),
+                           ("backup_date", date)):
+            if (text := _text(value)) is not None:
+                facts.details[key] = text
+        return facts
 
     # -- IOSSource ----------------------------------------------------------------------------
     def ios_find(self, spec: IOSPath) -> list[IOSFile]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 
 from spyscan.evidence.base import Evidence
+from spyscan.records.device import DeviceFacts
 
 MANIFEST = "acquisition.json"
 
@@ -28,6 +29,8 @@ def _manifest(path: Path) -> dict[str, object] | None:
 
 class IOSCollectionEvidence(Evidence):
     kind = "ios-collection"
+    platform = "ios"
+    key_files = "a folder made by `spyscan collect ios` (acquisition.json with tool spyscan, platform ios)"
     label = "iPhone acquisition made by spyscan collect ios (backup, crash reports, sysdiagnose)"
     priority = 20
 
@@ -50,7 +53,15 @@ class IOSCollectionEvidence(Evidence):
         found += [("sysdiagnose", p) for p in sorted(self.path.glob("sysdiagnose_*.tar.gz")) if p.is_file()]
         return found
 
-    def device_info(self) -> dict[str, str]:
+    def device_info(self) -> DeviceFacts:
         info = _manifest(self.path) or {}
         device = info.get("device")
-        return {str(k): str(v) for k, v in device.items()} if isinstance(device, dict) else {}
+        if not isinstance(device, dict):
+            return DeviceFacts(platform="ios")
+        flat = {str(k): str(v) for k, v in device.items()}
+        facts = DeviceFacts(platform="ios", model=flat.get("product_type"), os_version=flat.get("ios_version"),
+                            build=flat.get("build"), name=flat.get("device_name"),
+                            acquired=str(info["started"]) if isinstance(info.get("started"), str) else None)
+        facts.details.update({k: v for k, v in flat.items()
+                              if k not in ("product_type", "ios_version", "build", "device_name")})
+        return facts

@@ -17,6 +17,8 @@ SUFFIXES = (".ips", ".ips.synced", ".panic")
 
 class IOSCrashReportsEvidence(ListedIOSEvidence):
     kind = "ios-crash-reports"
+    platform = "ios"
+    key_files = "a folder of iPhone crash reports (.ips files)"
     label = "iPhone crash reports copied from the phone (a folder of .ips files)"
     priority = 70
     extract_dir = "crash-reports"

@@ -73,6 +73,8 @@ def _peek(path: Path) -> bytes:
 
 class IOSPrivacyReportEvidence(Evidence):
     kind = "ios-privacy-report"
+    platform = "ios"
+    key_files = "an App_Privacy_Report_*.ndjson saved from Settings, or a folder of them"
     label = "iOS App Privacy Report saved from Settings (App_Privacy_Report_*.ndjson, or a folder of them)"
     priority = 36
 

@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from spyscan.evidence.fs_listing import FsEntry, has_wildcard, literal_prefix
 from spyscan.kinds.ios_fs import ListedIOSEvidence, peek_tar_names
+from spyscan.records.device import DeviceFacts
+from spyscan.timeutil import iso
 
+_MARKERS = frozenset({"ps.txt", "system_logs.logarchive", "sysdiagnose.log", "logs", "crashes_and_spins",
+                      "summaries", "WiFi", "brctl", "taskinfo.txt", "mobile_installation.log"})
+_OWN_MARKERS = frozenset({"system_logs.logarchive", "sysdiagnose.log", "crashes_and_spins", "summaries", "brctl",
+                          "taskinfo.txt"})  # names only a sysdiagnose has (ps.txt and logs/ are common)
+_TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 _NAME = re.compile(r"^sysdiagnose_.*\.(?:tar\.gz|tgz|tar|tar\.xz|tar\.bz2)$", re.IGNORECASE)
 _LOGARCHIVE = re.compile(r"(?:^|/)[^/]*\.logarchive/(?!Extra/)")
 _MIN_LITERAL = 4
@@ -47,25 +55,33 @@ class _WantedSysdiagnose:
         return not in_logarchive_store(name)
 
 
+# sysdiagnose_<YYYY.MM.DD_HH-MM-SS±HHMM>_<OS>_<product>_<build>: the time is the device's local time
+_NAME_PARTS = re.compile(r"sysdiagnose_(\d{4})\.(\d{2})\.(\d{2})_(\d{2})-(\d{2})-(\d{2})([+-])(\d{2})(\d{2})"
+                         r"_([^_]+)_([^_]+)_(\w+)")
+
+
 class SysdiagnoseEvidence(ListedIOSEvidence):
     kind = "sysdiagnose"
+    platform = "ios"
+    key_files = "a sysdiagnose_*.tar.gz archive, or its unpacked folder with ps.txt and system_logs.logarchive"
+    key_artifacts = ("ios.sysdiagnose.ps", "ios.shutdown_log")  # see docs/verdict.md
     label = "iOS sysdiagnose archive (sysdiagnose_*.tar.gz or its folder)"
     priority = 30
     extract_dir = "sysdiagnose"
 
     @classmethod
     def detect(cls, path: Path) -> bool:
+        """By content, never by name alone: a folder with two of the files every sysdiagnose has, or an
+        archive whose members all lie under one ``sysdiagnose_*`` folder holding such files."""
         if path.is_dir():
-            if path.name.lower().startswith("sysdiagnose_"):
-                return True
-            return (path / "ps.txt").is_file() and (
-                (path / "system_logs.logarchive").is_dir() or (path / "sysdiagnose.log").is_file())
-        if not path.is_file():
+            present = {marker for marker in _MARKERS if (path / marker).exists()}
+            return len(present) >= 2 and bool(present & _OWN_MARKERS)
+        if not path.is_file() or not (_NAME.match(path.name) or path.name.lower().endswith(_TAR_SUFFIXES)):
             return False
-        if _NAME.match(path.name):
-            return True
-        names = peek_tar_names(path, 20) if path.name.lower().endswith((".tar.gz", ".tgz", ".tar")) else []
-        return bool(names) and all(n.split("/", 1)[0].startswith("sysdiagnose_") for n in names if n)
+        names = [n for n in peek_tar_names(path, 50) if n]
+        if not names or not all(n.split("/", 1)[0].startswith("sysdiagnose_") for n in names):
+            return False
+        return any(n.split("/")[1] in _MARKERS for n in names if n.count("/") >= 1 and n.split("/")[1])
 
     def _wanted_matcher(self) -> Callable[[str], bool]:
         return _WantedSysdiagnose()
@@ -78,11 +94,22 @@ class SysdiagnoseEvidence(ListedIOSEvidence):
             if not in_logarchive_store(entry.path):
                 yield entry
 
-    def device_info(self) -> dict[str, str]:
+    def device_info(self) -> DeviceFacts:
         name = self.path.name
-        info = {"archive": "folder" if self.path.is_dir() else "tar", "name": name}
-        found = re.search(r"sysdiagnose_(\d{4}\.\d{2}\.\d{2}_\d{2}-\d{2}-\d{2}[+-]\d{4})_([^_]+)_([^_]+)_(\w+)", name)
+        facts = DeviceFacts(platform="ios", details={"archive": "folder" if self.path.is_dir() else "tar",
+                                                     "name": name, "entries": str(self.listing.count())})
+        found = _NAME_PARTS.search(name)
         if found:
-            info.update(created=found.group(1), product=found.group(3).replace("-", " "), build=found.group(4))
-        info["entries"] = str(self.listing.count())
-        return info
+            g = found.groups()
+            facts.details["created"] = f"{g[0]}.{g[1]}.{g[2]}_{g[3]}-{g[4]}-{g[5]}{g[6]}{g[7]}{g[8]}"
+            facts.details["product"] = g[10].replace("-", " ")
+            facts.build = g[11]
+            facts.utc_offset = f"{g[6]}{g[7]}:{g[8]}"
+            try:
+                offset = timedelta(hours=int(g[7]), minutes=int(g[8])) * (1 if g[6] == "+" else -1)
+                local = datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]),
+                                 tzinfo=timezone(offset))
+                facts.acquired = iso(local.astimezone(UTC))
+            except (ValueError, OverflowError):
+                pass  # a name that is not a date: the raw text stays in details
+        return facts

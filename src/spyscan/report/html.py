@@ -32,8 +32,8 @@ from spyscan.report.i18n import gettext_for, resolve_lang
 from spyscan.report.redact import InertText, Redactor, inert
 from spyscan.report.runfile import RunInfo, read_run
 from spyscan.report.terminal_text import (
+    CLEAN,
     INCOMPLETE,
-    NONE,
     REVIEW,
     TRACES,
     Verdict,
@@ -41,11 +41,12 @@ from spyscan.report.terminal_text import (
     headline,
     match_note,
     next_steps,
+    present,
     severity_label,
     status_label,
-    verdict,
 )
 from spyscan.timeutil import from_iso, iso, utcnow
+from spyscan.verdict import verdict_of
 
 REPORT = "report.html"
 REDACTED = "report-redacted.html"
@@ -289,7 +290,7 @@ def _keep_values(d: Detection) -> frozenset[str]:
 def _learn_personal(folder: OutputFolder, redactor: Redactor) -> None:
     for d in folder.detections:
         redactor.learn(redactor.personal_values(d.record, _keep_values(d)))
-    redactor.learn(v for k, v in folder.run.device.items() if redactor.device({k: v})[k] != v)
+    redactor.learn(v for k, v in folder.run.device.as_pairs().items() if redactor.device({k: v})[k] != v)
 
 
 def _source_text(t: Translations, record: dict[str, Any]) -> str:
@@ -424,8 +425,7 @@ def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Re
     provenances = provenances_for(run.indicators)
     titles = {aid: status.title or aid for aid, status in run.artifacts.items()}
     views = [_detection_view(t, d, i, shaper, titles, provenances) for i, d in enumerate(folder.detections)]
-    finished = run.finished is not None and not folder.problems and not run.errors
-    v = verdict(folder.detections, finished)
+    v = present(verdict_of(run, folder.detections), folder.detections, titles)
     stalkerware = any(p.stalkerware for d, p in ((d, provenances.get(d.indicator.file)) for d in folder.detections
                                                   if d.indicator and d.severity in SEVERE) if p)
     chart, chart_note, nearby = _chart(t, folder, views)
@@ -458,19 +458,19 @@ def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Re
         methodology.append((t.gettext("Re-check of"), inert(shaper.path(run.recheck_of), 300)))
     inputs_sorted = sorted(run.inputs, key=lambda i: (i.path != run.input, i.path))
     outputs = [(name, _sha256_file(folder.path / name)) for name in _OUTPUT_FILES if (folder.path / name).is_file()]
-    device = shaper.redactor.device(run.device) if shaper.redactor else dict(run.device)
+    device = shaper.redactor.device(run.device.as_pairs()) if shaper.redactor else run.device.as_pairs()
     families_present = sorted({view.family for view in views if view.family}, key=str.casefold)
     return ReportContext(
         lang=lang,
         redacted=redactor is not None,
         verdict=v,
-        verdict_class={TRACES: "traces", REVIEW: "review", NONE: "clean", INCOMPLETE: "incomplete"}[v.state],
+        verdict_class={TRACES: "traces", REVIEW: "review", CLEAN: "clean", INCOMPLETE: "incomplete"}[v.state],
         headline=headline(t, v),
         caveat=caveat(t, v),
         steps=next_steps(t, v, stalkerware),
         incomplete_note=any(s.status not in ("ok",) for s in run.artifacts.values()) or bool(folder.problems),
         case=inert(folder.path.name if redactor is None else redactor.token(folder.path.name, "case"), 80),
-        device_line=inert(_device_line(run.device, shaper), 120),
+        device_line=inert(_device_line(run.device.as_pairs(), shaper), 120),
         device=[(k, inert(val, 200)) for k, val in sorted(device.items())],
         counts=counts,
         detections=views,

@@ -8,7 +8,8 @@ escaping itself is done by the templates (Jinja2 autoescape).
 precise locations, device names and identifiers) by stable salted hashes: the same value gives the
 same token everywhere in one report, so a reader can still see that two records concern the same
 person, without learning who. The salt is random per report unless the user supplies one; it is
-never written anywhere. Indicator values and the matched domain are kept.
+never written anywhere. Indicator values are kept, and of a link its host (as a browser reads it): the user
+info, path, query and fragment, which can carry a token naming the person, become one token.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+
+from spyscan.links.text import URL_PATTERN, trim_url
+from spyscan.links.whatwg import parse_url
 
 # --------------------------------------------------------------------------------------------
 # display safety
@@ -90,9 +93,10 @@ def inert_plain(value: object, limit: int = 300) -> str:
 
 _DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
-_URL = r"\b(?:https?|ftp|wss?)://[^\s<>\"']+"
+_URL = URL_PATTERN  # every link spyscan finds in text: "https://…", "https:/…", "https:\\…", "www.…"
 _COORD = r"[-+]?\d{1,3}\.\d{3,}\s*[,;/]\s*[-+]?\d{1,3}\.\d{3,}"
 _PHONE = r"(?<![\w#/.:-])\+?\(?\d(?:[\s().-]{0,2}\d){6,14}(?![\w])"
+_LINK = re.compile(_URL)
 _SCAN = re.compile(
     f"(?P<date>{_DATE})|(?P<email>{_EMAIL})|(?P<url>{_URL})|(?P<coord>{_COORD})|(?P<phone>{_PHONE})"
 )
@@ -141,10 +145,11 @@ class Redactor:
                 self.personal.add(value)
 
     def scrub(self, text: str) -> str:
-        """Replace known personal values, e-mail addresses, phone numbers, URL paths and coordinates."""
+        """Replace known personal values, e-mail addresses, phone numbers, all of a link but its host, and
+        coordinates."""
         for value in sorted(self.personal, key=len, reverse=True):
             if value in text:
-                text = text.replace(value, self.token(value))
+                text = text.replace(value, self.url(value) if _LINK.fullmatch(value) else self.token(value))
         return _SCAN.sub(self._replace_match, text)
 
     def _replace_match(self, match: re.Match[str]) -> str:
@@ -155,24 +160,27 @@ class Redactor:
         if kind == "email":
             return self.token(value, "email")
         if kind == "url":
-            return self.url(value)
+            link = trim_url(value)  # the sentence's punctuation stays outside
+            return self.url(link) + value[len(link):]
         if kind == "coord":
             return self.token(value, "loc")
         return self.token(value, "tel")
 
     def url(self, value: str) -> str:
-        """Keep the scheme and host (the matched domain); the rest of the URL becomes a token."""
-        try:
-            parts = urlsplit(value)
-            host = parts.hostname or ""
-        except ValueError:
+        """A link as ``scheme://host[:port]/`` and one token for the rest: the host as a browser reads it (the
+        matched domain, or the host when nothing matched) stays; user info, path, query and fragment, which
+        can carry a token naming the person (``?target=…``), become ``[path #…]``."""
+        if value.startswith("[") and value.endswith("]"):
+            return value  # already a token
+        parsed = parse_url(value)
+        if parsed is None or not parsed.host:
             return self.token(value, "url")
-        if not host:
-            return self.token(value, "url")
-        rest = value.split(host, 1)[1] if host in value else ""
-        rest = rest.lstrip(":0123456789") if rest.startswith(":") else rest
-        tail = self.token(rest, "path") if rest.strip("/") else ""
-        return f"{parts.scheme}://{host}/{tail}" if tail else f"{parts.scheme}://{host}/"
+        head = f"{parsed.scheme}://{parsed.host.rstrip('.')}{':' + parsed.port if parsed.port else ''}/"
+        user = parsed.href[len(parsed.scheme) + 3:parsed.href.index("@") + 1] if parsed.userinfo else ""
+        rest = user + (parsed.path if parsed.path != "/" else "") + (
+            "?" + parsed.query if parsed.query is not None else "") + (
+            "#" + parsed.fragment if parsed.fragment is not None else "")
+        return head + self.token(rest, "path") if rest else head
 
     # ----- structured values
 
@@ -198,7 +206,7 @@ class Redactor:
         if isinstance(value, dict):
             return {k: self.field_value(str(k), v, keep) for k, v in value.items()}
         label = _label_for(lowered, str(value))
-        if label == "url" and isinstance(value, str) and _host_kept(value, keep):
+        if label == "url" and isinstance(value, str):
             return self.url(value)
         return self.token(str(value), label)
 
@@ -250,14 +258,6 @@ class Redactor:
         return out
 
 
-def _host_kept(url: str, keep: frozenset[str]) -> bool:
-    try:
-        host = (urlsplit(url).hostname or "").rstrip(".")
-    except ValueError:
-        return False
-    return bool(host) and any(host == k or host.endswith("." + k) for k in keep)
-
-
 def _label_for(field_name: str, value: str) -> str:
     if "@" in value and re.fullmatch(_EMAIL, value.strip()):
         return "email"
@@ -265,7 +265,7 @@ def _label_for(field_name: str, value: str) -> str:
         return "loc"
     if re.search(r"phone|number|handle|msisdn|caller|callee|tel", field_name) or re.fullmatch(_PHONE, value.strip()):
         return "tel"
-    if re.search(r"url|link|href", field_name) or re.match(_URL, value):
+    if re.search(r"url|link|href", field_name) or _LINK.fullmatch(value.strip()):
         return "url"
     if re.search(r"name|contact|display|nick|account|owner|sender|recipient|author|from|to$", field_name):
         return "name"

@@ -11,38 +11,55 @@ from dataclasses import dataclass
 
 from babel.support import Translations
 
-from spyscan.detection.model import SEVERE, Detection, Severity
+from spyscan import verdict as verdict_states
+from spyscan.detection.model import COMPROMISE, Detection, Severity
+from spyscan.report.runfile import Verdict as RunVerdict
 
-TRACES = "traces"  # high/critical detections
-REVIEW = "review"  # only lower-severity findings
-NONE = "none"  # nothing found
-INCOMPLETE = "incomplete"  # the run did not finish and nothing severe was found
+TRACES = verdict_states.TRACES  # high/critical findings about compromise
+REVIEW = verdict_states.REVIEW  # complete; medium findings about compromise to review
+CLEAN = verdict_states.CLEAN  # complete; nothing about compromise above low
+INCOMPLETE = verdict_states.INCOMPLETE  # a part that could hold traces was not checked; nothing severe found
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """How the run's verdict (``spyscan.verdict``, stored in run.json) is worded for people."""
+
     state: str
     families: tuple[str, ...]  # malware families of the high/critical detections
     severe: int
-    other: int
+    other: int  # medium findings about compromise, to review
     severe_indicator_hits: int = 0  # high/critical detections that are indicator matches (not heuristics)
+    complete: bool = True
+    unchecked: tuple[str, ...] = ()  # titles of the parts that could not be checked, most important first
+
+
+def present(run_verdict: RunVerdict, detections: Sequence[Detection],
+            titles: dict[str, str] | None = None) -> Verdict:
+    """The wording inputs of a verdict decided by ``spyscan.verdict.decide``."""
+    severe = verdict_states.severe_compromise(detections)
+    review = sum(1 for d in detections if d.category == COMPROMISE and d.severity == Severity.MEDIUM)
+    unchecked: list[str] = []
+    for reason in run_verdict.reasons:
+        if reason.artifact is not None:
+            name = (titles or {}).get(reason.artifact) or reason.artifact
+            if name not in unchecked:
+                unchecked.append(name)
+    return Verdict(
+        state=run_verdict.state, families=tuple(verdict_states.families(detections)), severe=len(severe),
+        other=review, severe_indicator_hits=sum(1 for d in severe if d.kind == "indicator"),
+        complete=run_verdict.complete, unchecked=tuple(unchecked),
+    )
 
 
 def verdict(detections: Sequence[Detection], finished: bool = True) -> Verdict:
-    severe = [d for d in detections if d.severity in SEVERE]
-    families = tuple(sorted({d.indicator.malware for d in severe if d.indicator and d.indicator.malware},
-                            key=str.casefold))
-    other = len(detections) - len(severe)
-    if severe:
-        state = TRACES
-    elif not finished:
-        state = INCOMPLETE
-    elif other:
-        state = REVIEW
-    else:
-        state = NONE
-    indicator_hits = sum(1 for d in severe if d.kind == "indicator")
-    return Verdict(state, families, len(severe), other, indicator_hits)
+    """The wording inputs for detections alone (no run.json at hand: tests, previews)."""
+    from spyscan.report.runfile import ArtifactStatus, RunInfo
+
+    run = RunInfo(tool="", version="", command=[], started="", finished=None, kind="", input="", inputs=[],
+                  indicators=[], detections={}, status="complete" if finished else "interrupted",
+                  artifacts={"": ArtifactStatus(status="ok", records=1, warnings=[], seconds=0, error=None)})
+    return present(verdict_states.decide(run, detections), detections)
 
 
 def family_list(t: Translations, families: Sequence[str]) -> str:
@@ -63,8 +80,23 @@ def headline(t: Translations, v: Verdict) -> str:
         # only behaviour heuristics: a sign that needs an expert's look, not a known spyware trace
         return t.gettext("Signs of possible compromise found")
     if v.state == INCOMPLETE:
-        return t.gettext("The check did not finish")
+        return t.gettext("The check is incomplete")
+    if v.state == REVIEW:
+        return t.gettext("No known traces found, but some findings need a closer look")
     return t.gettext("No known traces found")
+
+
+def unchecked_line(t: Translations, v: Verdict) -> str:
+    """What could not be checked, in one sentence (empty when the check was complete)."""
+    if v.complete:
+        return ""
+    if not v.unchecked:
+        return t.gettext("The check was interrupted or nothing that could hold traces was read.")
+    shown = ", ".join(v.unchecked[:5])
+    more = len(v.unchecked) - 5
+    if more > 0:
+        shown += " " + t.ngettext("and %(num)d more", "and %(num)d more", more) % {"num": more}
+    return t.gettext("Could not be checked: %(parts)s.") % {"parts": shown}
 
 
 def caveat(t: Translations, v: Verdict) -> str:
@@ -76,9 +108,11 @@ def caveat(t: Translations, v: Verdict) -> str:
             v.severe,
         ) % {"num": v.severe}
     if v.state == INCOMPLETE:
-        return t.gettext("Nothing severe was found in what could be checked, but the result is partial.")
+        return unchecked_line(t, v) + " " + t.gettext(
+            "Nothing severe was found in what could be checked, but the result is partial: it is not a clean bill "
+            "of health.")
     text = t.gettext("This does not prove the phone is clean.")
-    if v.state == REVIEW:
+    if v.state == REVIEW and v.other:
         text += " " + t.ngettext(
             "%(num)d lower-severity finding should be reviewed.",
             "%(num)d lower-severity findings should be reviewed.",
@@ -88,14 +122,17 @@ def caveat(t: Translations, v: Verdict) -> str:
 
 
 def verdict_line(t: Translations, v: Verdict) -> str:
-    """One line for the terminal: verdict, caveat and what to do."""
+    """One line for the terminal: verdict (what could not be checked first when incomplete), caveat, advice."""
     if v.state == TRACES:
         advice = t.gettext("Do not reset the phone; keep the acquisition and contact a digital-security helpline.")
     elif v.state == INCOMPLETE:
         advice = t.gettext("See the report for what could not be checked.")
     else:
         advice = t.gettext("If you still have reasons for concern, contact a digital-security helpline.")
-    return f"{headline(t, v)}. {caveat(t, v)} {advice}"
+    line = f"{headline(t, v)}. {caveat(t, v)} {advice}"
+    if v.state == TRACES and not v.complete:
+        line += " " + t.gettext("The check is also incomplete.") + " " + unchecked_line(t, v)
+    return line
 
 
 def match_note(t: Translations, quality: str | None) -> str:
@@ -168,6 +205,10 @@ def status_label(t: Translations, status: str) -> str:
         "error": t.gettext("failed"),
         "recovered": t.gettext("partly recovered"),
         "skipped": t.gettext("skipped"),
+        "timeout": t.gettext("stopped: time budget"),
+        "truncated": t.gettext("stopped: too large"),
+        "interrupted": t.gettext("interrupted"),
+        "not_run": t.gettext("not run"),
     }
     return labels.get(status, status)
 

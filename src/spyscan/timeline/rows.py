@@ -1,4 +1,5 @@
-"""Timeline rows and the CSV writer (UTC, sorted, guarded against formula injection)."""
+"""Timeline rows and the CSV writer (UTC, sorted, guarded against formula injection; invisible and control
+characters written as escapes)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import msgspec
 
 from spyscan.records.base import Record, iter_timestamps, plan_for
 from spyscan.timeutil import iso
+from spyscan.visible import visible
 
 HEADER = ("timestamp_utc", "artifact", "event", "record_type", "summary", "source")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -59,6 +61,8 @@ _FORMULA_FIRST = frozenset(_FORMULA_START)  # all one character
 
 def guarded_cell(value: str) -> str:
     """``csv_cell(guard_cell(value))`` in one step: this runs twice for every record of a check."""
+    if not value.isprintable():  # the fast exit of ``visible``, inlined
+        value = visible(value)
     if value[:1] in _FORMULA_FIRST:
         value = "'" + value
     if '"' in value:
@@ -147,7 +151,10 @@ def _iso(when: datetime) -> str | None:
 
 
 def guard_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a leading quote."""
+    """Neutralise what a cell from the evidence could do to its reader: invisible and control characters
+    (bidi overrides, zero-width characters, line breaks...) are written as escapes (``visible``), and a
+    cell starting with = + - @ (spreadsheet formulas) gets a leading quote."""
+    value = visible(value)
     if value and value.startswith(_FORMULA_START):
         return "'" + value
     return value

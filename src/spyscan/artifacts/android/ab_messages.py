@@ -6,7 +6,6 @@ zlib-compressed JSON array of messages (plain JSON is accepted too).
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
@@ -19,6 +18,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.faults import registered
 from spyscan.kinds.android_backup import AndroidBackupEvidence
+from spyscan.links.text import links_in
 from spyscan.records.android_backup import BackupMMS, BackupSMS
 from spyscan.records.base import Record, SourceRef
 from spyscan.timeutil import ANDROID_FLOOR, from_unix
@@ -28,14 +28,6 @@ FOLDER = "apps/com.android.providers.telephony/d_f/"
 FILE_LIMIT = 256 << 20
 JSON_LIMIT = 1 << 30
 BOXES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"}
-LINK = re.compile(r"""(?:https?://|www\.)[^\s<>"'\\]+""", re.IGNORECASE)
-
-
-def links_in(text: str | None) -> list[str]:
-    if not text:
-        return []
-    return [m.group(0).rstrip(".,;:!?)]}") for m in LINK.finditer(text)]
-
 
 @registered
 def _text(value: Any) -> str | None:

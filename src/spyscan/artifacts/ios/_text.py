@@ -1,27 +1,10 @@
-"""Text helpers shared by message-like artifacts: links in text, text inside ``attributedBody``."""
+"""Text inside ``attributedBody`` (links in text: ``spyscan.links.text.links_in``)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from spyscan.evidence.textio import decode_bytes
-from spyscan.indicators.normalize import extract_from_text
-
-MAX_LINKS = 200
-
-
-def links_in(*texts: str | None) -> list[str]:
-    """The URLs (with a scheme or ``www.``) found in ``texts``, in order, without duplicates."""
-    seen: dict[str, None] = {}
-    for item in texts:
-        if not item:
-            continue
-        for url in extract_from_text(item).urls:
-            seen.setdefault(url, None)
-            if len(seen) >= MAX_LINKS:
-                return list(seen)
-    return list(seen)
-
 
 STRING_CLASSES = (b"NSMutableString", b"NSString")
 INT16, INT32 = 0x81, 0x82  # typedstream integer tags (-127, -126): a 2- or 4-byte integer follows

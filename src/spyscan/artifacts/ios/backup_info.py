@@ -30,6 +30,7 @@ class IOSBackupInfo(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "Device and iOS version"
     records = (IOSDeviceInfo,)
+    holds_traces = False  # device identity and version only
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSDeviceInfo]:
         source = ios_source(evidence)

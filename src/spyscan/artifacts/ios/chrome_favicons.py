@@ -28,6 +28,7 @@ class ChromeFavicons(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "Chrome favicons"
     records = (ChromeFavicon,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeFavicon]:
         specs = (chrome_spec("Favicons"),)

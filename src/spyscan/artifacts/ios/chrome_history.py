@@ -35,6 +35,7 @@ class ChromeHistory(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "Chrome history"
     records = (ChromeVisit,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeVisit]:
         specs = (chrome_spec("History"),)

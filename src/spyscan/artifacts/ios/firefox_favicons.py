@@ -32,6 +32,7 @@ class FirefoxFavicons(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "Firefox favicons"
     records = (FirefoxFavicon,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxFavicon]:
         source, files = find_files(evidence, FIREFOX_SPECS, "Firefox browser.db")

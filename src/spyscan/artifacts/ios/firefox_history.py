@@ -40,6 +40,7 @@ class FirefoxHistory(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "Firefox history"
     records = (FirefoxVisit,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxVisit]:
         for file, conn in databases(evidence, FIREFOX_SPECS, "Firefox browser.db", log, "history", "visits"):

@@ -35,6 +35,8 @@ class GlobalPreferences(Artifact):
                 continue
             languages = data.get("AppleLanguages")
             locale = data.get("AppleLocale")
+            # an absent key means Lockdown Mode was never turned on
+            log.fact("lockdown_mode", data.get(LOCKDOWN_KEY) is True or data.get(LOCKDOWN_KEY) == 1)
             yield GlobalPreferencesRecord(
                 source=SourceRef(file=file.label, key=LOCKDOWN_KEY),
                 lockdown_mode_enabled=data.get(LOCKDOWN_KEY) is True or data.get(LOCKDOWN_KEY) == 1,

@@ -22,9 +22,9 @@ from spyscan.artifacts.ios._common import (
     salvaged,
     text,
 )
-from spyscan.artifacts.ios._text import links_in
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import Shortcut
 

@@ -20,10 +20,11 @@ from spyscan.artifacts.ios._common import (
     split_handle,
     text,
 )
-from spyscan.artifacts.ios._text import attributed_body_text, links_in
+from spyscan.artifacts.ios._text import attributed_body_text
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
+from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import SMSMessage
 

@@ -27,10 +27,11 @@ class SysdiagnoseSystemVersion(Artifact):
     kinds = ("sysdiagnose",)
     title = "iOS version (sysdiagnose SystemVersion.plist)"
     records = (IOSDeviceInfo,)
+    holds_traces = False  # device identity and version only
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSDeviceInfo]:
         source = listed(evidence)
-        product = source.device_info().get("product")
+        product = source.device_info().details.get("product")
         for file in find_all(source, SPECS, "SystemVersion.plist")[:1]:
             data = load_dict(source, file, log) or {}
             version = text(data.get("ProductVersion"))

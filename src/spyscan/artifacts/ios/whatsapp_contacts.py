@@ -16,9 +16,9 @@ from spyscan.artifacts.ios._common import (
     salvaged,
     text,
 )
-from spyscan.artifacts.ios._text import links_in
 from spyscan.artifacts.ios.whatsapp_messages import whatsapp_spec
 from spyscan.evidence.base import Evidence
+from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import WhatsAppContact
 
@@ -31,6 +31,7 @@ class WhatsAppContacts(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "WhatsApp contacts"
     records = (WhatsAppContact,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WhatsAppContact]:
         source, files = find_files(evidence, (whatsapp_spec("ContactsV2.sqlite"),), "WhatsApp ContactsV2.sqlite")

@@ -25,11 +25,11 @@ from spyscan.artifacts.ios._common import (
     salvaged,
     text,
 )
-from spyscan.artifacts.ios._text import links_in
 from spyscan.artifacts.ios.sms import direction
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
+from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import WhatsAppMessage
 
@@ -70,6 +70,7 @@ class WhatsAppMessages(Artifact):
     kinds = ("ios-backup", "ios-fs")
     title = "WhatsApp messages"
     records = (WhatsAppMessage,)
+    absent_means = "not_applicable"  # the app is not installed
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WhatsAppMessage]:
         source, files = find_files(evidence, (whatsapp_spec("ChatStorage.sqlite"),), "WhatsApp ChatStorage.sqlite")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import PROTECTION, Severity
 from spyscan.records.android_properties import AndroidSecurityPatch
 from spyscan.records.base import Record
 
@@ -16,6 +16,7 @@ class AndroidSecurityPatchOld(Rule):
     id = "android.security_patch_old"
     title = "Security patch older than six months"
     severity = Severity.MEDIUM
+    category = PROTECTION  # advice: shown under "Protect this phone", never changes the verdict
     why = ("Exploits for publicly fixed Android flaws are used by spyware vendors; a device months behind on "
            "security patches is exposed to them. Update it, or replace it if the maker no longer does.")
     record_types = (AndroidSecurityPatch,)

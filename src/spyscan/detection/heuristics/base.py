@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import msgspec
 
-from spyscan.detection.model import Severity
+from spyscan.detection.model import COMPROMISE, Severity
 from spyscan.records.base import Record
 
 
@@ -24,12 +24,16 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
     severity: Severity | None = None  # overrides the rule's default
     observable_type: str | None = None
     observable_value: str | None = None
+    category: str | None = None  # overrides the rule's category (compromise, context, protection)
 
 
 class Rule:
     id: ClassVar[str] = ""  # "<platform>.<name>"
     title: ClassVar[str] = ""
     severity: ClassVar[Severity] = Severity.MEDIUM
+    # what the rule's findings are about (detection/model.py): "compromise" findings decide the verdict's
+    # colour, "context" ones help an expert, "protection" ones are advice shown apart from the verdict
+    category: ClassVar[str] = COMPROMISE
     why: ClassVar[str] = ""  # why the pattern matters, for the report
     record_types: ClassVar[tuple[type[Record], ...]] = ()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import PROTECTION, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_system import GlobalPreferences
 
@@ -14,6 +14,7 @@ class IOSLockdownModeOff(Rule):
     id = "ios.lockdown_mode_off"
     title = "Lockdown Mode is off"
     severity = Severity.INFO
+    category = PROTECTION  # advice: shown under "Protect this phone", never changes the verdict
     why = ("Lockdown Mode (iOS 16+) blocks most zero-click attack surfaces used by mercenary spyware. "
            "People at high risk may want to turn it on.")
     record_types = (GlobalPreferences,)

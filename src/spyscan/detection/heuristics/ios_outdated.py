@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import PROTECTION, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_device import IOSDeviceInfo
 
@@ -14,6 +14,7 @@ class IOSOutdated(Rule):
     id = "ios.outdated"
     title = "Outdated iOS version"
     severity = Severity.MEDIUM
+    category = PROTECTION  # advice: shown under "Protect this phone", never changes the verdict
     why = ("Mercenary spyware relies on vulnerabilities that Apple fixes in updates; a device that is not on "
            "the latest release of its iOS version, or on a version that no longer receives updates, stays "
            "exposed to exploits already used in the wild. This is a risk, not a sign of infection.")
