@@ -270,9 +270,9 @@ def test_all_statements_of_a_connection_share_a_joint_budget(tmp_path: Path, mon
 
 def test_a_schema_of_too_many_entries_is_refused_while_loading(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    db = H.huge_schema(20_000)
+    db = H.huge_schema(8_000)
     conn = _private(db, tmp_path / "default")  # real databases have at most a few thousand entries
-    assert conn.census is not None and conn.census.entries == 20_001
+    assert conn.census is not None and conn.census.entries == 8_001
     conn.close()
     monkeypatch.setenv("SPYSCAN_SQLITE_SCHEMA_STEPS", "20000")
     started = time.monotonic()
