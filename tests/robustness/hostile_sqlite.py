@@ -8,9 +8,9 @@ each class in its own main tables.
 from __future__ import annotations
 
 import sqlite3
-import tempfile
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
+
+from tests.builders.sqlite import SqliteContent, sqlite_bytes
 
 # Rows without end: SQLite's sorter spills them to temporary files as fast as the disk takes them.
 ENDLESS = ("WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) "
@@ -23,26 +23,14 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def build(statements: Iterable[str] | Callable[[sqlite3.Connection], None]) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="spyscan-hostile-db-") as tmp:
-        path = Path(tmp) / "hostile.db"
-        conn = sqlite3.connect(str(path))
-        try:
-            conn.execute("PRAGMA journal_mode = DELETE")
-            if callable(statements):
-                statements(conn)
-            else:
-                for statement in statements:
-                    conn.execute(statement)
-            conn.commit()
-        finally:
-            conn.close()
-        return path.read_bytes()
+def build(statements: SqliteContent) -> bytes:
+    """The bytes of a database made by ``statements`` (the builders' ``sqlite_bytes``)."""
+    return sqlite_bytes(statements)
 
 
 def plain(names: Iterable[str]) -> bytes:
     """Every name a one-column table (used to find what an artifact asks next)."""
-    return build(["CREATE TABLE unrelated (a)", *(f"CREATE TABLE {quote(n)} (x)" for n in names)])
+    return build(["CREATE TABLE unrelated (a)", *[f"CREATE TABLE {quote(n)} (x)" for n in names]])
 
 
 def recursive_views(names: Iterable[str]) -> bytes:

@@ -229,23 +229,23 @@ def test_a_generated_column_read_by_name_is_null_and_noted(tmp_path: Path) -> No
 
 def test_a_statement_past_its_budget_stops_and_keeps_the_records_read(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    db = H.sms_rows(100_000)  # opening it (quick_check) takes about 5 steps a row, reading it about 25
-    monkeypatch.setenv("SPYSCAN_SQLITE_MIN_STEPS", "1000000")
+    db = H.sms_rows(50_000)  # opening it (quick_check) takes about 5 steps a row, reading it about 25
+    monkeypatch.setenv("SPYSCAN_SQLITE_MIN_STEPS", "600000")
     monkeypatch.setenv("SPYSCAN_SQLITE_STEPS_PER_BYTE", "0.001")
     records, exc, _ = _sms(db, tmp_path / "low")
     assert isinstance(exc, BudgetExceeded) and exc.status == "timeout"
-    assert "a query ran past its budget of 1,000,000 SQLite steps" in str(exc) and "\n" not in str(exc)
-    assert 0 < len(records) < 100_000
+    assert "a query ran past its budget of 600,000 SQLite steps" in str(exc) and "\n" not in str(exc)
+    assert 0 < len(records) < 50_000
     monkeypatch.delenv("SPYSCAN_SQLITE_MIN_STEPS")
     monkeypatch.delenv("SPYSCAN_SQLITE_STEPS_PER_BYTE")
     records, exc, _ = _sms(db, tmp_path / "default")  # the default budget reads the whole table
-    assert exc is None and len(records) == 100_000
+    assert exc is None and len(records) == 50_000
     # through the engine, the records read before the stop are kept in the records file
-    monkeypatch.setenv("SPYSCAN_SQLITE_MIN_STEPS", "1000000")
+    monkeypatch.setenv("SPYSCAN_SQLITE_MIN_STEPS", "600000")
     monkeypatch.setenv("SPYSCAN_SQLITE_STEPS_PER_BYTE", "0.001")
     status = _run("ios.sms", _evidence("ios.sms", db, tmp_path / "engine"), tmp_path / "engine")
     assert status.status in ("timeout", "error") and "budget" in (status.error or "")
-    assert 0 < status.records < 100_000
+    assert 0 < status.records < 50_000
 
 
 def _private(db: bytes, root: Path, name: str = "evidence.db") -> PrivateConnection:

@@ -357,22 +357,19 @@ class GuardedCursor(sqlite3.Cursor):
             raise
 
     def fetchone(self) -> Any:
-        try:
-            return super().fetchone()
-        except sqlite3.Error as exc:
-            self._translate(exc)
-            raise
+        return self._guarded(super().fetchone)
 
     def fetchmany(self, size: int | None = None) -> list[Any]:
-        try:
-            return super().fetchmany(self.arraysize if size is None else size)
-        except sqlite3.Error as exc:
-            self._translate(exc)
-            raise
+        result: list[Any] = self._guarded(super().fetchmany, self.arraysize if size is None else size)
+        return result
 
     def fetchall(self) -> list[Any]:
+        result: list[Any] = self._guarded(super().fetchall)
+        return result
+
+    def _guarded(self, call: Any, *args: Any) -> Any:
         try:
-            return super().fetchall()
+            return call(*args)
         except sqlite3.Error as exc:
             self._translate(exc)
             raise
