@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plistlib
 from pathlib import Path
 
 from builders.ios_fs import FsDumpBuilder, index, netusage_rows, open_evidence, run
@@ -96,7 +97,7 @@ def test_dump_version_judged_on_its_newest_file_time(tmp_path: Path) -> None:
     is the date the iOS version is judged on, never today."""
     from spyscan.artifacts.ios.backup_info import IOSBackupInfo
 
-    plist = b"<?xml version='1.0'?><plist version='1.0'><dict><key>ProductVersion</key><string>18.6.2</string></dict></plist>"
+    plist = plistlib.dumps({"ProductVersion": "18.6.2"})
     for mtime, outdated in ((1_780_000_000, True), (1_740_000_000, False)):  # 2026-05-28, 2025-02-19
         b = FsDumpBuilder().add_file("System/Library/CoreServices/SystemVersion.plist", plist, mtime=mtime)
         ev = _open(tmp_path / str(mtime), b)
