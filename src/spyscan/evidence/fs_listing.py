@@ -320,6 +320,12 @@ class FsListing:
     def named(self, name: str) -> Iterator[FsEntry]:
         yield from self._select("WHERE name = ? ORDER BY path", (name,))
 
+    def newest_mtime(self, not_after: float) -> float | None:
+        """The newest modification time of a file, ignoring times after ``not_after`` (clocks set ahead)."""
+        row = self._db().execute("SELECT max(mtime) FROM entries WHERE type = ? AND mtime <= ?",
+                                 (FILE, not_after)).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
     def count_named_prefix(self, prefix: str) -> int:
         """How many entries have a base name starting with ``prefix``."""
         row = self._db().execute("SELECT count(*) FROM entries WHERE name >= ? AND name < ?",
