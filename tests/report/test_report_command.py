@@ -15,7 +15,8 @@ def test_regenerates_the_report_in_the_asked_language(built: f.Built) -> None:
     result = CliRunner().invoke(report, [str(built.out), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert f"Écrit : {built.out / 'report.html'}" in result.output
-    assert "Traces de Pegasus et TheTruthSpy trouvées" in (built.out / "report.html").read_text(encoding="utf-8")
+    text = (built.out / "report.html").read_text(encoding="utf-8")
+    assert "Traces de Pegasus (logiciel espion mercenaire) et TheTruthSpy (stalkerware) trouvées" in text
     assert not (built.out / "report-redacted.html").exists()
 
 

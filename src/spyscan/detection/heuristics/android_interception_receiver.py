@@ -9,25 +9,26 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.android_intents import IntentFilterEntry
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 INTERCEPTION_ACTIONS = {
-    "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
-    "android.provider.Telephony.SMS_DELIVER": "incoming SMS (default SMS app)",
-    "android.provider.Telephony.DATA_SMS_RECEIVED": "incoming data SMS",
-    "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS/WAP push",
-    "android.provider.Telephony.WAP_PUSH_DELIVER": "incoming MMS/WAP push",
-    "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
-    "android.intent.action.PHONE_STATE": "call state (incoming call numbers)",
-    "android.intent.action.DATA_SMS_RECEIVED": "incoming data SMS",
+    "android.provider.Telephony.SMS_RECEIVED": N_("incoming SMS"),
+    "android.provider.Telephony.SMS_DELIVER": N_("incoming SMS (default SMS app)"),
+    "android.provider.Telephony.DATA_SMS_RECEIVED": N_("incoming data SMS"),
+    "android.provider.Telephony.WAP_PUSH_RECEIVED": N_("incoming MMS/WAP push"),
+    "android.provider.Telephony.WAP_PUSH_DELIVER": N_("incoming MMS/WAP push"),
+    "android.intent.action.NEW_OUTGOING_CALL": N_("outgoing calls"),
+    "android.intent.action.PHONE_STATE": N_("call state (incoming call numbers)"),
+    "android.intent.action.DATA_SMS_RECEIVED": N_("incoming data SMS"),
 }
 
 
 class AndroidInterceptionReceiver(Rule):
     id = "android.interception_receiver"
-    title = "App listens to SMS or calls"
+    title = N_("App listens to SMS or calls")
     severity = Severity.MEDIUM
-    why = ("Stalkerware registers for incoming SMS, outgoing calls and call state to copy messages and call "
-           "logs; for an app that is not a phone or messaging app, ask why it needs them.")
+    why = N_("Stalkerware registers for incoming SMS, outgoing calls and call state to copy messages and call "
+             "logs; for an app that is not a phone or messaging app, ask why it needs them.")
     record_types = (IntentFilterEntry,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -35,5 +36,6 @@ class AndroidInterceptionReceiver(Rule):
         what = INTERCEPTION_ACTIONS.get(record.intent)
         if record.table != "receiver" or what is None or is_platform_package(record.package):
             return
-        yield Finding(record=record, message=f"{record.package} receives {what} ({record.component})",
+        yield Finding(record=record, message=tr("%(package)s receives %(what)s (%(component)s)", package=record.package,
+                                                 what=tr(what), component=record.component),
                       observable_type="app_id", observable_value=record.package)

@@ -9,14 +9,15 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 
 class AndroidSideloadedPackage(Rule):
     id = "android.sideloaded_package"
-    title = "App installed from outside an official store"
+    title = N_("App installed from outside an official store")
     severity = Severity.MEDIUM
-    why = ("Stalkerware and spyware are usually installed by hand from an APK file (with physical access) "
-           "rather than from a store. Apps from alternative stores are listed for information.")
+    why = N_("Stalkerware and spyware are usually installed by hand from an APK file (with physical access) "
+             "rather than from a store. Apps from alternative stores are listed for information.")
     record_types = (AndroidPackage,)
 
     def __init__(self) -> None:
@@ -34,19 +35,24 @@ class AndroidSideloadedPackage(Rule):
         if category == "store":
             return
         if installer is None:
-            message = f"{record.package} was installed by an unknown installer (adb or a file)"
+            message = tr("%(package)s was installed by an unknown installer (adb or a file)", package=record.package)
             severity = Severity.MEDIUM
         elif category == "browser":
-            message = f"{record.package} was installed from a file downloaded with the browser {installer}"
+            message = tr("%(package)s was installed from a file downloaded with the browser %(installer)s",
+                         package=record.package, installer=installer)
             severity = Severity.MEDIUM
         elif category == "package_installer":
-            message = f"{record.package} was sideloaded with the package installer ({installer})"
+            message = tr("%(package)s was sideloaded with the package installer (%(installer)s)",
+                         package=record.package, installer=installer)
             severity = Severity.MEDIUM
         elif category == "third_party":
-            message = f"{record.package} was installed from the alternative store {installer}"
+            message = tr("%(package)s was installed from the alternative store %(installer)s", package=record.package,
+                         installer=installer)
             severity = Severity.INFO
         else:
-            message = f"{record.package} was installed by the app {installer}, not a known store"
+            message = tr("%(package)s was installed by the app %(installer)s, not a known store",
+                         package=record.package,
+                         installer=installer)
             severity = Severity.LOW
         yield Finding(record=record, message=message, severity=severity, observable_type="app_id",
                       observable_value=record.package)

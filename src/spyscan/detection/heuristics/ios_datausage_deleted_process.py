@@ -9,6 +9,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_system import DataUsageRow
+from spyscan.texts import N_, tr
 
 MAX_GAP_FINDINGS = 50
 MAX_ORPHANS = 10_000
@@ -16,11 +17,11 @@ MAX_ORPHANS = 10_000
 
 class IOSDataUsageDeletedProcess(Rule):
     id = "ios.datausage_deleted_process"
-    title = "Network usage of a process whose record was deleted"
+    title = N_("Network usage of a process whose record was deleted")
     severity = Severity.MEDIUM
-    why = ("iOS keeps one ZPROCESS row per process that used the network. Usage rows whose process row is "
-           "missing, or missing primary keys in ZPROCESS, mean rows were removed; spyware such as Pegasus "
-           "has been seen deleting its own entries. Some gaps have benign causes, so review them in context.")
+    why = N_("iOS keeps one ZPROCESS row per process that used the network. Usage rows whose process row is "
+             "missing, or missing primary keys in ZPROCESS, mean rows were removed; spyware such as Pegasus "
+             "has been seen deleting its own entries. Some gaps have benign causes, so review them in context.")
     record_types = (DataUsageRow,)
 
     def __init__(self) -> None:
@@ -49,8 +50,10 @@ class IOSDataUsageDeletedProcess(Rule):
         for missing, record in sorted(self.orphans.items()):
             if missing in self.seen:
                 continue
-            yield Finding(record=record, message=f"network usage row {record.live_usage_pk} refers to process "
-                          f"row {missing}, which no longer exists in ZPROCESS")
+            yield Finding(record=record,
+                          message=tr("network usage row %(row)s refers to process row %(missing)s, which no "
+                                                 "longer exists in ZPROCESS", row=record.live_usage_pk,
+                                                 missing=missing))
         if not self.gap_ends:
             return
         keys = sorted(self.seen)
@@ -66,4 +69,5 @@ class IOSDataUsageDeletedProcess(Rule):
             first, last = before + 1, after - 1
             span = str(first) if first == last else f"{first}-{last}"
             yield Finding(record=self.gap_ends[after], severity=Severity.LOW if after - before > 20 else None,
-                          message=f"ZPROCESS primary key(s) {span} missing (between {before} and {after})")
+                          message=tr("ZPROCESS primary key(s) %(span)s missing (between %(before)s and %(after)s)",
+                                     span=span, before=before, after=after))

@@ -9,6 +9,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_browsers import SafariVisit
+from spyscan.texts import N_, tr
 
 
 def _host(url: str | None) -> str | None:
@@ -21,11 +22,11 @@ def _host(url: str | None) -> str | None:
 
 class IOSSafariFastRedirect(Rule):
     id = "ios.safari_fast_redirect"
-    title = "HTTP visit redirected to another domain within a second"
+    title = N_("HTTP visit redirected to another domain within a second")
     severity = Severity.MEDIUM
-    why = ("Network-injection attacks (e.g. Pegasus delivered through a tampered HTTP response) show as a "
-           "plain-HTTP page immediately redirected to an unrelated domain. Advertising and link shorteners do "
-           "the same, so check where the redirect went.")
+    why = N_("Network-injection attacks (e.g. Pegasus delivered through a tampered HTTP response) show as a "
+             "plain-HTTP page immediately redirected to an unrelated domain. Advertising and link shorteners do "
+             "the same, so check where the redirect went.")
     record_types = (SafariVisit,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -38,5 +39,8 @@ class IOSSafariFastRedirect(Rule):
             return
         elapsed = (record.redirect_destination_time - record.visit_time).total_seconds()
         if 0 <= elapsed < 1:
-            yield Finding(record=record, message=f"http://{source} redirected to {target} after {elapsed:.3f} s",
+            seconds = f"{elapsed:.3f}"
+            yield Finding(record=record, message=tr("http://%(source)s redirected to %(target)s after %(seconds)s s",
+                                                    source=source,
+                                                  target=target, seconds=seconds),
                           observable_type="url", observable_value=record.redirect_destination_url)
