@@ -3,7 +3,8 @@
 Legitimate iOS processes run from the sealed system volume (``/System``, ``/usr``, ``/sbin``...), from
 cryptexes, or from app bundles. Spyware found in the wild (Pegasus, Reign, Predator) ran from data
 locations such as ``/private/var/db/`` and ``/private/var/tmp/``, and shutdown.log keeps the path of
-every process that was slow to exit.
+every process that was slow to exit. Paths are compared without the trailing ``/<UUID>`` component that
+iOS 26 appends (the parser removes it; the message shows the path as written too).
 """
 
 from __future__ import annotations
@@ -58,11 +59,17 @@ class ShutdownUnusualClient(Rule):
             severity = classify(client.path)
             if severity is None:
                 continue
+            if client.raw_path:
+                message = tr("reboot at %(when)s: process %(process)s (pid %(pid)s) was still running from %(path)s "
+                             "(written %(raw)s), outside the system locations", when=when, process=client.name or "?",
+                             pid=client.pid, path=client.path, raw=client.raw_path)
+            else:
+                message = tr("reboot at %(when)s: process %(process)s (pid %(pid)s) was still running from %(path)s, "
+                             "outside the system locations", when=when, process=client.name or "?", pid=client.pid,
+                             path=client.path)
             yield Finding(
                 record=record,
-                message=tr("reboot at %(when)s: process %(process)s (pid %(pid)s) was still running from %(path)s, "
-                           "outside the system locations", when=when, process=client.name or "?", pid=client.pid,
-                           path=client.path),
+                message=message,
                 severity=severity,
                 observable_type="file_path",
                 observable_value=client.path,
