@@ -61,9 +61,14 @@ def _source_messages() -> tuple[str, ...]:
 
 @cache
 def _fragments() -> tuple[str, ...]:
-    """Literal runs of three or more English words from the declared messages (placeholders split them)."""
+    """English from the declared messages: whole messages of two words or more (titles, labels), and literal
+    runs of three or more words with an English function word (placeholders split them)."""
     out: set[str] = set()
     for message in _source_messages():
+        if "%(" not in message:  # a whole message (a title, a label) of two or more words
+            words = _WORD.findall(message)
+            if len(words) >= 2 and " ".join(words) == " ".join(message.split()).rstrip(".:"):
+                out.add(" ".join(words))
         for part in _PLACEHOLDER.split(message):
             words = _WORD.findall(part)
             if len(words) >= 3 and any(w.lower() in ENGLISH_WORDS for w in words):
