@@ -1,4 +1,9 @@
-"""Files in ``/data/local/tmp/`` other than those of the acquisition tool."""
+"""Files in ``/data/local/tmp/``.
+
+The acquisition tool's own helper (androidqf's ``collector``) is recognised by the run rule
+``android.acquisition_traces`` from ``acquisition.json`` (its path, and a time inside the acquisition),
+never by its name alone: anyone can name a file ``collector``.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,13 @@ from spyscan.records.base import Record
 from spyscan.texts import N_, tr
 
 TMP = "/data/local/tmp/"
-# what androidqf itself pushes to the device while collecting
-ACQUISITION_TOOL_NAMES = ("collector", "androidqf")
 
 
 class AndroidDataLocalTmp(Rule):
     id = "android.data_local_tmp"
     title = N_("File in /data/local/tmp")
     severity = Severity.MEDIUM
-    why = N_("/data/local/tmp is where tools and exploits pushed over ADB are dropped and run; outside the "
+    why = N_("Tools and exploits pushed over USB are dropped and run in /data/local/tmp. Apart from the "
              "acquisition tool's own helper, nothing is expected there on an ordinary phone.")
     record_types = (AndroidFile,)
 
@@ -28,9 +31,6 @@ class AndroidDataLocalTmp(Rule):
         assert isinstance(record, AndroidFile)
         path = posixpath.normpath(record.path)
         if not path.startswith(TMP) or path.rstrip("/") + "/" == TMP:
-            return
-        first = path[len(TMP):].split("/", 1)[0].lower()
-        if any(first.startswith(name) for name in ACQUISITION_TOOL_NAMES):
             return
         yield Finding(record=record, message=tr("file in /data/local/tmp: %(path)s", path=record.path),
                       observable_type="file_path",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from spyscan.detection.heuristics.android_lists import installer_categories
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_appops import AppOpEntry
 from spyscan.records.base import Record
 from spyscan.texts import N_, tr
@@ -24,9 +24,16 @@ class AndroidInstallPackagesAppOp(Rule):
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AppOpEntry)
-        if record.op != OP or installer_categories().get(record.package) == "store":
+        category = installer_categories().get(record.package)
+        if record.op != OP or category == "store":
             return
-        if record.access_count or record.last_access is not None:
+        used = record.access_count or record.last_access is not None
+        if used and category == "third_party":  # an alternative store installs apps: that is its job; the apps
+            # it installed are reported with their installer (android.sideloaded_package)
+            yield Finding(record=record, severity=Severity.LOW, category=CONTEXT, observable_type="app_id",
+                          observable_value=record.package,
+                          message=tr("the alternative store %(package)s installed apps", package=record.package))
+        elif used:
             yield Finding(record=record, severity=Severity.MEDIUM, observable_type="app_id",
                           observable_value=record.package,
                           message=tr("%(package)s used its permission to install apps", package=record.package))
