@@ -15,7 +15,6 @@ from spyscan.records.base import Record
 from spyscan.records.ios_device import IOSDeviceInfo
 from spyscan.texts import N_, tr
 
-
 # the date the judgement is made at (IOSDeviceInfo.judged_from), in words
 MOMENTS = {"backup date": N_("the backup date"), "acquisition date": N_("the acquisition date"),
            "newest file time in the dump": N_("the newest file time in the dump"),
