@@ -194,6 +194,7 @@ COMMAND_MODULES = (
     ("spyscan.commands.case", "case"),
     ("spyscan.commands.hunt", "hunt"),
     ("spyscan.commands.collect", "collect"),
+    ("spyscan.commands.serve", "serve"),
 )
 
 

@@ -35,9 +35,11 @@ class _Loader:
         self.result = IndicatorSet()
         self.seen: set[str] = set()
 
-    def add(self, parsed: ParsedBundle, file: str, sha256: str, source: str) -> None:
+    def add(self, parsed: ParsedBundle, file: str, sha256: str, source: str, platform: str | None = None) -> None:
         self.seen.add(sha256)
         indicators = parsed.indicators(file)
+        if platform is not None:  # the file was declared to be about one platform
+            indicators = [msgspec.structs.replace(i, platform=platform) for i in indicators]
         self.result.indicators.extend(indicators)
         self.result.unsupported.extend(parsed.unsupported_for(file))
         self.result.files.append(
@@ -46,7 +48,7 @@ class _Loader:
             )
         )
 
-    def add_file(self, path: Path, source: str, display: str | None = None) -> None:
+    def add_file(self, path: Path, source: str, display: str | None = None, platform: str | None = None) -> None:
         """Load one bundle file; raises :class:`IndicatorError` when it cannot be used at all."""
         name = display or str(path)
         try:
@@ -56,7 +58,7 @@ class _Loader:
         sha256 = hashlib.sha256(data).hexdigest()
         if sha256 in self.seen:
             return
-        self.add(parse_cached(data, sha256, name), name, sha256, source)
+        self.add(parse_cached(data, sha256, name), name, sha256, source, platform)
 
     def add_path(self, path: Path, source: str) -> None:
         """An explicit file or folder; folders are scanned recursively, their broken files recorded."""
@@ -107,7 +109,8 @@ def env_paths() -> list[Path]:
 def load_indicator_set(
     paths: Sequence[Path], *, bundled: bool = True, env: bool = True, user: bool = True
 ) -> IndicatorSet:
-    """Load indicators in order: bundled set, user's updated set, ``SPYSCAN_IOCS`` paths, ``paths``.
+    """Load indicators in order: bundled set, user's updated set, the files the user added (``indicators.added``),
+    ``SPYSCAN_IOCS`` paths, ``paths``.
 
     A feed file in the user's updated set replaces the bundled file with the same relative name.
     Files with identical content are loaded once. Raises :class:`IndicatorError` for an explicit
@@ -126,6 +129,15 @@ def load_indicator_set(
             loader.add_file(root / name, "user", display=name)
         except IndicatorError as exc:
             loader.result.errors.append(f"{exc} (run 'spyscan iocs update' again)")
+    if user:
+        from spyscan.indicators.added import added_dir, read_manifest
+
+        for entry in read_manifest():
+            try:
+                loader.add_file(added_dir() / entry.file, "added", display=str(added_dir() / entry.file),
+                                platform=entry.platform)
+            except IndicatorError as exc:
+                loader.result.errors.append(str(exc))
     if env:
         for path in env_paths():
             loader.add_path(path, "env")

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ from spyscan.report.terminal_text import (
     severity_label,
     status_label,
 )
+from spyscan.report.triage_marks import TriageMark, triage_label
 from spyscan.timeutil import from_iso, iso, utcnow
 from spyscan.verdict import verdict_of
 
@@ -179,6 +181,16 @@ class DetectionView:
     message: Any
     fields: list[tuple[str, Any]]
     more_fields: int
+    triage: TriageView | None = None
+
+
+@dataclass
+class TriageView:
+    state: str
+    label: str
+    by: Any  # who and when (empty in a redacted copy)
+    note: Any  # the analyst's note (left out of a redacted copy)
+    changed: bool
 
 
 @dataclass
@@ -306,8 +318,17 @@ def _source_text(t: Translations, record: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _triage_view(t: Translations, mark: TriageMark | None, redacted: bool) -> TriageView | None:
+    if mark is None:
+        return None
+    by = inert("") if redacted else inert(t.gettext("by %(analyst)s, %(when)s") % {
+        "analyst": mark.analyst, "when": fmt_time(mark.at)}, 200)
+    return TriageView(state=mark.state, label=triage_label(t, mark.state), by=by,
+                      note=inert("") if redacted else inert(mark.note, 2000), changed=mark.changed)
+
+
 def _detection_view(t: Translations, d: Detection, index: int, shaper: _Shaper, titles: dict[str, str],
-                    provenances: dict[str, Provenance]) -> DetectionView:
+                    provenances: dict[str, Provenance], triage: TriageMark | None = None) -> DetectionView:
     keep = _keep_values(d)
     matched: list[tuple[str, Any]] = []
     if d.observable is not None:
@@ -359,7 +380,19 @@ def _detection_view(t: Translations, d: Detection, index: int, shaper: _Shaper, 
         message=inert(shaper.text(d.message), VALUE_LIMIT * 2),
         fields=fields,
         more_fields=max(0, len(names) - MAX_FIELDS),
+        triage=_triage_view(t, triage, shaper.redactor is not None),
     )
+
+
+def detection_views(run: RunInfo, detections: list[Detection], lang: str | None,
+                    triage: Mapping[str, TriageMark] | None = None) -> list[DetectionView]:
+    """The report's view of each detection (as in report.html, not redacted), for faces that show one."""
+    t = gettext_for(resolve_lang(lang))
+    titles = {aid: status.title or aid for aid, status in run.artifacts.items()}
+    provenances = provenances_for(run.indicators)
+    shaper = _Shaper(None, run.input)
+    return [_detection_view(t, d, i, shaper, titles, provenances, (triage or {}).get(d.id))
+            for i, d in enumerate(detections)]
 
 
 def _device_line(device: dict[str, str], shaper: _Shaper) -> str:
@@ -417,14 +450,18 @@ def _nearby_view(item: svg_timeline.Nearby, folder: OutputFolder) -> NearbyView:
     return NearbyView(item.marker.anchor, item.marker.label, events, item.more)
 
 
-def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Redactor | None) -> ReportContext:
+def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Redactor | None,
+                  triage: Mapping[str, TriageMark] | None = None) -> ReportContext:
+    """What the template shows; ``triage``: the current triage of detections by id (from the case store)."""
     run = folder.run
     shaper = _Shaper(redactor, run.input)
     if redactor is not None:
         _learn_personal(folder, redactor)
     provenances = provenances_for(run.indicators)
     titles = {aid: status.title or aid for aid, status in run.artifacts.items()}
-    views = [_detection_view(t, d, i, shaper, titles, provenances) for i, d in enumerate(folder.detections)]
+    marks = triage or {}
+    views = [_detection_view(t, d, i, shaper, titles, provenances, marks.get(d.id))
+             for i, d in enumerate(folder.detections)]
     v = present(verdict_of(run, folder.detections), folder.detections, titles)
     stalkerware = any(p.stalkerware for d, p in ((d, provenances.get(d.indicator.file)) for d in folder.detections
                                                   if d.indicator and d.severity in SEVERE) if p)
@@ -509,7 +546,7 @@ def _duration(started: datetime | None, finished: datetime | None) -> str:
 # rendering
 
 
-def _render_inert(value: Any) -> Markup:
+def render_inert(value: Any) -> Markup:
     """Jinja filter: evidence text, escaped, with visible markers and a visible ellipsis when cut."""
     if isinstance(value, Markup):
         return value
@@ -533,7 +570,7 @@ def _environment(t: Translations) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["ev"] = _render_inert
+    env.filters["ev"] = render_inert
     return env
 
 
@@ -541,15 +578,24 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def render(folder: OutputFolder, lang: str | None = None, redactor: Redactor | None = None) -> str:
+def report_csp() -> str:
+    """The report's Content-Security-Policy: its own inline style and script (by hash), nothing else."""
+    style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    return (f"default-src 'none'; style-src '{_csp_hash(style)}'; script-src '{_csp_hash(script)}'; "
+            "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+
+
+def render(folder: OutputFolder, lang: str | None = None, redactor: Redactor | None = None,
+           triage: Mapping[str, TriageMark] | None = None) -> str:
+    """The report as one HTML text; ``triage``: the current triage by detection id (shown with each one)."""
     code = resolve_lang(lang)
     t = gettext_for(code)
     env = _environment(t)
-    context = build_context(folder, code, t, redactor)
+    context = build_context(folder, code, t, redactor, triage)
     style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
-    csp = (f"default-src 'none'; style-src '{_csp_hash(style)}'; script-src '{_csp_hash(script)}'; "
-           "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+    csp = report_csp()
     return env.get_template("report.html").render(
         # our own package files, inlined verbatim and pinned by their CSP hashes
         r=context, style=Markup(style), script=Markup(script), csp=csp,  # noqa: S704
