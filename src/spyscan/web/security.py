@@ -25,6 +25,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spyscan.web.config import ServeConfig
@@ -71,10 +72,6 @@ class Sessions:
             return None
         with self._lock:
             return self._items.get(sid)
-
-
-class TooLarge(Exception):
-    """The request body went past its limit while it was read."""
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -155,18 +152,7 @@ class Guard:
             await _plain(send, 413, f"Refused: the request is larger than {limit} bytes.\n")
             return
         scope.setdefault("state", {})["session"] = session
-        started: list[bool] = []
-
-        async def watch_start(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                started.append(True)
-            await send(message)
-
-        try:
-            await self.app(scope, _bounded(receive, limit), watch_start)
-        except TooLarge:
-            if not started:
-                await _plain(send, 413, f"Refused: the request is larger than {limit} bytes.\n")
+        await self.app(scope, _bounded(receive, limit), send)
 
     async def _login(self, scope: Scope, send: Send, token: str) -> None:
         if not hmac.compare_digest(token.encode(), self.config.token.encode()):
@@ -191,6 +177,7 @@ class Guard:
 
 
 def _bounded(receive: Receive, limit: int) -> Receive:
+    """The request's body, refused (413) as soon as it goes past ``limit`` while it is read."""
     seen = 0
 
     async def inner() -> Message:
@@ -199,7 +186,7 @@ def _bounded(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise TooLarge
+                raise HTTPException(413, f"Refused: the request is larger than {limit} bytes.")
         return message
 
     return inner
