@@ -15,7 +15,7 @@ from tests.builders.android_backup import TELEPHONY, sms_backup, tar_bytes, writ
 from tests.web import live
 from tests.web.conftest import NEW_APP, big_sample, stix_file, user_env
 
-PASSWORD = "correct horse 7fQ!"  # noqa: S105 - the test's own
+PASSWORD = "correct horse 7fQ!"  # the test's own
 
 
 def _children(pid: int) -> list[int]:

@@ -126,7 +126,7 @@ def test_oversized_requests_are_refused(world: tuple[live.Server, Path], client:
 
 def test_malformed_stix_is_refused_and_nothing_is_added(world: tuple[live.Server, Path], client: live.Client,
                                                         tmp_path: Path) -> None:
-    server, base = world
+    _, base = world
     added = base / "data" / "iocs-added"
     for name, data in (("notjson.json", b"{not json"), ("notbundle.json", b'{"type": "indicator"}'),
                        ("empty.json", b'{"type": "bundle", "objects": []}'),
