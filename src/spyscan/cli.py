@@ -69,7 +69,7 @@ def cli() -> None:
     """spyscan: check a phone acquisition for traces of mercenary spyware and stalkerware.
 
     Use only with the informed consent of the device's owner. spyscan works offline: no command
-    touches the network except `spyscan iocs update`.
+    touches the network except `spyscan iocs update` (and the same update in `spyscan serve`, when asked).
     """
 
 

@@ -95,7 +95,8 @@ def test_paths_outside_the_roots_are_refused(world: tuple[live.Server, Path], cl
                  "/", f"{root}/does-not-exist"):
         assert client.get(f"/browse?path={path}").status == 403, path
         assert client.get(f"/detect?path={path}").status == 403, path
-    assert "secret.txt" not in client.get(f"/browse?path={root}").text
+    listing = client.get(f"/browse?path={root}").text
+    assert "escape" not in listing and "secret.txt" not in listing  # a link out of the roots is not even shown
     case_id = client.create_case("roots")
     before = live.store_counts(server.store)
     reply = client.post(f"/cases/{case_id}/check", {"path": str(outside), "device": "x"})
@@ -172,3 +173,15 @@ def test_every_file_the_server_wrote_is_owner_only(world: tuple[live.Server, Pat
     assert client.wait_job(f"/checks/{job}") == "done"
     for folder in (server.results, server.store.parent, base / "data"):
         assert live.private_files(folder) == [], folder
+
+
+def test_vendored_scripts_are_the_published_files() -> None:
+    """htmx and its SSE extension are vendored unchanged (the hashes docs/web.md gives)."""
+    import hashlib
+
+    from spyscan.web.app import STATIC
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    for name in ("htmx.min.js", "htmx-sse.js"):
+        digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()
+        assert digest in docs, name

@@ -44,11 +44,14 @@ class Roots:
         if not value or "\x00" in value:
             raise OutsideRoots(value)
         path = Path(os.path.realpath(os.path.expanduser(value)))
-        if not any(path == root or path.is_relative_to(root) for root in self.roots):
+        if not self._inside(path):
             raise OutsideRoots(value)
         if not path.exists():
             raise OutsideRoots(value)
         return path
+
+    def _inside(self, path: Path) -> bool:
+        return any(path == root or path.is_relative_to(root) for root in self.roots)
 
     def list(self, value: str) -> Listing:
         folder = self.resolve(value)
@@ -59,6 +62,8 @@ class Roots:
         with os.scandir(folder) as it:
             items = sorted(it, key=lambda e: (not _is_dir(e), e.name.startswith("."), e.name.casefold()))
         for item in items:
+            if item.is_symlink() and not self._inside(Path(os.path.realpath(item.path))):
+                continue  # a link that leads out of the allowed folders is not shown
             if len(entries) >= MAX_ENTRIES:
                 more += 1
                 continue
