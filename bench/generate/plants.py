@@ -12,16 +12,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from publicsuffixlist import PublicSuffixList
+
 COMPARISON = re.compile(r"\[([a-z0-9-]+):([A-Za-z0-9_.']+) *= *'([^']*)'\]")
 # Public URL shorteners: the reference tool resolves them over the network, so they are never planted.
 SHORTENER_HINTS = ("short", "bit.ly", "tinyurl", "goo.gl", "t.co", "ow.ly", "is.gd", "cutt", "link")
 
-# Suffixes under which a three-label name is itself a registrable domain (reference matches it as such).
-SECOND_LEVEL = {"com", "co", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "nic", "mil", "in"}
-PRIVATE_SUFFIXES = {"cloudfunctions.net", "appspot.com", "herokuapp.com", "blogspot.com", "github.io", "web.app",
-                    "firebaseapp.com", "netlify.app", "azurewebsites.net", "ngrok.io", "000webhostapp.com",
-                    "vercel.app", "pages.dev", "workers.dev", "glitch.me", "repl.co", "wixsite.com",
-                    "weebly.com", "duckdns.org", "no-ip.org", "ddns.net", "firebaseio.com", "amazonaws.com"}
+# Public and private suffixes come from the Public Suffix List (the pinned ``publicsuffixlist`` package,
+# used directly: the benchmark does not trust spyscan's own code), never from a hand-kept list.
+_PSL = PublicSuffixList(accept_unknown=False)
 
 
 @dataclass(frozen=True)
@@ -110,10 +109,8 @@ class Picker:
             labels = d.split(".")
             return [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
 
-        def registrable_itself(d: str) -> bool:  # "x.com.ar", "x.cloudfunctions.net": a public/private suffix
-            labels = d.split(".")
-            return (labels[-2] in SECOND_LEVEL or len(labels[-2]) <= 3
-                    or ".".join(labels[-2:]) in PRIVATE_SUFFIXES)
+        def registrable_itself(d: str) -> bool:  # "x.com.ar", "x.cloudfunctions.net": right under a suffix
+            return _PSL.privatesuffix(d) in (None, d)
 
         return self.rng.choice([d for d in self.values.domains if d.count(".") >= 2 and not d.startswith("www.")
                                 and not registrable_itself(d)

@@ -217,6 +217,9 @@ _attach_optional_commands()
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no tracebacks for the people using it; exit codes as documented."""
     logging.getLogger("spyscan").propagate = False
+    # every file and folder any command writes (results, reports, exports, stores, decrypted copies,
+    # acquisitions, the web app's files) is readable by the user only, whatever the shell's umask
+    os.umask(0o077)
     try:
         cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -33,11 +33,13 @@ def test_every_invisible_character_is_not_printable() -> None:
             assert not chr(code).isprintable(), hex(code)
 
 
-TEXT = st.text(st.one_of(st.characters(), st.sampled_from("\u202e\u2066\u2069\u200e\u200f\u061c\x85\u2028\x7f"
-                                                        "\u00ad\ufeff\U000e0041\U000e007f\u200b\n\t\\\"")))
+TEXT = st.text(st.one_of(
+    st.characters(blacklist_categories=("Cs",)),
+    st.sampled_from("\u202e\u2066\u2069\u200e\u200f\u061c\x85\u2028\x7f\u00ad\ufeff\U000e0041\U000e007f\u200b\n\t\\\""),
+))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None)  # (records never hold lone surrogates: msgspec cannot encode them)
 @given(st.lists(TEXT, max_size=5))
 def test_json_escapes_are_lossless_and_leave_nothing_invisible(texts: list[str]) -> None:
     data = msgspec.json.Encoder().encode_lines([{"t": t, "n": i} for i, t in enumerate(texts)])

@@ -123,7 +123,7 @@ def test_host_of_a_url_is_its_domain(host: str, tail: str) -> None:
 
 
 @FAST
-@given(st.one_of(st.text(max_size=60), st.sampled_from(["/private/var/x", "/var/x/", "a//b/../c"])))
+@given(st.one_of(st.text(max_size=60), st.sampled_from(["/private/var/x", "/var/x/", "a//b/../c", "0 /", "a/ /"])))
 def test_path_normalisation_is_idempotent(value: str) -> None:
     once = normalize.norm_path(value)
     if once is not None:

@@ -182,6 +182,9 @@ def norm_ip_indicator(value: str) -> IPAddress | IPNetwork | None:
 def path_components(value: str) -> list[str]:
     """Components of a device path; dump-relative and absolute alike; ``/private/var`` → ``/var``."""
     parts = [p for p in value.strip().split("/") if p and p != "."]
+    if parts:  # whitespace around the whole path goes, also before a trailing slash ("a /"): idempotent
+        parts[0], parts[-1] = parts[0].lstrip(), parts[-1].rstrip()
+        parts = [p for p in parts if p and p != "."]
     if len(parts) > 1 and parts[0] == "private" and parts[1] in _PRIVATE_ALIASES:
         parts = parts[1:]
     return parts

@@ -14,7 +14,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.faults import registered
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
-from spyscan.values import to_text
+from spyscan.values import to_int, to_text
 
 # what plistlib raises on damaged XML or binary plists
 PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError, KeyError,
@@ -62,9 +62,10 @@ def text(value: Any) -> str | None:
 
 @registered
 def integer(value: Any) -> int | None:
+    """A plist integer; one past 64 bits (an XML plist's <integer> has no size limit) costs its field."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value
+    return to_int(value)
 
 
 @registered
