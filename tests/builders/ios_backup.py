@@ -261,7 +261,8 @@ class BackupBuilder:
             "Product Version": self.product_version, "Serial Number": self.serial,
             "Target Identifier": self.udid, "Target Type": "Device", "Unique Identifier": self.udid.upper(),
             "iTunes Version": "12.13", "Installed Applications": sorted(self.applications),
-            "Applications": {bid: app["info"] for bid, app in self.applications.items()},
+            # as pymobiledevice3 and iTunes write it: an entry only for apps that have store metadata
+            "Applications": {bid: app["info"] for bid, app in self.applications.items() if app["info"]},
         }
         info.update(self.info)
         status: dict[str, Any] = {"BackupState": "new", "IsFullBackup": False, "Version": "3.3",

@@ -72,6 +72,7 @@ class FsDumpBuilder:
         """A few system binaries, so that the dump has a system volume."""
         for name in ("mDNSResponder", "locationd", "identityservicesd"):
             self.add_file(f"usr/libexec/{name}", b"\xcf\xfa\xed\xfe", mode=0o755)
+        self.add_file("sbin/launchd", b"\xcf\xfa\xed\xfe", mode=0o755)
         self.add_dir("System/Library/Frameworks")
         return self
 

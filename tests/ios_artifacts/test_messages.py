@@ -197,3 +197,28 @@ def test_whatsapp_old_schema_without_media(tmp_path: Path) -> None:
     ])
     messages, log = collect(WhatsAppMessages, ev)
     assert messages[0].text == "hi" and messages[0].date is None and log.warnings
+
+
+def test_whatsapp_lid_identifiers_are_kept_as_identifiers(tmp_path: Path) -> None:
+    """2025-26 chats and contacts use ``<digits>@lid`` identifiers (mvt-project/mvt PR #882): read and matched
+    like any message, kept verbatim, never taken for a phone number."""
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite(GROUP, "ChatStorage.sqlite", [
+        "CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, ZCONTACTJID VARCHAR, ZPARTNERNAME VARCHAR)",
+        "CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, ZTEXT VARCHAR, ZMESSAGEDATE TIMESTAMP,"
+        " ZSENTDATE TIMESTAMP, ZISFROMME INTEGER, ZFROMJID VARCHAR, ZTOJID VARCHAR, ZCHATSESSION INTEGER,"
+        " ZMESSAGETYPE INTEGER)",
+        "INSERT INTO ZWACHATSESSION VALUES (1, '74333133234289@lid', 'Ana')",
+        "INSERT INTO ZWAMESSAGE VALUES (1, 'open https://bad-domain.test/x', 650000000, 650000000, 0,"
+        " '74333133234289@lid', NULL, 1, 0)",
+    ])
+    ev.add_sqlite(GROUP, "ContactsV2.sqlite", [
+        "CREATE TABLE ZWAADDRESSBOOKCONTACT (Z_PK INTEGER PRIMARY KEY, ZFULLNAME VARCHAR, ZPHONENUMBER VARCHAR,"
+        " ZWHATSAPPID VARCHAR, ZABOUTTEXT VARCHAR)",
+        "INSERT INTO ZWAADDRESSBOOKCONTACT VALUES (1, 'Ana', NULL, '74333133234289@lid', NULL)",
+    ])
+    [message], _ = collect(WhatsAppMessages, ev)
+    assert (message.from_jid, message.chat_jid) == ("74333133234289@lid", "74333133234289@lid")
+    assert len(detect("ios.whatsapp_messages", [message], [BAD])) == 1
+    [contact], _ = collect(WhatsAppContacts, ev)
+    assert contact.jid == "74333133234289@lid" and contact.phone is None

@@ -47,11 +47,37 @@ def test_datausage_rows_and_deleted_process_rule(tmp_path: Path) -> None:
     orphan = next(r for r in records if r.live_usage_pk == 3)
     assert orphan.process_pk is None and orphan.has_process == 9
     assert [d.record["live_usage_pk"] for d in detect("ios.datausage", records, [PROC])] == [1]
-    found = detect("ios.datausage", records, rules=[IOSDataUsageDeletedProcess])
-    messages = sorted(d.message for d in found)
-    assert any("refers to process row 9" in m for m in messages)
-    assert any("3-4 missing" in m for m in messages)
-    assert all(d.severity is Severity.MEDIUM for d in found)
+    [found] = detect("ios.datausage", records, rules=[IOSDataUsageDeletedProcess])
+    assert "refer to 1 process row(s) no longer in ZPROCESS (9)" in found.message
+    assert "2 ZPROCESS primary key(s) missing in 1 gap(s) (3-4)" in found.message
+    assert found.severity is Severity.LOW and found.category == "context"
+
+
+def test_datausage_process_names_of_recent_ios(tmp_path: Path) -> None:
+    """Real shapes (log2timeline/plaso DataUsage.sqlite): ``<UUID>/<bundle id>`` holds no process name,
+    ``<process>/<bundle id>`` holds one; both parts are matched where they belong."""
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("WirelessDomain", "Library/Databases/DataUsage.sqlite", [
+        "CREATE TABLE ZPROCESS (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZFIRSTTIMESTAMP TIMESTAMP,"
+        " ZTIMESTAMP TIMESTAMP, ZBUNDLENAME VARCHAR, ZPROCNAME VARCHAR)",
+        # recent iOS: no ZWIFIIN / ZWIFIOUT (mvt-project/mvt#531)
+        "CREATE TABLE ZLIVEUSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, ZKIND INTEGER,"
+        " ZHASPROCESS INTEGER, ZTIMESTAMP TIMESTAMP, ZWWANIN FLOAT, ZWWANOUT FLOAT)",
+        "INSERT INTO ZPROCESS VALUES (1, 9, 1, 632604217.4, 635475634.9, 'com.apple.Translate',"
+        " '1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Translate')",
+        "INSERT INTO ZPROCESS VALUES (2, 9, 1, 632604217.4, 635475634.9, 'com.apple.datausage.general',"
+        " 'bh/com.apple.datausage.general')",
+        "INSERT INTO ZLIVEUSAGE VALUES (1, 8, 1, 0, 2, 635475634.9, 100, 200)",
+    ])
+    records, log = collect(DataUsage, ev)
+    assert any("ZWIFIIN" in w for w in log.warnings)  # missing columns are said, never an error
+    app = next(r for r in records if r.process_pk == 1)
+    assert app.process is None and app.bundle_id == "com.apple.Translate" and app.wwan_in is None
+    assert app.procname == "1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Translate"
+    daemon = next(r for r in records if r.process_pk == 2)
+    assert (daemon.process, daemon.bundle_id, daemon.wwan_out) == ("bh", "com.apple.datausage.general", 200.0)
+    [hit] = detect("ios.datausage", records, [PROC])
+    assert hit.observable is not None and hit.observable.value == "bh"
 
 
 def test_osanalytics_addaily(tmp_path: Path) -> None:
@@ -82,6 +108,18 @@ def test_tcc_modern_and_old_schemas(tmp_path: Path) -> None:
     assert records[0].last_modified == datetime(2022, 4, 15, 5, 20, tzinfo=UTC)
     assert records[1].process == "/usr/libexec/bh" and records[1].allowed is False and records[1].app_id is None
     assert len(detect("ios.tcc", records, [APP, PROC])) == 2
+    named = FakeIOS(tmp_path / "named")
+    named.add_sqlite("HomeDomain", "Library/TCC/TCC.db", [
+        "CREATE TABLE access (service TEXT, client TEXT, client_type INTEGER, auth_value INTEGER,"
+        " auth_reason INTEGER, last_modified INTEGER)",
+        "INSERT INTO access VALUES ('kTCCServiceMicrophone', 'bh', 0, 2, 4, 1650000000)",
+        "INSERT INTO access VALUES ('kTCCServiceCamera', 'com.apple.camera', 0, 2, 4, 1650000000)",
+    ])
+    records, _ = collect(TCC, named)
+    assert (records[0].app_id, records[0].process) == ("bh", "bh")  # an identifier that is also a process name
+    assert (records[1].app_id, records[1].process) == ("com.apple.camera", None)
+    [hit] = detect("ios.tcc", records, [PROC])
+    assert hit.observable is not None and hit.observable.value == "bh"
     old = FakeIOS(tmp_path / "old")
     old.add_sqlite("HomeDomain", "Library/TCC/TCC.db", [
         "CREATE TABLE access (service TEXT, client TEXT, client_type INTEGER, allowed INTEGER, prompt_count INTEGER)",

@@ -16,6 +16,7 @@ from spyscan.artifacts.ios.configuration_profiles import DOMAIN as PROFILES_DOMA
 from spyscan.artifacts.ios.configuration_profiles import IOSConfigurationProfiles
 from spyscan.artifacts.ios.installed_apps import IOSInstalledApps
 from spyscan.artifacts.ios.manifest_files import IOSManifestFiles, device_path
+from spyscan.detection.heuristics.ios_sideloaded_app import IOSSideloadedApp
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath
@@ -24,7 +25,7 @@ from spyscan.records.ios_device import IOSDeviceInfo
 from spyscan.records.ios_manifest import IOSBackupFile
 from spyscan.records.ios_profiles import IOSConfigurationProfile, IOSProfileEvent
 from tests.builders.ios_backup import BackupBuilder, file_id
-from tests.ios_backup.helpers import collect
+from tests.ios_backup.helpers import collect, detections
 
 PROFILE_DIR = "Library/ConfigurationProfiles"
 
@@ -188,14 +189,18 @@ def test_installed_apps_sources(tmp_path: Path) -> None:
     b.add_app("com.example.old", itunes_metadata={"itemId": 77, "com.apple.iTunesStore.downloadInfo": {
         "purchaseDate": "2019-05-06T07:08:09Z"}})
     b.add_app("com.example.market", itunes_metadata={"distributorInfo": {"DistributorID": "com.market.eu"}})
+    b.add_app("com.example.altstore", itunes_metadata={"sourceApp": "com.rileytestut.AltStore", "itemId": 6})
+    b.add_app("com.example.synced", itunes_metadata={"sourceApp": "com.apple.datausage.atc", "itemId": 7})
+    b.add_app("com.example.odd", itunes_metadata={"sourceApp": "com.odd.installer"})
     b.add_app("com.example.sideloaded")
     b.add_app("com.example.broken", itunes_metadata=b"not a plist")
     b.add_app("com.example.page", itunes_metadata={"sourceApp": "com.apple.AppStore.ProductPageExtension"})
     b.add_app("com.example.managed", itunes_metadata={"sourceApp": "com.apple.dmd", "itemId": 9})
     records, log = collect(IOSInstalledApps, b.build(), tmp_path / "w")
     apps = {r.bundle_id: r for r in records if isinstance(r, IOSInstalledApp)}
-    assert sorted(apps) == ["com.example.beta", "com.example.broken", "com.example.managed", "com.example.market",
-                            "com.example.old", "com.example.page", "com.example.sideloaded", "com.example.store"]
+    assert sorted(apps) == ["com.example.altstore", "com.example.beta", "com.example.broken", "com.example.managed",
+                            "com.example.market", "com.example.odd", "com.example.old", "com.example.page",
+                            "com.example.sideloaded", "com.example.store", "com.example.synced"]
     assert apps["com.example.page"].install_source == "app_store"  # App Store product-page install
     assert apps["com.example.managed"].install_source == "mdm" and not apps["com.example.managed"].sideloaded
     store = apps["com.example.store"]
@@ -207,10 +212,32 @@ def test_installed_apps_sources(tmp_path: Path) -> None:
     assert apps["com.example.old"].install_source == "app_store"
     assert apps["com.example.old"].purchase_date == datetime(2019, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert apps["com.example.market"].install_source == "alternative_marketplace"
-    assert apps["com.example.sideloaded"].sideloaded is True
-    assert apps["com.example.sideloaded"].install_source == "no_store_record"
+    assert apps["com.example.market"].installer_name is None
+    assert (apps["com.example.altstore"].install_source, apps["com.example.altstore"].installer_name) == (
+        "alternative_marketplace", "AltStore PAL")
+    assert apps["com.example.synced"].install_source == "apple_sync"
+    assert (apps["com.example.odd"].install_source, apps["com.example.odd"].source_app) == (
+        "other_source", "com.odd.installer")
+    assert apps["com.example.sideloaded"].sideloaded is False
+    assert apps["com.example.sideloaded"].install_source == "not_recorded"
     assert apps["com.example.sideloaded"].version == "1.0"  # from Manifest.plist
     assert any("com.example.broken" in w for w in log.warnings)
+    [note] = [w for w in log.warnings if w.startswith("how apps were installed could not be checked")]
+    assert "2 of the 11 installed apps (com.example.broken, com.example.sideloaded)" in note
+
+
+def test_backup_without_store_metadata_raises_nothing(tmp_path: Path) -> None:
+    """The real shape of mvt-project issue reports and of pymobiledevice3 backups when the phone returns no
+    store metadata: ``Installed Applications`` lists the apps, ``Applications`` is empty. Absence of data is
+    never a finding: the artifact says what could not be checked."""
+    b = BackupBuilder(tmp_path / "b")
+    for app in ("net.whatsapp.WhatsApp", "com.google.Gmail", "com.google.chrome.ios"):
+        b.add_app(app)
+    b.info["Applications"] = {}
+    records, log = collect(IOSInstalledApps, b.build(), tmp_path / "w")
+    assert {r.install_source for r in records} == {"not_recorded"}
+    assert detections(records, IOSSideloadedApp) == []
+    assert any("no store metadata for any of the installed apps" in w for w in log.warnings)
 
 
 def test_installed_apps_without_application_lists(tmp_path: Path) -> None:

@@ -29,14 +29,25 @@ def test_sideloaded_app() -> None:
     records = [
         IOSInstalledApp(source=SRC, bundle_id="com.example.store", install_source="app_store"),
         IOSInstalledApp(source=SRC, bundle_id="com.example.beta", install_source="testflight"),
-        IOSInstalledApp(source=SRC, bundle_id="com.evil.spy", install_source="no_store_record", sideloaded=True),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.managed", install_source="mdm"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.synced", install_source="apple_sync"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.unknown", install_source="not_recorded"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.stored", install_source="no_store_record", sideloaded=True),
         IOSInstalledApp(source=SRC, bundle_id="com.odd.app", install_source="other_source",
                         source_app="com.odd.installer"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.delta", install_source="alternative_marketplace",
+                        source_app="com.rileytestut.AltStore", installer_name="AltStore PAL"),
+        IOSInstalledApp(source=SRC, bundle_id="com.example.eu", install_source="alternative_marketplace",
+                        source_app="com.market.eu"),
     ]
     found = {d.observable.value: d for d in detections(records, IOSSideloadedApp) if d.observable}
-    assert set(found) == {"com.evil.spy", "com.odd.app"}
-    assert found["com.evil.spy"].severity == Severity.MEDIUM and found["com.evil.spy"].rule == "ios.sideloaded_app"
-    assert found["com.odd.app"].severity == Severity.LOW
+    assert set(found) == {"com.odd.app", "com.example.delta", "com.example.eu"}
+    odd = found["com.odd.app"]
+    assert (odd.severity, odd.category, odd.rule) == (Severity.MEDIUM, "compromise", "ios.sideloaded_app")
+    assert "com.odd.installer" in odd.message
+    delta = found["com.example.delta"]
+    assert (delta.severity, delta.category) == (Severity.INFO, "context") and "AltStore PAL" in delta.message
+    assert (found["com.example.eu"].severity, found["com.example.eu"].category) == (Severity.LOW, "context")
 
 
 def test_profile_notification_payload() -> None:

@@ -58,7 +58,10 @@ def _netusage_dump(processes: list[tuple[str, str | None]], system: bool = True)
 
 def test_process_without_binary(tmp_path: Path) -> None:
     b = _netusage_dump([
-        ("locationd/com.apple.locationd", None),  # bundle id after the slash: not checked
+        ("locationd/com.apple.locationd", "com.apple.locationd"),  # bundle id after the slash: not checked
+        ("1FB47783-A2FE-47D9-B256-DF50EF44BBA4/com.apple.Translate", "com.apple.Translate"),  # no process name
+        ("terminusd/geod", None),  # relayed for a paired device: the part after the slash is kept as delegate
+        ("com.apple.mobileassetd", None),  # a launchd label, not a file name: not looked up
         ("mDNSResponder", None),  # binary exists
         ("ghostagentd", None),  # binary nowhere: flagged
         ("Safari", "com.apple.mobilesafari"),  # bundle id: not checked
@@ -68,6 +71,9 @@ def test_process_without_binary(tmp_path: Path) -> None:
     records, detections, log = run(NetworkUsageProcesses, _open(tmp_path, b, tar=True))
     found = {r.process: r for r in records if isinstance(r, NetworkProcess)}
     assert found["locationd"].bundle_id == "com.apple.locationd" and found["locationd"].binary_found is None
+    assert found[None].bundle_id == "com.apple.Translate" and found[None].procname.startswith("1FB47783-")
+    assert (found["terminusd"].delegate, found["terminusd"].bundle_id) == ("geod", None)
+    assert found["com.apple.mobileassetd"].binary_found is None
     assert found["mDNSResponder"].binary_found is True
     assert found["identityservices"].binary_found is True and found["identityservices"].truncated
     assert found["ghostagentd"].binary_found is False

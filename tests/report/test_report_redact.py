@@ -66,6 +66,16 @@ def test_scrub_free_text() -> None:
     assert re.search(r"\[tel #[0-9a-f]{10}\]", text) and re.search(r"\[email #[0-9a-f]{10}\]", text)
 
 
+def test_whatsapp_identifiers_are_not_phone_numbers() -> None:
+    """WhatsApp ``@lid`` identifiers (2025-26) are opaque account ids, not phone numbers."""
+    r = Redactor(b"s")
+    text = r.scrub("from 74333133234289@lid and 15550001@s.whatsapp.net in group 120363012345678901@g.us")
+    assert "74333133234289" not in text and "15550001" not in text and "[tel #" not in text
+    assert text.count("[jid #") == 3
+    assert r.field_value("from_jid", "74333133234289@lid").startswith("[jid #")
+    assert r.field_value("jid", "15550001@s.whatsapp.net").startswith("[jid #")
+
+
 def test_record_fields_keep_technical_values_only() -> None:
     r = Redactor(b"s")
     keep = frozenset({"com.evil.app"})

@@ -37,3 +37,15 @@ def test_garbage_and_empty_never_raise() -> None:
     assert parse_shutdown_text("") == []
     assert parse_shutdown_text("\x00\xff garbage\nSIGTERM: no time\n")[0].time_raw is None
     assert parse_shutdown_text("remaining client pid: 7\nSIGTERM: [1700000000]\n")[0].clients[0].path == ""
+
+
+def test_ios26_uuid_component_removed_and_kept_as_written() -> None:
+    uuid = "0D1E2F30-4152-6374-8596-A7B8C9DAEBFC"
+    text = (f"remaining client pid: 88 (/usr/sbin/filecoordinationd/{uuid})\n"
+            "remaining client pid: 89 (/usr/libexec/keep-my-name)\n"
+            "SIGTERM: [1760000000] All processes exited\n")
+    [reboot] = parse_shutdown_text(text)
+    first, second = reboot.clients
+    assert first.path == "/usr/sbin/filecoordinationd" and first.raw_path == f"/usr/sbin/filecoordinationd/{uuid}"
+    assert second.path == "/usr/libexec/keep-my-name" and second.raw_path is None
+    assert reboot.notices == 0

@@ -125,3 +125,37 @@ def test_configuration_profiles(tmp_path: Path) -> None:
     assert (state.identifier, state.uuid, state.display_name) == ("com.evil.mdm", "ABCD-1", "Totally Legit")
     assert state.installed is not None and state.installed.year == 2023
     assert detections and "broken.plist" in log.warnings[0]
+
+
+def _appledouble(name: str) -> bytes:
+    """An AppleDouble sidecar as macOS writes it (magic 0x00051607, version 2, "Mac OS X" filler, one
+    Finder-info entry): what device-generated sysdiagnose tarballs carry next to their files."""
+    header = b"\x00\x05\x16\x07\x00\x02\x00\x00" + b"Mac OS X        " + b"\x00\x01"
+    entry = b"\x00\x00\x00\x09\x00\x00\x00\x32\x00\x00\x0e\xb0"
+    return header + entry + b"\x00" * 32 + b"ATTR" + name.encode()
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_appledouble_sidecars_are_skipped(tmp_path: Path, folder: bool) -> None:
+    """iOS 15-26 sysdiagnose tarballs hold hundreds of ``._<name>`` sidecars (mvt-project/mvt PR #922): they
+    are never read as the file they describe, and their number is stated."""
+    from spyscan.artifacts.ios.sysdiagnose_system_version import SysdiagnoseSystemVersion
+
+    b = SysdiagnoseBuilder().logarchive_noise()
+    b.add_text("ps.txt", ps_text(CLEAN_PS))
+    b.add_text("crashes_and_spins/Clean-2019-04-01.ips", LEGACY)
+    b.add_text("logs/SystemVersion/SystemVersion.plist",
+               '<?xml version="1.0"?><plist version="1.0"><dict><key>ProductVersion</key><string>26.0.1</string>'
+               "</dict></plist>")
+    for rel in ("._ps.txt", "crashes_and_spins/._Clean-2019-04-01.ips", "crashes_and_spins/._Other-2025.ips",
+                "logs/SystemVersion/._SystemVersion.plist"):
+        b.add_file(rel, _appledouble(rel))
+    path = b.build_folder(tmp_path) if folder else b.build(tmp_path)
+    ev = open_evidence(SysdiagnoseEvidence, path, tmp_path)
+    records, _, log = run(CrashReports, ev)
+    assert [r.source.file.rsplit("/", 1)[-1] for r in records] == ["Clean-2019-04-01.ips"] and log.warnings == []
+    versions, _, log = run(SysdiagnoseSystemVersion, ev)
+    assert [v.ios_version for v in versions] == ["26.0.1"] and log.warnings == []
+    processes, _, _ = run(SysdiagnoseProcessList, ev)
+    assert len(processes) == len(CLEAN_PS)
+    assert ev.device_info().details["appledouble_skipped"] == "4"

@@ -304,6 +304,12 @@ class FsListing:
     def named(self, name: str) -> Iterator[FsEntry]:
         yield from self._select("WHERE name = ? ORDER BY path", (name,))
 
+    def count_named_prefix(self, prefix: str) -> int:
+        """How many entries have a base name starting with ``prefix``."""
+        row = self._db().execute("SELECT count(*) FROM entries WHERE name >= ? AND name < ?",
+                                 (prefix, prefix + _TOP)).fetchone()
+        return int(row[0])
+
     def name_starting(self, prefix: str) -> Iterator[FsEntry]:
         yield from self._select("WHERE name >= ? AND name < ? ORDER BY path", (prefix, prefix + _TOP))
 

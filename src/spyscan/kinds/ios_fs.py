@@ -36,6 +36,14 @@ from spyscan.records.device import DeviceFacts
 
 COMPANIONS = ("-wal", "-journal")
 _PEEK_MEMBERS = 400
+APPLEDOUBLE_PREFIX = "._"  # macOS AppleDouble sidecars ("._<name>"): metadata of <name>, never device files
+
+
+def is_appledouble(name: str) -> bool:
+    """True for an AppleDouble sidecar (its base name starts with ``._``): macOS writes them into tarballs,
+    device-generated sysdiagnoses included (1,234 in one iOS 26 archive: mvt-project/mvt PR #922,
+    EC-DIGIT-CSIRC/sysdiagnose ``5f5570c``)."""
+    return name.rsplit("/", 1)[-1].startswith(APPLEDOUBLE_PREFIX)
 
 
 def declared_fs_globs(kind: str) -> set[str]:
@@ -140,8 +148,16 @@ class ListedIOSEvidence(Evidence):
         return [self.root + pattern]
 
     def entries(self, pattern: str) -> Iterator[FsEntry]:
+        """Listing entries matching a device-root glob; AppleDouble sidecars are never returned (the file
+        listing artifact still lists them: ``listing.all()``)."""
         for mapped in self.map_glob(pattern):
-            yield from self.listing.find(mapped)
+            for entry in self.listing.find(mapped):
+                if not is_appledouble(entry.name):
+                    yield entry
+
+    def appledouble_count(self) -> int:
+        """How many AppleDouble sidecars the input holds (skipped by artifacts)."""
+        return self.listing.count_named_prefix(APPLEDOUBLE_PREFIX)
 
     # -- IOSSource --------------------------------------------------------------------------
     def ios_find(self, spec: IOSPath) -> list[IOSFile]:
@@ -253,7 +269,7 @@ class _Wanted:
         self.name_regex = None if any_name or not names else re.compile("|".join(f"(?:{n})" for n in names))
 
     def __call__(self, name: str) -> bool:
-        if self.regex is None:
+        if self.regex is None or is_appledouble(name):
             return False
         base = name
         for suffix in COMPANIONS:

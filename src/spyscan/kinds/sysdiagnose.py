@@ -9,7 +9,9 @@ Mapping of artifacts' filesystem globs onto the archive (``ios_find``): a sysdia
 device's folder layout, so a glob such as ``private/var/db/diagnostics/shutdown.log`` is looked up by its
 last component anywhere in the archive (``**/shutdown.log``). When that last component is too generic
 to stand alone (it starts with a wildcard, e.g. ``*.ips``), its last two components are used instead
-(``**/CrashReporter/*.ips``). Files inside the logarchive (other than ``Extra/``) are never returned.
+(``**/CrashReporter/*.ips``). Files inside the logarchive (other than ``Extra/``) are never returned, and
+neither are AppleDouble sidecars (``._<name>``, which device-generated tarballs carry by the hundreds from
+iOS 15 on): names are compared whole, so ``._SystemVersion.plist`` is never taken for ``SystemVersion.plist``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from spyscan.evidence.fs_listing import FsEntry, has_wildcard, literal_prefix
-from spyscan.kinds.ios_fs import ListedIOSEvidence, peek_tar_names
+from spyscan.kinds.ios_fs import ListedIOSEvidence, is_appledouble, peek_tar_names
 from spyscan.records.device import DeviceFacts
 from spyscan.timeutil import iso
 
@@ -52,7 +54,7 @@ def sysdiagnose_glob(pattern: str) -> str:
 
 class _WantedSysdiagnose:
     def __call__(self, name: str) -> bool:
-        return not in_logarchive_store(name)
+        return not in_logarchive_store(name) and not is_appledouble(name)
 
 
 # sysdiagnose_<YYYY.MM.DD_HH-MM-SS±HHMM>_<OS>_<product>_<build>: the time is the device's local time
@@ -98,6 +100,8 @@ class SysdiagnoseEvidence(ListedIOSEvidence):
         name = self.path.name
         facts = DeviceFacts(platform="ios", details={"archive": "folder" if self.path.is_dir() else "tar",
                                                      "name": name, "entries": str(self.listing.count())})
+        if sidecars := self.appledouble_count():
+            facts.details["appledouble_skipped"] = str(sidecars)
         found = _NAME_PARTS.search(name)
         if found:
             g = found.groups()

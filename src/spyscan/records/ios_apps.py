@@ -12,9 +12,11 @@ from spyscan.values import Raw
 SOURCE_APP_STORE = "app_store"
 SOURCE_TESTFLIGHT = "testflight"
 SOURCE_MDM = "mdm"  # installed by device management (sourceApp com.apple.dmd)
+SOURCE_APPLE_SYNC = "apple_sync"  # synced from a computer by Finder/iTunes (sourceApp com.apple.datausage.atc)
 SOURCE_MARKETPLACE = "alternative_marketplace"  # EU alternative app marketplaces / web distribution
-SOURCE_OTHER = "other_source"  # a store record naming an unusual installer
-SOURCE_NO_RECORD = "no_store_record"  # no iTunesMetadata: developer, enterprise/in-house or sideloaded
+SOURCE_OTHER = "other_source"  # a store record naming an installer spyscan does not know
+SOURCE_NOT_RECORDED = "not_recorded"  # the acquisition holds no store metadata for the app: cannot tell
+SOURCE_NO_RECORD = "no_store_record"  # in records stored by earlier versions: same meaning as SOURCE_NOT_RECORDED
 
 
 class IOSInstalledApp(Record, frozen=True, tag="ios.installed_app"):
@@ -23,9 +25,10 @@ class IOSInstalledApp(Record, frozen=True, tag="ios.installed_app"):
     version: str | None = None
     developer: str | None = None
     store_item_id: int | None = None
-    install_source: str = SOURCE_NO_RECORD
+    install_source: str = SOURCE_NOT_RECORDED
     source_app: str | None = None  # sourceApp / DistributorID as recorded
-    sideloaded: bool = False  # installed without an App Store/TestFlight/marketplace record
+    installer_name: str | None = None  # the installer for people ("App Store", "AltStore PAL"), when known
+    sideloaded: bool = False  # kept for stored records; never set now (a missing record is not a finding)
     purchase_date: datetime | None = None
     purchase_date_raw: Raw = None  # the stored value
     release_date: datetime | None = None

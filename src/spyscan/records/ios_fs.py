@@ -44,7 +44,7 @@ class NetworkProcess(Record, frozen=True, tag="ios.fs.network_process"):
     """A process with network usage in DataUsage.sqlite / netusage.sqlite (ZPROCESS)."""
 
     database: str
-    process: str
+    process: str | None  # the process part of ZPROCNAME (None for "<UUID>/<bundle id>" names)
     bundle_id: str | None
     first_seen: datetime | None
     last_seen: datetime | None
@@ -52,9 +52,12 @@ class NetworkProcess(Record, frozen=True, tag="ios.fs.network_process"):
     truncated: bool = False  # the name has 15/16 characters: likely cut by the kernel
     first_seen_raw: Raw = None  # the stored value
     last_seen_raw: Raw = None  # the stored value
+    delegate: str | None = None  # ZPROCNAME after the slash when it is not the bundle id (process or label)
+    procname: str | None = None  # ZPROCNAME as stored
 
     TIMESTAMPS = (("first_seen", "process first used the network"), ("last_seen", "process last used the network"))
-    OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID))
+    OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID), ("delegate", Obs.PROCESS),
+                   ("delegate", Obs.APP_ID))
 
 
 class UrlCacheEntry(Record, frozen=True, tag="ios.fs.url_cache"):

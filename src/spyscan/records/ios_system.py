@@ -15,8 +15,10 @@ class DataUsageRow(Record, frozen=True, tag="ios.datausage_row"):
     process_pk: int | None = None  # ZPROCESS.Z_PK (None when the referenced process row is gone)
     live_usage_pk: int | None = None  # ZLIVEUSAGE.Z_PK (None for a process-only row)
     has_process: int | None = None  # ZLIVEUSAGE.ZHASPROCESS as stored
-    process: str | None = None
+    process: str | None = None  # the process part of ZPROCNAME (None for "<UUID>/<bundle id>" names)
     bundle_id: str | None = None
+    delegate: str | None = None  # ZPROCNAME after the slash when it is not the bundle id (process or label)
+    procname: str | None = None  # ZPROCNAME as stored
     first_seen: datetime | None = None
     first_seen_raw: Raw = None
     last_seen: datetime | None = None
@@ -29,10 +31,11 @@ class DataUsageRow(Record, frozen=True, tag="ios.datausage_row"):
     wwan_out: float | None = None
 
     TIMESTAMPS = (("first_seen", "process first used network"), ("usage_time", "network usage recorded"))
-    OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID))
+    OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID), ("delegate", Obs.PROCESS),
+                   ("delegate", Obs.APP_ID))
 
     def summary(self) -> str:
-        return (f"{self.process or self.bundle_id or f'missing process {self.has_process}'} wifi {self.wifi_in}/"
+        return (f"{self.procname or self.bundle_id or f'missing process {self.has_process}'} wifi {self.wifi_in}/"
                 f"{self.wifi_out} wwan {self.wwan_in}/{self.wwan_out}")
 
 
@@ -54,8 +57,8 @@ class TCCAccess(Record, frozen=True, tag="ios.tcc_access"):
     service: str | None = None
     client: str | None = None
     client_type: int | None = None  # 0 bundle id, 1 absolute path
-    app_id: str | None = None
-    process: str | None = None
+    app_id: str | None = None  # the client when it is an identifier
+    process: str | None = None  # the client when it is a path, or an identifier without a dot (a process name)
     auth_value: int | None = None
     auth_reason: int | None = None
     allowed: bool | None = None

@@ -96,9 +96,12 @@ _EMAIL = r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"
 _URL = URL_PATTERN  # every link spyscan finds in text: "https://…", "https:/…", "https:\\…", "www.…"
 _COORD = r"[-+]?\d{1,3}\.\d{3,}\s*[,;/]\s*[-+]?\d{1,3}\.\d{3,}"
 _PHONE = r"(?<![\w#/.:-])\+?\(?\d(?:[\s().-]{0,2}\d){6,14}(?![\w])"
+# WhatsApp identifiers: "<digits>@s.whatsapp.net" holds a phone number, "<digits>@lid" (2025-26) an opaque
+# account id that is no phone number (mvt-project/mvt PR #882): both are one "jid" token, never "tel"
+_JID = r"(?<![\w.+-])\d{5,25}(?::\d{1,4})?@(?:lid|s\.whatsapp\.net|c\.us|g\.us)(?![\w.-])"
 _LINK = re.compile(_URL)
 _SCAN = re.compile(
-    f"(?P<date>{_DATE})|(?P<email>{_EMAIL})|(?P<url>{_URL})|(?P<coord>{_COORD})|(?P<phone>{_PHONE})"
+    f"(?P<date>{_DATE})|(?P<jid>{_JID})|(?P<email>{_EMAIL})|(?P<url>{_URL})|(?P<coord>{_COORD})|(?P<phone>{_PHONE})"
 )
 
 # record fields whose values are technical, not personal (kept in the redacted report)
@@ -157,8 +160,8 @@ class Redactor:
         value = match.group(0)
         if kind == "date" or value.startswith("[") or kind is None:
             return value
-        if kind == "email":
-            return self.token(value, "email")
+        if kind == "email" or kind == "jid":
+            return self.token(value, kind)
         if kind == "url":
             link = trim_url(value)  # the sentence's punctuation stays outside
             return self.url(link) + value[len(link):]
@@ -259,6 +262,8 @@ class Redactor:
 
 
 def _label_for(field_name: str, value: str) -> str:
+    if "@" in value and re.fullmatch(_JID, value.strip()):
+        return "jid"
     if "@" in value and re.fullmatch(_EMAIL, value.strip()):
         return "email"
     if re.search(r"lat|lon|lng|coord|location|geo|gps|altitude|place", field_name):

@@ -1,5 +1,9 @@
 """Network data usage per process (``DataUsage.sqlite``: ``ZPROCESS`` + ``ZLIVEUSAGE``).
 
+``ZPROCNAME`` is split into process, bundle id and delegate (``_procname.py``): ``<UUID>/<bundle id>``
+names carry no process name. Recent versions lack ``ZLIVEUSAGE.ZWIFIIN``/``ZWIFIOUT`` (mvt-project/mvt#531):
+columns are selected from ``PRAGMA table_info`` and a missing one stays empty.
+
 Usage rows whose process row is gone, and process rows without usage, are kept: the
 ``ios.datausage_deleted_process`` rule looks for deleted processes and gaps in ``ZPROCESS`` keys.
 """
@@ -21,6 +25,7 @@ from spyscan.artifacts.ios._common import (
     salvaged,
     text,
 )
+from spyscan.artifacts.ios._procname import split_procname
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
@@ -60,14 +65,18 @@ class DataUsage(Artifact):
                 usage_pk = integer(row["u_pk"])
                 table = "ZLIVEUSAGE" if usage_pk is not None else "ZPROCESS"
                 rowid = usage_pk if usage_pk is not None else integer(row["p_pk"])
+                procname = text(row["p_ZPROCNAME"])
+                name = split_procname(procname, text(row["p_ZBUNDLENAME"]))
                 yield DataUsageRow(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table=table, rowid=rowid),
                     process_pk=integer(row["p_pk"]),
                     live_usage_pk=usage_pk,
                     has_process=integer(row["u_ZHASPROCESS"]),
-                    process=text(row["p_ZPROCNAME"]),
-                    bundle_id=text(row["p_ZBUNDLENAME"]),
+                    process=name.process,
+                    bundle_id=name.bundle_id,
+                    delegate=name.delegate,
+                    procname=procname,
                     first_seen=cocoa(row["p_ZFIRSTTIMESTAMP"]),
                     first_seen_raw=raw_value(row["p_ZFIRSTTIMESTAMP"]),
                     last_seen=cocoa(row["p_ZTIMESTAMP"]),

@@ -6,8 +6,12 @@ and the check needs two sources, the network-usage databases and the dump's file
 here: for every process listed without a bundle id, the shared listing is searched for a file of that
 name anywhere in the dump; a name of 15 or 16 characters (the kernel cuts process names) is also found
 by any file name that starts with it. The result goes into ``NetworkProcess.binary_found``, which the
-rule reads. The check is skipped (``None``) when the dump has no system volume (only ``/private/var``),
-because every system daemon would then look binary-less.
+rule reads. The check is skipped (``None``) when the dump has no system volume (no ``/sbin/launchd``, which
+every iOS has: a dump of ``/private/var`` with a few system files copied beside it is not a system
+volume), because every system daemon would then look binary-less. Names that hold a dot
+(``com.apple.mobileassetd``, ``com.apple.sbd``) are launchd labels or identifiers, not file names: they are
+not looked up either. ``ZPROCNAME`` is split by ``_procname.py`` (``<UUID>/<bundle id>``, ``proc/<bundle
+id>``, ``terminusd/<process>``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import cocoa, open_db, raw_value, rows, salvaged, text
+from spyscan.artifacts.ios._procname import split_procname
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import DIR, FsListing
@@ -36,20 +41,17 @@ NO_BINARY_EXPECTED = frozenset({"kernel_task"})
 TRUNCATION_LENGTHS = (15, 16)
 
 
+SYSTEM_VOLUME_MARK = "sbin/launchd"  # the first process of every iOS version
+
+
 def has_system_volume(source: ListedIOSEvidence) -> bool:
-    return any(e.type == DIR for pattern in ("usr/libexec", "System/Library") for e in source.entries(pattern))
+    return any(e.type != DIR for e in source.entries(SYSTEM_VOLUME_MARK))
 
 
 def binary_exists(listing: FsListing, name: str) -> bool:
     if any(e.type != DIR for e in listing.named(name)):
         return True
     return len(name) in TRUNCATION_LENGTHS and any(e.type != DIR for e in listing.name_starting(name))
-
-
-def split_process(raw: str, bundle: str | None) -> tuple[str, str | None]:
-    name, _, rest = raw.partition("/")
-    bundle = bundle or rest or None
-    return name.strip(), (bundle.strip() or None) if bundle else None
 
 
 class NetworkUsageProcesses(Artifact):
@@ -63,7 +65,7 @@ class NetworkUsageProcesses(Artifact):
         files = find_all(source, SPECS, "DataUsage.sqlite / netusage.sqlite")
         system = has_system_volume(source)
         if not system:
-            log.warn("the dump has no system volume (/usr/libexec, /System/Library): binaries not checked")
+            log.warn("the dump has no system volume (no /sbin/launchd): process binaries not checked")
         for file in files:
             with open_db(source, file, log) as conn:
                 if not has_table(conn, "ZPROCESS"):
@@ -73,17 +75,20 @@ class NetworkUsageProcesses(Artifact):
                 pick = [c if c in columns else f"NULL AS {c}" for c in
                         ("ZPROCNAME", "ZBUNDLENAME", "ZFIRSTTIMESTAMP", "ZTIMESTAMP")]
                 for row in rows(conn, f"SELECT Z_PK, {', '.join(pick)} FROM ZPROCESS ORDER BY Z_PK"):
-                    raw = text(row["ZPROCNAME"]) or ""
-                    name, bundle = split_process(raw, text(row["ZBUNDLENAME"]))
-                    if not name:
+                    raw = text(row["ZPROCNAME"])
+                    split = split_procname(raw, text(row["ZBUNDLENAME"]))
+                    name, bundle = split.process, split.bundle_id
+                    if not name and not bundle:
                         continue
-                    checked = system and bundle is None and name not in NO_BINARY_EXPECTED
+                    checked = (system and name is not None and bundle is None and split.delegate is None
+                               and "." not in name and name not in NO_BINARY_EXPECTED)
                     yield NetworkProcess(
                         recovered=salvaged(conn),
                         source=SourceRef(file=file.label, table="ZPROCESS", rowid=row["Z_PK"]),
-                        database=file.label, process=name, bundle_id=bundle,
+                        database=file.label, process=name, bundle_id=bundle, delegate=split.delegate,
+                        procname=raw,
                         first_seen=cocoa(row["ZFIRSTTIMESTAMP"]), first_seen_raw=raw_value(row["ZFIRSTTIMESTAMP"]),
                         last_seen=cocoa(row["ZTIMESTAMP"]), last_seen_raw=raw_value(row["ZTIMESTAMP"]),
-                        binary_found=binary_exists(source.listing, name) if checked else None,
-                        truncated=len(name) in TRUNCATION_LENGTHS,
+                        binary_found=binary_exists(source.listing, name) if checked and name else None,
+                        truncated=name is not None and len(name) in TRUNCATION_LENGTHS,
                     )

@@ -1,11 +1,18 @@
 """Apps installed on the device and where each came from (backup ``Info.plist``; dumps: bundle metadata).
 
 A backup's ``Info.plist`` lists the user-installed apps (``Installed Applications``) and, under
-``Applications``, each app's ``iTunesMetadata``: the store receipt metadata written when an app is
-installed from the App Store, TestFlight or an alternative marketplace. An app without it was installed
-some other way (Xcode, an enterprise/in-house or developer certificate, a sideloading tool).
+``Applications``, the ``iTunesMetadata`` of apps that have a store receipt: the metadata written when an app
+is installed from the App Store, TestFlight, a device-management server or an alternative marketplace. The
+backup tool decides what it records: pymobiledevice3 (and so ``spyscan collect ios``) writes an
+``Applications`` entry only for apps that have both ``iTunesMetadata`` and ``ApplicationSINF``
+(``pymobiledevice3/services/mobilebackup2.py``), and some backups hold no entry at all. An app listed
+without metadata is therefore recorded as ``not_recorded``: how it was installed cannot be told from
+this backup, which the artifact says in a warning ("what could not be checked"); it is never a finding.
+
 Filesystem dumps keep the same metadata as ``iTunesMetadata.plist`` in each app bundle folder
 (``private/var/containers/Bundle/Application/<UUID>/``), with the bundle id in ``softwareVersionBundleId``.
+The recorded installer (``sourceApp``, or ``distributorInfo.DistributorID``) is classified by
+``_app_installers.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._app_installers import installer_of
 from spyscan.artifacts.ios._plist_values import PLIST_ERRORS, find_one, integer, ios_source, load_dict, text, when
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
@@ -24,10 +32,8 @@ from spyscan.records.base import SourceRef
 from spyscan.records.ios_apps import (
     SOURCE_APP_STORE,
     SOURCE_MARKETPLACE,
-    SOURCE_MDM,
-    SOURCE_NO_RECORD,
+    SOURCE_NOT_RECORDED,
     SOURCE_OTHER,
-    SOURCE_TESTFLIGHT,
     IOSInstalledApp,
 )
 from spyscan.values import raw_value
@@ -35,32 +41,27 @@ from spyscan.values import raw_value
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
 MANIFEST_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.plist")
 BUNDLE_METADATA = IOSPath(fs=("private/var/containers/Bundle/Application/*/iTunesMetadata.plist",))
-APP_STORE = "com.apple.AppStore"
-APP_STORE_INSTALLERS = (APP_STORE, "com.apple.AppStore.ProductPageExtension")
-MDM_INSTALLERS = ("com.apple.dmd", "dmd")
-TESTFLIGHT = "com.apple.TestFlight"
+SHOWN_UNRECORDED = 20  # bundle ids named in the "could not be checked" warning
 
 
-def classify(metadata: dict[str, Any] | None) -> tuple[str, str | None]:
-    """``(install source, recorded installer)`` from an app's iTunesMetadata."""
+def classify(metadata: dict[str, Any] | None) -> tuple[str, str | None, str | None]:
+    """``(install source, recorded installer, installer name)`` from an app's iTunesMetadata."""
     if not metadata:
-        return SOURCE_NO_RECORD, None
+        return SOURCE_NOT_RECORDED, None, None
     source_app = text(metadata.get("sourceApp"))
     info = metadata.get("distributorInfo")
     distributor = text(info.get("DistributorID")) if isinstance(info, dict) else text(metadata.get("DistributorID"))
-    if source_app in APP_STORE_INSTALLERS or distributor == APP_STORE:
-        return SOURCE_APP_STORE, source_app or distributor
-    if source_app in MDM_INSTALLERS:
-        return SOURCE_MDM, source_app
-    if source_app == TESTFLIGHT:
-        return SOURCE_TESTFLIGHT, source_app
-    if distributor:
-        return SOURCE_MARKETPLACE, distributor
+    for value in (source_app, distributor):
+        known = installer_of(value)
+        if known is not None:
+            return known.source, value, known.name
+    if distributor:  # a distributor Apple recorded that is in no list: an alternative marketplace or web distributor
+        return SOURCE_MARKETPLACE, distributor, None
     if source_app:
-        return SOURCE_OTHER, source_app
+        return SOURCE_OTHER, source_app, None
     if integer(metadata.get("itemId")) or text(metadata.get("itemId")):
-        return SOURCE_APP_STORE, None  # older metadata without sourceApp, with a store item id
-    return SOURCE_NO_RECORD, None
+        return SOURCE_APP_STORE, None, "App Store"  # older metadata without sourceApp, with a store item id
+    return SOURCE_NOT_RECORDED, None, None
 
 
 class IOSInstalledApps(Artifact):
@@ -98,12 +99,28 @@ class IOSInstalledApps(Artifact):
         bundle_ids = {str(b) for b in apps} | {str(b) for b in manifest_apps}
         if isinstance(installed, list):
             bundle_ids |= {b for b in installed if isinstance(b, str)}
-        for bundle_id in sorted(b for b in bundle_ids if b.strip()):
+        unrecorded: list[str] = []
+        listed_apps = sorted(b for b in bundle_ids if b.strip())
+        for bundle_id in listed_apps:
             entry = apps.get(bundle_id)
             metadata = self._metadata(bundle_id, entry if isinstance(entry, dict) else {}, log)
             app_manifest = manifest_apps.get(bundle_id)
-            yield self._record(info_file.label, bundle_id, metadata,
-                               app_manifest if isinstance(app_manifest, dict) else {})
+            record = self._record(info_file.label, bundle_id, metadata,
+                                  app_manifest if isinstance(app_manifest, dict) else {})
+            if record.install_source == SOURCE_NOT_RECORDED:
+                unrecorded.append(record.bundle_id)
+            yield record
+        if unrecorded:
+            log.warn(self._unrecorded_note(unrecorded, len(listed_apps)))
+
+    @staticmethod
+    def _unrecorded_note(unrecorded: list[str], total: int) -> str:
+        shown = ", ".join(unrecorded[:SHOWN_UNRECORDED])
+        more = f" and {len(unrecorded) - SHOWN_UNRECORDED} more" if len(unrecorded) > SHOWN_UNRECORDED else ""
+        which = "any of the" if len(unrecorded) == total else f"{len(unrecorded)} of the {total}"
+        return (f"how apps were installed could not be checked: the backup holds no store metadata for {which} "
+                f"installed apps ({shown}{more}). Backup tools record it only for apps with a store receipt, "
+                "and some record none; apps installed by a developer or an enterprise certificate have none.")
 
     @staticmethod
     def _metadata(bundle_id: str, entry: dict[str, Any], log: ArtifactLog) -> dict[str, Any] | None:
@@ -129,7 +146,7 @@ class IOSInstalledApps(Artifact):
     def _record(label: str, bundle_id: str, metadata: dict[str, Any] | None,
                 app_manifest: dict[str, Any], key: str | None = "") -> IOSInstalledApp:
         meta = metadata or {}
-        install_source, installer = classify(metadata)
+        install_source, installer, installer_name = classify(metadata)
         download = meta.get("com.apple.iTunesStore.downloadInfo")
         download_purchase = download.get("purchaseDate") if isinstance(download, dict) else None
         return IOSInstalledApp(
@@ -142,7 +159,7 @@ class IOSInstalledApps(Artifact):
             store_item_id=integer(meta.get("itemId")),
             install_source=install_source,
             source_app=installer,
-            sideloaded=install_source == SOURCE_NO_RECORD,
+            installer_name=installer_name,
             purchase_date=when(purchase := meta.get("purchaseDate", download_purchase)),
             purchase_date_raw=raw_value(purchase),
             release_date=when(meta.get("releaseDate")),

@@ -21,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import FILE
 from spyscan.evidence.ios import IOSFile
 from spyscan.evidence.textio import decode_bytes
+from spyscan.kinds.ios_fs import is_appledouble
 from spyscan.kinds.sysdiagnose import in_logarchive_store
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import LogProcessName
@@ -53,7 +54,7 @@ class SysdiagnoseLogProcesses(Artifact):
         source = listed(evidence)
         entries = [e for e in source.listing.all()
                    if e.type == FILE and e.size > 0 and not in_logarchive_store(e.path)
-                   and not OWN_ARTIFACT.match(e.name)]
+                   and not OWN_ARTIFACT.match(e.name) and not is_appledouble(e.name)]
         if not entries:
             raise ArtifactNotFound("no other text file in the sysdiagnose")
         binary = damaged = cut_files = crowded = unterminated = 0

@@ -1,4 +1,9 @@
-"""Privacy permissions (``TCC.db`` ``access`` table): which app or binary may use which service."""
+"""Privacy permissions (``TCC.db`` ``access`` table): which app or binary may use which service.
+
+``client_type`` 1 is an absolute path (a binary: the ``process`` field); 0 is an identifier (the ``app_id``
+field). An identifier that is not in reverse-DNS form (no dot, such as ``bh``) is as much a process name as
+an app id: it fills both fields, so that it is matched against either kind of indicator.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ class TCC(Artifact):
                     client = text(row["client"])
                     client_type = integer(row["client_type"])
                     is_path = client_type == 1 or (client or "").startswith("/")
+                    bare_name = not is_path and client is not None and "." not in client
                     if modern:
                         value, reason = integer(row["auth_value"]), integer(row["auth_reason"])
                         allowed = None if value is None else value in ALLOWED_VALUES
@@ -63,7 +69,7 @@ class TCC(Artifact):
                         client=client,
                         client_type=client_type,
                         app_id=None if is_path else client,
-                        process=client if is_path else None,
+                        process=client if is_path or bare_name else None,
                         auth_value=value,
                         auth_reason=reason,
                         allowed=allowed,

@@ -1,4 +1,10 @@
-"""DataUsage rows pointing to a process row that no longer exists, and gaps in process keys."""
+"""DataUsage rows pointing to a process row that no longer exists, and gaps in process keys.
+
+iOS itself prunes ``ZPROCESS`` rows: gaps in its primary keys and usage rows whose process row is gone
+are found on ordinary phones (mvt-project/mvt#257, a work iPhone with dozens of "manipulated process
+entry" alerts; the real ``DataUsage.sqlite`` of log2timeline/plaso's test data has pruned process rows).
+They are reported once per database, with counts and the first spans, as LOW context for an expert.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,21 @@ import bisect
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_system import DataUsageRow
 
-MAX_GAP_FINDINGS = 50
+SHOWN = 10  # spans and process rows named in the finding
 MAX_ORPHANS = 10_000
 
 
 class IOSDataUsageDeletedProcess(Rule):
     id = "ios.datausage_deleted_process"
-    title = "Network usage of a process whose record was deleted"
-    severity = Severity.MEDIUM
-    why = ("iOS keeps one ZPROCESS row per process that used the network. Usage rows whose process row is "
-           "missing, or missing primary keys in ZPROCESS, mean rows were removed; spyware such as Pegasus "
-           "has been seen deleting its own entries. Some gaps have benign causes, so review them in context.")
+    title = "Process rows missing from the network usage database"
+    severity = Severity.LOW
+    category = CONTEXT
+    why = ("Spyware such as Pegasus deleted its own rows from this database. iOS also removes old rows "
+           "itself, so missing rows are common on normal phones: context for an expert.")
     record_types = (DataUsageRow,)
 
     def __init__(self) -> None:
@@ -46,24 +52,35 @@ class IOSDataUsageDeletedProcess(Rule):
         return ()
 
     def finish(self) -> Iterable[Finding]:
-        for missing, record in sorted(self.orphans.items()):
-            if missing in self.seen:
-                continue
-            yield Finding(record=record, message=f"network usage row {record.live_usage_pk} refers to process "
-                          f"row {missing}, which no longer exists in ZPROCESS")
-        if not self.gap_ends:
+        orphans = [(missing, record) for missing, record in sorted(self.orphans.items()) if missing not in self.seen]
+        gaps = self._gaps()
+        if not orphans and not gaps:
             return
+        parts = []
+        if orphans:
+            named = ", ".join(str(missing) for missing, _ in orphans[:SHOWN])
+            more = ", ..." if len(orphans) > SHOWN else ""
+            capped = "at least " if len(self.orphans) >= MAX_ORPHANS else ""
+            parts.append(f"usage rows refer to {capped}{len(orphans)} process row(s) no longer in ZPROCESS "
+                         f"({named}{more})")
+        if gaps:
+            missing = sum(after - before - 1 for before, after, _ in gaps)
+            spans = ", ".join(str(before + 1) if after - before == 2 else f"{before + 1}-{after - 1}"
+                              for before, after, _ in gaps[:SHOWN])
+            more = ", ..." if len(gaps) > SHOWN else ""
+            parts.append(f"{missing} ZPROCESS primary key(s) missing in {len(gaps)} gap(s) ({spans}{more})")
+        first = orphans[0][1] if orphans else gaps[0][2]
+        yield Finding(record=first, message="; ".join(parts))
+
+    def _gaps(self) -> list[tuple[int, int, DataUsageRow]]:
+        """``(key before, key after, record after)`` of every gap in the process keys seen."""
+        if not self.gap_ends:
+            return []
         keys = sorted(self.seen)
-        reported = 0
+        found = []
         for after in sorted(self.gap_ends):
             position = bisect.bisect_left(keys, after)
             if position == 0:
                 continue  # the smallest key: nothing before it to compare with
-            before = keys[position - 1]
-            if reported >= MAX_GAP_FINDINGS:
-                break
-            reported += 1
-            first, last = before + 1, after - 1
-            span = str(first) if first == last else f"{first}-{last}"
-            yield Finding(record=self.gap_ends[after], severity=Severity.LOW if after - before > 20 else None,
-                          message=f"ZPROCESS primary key(s) {span} missing (between {before} and {after})")
+            found.append((keys[position - 1], after, self.gap_ends[after]))
+        return found

@@ -1,36 +1,48 @@
-"""A reboot held up by three or more processes that would not exit."""
+"""A reboot held up by three or more "these clients are still here" notices (Kaspersky's iShutdown method).
+
+At shutdown iOS writes a notice ``After N.NNs, these clients are still here:`` each time it waited for
+processes that had not exited, followed by those processes. Kaspersky's published method
+(KasperskyLab/iShutdown, ``iShutdown_detect.py``) counts these notices between two ``SIGTERM`` lines and
+reports a reboot with three or more of them. It counts notices, not processes: one notice listing three
+slow processes is one wait, common on a normal phone. Delays alone are context for an expert (slow
+daemons, an automatic inactivity reboot since iOS 18): LOW, with the processes and the reboot time.
+Where the processes ran from is judged by ``ios.shutdown_unusual_client``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_shutdown import ShutdownReboot
 from spyscan.timeutil import iso
 
-THRESHOLD = 3
+THRESHOLD = 3  # notices before one SIGTERM, as in iShutdown_detect.py
+SHOWN = 10
 
 
 class ShutdownDelayedClients(Rule):
     id = "ios.shutdown_delayed_clients"
-    title = "Reboot delayed by several processes"
-    severity = Severity.MEDIUM
-    why = ("Kaspersky's analysis of Pegasus infections found reboots where several processes kept delaying "
-           "the shutdown; one slow process is common, three or more in one reboot is unusual and worth a look.")
+    title = "Reboot delayed several times"
+    severity = Severity.LOW
+    category = CONTEXT
+    why = ("Kaspersky found Pegasus infections where shutdown waited three or more times for processes that "
+           "would not exit. Slow processes also delay normal reboots, so this is context for an expert.")
     record_types = (ShutdownReboot,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, ShutdownReboot)
-        delayed = [c for c in record.clients if c.delayed]
-        if len(delayed) < THRESHOLD:
+        if record.delays < THRESHOLD:
             return
         when = iso(record.reboot_time) or "an unknown time"
-        names = ", ".join(f"{c.name or '?'} (pid {c.pid})" for c in delayed[:10])
-        more = f" and {len(delayed) - 10} more" if len(delayed) > 10 else ""
-        waited = f" for up to {record.waited_seconds:.2f}s" if record.waited_seconds is not None else ""
+        delayed = [c for c in record.clients if c.delayed]
+        names = ", ".join(f"{c.name or '?'} (pid {c.pid}, {c.delayed} notice(s))" for c in delayed[:SHOWN])
+        more = f" and {len(delayed) - SHOWN} more" if len(delayed) > SHOWN else ""
+        waited = f", the last after {record.waited_seconds:.2f}s" if record.waited_seconds is not None else ""
         yield Finding(
             record=record,
-            message=f"reboot at {when} was delayed{waited} by {len(delayed)} processes: {names}{more}",
+            message=(f"reboot at {when}: shutdown waited {record.delays} times for processes still running"
+                     f"{waited}: {names or 'no process named'}{more}"),
         )

@@ -3,7 +3,8 @@
 Legitimate iOS processes run from the sealed system volume (``/System``, ``/usr``, ``/sbin``...), from
 cryptexes, or from app bundles. Spyware found in the wild (Pegasus, Reign, Predator) ran from data
 locations such as ``/private/var/db/`` and ``/private/var/tmp/``, and shutdown.log keeps the path of
-every process that was slow to exit.
+every process that was slow to exit. Paths are compared without the trailing ``/<UUID>`` component that
+iOS 26 appends (the parser removes it; the message shows the path as written too).
 """
 
 from __future__ import annotations
@@ -57,10 +58,11 @@ class ShutdownUnusualClient(Rule):
             severity = classify(client.path)
             if severity is None:
                 continue
+            written = f" (written {client.raw_path})" if client.raw_path else ""
             yield Finding(
                 record=record,
                 message=(f"reboot at {when}: process {client.name or '?'} (pid {client.pid}) was still running "
-                         f"from {client.path}, outside the system locations"),
+                         f"from {client.path}{written}, outside the system locations"),
                 severity=severity,
                 observable_type="file_path",
                 observable_value=client.path,

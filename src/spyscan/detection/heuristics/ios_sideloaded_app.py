@@ -1,33 +1,42 @@
-"""An app installed without an App Store, TestFlight or marketplace record."""
+"""How an app was installed, when the store metadata names an installer that is not a normal one.
+
+The App Store (and its product-page extension), device management (``dmd``), TestFlight and Apple's device
+sync are normal and raise nothing. An EU alternative marketplace is stated as context naming the
+marketplace (INFO; LOW when Apple recorded a distributor that is in no list). Only an installer spyscan
+does not know is MEDIUM. An app without store metadata raises nothing: the backup may simply not record
+it, and the artifact says so under "what could not be checked" (docs/false-alarms.md).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
-from spyscan.records.ios_apps import SOURCE_OTHER, IOSInstalledApp
+from spyscan.records.ios_apps import SOURCE_MARKETPLACE, SOURCE_OTHER, IOSInstalledApp
 
 
 class IOSSideloadedApp(Rule):
     id = "ios.sideloaded_app"
-    title = "App installed outside the App Store"
+    title = "App installed by an unknown installer"
     severity = Severity.MEDIUM
-    why = ("Stalkerware and some spyware are installed on iPhones with enterprise or developer certificates "
-           "or sideloading tools, bypassing App Store review. Such apps have no store record. Legitimate "
-           "cases exist (an employer's in-house app, a developer's own build): ask the device's owner.")
+    why = ("Stalkerware and some spyware are installed on iPhones outside the App Store. The store record "
+           "of this app names an installer that is not the App Store, device management, TestFlight or a "
+           "known marketplace. Ask the owner where the app comes from.")
     record_types = (IOSInstalledApp,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         if not isinstance(record, IOSInstalledApp):
             return
-        if record.sideloaded:
+        if record.install_source == SOURCE_OTHER:
             yield Finding(record=record, observable_type="app_id", observable_value=record.bundle_id,
-                          message=f"app {record.bundle_id} has no App Store, TestFlight or marketplace record: "
-                                  "installed by a developer/enterprise certificate, MDM in-house or sideloading")
-        elif record.install_source == SOURCE_OTHER:
-            yield Finding(record=record, severity=Severity.LOW, observable_type="app_id",
-                          observable_value=record.bundle_id,
-                          message=f"app {record.bundle_id} was installed by an unusual installer "
-                                  f"({record.source_app})")
+                          message=f"app {record.bundle_id} was installed by {record.source_app}, an installer "
+                                  "that is not the App Store, device management, TestFlight or a known marketplace")
+        elif record.install_source == SOURCE_MARKETPLACE:
+            known = record.installer_name is not None
+            where = (f"the alternative marketplace {record.installer_name} ({record.source_app})" if known
+                     else f"the alternative distributor {record.source_app}, which is not in spyscan's list")
+            yield Finding(record=record, severity=Severity.INFO if known else Severity.LOW, category=CONTEXT,
+                          observable_type="app_id", observable_value=record.bundle_id,
+                          message=f"app {record.bundle_id} was installed from {where}")

@@ -8,10 +8,14 @@ At every shutdown iOS lists the processes ("clients") that still hold the shutdo
     SIGTERM: [1700000000] All processes exited
 
 A ``SIGTERM`` line (with a bracketed UNIX time, or ``... at <UNIX time>`` in other builds) closes the
-block of one reboot. Each ``After N.NNs`` line is one delay: the clients listed under it were still
-running after that many seconds. Lines before the first delay are the clients still running when the
-shutdown started. ``parse_shutdown_log`` turns the text into one ``ParsedReboot`` per block; a trailing
-block without its SIGTERM line (log cut or rewritten) is kept with ``complete=False``.
+block of one reboot. Each ``After N.NNs`` line is one "still here" notice: the clients listed under it
+were still running after that many seconds. Lines before the first notice are the clients still running
+when the shutdown started. ``parse_shutdown_log`` turns the text into one ``ParsedReboot`` per block; a
+trailing block without its SIGTERM line (log cut or rewritten) is kept with ``complete=False``.
+
+From iOS 26 a client path may end with a ``/<UUID>`` component (``/usr/sbin/filecoordinationd/<UUID>``,
+mvt-project/mvt#830, EC-DIGIT-CSIRC/sysdiagnose PR #227): the component is removed from ``path`` (the
+written text stays in ``raw_path``) so that path rules and indicators see the executable's path.
 """
 
 from __future__ import annotations
@@ -29,14 +33,21 @@ _AFTER = re.compile(r"After\s+([0-9]+(?:\.[0-9]+)?)\s*s\b.*still here", re.IGNOR
 _SIGTERM = re.compile(r"sigterm", re.IGNORECASE)
 _TIME_BRACKET = re.compile(r"\[\s*(\d{9,}(?:\.\d+)?)\s*\]")
 _TIME_AT = re.compile(r"\bat\s+(\d{9,}(?:\.\d+)?)\b")
+_UUID_TAIL = re.compile(r"/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/*$")
+
+
+def strip_uuid_tail(path: str) -> str:
+    """The path without the trailing ``/<UUID>`` component iOS 26 appends to client paths."""
+    return _UUID_TAIL.sub("", path)
 
 
 class ParsedClient(msgspec.Struct, frozen=True):
     pid: int | None
-    path: str
+    path: str  # without a trailing /<UUID> component (iOS 26)
     first_line: int
-    delayed: int = 0  # in how many delay sections it was listed
+    delayed: int = 0  # in how many "still here" notices it was listed
     waited: float | None = None  # the longest delay it was still running after
+    raw_path: str | None = None  # the path as written, when a /<UUID> component was removed
 
 
 class ParsedReboot(msgspec.Struct, frozen=True):
@@ -45,8 +56,13 @@ class ParsedReboot(msgspec.Struct, frozen=True):
     first_line: int
     last_line: int
     clients: list[ParsedClient]
-    delays: list[float]  # each "After N.NNs" in order
+    delays: list[float]  # each "After N.NNs ... still here" notice, in order
     complete: bool
+
+    @property
+    def notices(self) -> int:
+        """How many "these clients are still here" notices came before the SIGTERM line."""
+        return len(self.delays)
 
     @property
     def waited(self) -> float | None:
@@ -63,13 +79,15 @@ class _Block:
         self.clients: dict[tuple[int | None, str], ParsedClient] = {}
         self.delays: list[float] = []
 
-    def add_client(self, pid: int | None, path: str, line: int) -> None:
+    def add_client(self, pid: int | None, written: str, line: int) -> None:
+        path = strip_uuid_tail(written)
         key = (pid, path)
         current = self.delays[-1] if self.delays else None
         known = self.clients.get(key)
         if known is None:
             self.clients[key] = ParsedClient(pid=pid, path=path, first_line=line,
-                                             delayed=1 if current is not None else 0, waited=current)
+                                             delayed=1 if current is not None else 0, waited=current,
+                                             raw_path=written if written != path else None)
         elif current is not None:
             waited = current if known.waited is None else max(known.waited, current)
             self.clients[key] = msgspec.structs.replace(known, delayed=known.delayed + 1, waited=waited)

@@ -1,0 +1,45 @@
+"""What the shutdown log covers: the number of reboots and the first and last one (always stated).
+
+A finding about shutdown.log means little without knowing which period the log spans: iOS 26 rewrites the
+log at each boot, and before that it keeps the reboots since the phone was set up or restored. This
+context note says it for every acquisition that holds the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spyscan.detection.heuristics.base import Finding, Rule
+from spyscan.detection.model import CONTEXT, Severity
+from spyscan.records.base import Record
+from spyscan.records.ios_shutdown import ShutdownLogCoverage
+from spyscan.timeutil import iso
+
+
+def coverage_text(record: ShutdownLogCoverage) -> str:
+    if not record.reboots:
+        text = "the shutdown log holds no complete reboot"
+    else:
+        first = iso(record.first_reboot) or record.first_reboot_raw or "an unknown time"
+        last = iso(record.last_reboot) or record.last_reboot_raw or "an unknown time"
+        text = (f"the shutdown log covers {record.reboots} reboot(s): the first at {first}, the last at {last}"
+                if record.reboots > 1 else f"the shutdown log covers one reboot, at {first}")
+    if record.rewritten_at_boot:
+        text += f" (iOS {record.ios_version} rewrites this log at each boot: older reboots are not kept)"
+    elif record.ios_version is None:
+        text += " (iOS version unknown)"
+    return text
+
+
+class ShutdownLogPeriod(Rule):
+    id = "ios.shutdown_log_coverage"
+    title = "Period covered by the shutdown log"
+    severity = Severity.INFO
+    category = CONTEXT
+    why = ("The shutdown log only shows the reboots it still holds. Its first and last reboot tell which "
+           "period the other shutdown findings, or their absence, are about.")
+    record_types = (ShutdownLogCoverage,)
+
+    def check(self, record: Record) -> Iterable[Finding]:
+        assert isinstance(record, ShutdownLogCoverage)
+        yield Finding(record=record, message=coverage_text(record))
