@@ -70,6 +70,7 @@ class Job:
     process: BaseProcess | None = None
     conn: Connection | None = None
     cancel_asked: bool = False
+    outcome: str = ""  # the state the runner ended with; shown once its process is gone and cleaned up
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -203,12 +204,14 @@ class JobManager:
         finally:
             job.process.join()
             with job.lock:
-                if not job.finished:
-                    job.state = CANCELLED if job.cancel_asked or self.stopping.is_set() else FAILED
+                state = job.outcome
+                if not state:
+                    state = CANCELLED if job.cancel_asked or self.stopping.is_set() else FAILED
                     job.message = job.message or _ended_without_result(job.process.exitcode)
-                if job.cancel_asked and job.state == FAILED:
-                    job.state = CANCELLED
-                _clean(job)
+                if job.cancel_asked and state == FAILED:
+                    state = CANCELLED
+                _clean(job, state)
+                job.state = state  # finished only now: its folders are already gone when the page says so
                 job.touch()
             job.conn.close()
 
@@ -253,10 +256,10 @@ def _ended_without_result(exitcode: int | None) -> str:
     return f"the process ended without a result (status {exitcode})"
 
 
-def _clean(job: Job) -> None:
+def _clean(job: Job, state: str) -> None:
     """Leave nothing half-written: a check that is not registered loses its output folder."""
     shutil.rmtree(job.workdir, ignore_errors=True)
-    if isinstance(job, CheckJob) and job.state != DONE:
+    if isinstance(job, CheckJob) and state != DONE:
         shutil.rmtree(job.output, ignore_errors=True)
 
 
@@ -279,11 +282,11 @@ def _apply_check(job: CheckJob, event: tuple[Any, ...]) -> None:
         row = job.artifacts.setdefault(aid, ArtifactRow(aid, aid))
         row.status, row.records, row.error = status, records, error
     elif name == "registered":
-        job.state, job.run_id = DONE, int(event[1])
+        job.outcome, job.run_id = DONE, int(event[1])
     elif name == "password":
-        job.state, job.password_prompt = PASSWORD, str(event[1])
+        job.outcome, job.password_prompt = PASSWORD, str(event[1])
     elif name in ("failed", "interrupted"):
-        job.state = CANCELLED if job.cancel_asked else FAILED
+        job.outcome = CANCELLED if job.cancel_asked else FAILED
         job.message = str(event[1])
 
 
@@ -300,7 +303,7 @@ def _apply_hunt(job: HuntJob, event: tuple[Any, ...]) -> None:
         _, case, device, run_id, new, status, message = event
         job.runs.append(HuntRow(case, device, run_id, new, status, message))
     elif name == "finished":
-        job.state, job.hunt_id = DONE, int(event[1])
+        job.outcome, job.hunt_id = DONE, int(event[1])
     elif name in ("failed", "interrupted"):
-        job.state = CANCELLED if job.cancel_asked else FAILED
+        job.outcome = CANCELLED if job.cancel_asked else FAILED
         job.message = str(event[1])
