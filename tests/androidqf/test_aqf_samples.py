@@ -4,7 +4,8 @@ Expectations were derived by reading the sample files:
 * packages.json: com.whatsapp has a "null" installer (third party); app.revanced.manager.flutter and
   org.fdroid.fdroid came through the package installer; org.nuclearfog.apollo from F-Droid (info);
   com.google.android.youtube and the com.malware.* entries are flagged as system apps (not sideloaded);
-* root_binaries.json lists four root binaries; settings_random.txt keeps package verification on;
+* root_binaries.json lists four root binaries; settings_random.txt keeps package verification on and declines
+  Samsung's error log sharing (information only);
 * dumpsys.txt: com.facebook.katana receives PHONE_STATE (the other receivers belong to the platform);
   appops allows org.mozilla.firefox to REQUEST_INSTALL_PACKAGES, never used; no accessibility service is
   enabled; the adb section trusts one key (user@linux); platform_compat names org.article19.circulo.next.
@@ -58,7 +59,9 @@ def test_sample_detections(sample: Path, tmp_path: Path) -> None:
     assert [m.split()[0] for m in sideloaded] == [
         "app.revanced.manager.flutter", "com.whatsapp", "org.fdroid.fdroid", "org.nuclearfog.apollo"]
     assert len(_messages(evidence, "android.androidqf.root_binaries", "android.root_binary")) == 4
-    assert _messages(evidence, "android.androidqf.settings", "android.risky_setting") == []
+    # samsung_errorlog_agree=0: the owner declined to share error logs with Samsung, information only
+    settings = _messages(evidence, "android.androidqf.settings", "android.risky_setting")
+    assert settings == ["error logs are not shared with Samsung (a privacy choice) (samsung_errorlog_agree=0)"]
     assert _messages(evidence, "android.dumpsys.receivers", "android.interception_receiver") == [
         "com.facebook.katana receives call state (incoming call numbers) "
         "(com.facebook.katana/com.facebook.confirmation.util.BackgroundVoiceCallReceiver)"]

@@ -16,7 +16,8 @@ Files written, in the formats androidqf produces: ``acquisition.json``, ``packag
 ``ps.txt`` (``ps -A`` text, older androidqf), ``processes.txt`` (collector JSON), ``getprop.txt``,
 ``settings_{global,secure,system}.txt``,
 ``files.json``, ``root_binaries.json``, ``mounts.json``, ``dumpsys.txt``, ``logcat.txt``,
-``logs/*`` and ``hashes.csv`` (sha256 of every other file; ``tamper=`` changes a file afterwards).
+``logs/*``, ``extra_files`` (e.g. ``bugreport.zip``, ``adb_host_key.pub``) and ``hashes.csv`` (sha256 of
+every other file; ``tamper=`` changes a file afterwards). ``dumpsys_sections`` adds services to dumpsys.txt.
 Nothing here imports spyscan.
 """
 
@@ -27,6 +28,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +112,13 @@ Current AppOps Service state:
 
 def package(name: str, *, installer: str | None = "com.android.vending", sha256: str | None = None,
             cert_sha256: str | None = None, cert_sha1: str | None = None, system: bool = False,
-            disabled: bool = False, uid: int = 10200) -> dict[str, Any]:
-    """One ``packages.json`` entry (installer None is written as androidqf does: the string "null")."""
+            disabled: bool = False, uid: int = 10200, trusted: bool = False, path: str | None = None
+            ) -> dict[str, Any]:
+    """One ``packages.json`` entry (installer None is written as androidqf does: the string "null").
+
+    ``trusted``: androidqf found the signer on its list of well-known developers; ``path``: the APK's path
+    (default: where Android 11+ installs an app, ``/data/app/~~<random>==/<package>-<random>==/base.apk``).
+    """
     apk_sha256 = sha256 or hashlib.sha256(name.encode()).hexdigest()
     certificate = {
         "Md5": hashlib.md5(b"cert" + name.encode()).hexdigest(),
@@ -121,9 +128,9 @@ def package(name: str, *, installer: str | None = "com.android.vending", sha256:
     }
     return {
         "name": name,
-        "files": [{"path": f"/data/app/~~x==/{name}-y==/base.apk", "local_name": "", "md5": "", "sha1": "",
+        "files": [{"path": path or f"/data/app/~~x==/{name}-y==/base.apk", "local_name": "", "md5": "", "sha1": "",
                    "sha256": apk_sha256, "sha512": "", "error": "", "verified_certificate": True,
-                   "certificate": certificate, "certificate_error": "", "trusted_certificate": True}],
+                   "certificate": certificate, "certificate_error": "", "trusted_certificate": trusted}],
         "installer": installer if installer is not None else "null",
         "uid": uid, "disabled": disabled, "system": system, "third_party": not system,
     }
@@ -189,6 +196,8 @@ def build_androidqf(
     dumpsys_receivers: str = "",
     dumpsys_packages: str = "",
     dumpsys_appops: str = "",
+    dumpsys_sections: Mapping[str, str] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
     logcat: str = "03-21 11:00:00.000  1200  1300 I ActivityManager: Start proc 4242:org.telegram.messenger\n",
     logs: Mapping[str, bytes] | None = None,
     acquired: str | None = ACQUIRED,
@@ -212,7 +221,8 @@ def build_androidqf(
     if acquired is not None:
         put("acquisition.json", json.dumps({"uuid": "5d1d7ad4-0000-4000-8000-000000000001",
                                             "androidqf_version": "1.7.0", "started": acquired,
-                                            "completed": acquired}, indent=2))
+                                            "completed": acquired, "tmp_dir": "/data/local/tmp/",
+                                            "collector": {"ExePath": "/data/local/tmp/collector"}}, indent=2))
     all_packages = [package(n, system=n != "org.telegram.messenger") for n in CLEAN_PACKAGES_NAMES]
     all_packages += list(packages or [])
     put("packages.json", json.dumps(all_packages))
@@ -234,7 +244,10 @@ def build_androidqf(
         merged.setdefault(ns, {}).update(values)
     for ns, values in merged.items():
         put(f"settings_{ns}.txt", "".join(f"{k}={v}\n" for k, v in values.items()))
-    file_list = [file_entry("/sdcard/DCIM/Camera/IMG_0001.jpg"), file_entry("/data/local/tmp/collector")]
+    # androidqf's collector, copied to the phone's temp folder during the acquisition (adb/collector.go)
+    collector_time = int(datetime.fromisoformat((acquired or ACQUIRED).replace("Z", "+00:00")).timestamp())
+    file_list = [file_entry("/sdcard/DCIM/Camera/IMG_0001.jpg"),
+                 file_entry("/data/local/tmp/collector", modified=collector_time)]
     file_list += list(files or [])
     if files_ndjson:
         put("files.json", "".join(json.dumps(f) + "\n" for f in file_list))
@@ -244,7 +257,12 @@ def build_androidqf(
     put("mounts.json", json.dumps(list(CLEAN_MOUNTS) + list(mounts or [])))
     dumpsys = CLEAN_DUMPSYS.replace("{receivers}\n", dumpsys_receivers)
     dumpsys = dumpsys.replace("{packages}\n", dumpsys_packages).replace("{appops}\n", dumpsys_appops)
+    for service, body in (dumpsys_sections or {}).items():
+        dumpsys += (f"DUMP OF SERVICE {service}:\n{body}--------- 0.01s was the duration of dumpsys {service}, "
+                    f"ending at: 2024-03-21 11:07:24\n{'-' * 79}\n")
     put("dumpsys.txt", dumpsys)
+    for name, data in (extra_files or {}).items():
+        put(name, data)
     put("logcat.txt", logcat)
     for name, data in (logs or {"logs/uiderrors.txt": b"no errors\n"}).items():
         put(name, data)

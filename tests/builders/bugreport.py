@@ -66,21 +66,36 @@ def text_tombstone(*, process: str, pid: int, uid: int, signal: str = "6 (SIGABR
     return "\n".join(lines) + "\n"
 
 
-def dumpstate(properties: dict[str, str]) -> str:
+def dumpstate(properties: dict[str, str], *, processes: str = "", package: str = "",
+              services: dict[str, str] | None = None) -> str:
+    """A dumpstate: properties, an optional ``PROCESSES AND THREADS`` block (``processes``: the ps text),
+    ``dumpsys package`` (``package``: extra lines of its Packages: block) and other services' sections."""
     props = "\n".join(f"[{k}]: [{v}]" for k, v in properties.items())
-    return (
+    text = (
         "========================================================\n"
         "== dumpstate: 2024-05-01 10:00:00\n"
         "========================================================\n"
         "------ SYSTEM PROPERTIES (getprop) ------\n"
         f"{props}\n"
         "------ 0.036s was the duration of 'SYSTEM PROPERTIES' ------\n"
+    )
+    if processes:
+        text += ("------ PROCESSES AND THREADS (ps -A -T -Z -O pri,nice,rtprio,sched,pcy,time) ------\n"
+                 f"{processes}"
+                 "------ 0.120s was the duration of 'PROCESSES AND THREADS' ------\n")
+    text += (
         "-------------------------------------------------------------------------------\n"
         "DUMP OF SERVICE package:\n"
         "Packages:\n"
         "  Package [com.example.app] (1234):\n"
+        f"{package}"
         "--------- 0.010s was the duration of dumpsys package, ending at: 2024-05-01 10:00:02\n"
     )
+    for name, body in (services or {}).items():
+        text += ("-------------------------------------------------------------------------------\n"
+                 f"DUMP OF SERVICE {name}:\n{body}"
+                 f"--------- 0.010s was the duration of dumpsys {name}, ending at: 2024-05-01 10:00:03\n")
+    return text
 
 
 DEFAULT_PROPERTIES = {

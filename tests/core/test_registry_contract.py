@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from spyscan.artifacts.base import all_artifacts
-from spyscan.detection.heuristics.base import all_rules
+from spyscan.detection.heuristics.base import all_rules, all_run_rules
 from spyscan.kinds import all_kinds
 from spyscan.observables import Obs
 from spyscan.records.base import Record, record_types
@@ -31,6 +31,7 @@ def _shipped(cls: type) -> bool:
 
 ARTIFACTS = {k: v for k, v in all_artifacts().items() if _shipped(v)}
 RULES = {k: v for k, v in all_rules().items() if _shipped(v)}
+RULES.update({k: v for k, v in all_run_rules().items() if _shipped(v)})  # run rules honour the same contract
 KINDS = {k: v for k, v in all_kinds().items() if _shipped(v)}
 TYPES = record_types()
 

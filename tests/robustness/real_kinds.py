@@ -70,6 +70,17 @@ def _backup_messages(files: VariantFiles, variant: str, root: Path) -> Built:
     return Built("android-backup", path, [name])
 
 
+def _backup_database(name: str) -> Recipe:
+    """A backup holding the SQLite database ``name`` as the variant (with its -wal for "pending_wal")."""
+    def build(files: VariantFiles, variant: str, root: Path) -> Built:
+        entries = [(name, files.data(variant, "sqlite"))]
+        if variant == "pending_wal":
+            entries.append((name + "-wal", files.wal()))
+        return Built("android-backup", android_backup.write_ab(root / "backup.ab", android_backup.tar_bytes(entries)),
+                     [name])
+    return build
+
+
 def _bugreport(extra: dict[str, bytes], damaged: list[str], listing_only: str | None = None) -> Callable[[Path], Built]:
     def build(root: Path) -> Built:
         tree = bugreport.bugreport_files(planted=False)
@@ -89,6 +100,43 @@ def _bugreport_getprop(files: VariantFiles, variant: str, root: Path) -> Built:
         text = files.data(variant, "text")
         dumpstate = b"------ SYSTEM PROPERTIES (getprop) ------\n" + text if text else b""
     return _bugreport({name: dumpstate}, [name])(root)
+
+
+def _bugreport_block(title: str, valid_body: str) -> Recipe:
+    """A dumpstate whose block ``title`` holds the variant (cut inside the block for "truncated")."""
+    def build(files: VariantFiles, variant: str, root: Path) -> Built:
+        name = bugreport.DUMPSTATE
+        header = f"------ {title} ------\n".encode()
+        if variant == "truncated":
+            valid = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + header + valid_body.encode() * 40
+            dumpstate = valid[: int(len(valid) * 0.9) + 1]
+        else:
+            text = files.data(variant, "text")
+            dumpstate = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + header + text if text else b""
+        return _bugreport({name: dumpstate}, [name])(root)
+    return build
+
+
+def _dumpsys_settings(files: VariantFiles, variant: str, root: Path) -> Built:
+    name = bugreport.DUMPSTATE
+    body = files.data(variant, "text")
+    if variant == "truncated":
+        valid = bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES, services={"settings": "SECURE SETTINGS (user 0)\n" + (
+            "_id:1 name:accessibility_enabled pkg:android value:0\n" * 50)}).encode()
+        dumpstate = valid[: int(len(valid) * 0.9) + 1]
+    else:
+        dumpstate = (bugreport.dumpstate(bugreport.DEFAULT_PROPERTIES).encode() + b"DUMP OF SERVICE settings:\n" + body
+                     if body else b"")
+    return _bugreport({name: dumpstate}, [name])(root)
+
+
+def _bugreport_mounts(files: VariantFiles, variant: str, root: Path) -> Built:
+    name = "FS/proc/1/mountinfo"
+    return _bugreport({name: files.data(variant, "text")}, [name])(root)
+
+
+PS_HEADER = "LABEL USER PID TID PPID VSZ RSS WCHAN ADDR S PRI NI RTPRIO SCH PCY TIME CMD\n"
+PS_ROW = "u:r:init:s0 root 1 1 0 10904096 10804 do_epoll_wait 0 S 19 0 - 0 fg 00:00:06 init\n"
 
 
 def _bugreport_tombstones(files: VariantFiles, variant: str, root: Path) -> Built:
@@ -136,9 +184,14 @@ def _sysdiagnose(rel: str, fmt: str) -> Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "android.backup.messages": _backup_messages,
+    "android.backup.sms_database": _backup_database("apps/com.android.providers.telephony/db/mmssms.db"),
+    "android.backup.call_log": _backup_database("apps/com.android.providers.contacts/db/contacts2.db"),
     "android.bugreport.getprop": _bugreport_getprop,
     "android.bugreport.tombstones": _bugreport_tombstones,
     "android.bugreport.fs_timestamps": _bugreport_fs_timestamps,
+    "android.bugreport.mounts": _bugreport_mounts,
+    "android.bugreport.processes": _bugreport_block("PROCESSES AND THREADS (ps -A -T -Z)", PS_HEADER + PS_ROW),
+    "android.dumpsys.settings": _dumpsys_settings,
     "android.intrusion.connect": _intrusion,
     "android.intrusion.dns": _intrusion,
     "android.intrusion.security": _intrusion,

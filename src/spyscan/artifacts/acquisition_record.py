@@ -5,13 +5,14 @@ Shared by the androidqf and the iOS-collection artifacts; see docs/acquisition.m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 import msgspec
 
 from spyscan.artifacts.android.androidqf_common import clean_str
-from spyscan.errors import BudgetExceeded
+from spyscan.errors import ArtifactNotFound, BudgetExceeded, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
@@ -38,6 +39,21 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value if isinstance(v, str | int)] if isinstance(value, list) else []
 
 
+HOST_KEY = "adb_host_key.pub"
+
+
+def host_key_sha256(evidence: Evidence) -> str | None:
+    """SHA-256 of the base64 text of ``adb_host_key.pub`` (``<base64> user@host``), as dumpsys adb keys are
+    hashed (``AdbTrustedKey.key_sha256``); None without the file."""
+    try:
+        if not evidence.exists(HOST_KEY):
+            return None
+        text = evidence.read_bytes(HOST_KEY, limit=1 << 16).decode("ascii", errors="replace").split()
+    except (ArtifactNotFound, EvidenceError, OSError):
+        return None
+    return hashlib.sha256(text[0].encode("ascii", errors="replace")).hexdigest() if text else None
+
+
 def acquisition_records(evidence: Evidence, platform: str) -> Iterator[AcquisitionInfo]:
     """The record of ``acquisition.json``; then ``BudgetExceeded`` (truncated) when it says it is not complete."""
     data = evidence.read_bytes(FILE, limit=LIMIT)
@@ -60,8 +76,9 @@ def acquisition_records(evidence: Evidence, platform: str) -> Iterator[Acquisiti
         failed_steps=sorted(f"{name}: {state}" for name, state in steps.items()
                             if isinstance(state, str) and state != "ok" and not state.startswith("skipped")),
         missing=_strings(info.get("missing")), partial_files=_strings(info.get("partial_files")),
-        left_on_phone=_strings(traces.get("left_on_phone")), tmp_dir=clean_str(info.get("tmp_dir")),
-        collector_path=clean_str(collector.get("ExePath")),
+        left_on_phone=_strings(traces.get("left_on_phone")),
+        created_and_removed=_strings(traces.get("created_and_removed")), tmp_dir=clean_str(info.get("tmp_dir")),
+        collector_path=clean_str(collector.get("ExePath")), adb_host_key_sha256=host_key_sha256(evidence),
     )
     yield record
     if record.incomplete:

@@ -53,6 +53,10 @@ class Artifact:
     # what it means when the evidence lacks this artifact's data: "missing" (the acquisition should have
     # it; the report says what to ask for) or "not_applicable" (e.g. the app is not installed)
     absent_means: ClassVar[str] = "missing"
+    # the device data it reads when other inputs can hold the same copy ("dumpsys:package", "getprop",
+    # "settings", "processes", "mounts"): in a nested input (the bugreport inside an androidqf
+    # acquisition) it is not run when the parent input holds that data itself (``Evidence.holds``)
+    same_data: ClassVar[str] = ""
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         raise NotImplementedError  # pragma: no cover - abstract

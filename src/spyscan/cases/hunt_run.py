@@ -16,9 +16,10 @@ from pathlib import Path
 from spyscan.cases.model import EvidenceChange, HuntRunResult, TriageEvidence
 from spyscan.cases.store import check_run_folder
 from spyscan.cases.triage import evidence_changes, evidence_of
-from spyscan.detection.heuristics.base import Rule, all_rules
+from spyscan.detection.heuristics.base import Rule, all_rules, all_run_rules
 from spyscan.detection.model import Detection
 from spyscan.detection.pipeline import RecordPipeline
+from spyscan.engine.run_rules import apply_run_rules
 from spyscan.indicators.index import IndicatorIndex
 from spyscan.indicators.model import IndicatorFile
 from spyscan.indicators.sources import load_indicator_set
@@ -84,12 +85,18 @@ def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, know
     suppressed: set[str] = set()
     records = 0
     try:
+        by_job: dict[str, list[Detection]] = {}
         for path in sorted(records_dir.glob("*.jsonl")):
             pipeline = RecordPipeline(path.stem, index, _rules(), records_out=None)
             for record in read_stored_records(path, warnings.append):
                 pipeline.feed(record)
             records += pipeline.count
-            for detection in pipeline.finish():
+            by_job[path.stem] = pipeline.finish()
+        # the run rules, as in the check (engine/run_rules.py)
+        by_job, errors = apply_run_rules(records_dir, by_job, all_run_rules().values(), warnings.append)
+        warnings.extend(errors)
+        for found in by_job.values():
+            for detection in found:
                 baseline = (benign or {}).get(detection.id)
                 if baseline is not None:
                     changes = evidence_changes(baseline, evidence_of(detection))

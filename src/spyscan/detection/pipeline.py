@@ -33,6 +33,19 @@ class TimelineSink(Protocol):
     def add(self, artifact: str, record: Record) -> None: ...
 
 
+class RuleInfo(Protocol):
+    """What a finding's detection takes from its rule (a ``Rule`` or a ``RunRule``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def why(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+
+
 class NullMatcher:
     def match(self, obs: Obs, value: str) -> list[IndicatorMatch]:
         return []
@@ -91,7 +104,7 @@ class RecordPipeline:
                         self._add_indicator_hit(record, field, obs, item, hit)
         for rule in self._rules_for(type(record)):
             for finding in rule.check(record):
-                self._add_finding(rule, finding)
+                self.add_finding(rule, finding)
 
     def flush(self) -> None:
         """Write the records fed so far (``finish`` does it too)."""
@@ -103,7 +116,7 @@ class RecordPipeline:
         self.flush()
         for rule in self.rules:
             for finding in rule.finish():
-                self._add_finding(rule, finding)
+                self.add_finding(rule, finding)
         return self.detections()
 
     def detections(self) -> list[Detection]:
@@ -149,7 +162,8 @@ class RecordPipeline:
             source, ref,
         )
 
-    def _add_finding(self, rule: Rule, finding: Finding) -> None:
+    def add_finding(self, rule: RuleInfo, finding: Finding) -> None:
+        """One finding of ``rule`` (also of a run rule, for the job its record belongs to)."""
         record = finding.record
         observable = None
         if finding.observable_type and finding.observable_value is not None:

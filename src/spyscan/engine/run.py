@@ -21,7 +21,7 @@ import msgspec
 
 from spyscan import TOOL_NAME, __version__
 from spyscan.artifacts.base import IMPORT_ERRORS, all_artifacts, artifacts_for
-from spyscan.detection.heuristics.base import all_rules
+from spyscan.detection.heuristics.base import all_rules, all_run_rules
 from spyscan.detection.pipeline import Matcher
 from spyscan.engine import jobs as jobs_mod
 from spyscan.engine.lifecycle import RUN, WRITE, RunSignals, work_folder
@@ -29,6 +29,7 @@ from spyscan.engine.options import IndicatorOptions, RunOptions, RunResult
 from spyscan.engine.outcome import ArtifactOutcome
 from spyscan.engine.outputs import create_output, finish, validate_output
 from spyscan.engine.pool import Job, run_jobs
+from spyscan.engine.run_rules import apply_run_rules
 from spyscan.errors import SpyscanError, UsageError
 from spyscan.evidence.base import Evidence
 from spyscan.indicators.model import IndicatorFile, Unsupported
@@ -144,6 +145,17 @@ def _run_phase(signals: RunSignals, job_list: list[Job], options: RunOptions, re
     return outcomes
 
 
+def _run_level(records_dir: Path, outcomes: list[ArtifactOutcome], run: RunInfo) -> None:
+    """The run rules (engine/run_rules.py): findings that need several artifacts of this run."""
+    started = time.monotonic()
+    by_job, errors = apply_run_rules(records_dir, {o.id: o.detections for o in outcomes},
+                                     all_run_rules().values(), log.warning)
+    for outcome in outcomes:
+        outcome.detections = by_job.get(outcome.id, outcome.detections)
+    run.errors.extend(errors)
+    log.info("run rules applied in %.1f s", time.monotonic() - started)
+
+
 def check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
     """Run every artifact of the input's kind and write the outputs to ``options.output``."""
     with owner_only_files():
@@ -167,7 +179,11 @@ def owner_only_files() -> Iterator[None]:
 
 
 def _open_nested(evidence: Evidence, workdir: Path, options: RunOptions, run: RunInfo,
-                 evidences: dict[str, Evidence], job_list: list[Job], budget: float | None) -> None:
+                 evidences: dict[str, Evidence], job_list: list[Job], budget: float | None
+                 ) -> list[ArtifactOutcome]:
+    """Open the nested inputs and plan their jobs; the outcomes of the jobs not run because the parent
+    input holds the same data (``Artifact.same_data``: read once, the parent's copy wins)."""
+    skipped: list[ArtifactOutcome] = []
     for child_kind, child_path in evidence.children():
         label = f"{child_kind}:{child_path.name}"
         try:
@@ -178,8 +194,30 @@ def _open_nested(evidence: Evidence, workdir: Path, options: RunOptions, run: Ru
             run.errors.append(jobs_mod.redact(f"nested {label}: {exc}", options.secrets.known_values()))
             continue
         evidences[label] = child
-        job_list += [Job(jobs_mod.job_id(a.id, label), f"{a.title} [{label}]", jobs_mod.ARTIFACT, budget)
-                     for a in artifacts_for(child_kind)]
+        for a in artifacts_for(child_kind):
+            job, title = jobs_mod.job_id(a.id, label), f"{a.title} [{label}]"
+            if a.same_data and _parent_holds(evidence, a.same_data):
+                skipped.append(read_once_outcome(job, title, a.same_data))
+                continue
+            job_list.append(Job(job, title, jobs_mod.ARTIFACT, budget))
+    return skipped
+
+
+def _parent_holds(evidence: Evidence, data: str) -> bool:
+    try:
+        return evidence.holds(data)
+    except (SpyscanError, OSError):
+        return False
+
+
+def read_once_outcome(job: str, title: str, data: str) -> ArtifactOutcome:
+    """A nested artifact not run: the input that holds the nested one holds the same data (read there)."""
+    from spyscan.report.runfile import NOT_APPLICABLE, ArtifactStatus
+
+    return ArtifactOutcome(id=job, status=ArtifactStatus(
+        status="not_found", records=0, warnings=[], seconds=0.0, title=title, absence=NOT_APPLICABLE,
+        error=f"not read again: the same data ({data}) is read from the acquisition's own copy"),
+        detections=[], inputs=[], timeline_parts=[])
 
 
 def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
@@ -215,7 +253,7 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                 run.inputs = evidence.hash_whole_input() + evidence.inputs.items()
                 run.errors.extend(f"artifact module {name} could not be loaded: {error}"
                                   for name, error in sorted(IMPORT_ERRORS.items()))
-                _open_nested(evidence, workdir, options, run, evidences, job_list, budget)
+                read_once = _open_nested(evidence, workdir, options, run, evidences, job_list, budget)
                 created.append(create_output(out))
                 write_json(out / "run.json", run)
                 try:
@@ -228,7 +266,8 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                     log.info("check of %s (%s): %d artifacts, %d indicators, %s s per artifact", input_path, kind,
                              len(job_list), indicators.count, f"{budget:.0f}" if budget else "no limit")
                     with jobs_mod.using(state):
-                        outcomes = _run_phase(signals, job_list, options, out / "records")
+                        outcomes = _run_phase(signals, job_list, options, out / "records") + read_once
+                    _run_level(out / "records", outcomes, run)
                     missing_keys = [k for k in cls.key_artifacts if k not in {o.id for o in outcomes}]
                     outcomes += [_not_run(k) for k in missing_keys]
                     run.status = INTERRUPTED if signals.flag.reason else COMPLETE
@@ -304,6 +343,7 @@ def _recheck(results: Path, options: RunOptions) -> RunResult:
             except SpyscanError as exc:
                 _record_failure(out, run, str(exc))
                 raise
+            _run_level(out / "records", outcomes, run)
             _carry_statuses(previous, outcomes)
             # artifacts that produced no records in the original run keep their original status
             for artifact_id, status in previous.artifacts.items():

@@ -26,3 +26,19 @@ def android_facts(props: dict[str, str], facts: DeviceFacts) -> DeviceFacts:
         facts.marketing_name = model if not manufacturer or model.lower().startswith(manufacturer.lower()) \
             else f"{manufacturer} {model}"
     return facts
+
+
+# the first API level of each Android release (https://developer.android.com/tools/releases/platforms)
+RELEASE_API = {8: 26, 9: 28, 10: 29, 11: 30, 12: 31, 13: 33, 14: 34, 15: 35, 16: 36}
+
+
+def sdk_level(props: dict[str, str]) -> int | None:
+    """The API level from ``ro.build.version.sdk``; else a lower bound from ``ro.build.version.release``
+    (Android 8 or later is API 26 or later); None when neither says."""
+    sdk = props.get("ro.build.version.sdk", "").strip()
+    if sdk.isdigit():
+        return int(sdk)
+    release = props.get("ro.build.version.release", "").strip().split(".", 1)[0]
+    if not release.isdigit() or int(release) < min(RELEASE_API):
+        return None
+    return RELEASE_API.get(int(release), max(RELEASE_API.values()))

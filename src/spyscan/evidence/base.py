@@ -60,6 +60,14 @@ class Evidence:
         """
         return []
 
+    def holds(self, data: str) -> bool:
+        """True when this input itself holds the device data named ``data`` (``Artifact.same_data``:
+        ``dumpsys:<service>``, ``getprop``, ``settings``, ``processes``, ``mounts``).
+
+        A nested input's artifact that reads data its parent holds is not run (the parent's copy wins).
+        """
+        return False
+
     def device_info(self) -> DeviceFacts:
         """What the acquisition says about the device (model, OS version, ...), for run.json and the report."""
         return DeviceFacts(platform=self.platform or None)

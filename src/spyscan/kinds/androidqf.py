@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
@@ -33,21 +35,63 @@ DUMPSYS_FILE = "dumpsys.txt"
 GETPROP_FILE = "getprop.txt"
 NESTED = (("android-backup", "backup.ab"), ("bugreport", "bugreport.zip"))
 INTRUSION_DIRS = ("intrusion_logs", "intrusion-logs")
+# what a partial acquisition may hold alone: each file is recognised by its content (first bytes)
+_CONTENT = {
+    "getprop.txt": re.compile(rb"^\s*\[[^\]\n]{1,200}\]: \["),
+    "packages.json": re.compile(rb'^\s*\[\s*(?:\]|\{[^}]{0,400}"name")'),
+    "dumpsys.txt": re.compile(rb"^(?:.*\n){0,50}DUMP OF SERVICE ", re.MULTILINE),
+    "acquisition.json": re.compile(rb'^\s*\{[\s\S]{0,2000}"(?:androidqf_version|tool)"'),
+    "processes.txt": re.compile(rb'^\s*(?:\[\s*\{[^}]{0,400}"pid"|[^\n]{0,200}\bPID\b)'),
+    "ps.txt": re.compile(rb"^[^\n]{0,200}\bPID\b"),
+    "processes.json": re.compile(rb'^\s*\[\s*\{[^}]{0,400}"pid"'),
+    "backup.ab": re.compile(rb"^ANDROID BACKUP\n"),
+}
+HEAD = 4096
+# files every androidqf release writes (processes under one of its names, settings as three files): the
+# report names those an acquisition lacks
+EXPECTED = (("acquisition.json",), ("getprop.txt",), ("packages.json",),
+            ("processes.txt", "processes.json", "ps.txt"), ("dumpsys.txt",),
+            ("settings_global.txt", "settings_secure.txt", "settings_system.txt"), ("files.json",))
 
 
 def _marker_count(names: set[str], prefix: str = "") -> int:
     return sum(1 for m in MARKERS if prefix + m in names)
 
 
-def _find_prefix(names: set[str]) -> str | None:
-    """``""`` when the markers are at the archive root, ``"<dir>/"`` when under one top folder."""
-    if _marker_count(names) >= 2:
-        return ""
-    tops = {n.split("/", 1)[0] + "/" for n in names if "/" in n}
-    best = max(tops, key=lambda t: _marker_count(names, t), default=None)
-    if best is not None and _marker_count(names, best) >= 2:
-        return best
+def _find_prefix(names: set[str], head: Callable[[str], bytes] | None = None) -> str | None:
+    """``""`` when the markers are at the archive root, ``"<dir>/"`` when under one top folder.
+
+    Two marker files suffice; one file alone (a partial acquisition: only ``getprop.txt``, only
+    ``backup.ab``) counts when its content is what androidqf writes there (``head`` reads its first bytes).
+    """
+    tops = ["", *sorted({n.split("/", 1)[0] + "/" for n in names if "/" in n})]
+    for prefix in tops:
+        if _marker_count(names, prefix) >= 2:
+            return prefix
+    if head is None:
+        return None
+    for prefix in tops:
+        for name, pattern in _CONTENT.items():
+            if prefix + name in names and pattern.match(head(prefix + name)):
+                return prefix
     return None
+
+
+def _folder_head(folder: Path) -> Callable[[str], bytes]:
+    def head(name: str) -> bytes:
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            return b""
+        with path.open("rb") as fh:
+            return fh.read(HEAD)
+    return head
+
+
+def _archive_head(archive: Archive) -> Callable[[str], bytes]:
+    def head(name: str) -> bytes:
+        with archive.open(name) as member:
+            return member.read(HEAD)
+    return head
 
 
 class AndroidQFEvidence(Evidence):
@@ -76,13 +120,13 @@ class AndroidQFEvidence(Evidence):
     def detect(cls, path: Path) -> bool:
         if path.is_dir():
             names = {p.name for p in path.iterdir() if p.is_file()}
-            return _marker_count(names) >= 2
+            return _find_prefix(names, _folder_head(path)) == ""
         if path.name.lower().endswith(".age") and is_age_file(path):
             return path.name.lower().endswith(".zip.age")
         if path.suffix.lower() == ".zip" and Archive.is_archive(path):
             try:
                 with Archive(path) as archive:
-                    return _find_prefix(set(archive.members())) is not None
+                    return _find_prefix(set(archive.members()), _archive_head(archive)) is not None
             except EvidenceError:
                 return False
         return False
@@ -99,7 +143,7 @@ class AndroidQFEvidence(Evidence):
         self._archive = Archive(archive_path)
         self._archive_path, self._archive_pid = archive_path, os.getpid()
         names = {m.name: m for m in self._archive.files()}
-        prefix = _find_prefix(set(names))
+        prefix = _find_prefix(set(names), _archive_head(self._archive))
         if prefix is None:
             raise EvidenceError(f"{self.path.name} does not look like an androidqf acquisition "
                                 "(no packages.json, getprop.txt, dumpsys.txt... inside)")
@@ -234,6 +278,30 @@ class AndroidQFEvidence(Evidence):
             self._dumpsys = split_dumpsys_file(path, DUMPSYS_FILE)
         return self._dumpsys
 
+    # -- the same data in nested inputs ----------------------------------------------------------------
+    HOLDING_FILES = {
+        "getprop": (GETPROP_FILE,),
+        "processes": ("processes.txt", "processes.json", "ps.txt"),
+        "mounts": ("mounts.json", "mounts.txt", "mount.txt", "proc_mounts.txt"),
+        "settings": ("settings_global.txt", "settings_secure.txt", "settings_system.txt"),
+    }
+
+    def holds(self, data: str) -> bool:
+        """The acquisition's own files hold ``data``: then the nested bugreport's copy is not read again.
+
+        androidqf's files win over the bugreport's: they are the acquisition's key files, and its
+        process list names processes in full (the bugreport's lists threads by 15-character names).
+        A dumpsys service counts as held only when ``dumpsys.txt`` has a non-empty section for it (a
+        service that timed out there is read from the bugreport).
+        """
+        if data.startswith("dumpsys:"):
+            if not self.member_size(DUMPSYS_FILE):
+                return False
+            section = self.dumpsys_sections().get(data.partition(":")[2])
+            return section is not None and not section.blank
+        files = self.HOLDING_FILES.get(data, ())
+        return any((self.member_size(name) or 0) > 0 for name in files)
+
     # -- nested acquisitions ---------------------------------------------------------------------------
     def children(self) -> list[tuple[str, Path]]:
         from spyscan.kinds import all_kinds
@@ -256,8 +324,16 @@ class AndroidQFEvidence(Evidence):
                     found.append(("intrusion-logs", self.workdir / "extracted" / folder))
         return found
 
+    def missing_files(self) -> list[str]:
+        """The files every androidqf release writes that this acquisition lacks (empty for a whole one)."""
+        return [" / ".join(group) for group in EXPECTED if not any(self.member_size(name) is not None
+                                                                     for name in group)]
+
     def device_info(self) -> DeviceFacts:
         facts = DeviceFacts(platform="android", encrypted=self.path.name.endswith(".age") or None)
+        missing = self.missing_files()
+        if missing:
+            facts.details["acquisition files missing"] = ", ".join(missing)
         try:
             from spyscan.artifacts.android.androidqf_getprop import acquisition_date, read_properties
 

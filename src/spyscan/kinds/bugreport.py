@@ -46,11 +46,20 @@ class BugreportFile:
 
 @dataclass(frozen=True)
 class PropertyLines:
-    """The ``SYSTEM PROPERTIES`` block of the dumpstate, as ``(line number, text)`` pairs."""
+    """A ``------ TITLE (command) ------`` block of the dumpstate, as ``(line number, text)`` pairs."""
 
     file: str
     lines: tuple[tuple[int, str], ...]
     cut: bool = False  # the dumpstate ends inside the block (no section follows it)
+    title: str = PROPERTIES_TITLE  # the whole title, command included: "PROCESSES AND THREADS (ps -A -T ...)"
+
+
+TextBlock = PropertyLines
+# blocks of the dumpstate kept when it is read (by the name before the command in parentheses): the
+# process list (AOSP dumpstate.cpp RunCommand("PROCESSES AND THREADS", {"ps", "-A", "-T", "-Z", ...}); before
+# Android 8 "PROCESSES (ps -P)" and "PROCESSES AND THREADS (ps -t -p -P)")
+CAPTURED_BLOCKS = (PROPERTIES_TITLE, "PROCESSES AND THREADS", "PROCESSES")
+BLOCK_MAX_LINES = 200_000  # a real process-and-thread list has some thousands of lines
 
 
 class BugreportEvidence(Evidence):
@@ -69,6 +78,7 @@ class BugreportEvidence(Evidence):
         self._dumpstate: str | None = None
         self._sections: dict[str, DumpsysSection] | None = None
         self._properties: PropertyLines | None = None
+        self._blocks: tuple[TextBlock, ...] = ()
 
     # -- detection -----------------------------------------------------------------------------
     @classmethod
@@ -166,19 +176,26 @@ class BugreportEvidence(Evidence):
     def _load_dumpstate(self) -> None:
         name = self.dumpstate_name
         copy = self._copy_to_workdir(name)
-        captured: list[tuple[int, str]] = []
-        inside = False
+        blocks: list[tuple[str, list[tuple[int, str]]]] = []
+        current: list[tuple[int, str]] | None = None
 
         def observe(number: int, text: str) -> None:
-            nonlocal inside
+            nonlocal current
             header = _SECTION.match(text) if text.startswith("------ ") else None
             if header:
-                inside = header.group("title").startswith(PROPERTIES_TITLE)
-            elif inside and len(captured) < PROPERTIES_MAX_LINES:
-                captured.append((number, text))
+                title = header.group("title")
+                kept = title.split(" (", 1)[0].strip() in CAPTURED_BLOCKS or title.startswith(PROPERTIES_TITLE)
+                current = [] if kept else None
+                if current is not None:
+                    blocks.append((title, current))
+            elif current is not None and len(current) < BLOCK_MAX_LINES:
+                current.append((number, text))
 
         self._sections = split_dumpsys_file(copy, name, observe)
-        self._properties = PropertyLines(file=name, lines=tuple(captured), cut=inside)
+        self._blocks = tuple(TextBlock(file=name, lines=tuple(lines), title=title,
+                                       cut=lines is current) for title, lines in blocks)
+        properties = [b for b in self._blocks if b.title.startswith(PROPERTIES_TITLE)]
+        self._properties = properties[0] if properties else PropertyLines(file=name, lines=())
 
     def _copy_to_workdir(self, name: str, limit: int = DEFAULT_READ_LIMIT) -> Path:
         """Stream the bugreport file ``name`` into the work folder (bounded, hashed into the custody log)."""
@@ -214,6 +231,12 @@ class BugreportEvidence(Evidence):
             self._load_dumpstate()
         assert self._properties is not None
         return self._properties
+
+    def blocks(self, name: str) -> list[TextBlock]:
+        """The dumpstate's blocks named ``name`` (the title before the command), in file order."""
+        if self._sections is None:
+            self._load_dumpstate()
+        return [b for b in self._blocks if b.title.split(" (", 1)[0].strip() == name]
 
     def device_clock(self) -> DeviceClock:
         """The device time zone from ``persist.sys.timezone`` in the dumpstate's SYSTEM PROPERTIES."""

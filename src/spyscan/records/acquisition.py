@@ -23,8 +23,11 @@ class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
     missing: list[str] = []
     partial_files: list[str] = []
     left_on_phone: list[str] = []
+    created_and_removed: list[str] = []  # files the acquisition made on the phone and deleted again
     tmp_dir: str | None = None
     collector_path: str | None = None
+    adb_host_key_sha256: str | None = None  # SHA-256 of the acquiring computer's adb public key (base64 text),
+    # from adb_host_key.pub (androidqf PR #120, spyscan collect): that computer is the examiner's
 
     TIMESTAMPS = (("started", "acquisition started"), ("completed", "acquisition finished"))
 

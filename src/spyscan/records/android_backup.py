@@ -44,3 +44,19 @@ class BackupMMS(Record, frozen=True, tag="android.backup.mms"):
     def summary(self) -> str:
         who = ",".join(self.addresses[:3]) or "?"
         return f"MMS {self.direction or ''} {who}: {(self.body or '')[:200]}".replace("  ", " ")
+
+
+class BackupCall(Record, frozen=True, tag="android.backup.call"):
+    """One row of the call log (``calls`` table of ``contacts2.db`` up to Android 6, ``calllog.db`` after)."""
+
+    number: str | None = None
+    name: str | None = None  # the contact name the phone stored with the call
+    direction: str | None = None  # incoming, outgoing, missed, voicemail, rejected, blocked, or the raw type
+    duration: int | None = None  # seconds
+    date: datetime | None = None
+    date_raw: Raw = None  # the stored value (ms since 1970)
+
+    TIMESTAMPS = (("date", "call"),)
+
+    def summary(self) -> str:
+        return f"call {self.direction or ''} {self.number or '?'} ({self.duration or 0} s)".replace("  ", " ")

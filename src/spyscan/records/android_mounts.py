@@ -1,4 +1,5 @@
-"""Mounted file systems (androidqf mounts.txt / /proc/mounts or ``mount`` output)."""
+"""Mounted file systems (androidqf mounts.json: /proc/mounts or ``mount`` lines; a bugreport's
+``/proc/<pid>/mountinfo`` copies)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ class AndroidMount(Record, frozen=True, tag="android.mount"):
     device: str
     mount_point: str
     fs_type: str
-    options: list[str] = []
-    read_write: bool = False
+    options: list[str] = []  # the mount's options (in mountinfo: the per-mount, VFS layer)
+    read_write: bool = False  # writable: both layers say rw where the source has two (mountinfo)
+    superblock_options: list[str] = []  # mountinfo only: the file system's own (superblock) options
 
     def summary(self) -> str:
         mode = "rw" if self.read_write else "ro"

@@ -27,6 +27,8 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     cert_sha256: list[str] = []
     cert_sha1: list[str] = []
     cert_md5: list[str] = []
+    trusted_signer: bool = False  # androidqf: every APK's signer is on its list of well-known developers'
+    # certificates (``trusted_certificate``)
     requested_permissions: list[str] = []
     granted_permissions: list[str] = []
     first_install: datetime | None = None

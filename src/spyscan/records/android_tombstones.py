@@ -31,7 +31,8 @@ class AndroidTombstone(Record, frozen=True, tag="android.tombstone"):
     format: str = "text"  # "text" or "protobuf"
 
     TIMESTAMPS = (("timestamp", "native process crashed"),)
-    OBSERVABLES = (("process_name", Obs.PROCESS), ("executable", Obs.FILE_PATH))
+    # the crashing thread's name is matched as a process name too: public indicators name spyware threads
+    OBSERVABLES = (("process_name", Obs.PROCESS), ("thread_name", Obs.PROCESS), ("executable", Obs.FILE_PATH))
 
     def summary(self) -> str:
         text = f"crash of {self.process_name or '?'} (pid {self.pid}, uid {self.uid}) {self.signal_name or ''}"

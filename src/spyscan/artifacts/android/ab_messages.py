@@ -30,7 +30,7 @@ JSON_LIMIT = 1 << 30
 BOXES = {"1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued"}
 
 @registered
-def _text(value: Any) -> str | None:
+def stored_text(value: Any) -> str | None:
     """Text as stored (whitespace kept); a number written out; another type is a fault."""
     if isinstance(value, str):
         return safe_text(value) or None
@@ -38,15 +38,15 @@ def _text(value: Any) -> str | None:
 
 
 @registered
-def _when(value: Any) -> datetime | None:
+def stored_ms(value: Any) -> datetime | None:
     """Milliseconds since 1970 as the telephony provider stores them ("0": not set)."""
     if isinstance(value, str) and value.strip() in ("", "0"):
         return None
     return from_unix(value, ANDROID_FLOOR)
 
 
-def _read_flag(value: Any) -> bool | None:
-    text = _text(value)
+def read_flag(value: Any) -> bool | None:
+    text = stored_text(value)
     return None if text is None else text not in ("0", "false", "False")
 
 
@@ -61,28 +61,28 @@ def _inflate(data: bytes) -> bytes:
 
 
 def _sms(entry: dict[str, Any], ref: SourceRef) -> BackupSMS:
-    body = _text(entry.get("body"))
-    return BackupSMS(source=ref, address=_text(entry.get("address")), body=body, links=links_in(body),
-                     direction=BOXES.get(_text(entry.get("type")) or "", _text(entry.get("type"))),
-                     read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
-                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")),
-                     date_sent_raw=_text(entry.get("date_sent")))
+    body = stored_text(entry.get("body"))
+    return BackupSMS(source=ref, address=stored_text(entry.get("address")), body=body, links=links_in(body),
+                     direction=BOXES.get(stored_text(entry.get("type")) or "", stored_text(entry.get("type"))),
+                     read=read_flag(entry.get("read")), date=stored_ms(entry.get("date")),
+                     date_raw=stored_text(entry.get("date")), date_sent=stored_ms(entry.get("date_sent")),
+                     date_sent_raw=stored_text(entry.get("date_sent")))
 
 
 def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
-    body = _text(entry.get("mms_body") or entry.get("body"))
+    body = stored_text(entry.get("mms_body") or entry.get("body"))
     addresses: list[str] = []
     for item in entry.get("mms_addresses") or []:
-        if isinstance(item, dict) and _text(item.get("address")):
-            addresses.append(_text(item["address"]) or "")
+        if isinstance(item, dict) and stored_text(item.get("address")):
+            addresses.append(stored_text(item["address"]) or "")
     for item in entry.get("recipients") or []:
         if isinstance(item, str) and item and item not in addresses:
             addresses.append(item)
     return BackupMMS(source=ref, addresses=addresses, body=body, links=links_in(body),
-                     direction=BOXES.get(_text(entry.get("msg_box")) or "", _text(entry.get("msg_box"))),
-                     read=_read_flag(entry.get("read")), date=_when(entry.get("date")),
-                     date_raw=_text(entry.get("date")), date_sent=_when(entry.get("date_sent")),
-                     date_sent_raw=_text(entry.get("date_sent")))
+                     direction=BOXES.get(stored_text(entry.get("msg_box")) or "", stored_text(entry.get("msg_box"))),
+                     read=read_flag(entry.get("read")), date=stored_ms(entry.get("date")),
+                     date_raw=stored_text(entry.get("date")), date_sent=stored_ms(entry.get("date_sent")),
+                     date_sent_raw=stored_text(entry.get("date_sent")))
 
 
 class BackupMessages(Artifact):

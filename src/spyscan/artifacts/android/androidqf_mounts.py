@@ -36,6 +36,26 @@ def _unescape(path: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), path)
 
 
+def parse_mountinfo_line(line: str) -> tuple[str, str, str, list[str], list[str]] | None:
+    """``(source, mount point, fs type, mount options, superblock options)`` of a ``/proc/<pid>/mountinfo``
+    line, else None.
+
+    Format (Linux Documentation/filesystems/proc.rst, "/proc/<pid>/mountinfo"): mount id, parent id,
+    major:minor, root, mount point, mount options, optional fields, ``-``, fs type, source, superblock
+    options. A mount is writable only when both option layers say ``rw``: a read-only bind or overlay of
+    a writable file system (Xiaomi's ``mi_ext`` overlays) says ``ro`` first and ``rw`` after the ``-``.
+    """
+    fields = line.split()
+    if "-" not in fields[6:]:
+        return None
+    dash = fields.index("-", 6)
+    if len(fields) < dash + 3 or not fields[4].startswith("/"):
+        return None
+    superblock = fields[dash + 3] if len(fields) > dash + 3 else ""
+    return (_unescape(fields[dash + 2]), _unescape(fields[4]), fields[dash + 1],
+            [o for o in fields[5].split(",") if o], [o for o in superblock.split(",") if o])
+
+
 def _mount(source: SourceRef, parsed: tuple[str, str, str, list[str]]) -> AndroidMount:
     dev, mount_point, fs_type, options = parsed
     return AndroidMount(source=source, device=dev, mount_point=mount_point, fs_type=fs_type, options=options,

@@ -80,6 +80,7 @@ class AndroidQFPackages(Artifact):
                 cert_sha256=_cert(files, "Sha256"),
                 cert_sha1=_cert(files, "Sha1"),
                 cert_md5=_cert(files, "Md5"),
+                trusted_signer=bool(files) and all(f.get("trusted_certificate") is True for f in files),
                 first_install=from_iso(entry.get("first_install_time"), ANDROID_FLOOR),
                 first_install_raw=raw_value(entry.get("first_install_time")),
                 last_update=from_iso(entry.get("last_update_time"), ANDROID_FLOOR),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spyscan.artifacts.android.androidqf_common import as_int, text_lines
+from spyscan.artifacts.android.androidqf_common import text_lines
 from spyscan.artifacts.android.androidqf_processes import is_json_list
+from spyscan.artifacts.android.ps_text import parse_ps
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
@@ -17,7 +18,6 @@ from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
 
 FILES = ("processes.txt", "ps.txt")
-DEFAULT_HEADER = ("USER", "PID", "PPID", "VSZ", "RSS", "WCHAN", "ADDR", "S", "NAME")  # Android's ps -A
 
 
 class AndroidQFProcessList(Artifact):
@@ -34,32 +34,17 @@ class AndroidQFProcessList(Artifact):
             yield from self._read(evidence, rel, log)
 
     def _read(self, evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[AndroidProcess]:
-        header: list[str] | None = None
-        assumed = False  # no header line: the columns of Android's ``ps -A`` are assumed
-        skipped = 0
-        for number, line in text_lines(evidence, rel, log):
-            fields = line.split()
-            if not fields:
-                continue
-            if header is None:
-                header = [f.upper() for f in fields]
-                if "PID" in header:
-                    continue
-                header, assumed = list(DEFAULT_HEADER), True
-                log.warn(f"{rel}: no ps header line (line {number}); columns assumed to be {' '.join(header)}")
-            if assumed and (len(fields) < len(header) or as_int(fields[1]) is None):
-                skipped += 1
-                continue
-            # the name is the last column; with a header ending in NAME/CMD it may hold spaces
-            name = " ".join(fields[len(header) - 1:]) if len(fields) >= len(header) else fields[-1]
-            columns = dict(zip(header, fields, strict=False))
+        table = parse_ps(text_lines(evidence, rel, log))
+        if table.assumed:
+            log.warn(f"{rel}: no ps header line; columns assumed to be {' '.join(table.header)}")
+        for row in table.rows:
             yield AndroidProcess(
-                source=SourceRef(file=rel, line=number),
-                name=name,
-                pid=as_int(columns.get("PID")),
-                ppid=as_int(columns.get("PPID")),
-                user=columns.get("USER"),
-                label=columns.get("LABEL"),
+                source=SourceRef(file=rel, line=row.line),
+                name=row.name,
+                pid=row.number("PID"),
+                ppid=row.number("PPID"),
+                user=row.columns.get("USER"),
+                label=row.columns.get("LABEL"),
             )
-        if skipped:
-            log.warn(f"{rel}: {skipped} line(s) not in ps -A format skipped")
+        if table.skipped:
+            log.warn(f"{rel}: {table.skipped} line(s) not in ps -A format skipped")

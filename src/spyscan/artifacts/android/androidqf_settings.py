@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from spyscan.artifacts.android.androidqf_common import text_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.errors import ArtifactNotFound
+from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.android_device import sdk_level
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.androidqf import AndroidQFEvidence
-from spyscan.records.android_settings import AndroidSetting
+from spyscan.records.android_settings import AndroidSetting, advanced_protection
 from spyscan.records.base import SourceRef
 
 
@@ -31,6 +32,7 @@ class AndroidQFSettings(Artifact):
         files = settings_files(evidence)
         if not files:
             raise ArtifactNotFound("settings_*.txt")
+        sdk = _sdk(evidence)
         for rel in files:
             namespace = rel[len("settings_"):-len(".txt")]
             for number, line in text_lines(evidence, rel, log):
@@ -40,5 +42,19 @@ class AndroidQFSettings(Artifact):
                 if not sep or not name.strip():
                     log.warn(f"{rel} line {number} is not name=value")
                     continue
-                yield AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
-                                     name=name.strip(), value=value.strip())
+                setting = AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
+                                         name=name.strip(), value=value.strip(), sdk=sdk)
+                state = advanced_protection(setting)
+                if state is not None:
+                    log.fact("advanced_protection", state)
+                yield setting
+
+
+def _sdk(evidence: Evidence) -> int | None:
+    """The phone's API level from getprop.txt (settings changed meaning with Android 8)."""
+    from spyscan.artifacts.android.androidqf_getprop import read_properties
+
+    try:
+        return sdk_level(read_properties(evidence)) if evidence.exists("getprop.txt") else None
+    except (ArtifactNotFound, EvidenceError, OSError):
+        return None

@@ -20,6 +20,7 @@ def device_properties(evidence: BugreportEvidence) -> dict[str, str]:
 class BugreportProperties(Artifact):
     id = "android.bugreport.getprop"
     kinds = ("bugreport",)
+    same_data = "getprop"
     title = "System properties (dumpstate SYSTEM PROPERTIES)"
     records = (AndroidProperty,)
 

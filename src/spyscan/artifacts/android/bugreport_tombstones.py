@@ -1,8 +1,10 @@
 """Tombstones (native crash reports) copied into a bugreport: text and protobuf forms.
 
 Files named ``tombstone_NN`` (text) and ``tombstone_NN.pb`` (protobuf, Android 12+) anywhere in the
-bugreport (normally ``FS/data/tombstones/``). When both forms of the same crash are present the
-protobuf one is used and the text one is skipped.
+bugreport (normally ``FS/data/tombstones/``). Android 12+ writes every crash twice: the two forms of
+one crash are one record. The protobuf one is used when it decodes; otherwise (a damaged one, or an
+empty twin, as field reports show: mvt-project/mvt PR #871) the text one. An empty protobuf twin next to
+its text form is normal and says nothing; a damaged one is reported.
 """
 
 from __future__ import annotations
@@ -37,12 +39,17 @@ class BugreportTombstones(Artifact):
         if not names:
             raise ArtifactNotFound("no tombstone files in this bugreport")
         decoded_pb: set[str] = set()
+        present = set(names)
         for name in (n for n in names if n.endswith(".pb")):
+            data = evidence.read_file(name, LIMIT)
+            if not data and name[:-3] in present:
+                continue  # an empty twin: the text form holds the crash
             try:
-                yield parse_proto_tombstone(evidence.read_file(name, LIMIT), SourceRef(file=name))
+                yield parse_proto_tombstone(data, SourceRef(file=name))
                 decoded_pb.add(name[:-3])
             except ProtobufError as exc:
-                log.warn(f"{name}: not a readable protobuf tombstone ({exc})")
+                twin = " (its text form is read instead)" if name[:-3] in present else ""
+                log.warn(f"{name}: not a readable protobuf tombstone ({exc}){twin}")
         for name in (n for n in names if not n.endswith(".pb") and n not in decoded_pb):
             decoded = decode_bytes(evidence.read_file(name, LIMIT))
             if decoded.bad_bytes:

@@ -53,6 +53,7 @@ def parse_accessibility(section: DumpsysSection) -> Iterator[AccessibilityServic
 class DumpsysAccessibility(Artifact):
     id = "android.dumpsys.accessibility"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:accessibility"
     title = "Accessibility services (dumpsys accessibility)"
     records = (AccessibilityService,)
 

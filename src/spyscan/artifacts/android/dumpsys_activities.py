@@ -15,6 +15,7 @@ from spyscan.records.android_intents import IntentFilterEntry
 class DumpsysActivities(Artifact):
     id = "android.dumpsys.activities"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:package"
     title = "Activity intent filters (dumpsys package)"
     records = (IntentFilterEntry,)
 

@@ -152,6 +152,7 @@ def parse_adb(section: DumpsysSection) -> Iterator[AdbTrustedKey]:
 class DumpsysAdb(Artifact):
     id = "android.dumpsys.adb"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:adb"
     title = "ADB trusted keys (dumpsys adb)"
     records = (AdbTrustedKey,)
 

@@ -83,6 +83,7 @@ def parse_appops(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) ->
 class DumpsysAppOps(Artifact):
     id = "android.dumpsys.appops"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:appops"
     title = "App operations (dumpsys appops)"
     records = (AppOpEntry,)
 

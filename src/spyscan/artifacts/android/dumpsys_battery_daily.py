@@ -60,6 +60,7 @@ def parse_battery_daily(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CL
 class DumpsysBatteryDaily(Artifact):
     id = "android.dumpsys.battery_daily"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:batterystats"
     title = "Package changes in battery daily stats (dumpsys batterystats)"
     records = (BatteryPackageChange,)
 

@@ -78,6 +78,7 @@ def parse_battery_history(section: DumpsysSection,
 class DumpsysBatteryHistory(Artifact):
     id = "android.dumpsys.battery_history"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:batterystats"
     title = "Battery history events (dumpsys batterystats)"
     records = (BatteryHistoryEvent,)
 

@@ -45,6 +45,7 @@ def parse_dbinfo(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK) ->
 class DumpsysDbInfo(Artifact):
     id = "android.dumpsys.dbinfo"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:dbinfo"
     title = "Database operations (dumpsys dbinfo)"
     records = (DatabaseOperation,)
 

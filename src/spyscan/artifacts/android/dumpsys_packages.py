@@ -91,6 +91,11 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
                    primary: bool = True) -> Iterator[AndroidPackage]:
     """Packages of ``dumpsys package``; device-local install/update times converted with ``clock``.
 
+    A block ends at the next ``  Package [`` line, and the list at the next section header (a line at the
+    left margin ending with ``:``), never at a blank line or an unindented line inside a block: vendors print
+    both inside blocks (MIUI/HyperOS, HONOR ``<name> overlay paths:``, Samsung after ``targetSdk=``, Pixel
+    archived apps), which cut the package list to a few packages in other tools (mvt-project/mvt PR #871).
+
     ``primary`` False marks the records as a second source of installers (see AndroidPackage).
     """
     inside = False
@@ -109,8 +114,13 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
                 yield _to_record(section, current, clock, primary)
             current, in_requested = _Pkg(name=match["name"], line=number), False
             continue
+        if indent == 0 and stripped.endswith(":") and not stripped.endswith("overlay paths:"):
+            break  # the next section header ("Hidden system packages:", "Queries:", ...) ends the block
         if indent <= 2:
-            break  # end of the Packages: block
+            # a line outside the fields inside a block: MIUI/HyperOS and HONOR print "<name> overlay paths:"
+            # unindented, Pixels an archived-app block (comment on mvt-project/mvt PR #871): not the end
+            in_requested = False
+            continue
         if current is None:
             continue
         if (stripped.endswith(":") and " " not in stripped.rstrip(":").strip()) or stripped.endswith("permissions:"):
@@ -138,6 +148,7 @@ def parse_packages(section: DumpsysSection, clock: DeviceClock = UNKNOWN_CLOCK,
 class DumpsysPackages(Artifact):
     id = "android.dumpsys.packages"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:package"
     title = "Packages (dumpsys package)"
     records = (AndroidPackage,)
 

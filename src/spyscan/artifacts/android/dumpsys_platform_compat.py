@@ -34,6 +34,7 @@ def parse_platform_compat(section: DumpsysSection) -> Iterator[PlatformCompatPac
 class DumpsysPlatformCompat(Artifact):
     id = "android.dumpsys.platform_compat"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:platform_compat"
     title = "Apps in compatibility overrides (dumpsys platform_compat)"
     records = (PlatformCompatPackage,)
 

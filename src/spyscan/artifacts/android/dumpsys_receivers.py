@@ -15,6 +15,7 @@ from spyscan.records.android_intents import IntentFilterEntry
 class DumpsysReceivers(Artifact):
     id = "android.dumpsys.receivers"
     kinds = ("androidqf", "bugreport")
+    same_data = "dumpsys:package"
     title = "Broadcast receivers (dumpsys package)"
     records = (IntentFilterEntry,)
 

@@ -64,6 +64,15 @@ def _hash(info: dict[str, Any]) -> str | None:
     return None
 
 
+def _success(value: Any) -> bool | None:
+    """``success`` as exported (a JSON bool) or as SecurityLog writes it (an int, 1 = success)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
 def _record(tag: str, info: Any, ref: SourceRef, logs: IntrusionLogsEvidence, data: dict[str, Any]) -> Record:
     when, raw = event_time(data, logs)
     fields: dict[str, Any] = info if isinstance(info, dict) else {}
@@ -88,7 +97,7 @@ def _record(tag: str, info: Any, ref: SourceRef, logs: IntrusionLogsEvidence, da
         path = as_text(fields.get("path")) if fields else as_text(info if isinstance(info, str) else None)
         return IntrusionAdbFileTransfer(source=ref, direction=FILE_DIRECTIONS[tag], path=path, time=when,
                                         time_raw=raw)
-    success = fields.get("success") if isinstance(fields.get("success"), bool) else None
+    success = _success(fields.get("success"))
     details = msgspec.json.encode(info).decode() if info is not None else None
     return IntrusionSecurityEvent(source=ref, tag=tag, details=details, success=success, time=when, time_raw=raw)
 

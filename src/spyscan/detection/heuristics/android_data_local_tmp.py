@@ -1,4 +1,9 @@
-"""Files in ``/data/local/tmp/`` other than those of the acquisition tool."""
+"""Files in ``/data/local/tmp/``.
+
+The acquisition tool's own helper (androidqf's ``collector``) is recognised by the run rule
+``android.acquisition_traces`` from ``acquisition.json`` (its path, and a time inside the acquisition),
+never by its name alone: anyone can name a file ``collector``.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,13 @@ from spyscan.records.android_files import AndroidFile
 from spyscan.records.base import Record
 
 TMP = "/data/local/tmp/"
-# what androidqf itself pushes to the device while collecting
-ACQUISITION_TOOL_NAMES = ("collector", "androidqf")
 
 
 class AndroidDataLocalTmp(Rule):
     id = "android.data_local_tmp"
     title = "File in /data/local/tmp"
     severity = Severity.MEDIUM
-    why = ("/data/local/tmp is where tools and exploits pushed over ADB are dropped and run; outside the "
+    why = ("Tools and exploits pushed over USB are dropped and run in /data/local/tmp. Apart from the "
            "acquisition tool's own helper, nothing is expected there on an ordinary phone.")
     record_types = (AndroidFile,)
 
@@ -27,9 +30,6 @@ class AndroidDataLocalTmp(Rule):
         assert isinstance(record, AndroidFile)
         path = posixpath.normpath(record.path)
         if not path.startswith(TMP) or path.rstrip("/") + "/" == TMP:
-            return
-        first = path[len(TMP):].split("/", 1)[0].lower()
-        if any(first.startswith(name) for name in ACQUISITION_TOOL_NAMES):
             return
         yield Finding(record=record, message=f"file in /data/local/tmp: {record.path}", observable_type="file_path",
                       observable_value=record.path)

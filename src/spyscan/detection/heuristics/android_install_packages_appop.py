@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from spyscan.detection.heuristics.android_lists import installer_categories
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_appops import AppOpEntry
 from spyscan.records.base import Record
 
@@ -23,9 +23,16 @@ class AndroidInstallPackagesAppOp(Rule):
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AppOpEntry)
-        if record.op != OP or installer_categories().get(record.package) == "store":
+        category = installer_categories().get(record.package)
+        if record.op != OP or category == "store":
             return
-        if record.access_count or record.last_access is not None:
+        used = record.access_count or record.last_access is not None
+        if used and category == "third_party":  # an alternative store installs apps: that is its job; the apps
+            # it installed are reported with their installer (android.sideloaded_package)
+            yield Finding(record=record, severity=Severity.LOW, category=CONTEXT, observable_type="app_id",
+                          observable_value=record.package,
+                          message=f"the alternative store {record.package} installed apps")
+        elif used:
             yield Finding(record=record, severity=Severity.MEDIUM, observable_type="app_id",
                           observable_value=record.package,
                           message=f"{record.package} used its permission to install apps")

@@ -1,4 +1,9 @@
-"""A non-system app receives SMS or call broadcasts (interception)."""
+"""A non-system app receives SMS or call broadcasts.
+
+Alone this is context: many ordinary apps listen to call state (``PHONE_STATE``: the Facebook app on a
+real phone, messengers, dialers, VoIP apps). The run rule ``android.interception_app`` raises it when the
+same app is otherwise suspicious (installed by hand, an indicator, an accessibility service, device admin).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections.abc import Iterable
 
 from spyscan.detection.heuristics.android_lists import is_platform_package
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_intents import IntentFilterEntry
 from spyscan.records.base import Record
 
@@ -22,18 +27,30 @@ INTERCEPTION_ACTIONS = {
 }
 
 
+def intercepted(record: IntentFilterEntry) -> str | None:
+    """What a receiver listens to, when it is SMS or calls."""
+    return INTERCEPTION_ACTIONS.get(record.intent) if record.table == "receiver" else None
+
+
+def interception(record: IntentFilterEntry) -> str | None:
+    """What an app's receiver listens to, when it is SMS or calls and the app is not the platform's (by name)."""
+    what = intercepted(record)
+    return None if what is None or is_platform_package(record.package) else what
+
+
 class AndroidInterceptionReceiver(Rule):
     id = "android.interception_receiver"
     title = "App listens to SMS or calls"
-    severity = Severity.MEDIUM
-    why = ("Stalkerware registers for incoming SMS, outgoing calls and call state to copy messages and call "
-           "logs; for an app that is not a phone or messaging app, ask why it needs them.")
+    severity = Severity.INFO
+    category = CONTEXT
+    why = ("Stalkerware listens to SMS and calls to copy them, but many ordinary apps listen to call state. "
+           "This matters only together with other traits of the same app.")
     record_types = (IntentFilterEntry,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, IntentFilterEntry)
-        what = INTERCEPTION_ACTIONS.get(record.intent)
-        if record.table != "receiver" or what is None or is_platform_package(record.package):
+        what = interception(record)
+        if what is None:
             return
         yield Finding(record=record, message=f"{record.package} receives {what} ({record.component})",
                       observable_type="app_id", observable_value=record.package)

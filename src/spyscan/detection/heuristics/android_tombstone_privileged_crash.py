@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spyscan.detection.heuristics.base import Finding, Rule
-from spyscan.detection.model import Severity
+from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_tombstones import AndroidTombstone
 
 PRIVILEGED = {0: "root", 1000: "system", 2000: "shell"}
@@ -14,10 +14,10 @@ PRIVILEGED = {0: "root", 1000: "system", 2000: "shell"}
 class TombstonePrivilegedCrash(Rule):
     id = "android.tombstone_privileged_crash"
     title = "Crash of a privileged native process"
-    severity = Severity.MEDIUM
-    why = ("Exploits against Android often crash the privileged process they target (a daemon running as "
-           "root, system or shell) before they succeed. One crash is usually a bug; repeated or unexplained "
-           "crashes of such processes around a time of interest deserve a closer look.")
+    severity = Severity.LOW
+    category = CONTEXT
+    why = ("Exploits often crash the privileged process they target before they succeed. Such crashes are "
+           "also common bugs on normal phones, so they are context: look at them around a time of interest.")
     record_types = (AndroidTombstone,)
 
     def check(self, record: object) -> Iterable[Finding]:
