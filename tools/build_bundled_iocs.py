@@ -11,18 +11,24 @@ existing manifest, or the bundle's malware object, in that order.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from spyscan.indicators.bundled_set import (
+    CATEGORIES_PATH,
     COMPILED_PATH,
+    ECHAP_DIR,
+    ECHAP_SNAPSHOT,
     FEEDS_DIR,
     MANIFEST_PATH,
+    compile_categories,
     compile_feeds,
     encode_compiled,
     read_manifest,
 )
+from spyscan.indicators.categories import IOC_FILE, REPOSITORY, WATCHWARE_FILE, encode_categories
 from spyscan.indicators.feeds import parse_feed_index
 
 REPOSITORIES: dict[str, dict[str, str]] = {
@@ -71,6 +77,30 @@ LAST_COMMITS: dict[str, str] = {
 }
 
 
+# Echap's source files, bundled for the categories of its STIX values (spyscan.indicators.categories)
+CATEGORY_FILES: dict[str, str] = {
+    IOC_FILE: "a04c5c1958bff93fec3b1b56edbb412b209f2a38",
+    WATCHWARE_FILE: "e276cf701a200724ed6cbbd303ff9b373ed2f525",
+}
+
+
+def category_entries() -> list[dict[str, Any]]:
+    entries = []
+    for name, last_commit in CATEGORY_FILES.items():
+        path = ECHAP_DIR / name
+        entries.append({
+            "local_path": f"feeds/{path.relative_to(FEEDS_DIR).as_posix()}",
+            "repository": REPOSITORY,
+            "path_in_repository": name,
+            "snapshot_commit": ECHAP_SNAPSHOT,
+            "last_commit_touching_file": last_commit,
+            "licence": REPOSITORIES[REPOSITORY]["licence"],
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "use": "categories of the Echap STIX values (website, distribution, c2; stalkerware or watchware)",
+        })
+    return entries
+
+
 def index_names(index: Path | None) -> dict[str, str]:
     if index is None:
         return {}
@@ -82,7 +112,9 @@ def build(version: str | None, index: Path | None) -> dict[str, Any]:
     old_files = {f["local_path"]: f for f in old.get("files", []) if isinstance(f, dict) and "local_path" in f}
     version = version or str(old.get("version", "unknown"))
     names = index_names(index)
-    compiled = compile_feeds(version)
+    categories = compile_categories()
+    CATEGORIES_PATH.write_bytes(encode_categories(categories) + b"\n")
+    compiled = compile_feeds(version, categories)
     files = []
     for item in compiled.files:
         owner, repo, path = item.file.split("/", 2)
@@ -113,6 +145,7 @@ def build(version: str | None, index: Path | None) -> dict[str, Any]:
         "parser_version": compiled.parser_version,
         "description": "STIX2 indicator feeds shipped with spyscan; see ATTRIBUTION.md for credits and licences.",
         "files": files,
+        "categories": category_entries(),
     }
     MANIFEST_PATH.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest

@@ -13,8 +13,9 @@ neither. Every function accepts any ``str`` and never raises.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
-from importlib import metadata
+from importlib import metadata, resources
 
 from publicsuffixlist import PublicSuffixList
 
@@ -89,3 +90,35 @@ def same_site(a: str, b: str) -> bool:
         return True
     site = registrable_domain(first)
     return site is not None and site == registrable_domain(second)
+
+
+PARENT, SHARED = "parent", "shared"
+
+
+@functools.cache
+def _shared_hosting() -> tuple[frozenset[str], tuple[str, ...]]:
+    """``data/shared_hosting.txt``: hosting names the list does not declare (see the file's header)."""
+    text = resources.files("spyscan").joinpath("data", "shared_hosting.txt").read_text(encoding="utf-8")
+    parents: set[str] = set()
+    patterns: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        kind, name = line.split()[:2]
+        (parents.add(name) if kind == PARENT else patterns.append(name))
+    return frozenset(parents), tuple(patterns)
+
+
+def shared_hosting(host: str) -> str | None:
+    """``"parent"`` for the name of a hosting service whose subdomains belong to unrelated customers (a public
+    suffix, or a name listed in ``data/shared_hosting.txt``), ``"shared"`` for a host that serves unrelated
+    sites at once (an Azure App Service scale unit), else None."""
+    name = domain_name(host)
+    if name is None:
+        return None
+    parents, patterns = _shared_hosting()
+    if name in parents or is_public_suffix(name):
+        return PARENT
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns):
+        return SHARED
+    return None

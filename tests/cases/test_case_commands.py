@@ -31,7 +31,8 @@ def test_case_commands_and_hunt_exit_codes(tmp_path: Path, store_path: Path, mak
     assert hunted.exit_code == 3, hunted.output
     assert "NEW TRACES FOUND" in hunted.output
     runs = json.loads((tmp_path / "h1" / "hunt.json").read_text())["runs"]
-    assert len(runs) == 1 and len(runs[0]["new"]) == 2
+    # the new app id is found twice (installed, and running: its process is named after it), plus the process
+    assert len(runs) == 1 and len(runs[0]["new"]) == 3
 
     again = runner.invoke(hunt, ["--case", "oaxaca", "--iocs", str(new_iocs), "--no-bundled-iocs", "-o",
                                  str(tmp_path / "h2"), "-j", "1", *store])

@@ -96,7 +96,7 @@ def test_dask_cluster_results_equal_local_run(tmp_path: Path, make_run: Callable
         return [(r["device"], sorted(d["id"] for d in r["new"])) for r in doc["runs"]]
 
     assert shape(tmp_path / "dask") == shape(tmp_path / "local")
-    assert len(shape(tmp_path / "dask")) == 4 and all(len(ids) == 2 for _, ids in shape(tmp_path / "dask"))
+    assert len(shape(tmp_path / "dask")) == 4 and all(len(ids) == 3 for _, ids in shape(tmp_path / "dask"))
     again = run_hunt(remote_store, HuntOptions(output=tmp_path / "dask2", iocs=[new_iocs], bundled=False,
                                                scheduler=dask_cluster))
     assert again.file.runs == [] and again.exit_code == 0

@@ -67,7 +67,8 @@ def test_stix_bundle_is_valid_and_self_contained(tmp_path: Path, store_path: Pat
     phone_a = next(i["id"] for i in identities if "phone-a" in i["name"])
     app_sighting = next(s for s in sightings if s["where_sighted_refs"] == [phone_a]
                         and NEW_APP in indicators[s["sighting_of_ref"]]["pattern"])
-    assert app_sighting["count"] == 2  # two acquisitions of the same device
+    # two acquisitions of the same device, each showing the app installed and running (its process)
+    assert app_sighting["count"] == 4
     assert app_sighting["first_seen"] == "2024-03-02T10:15:00.000Z"  # the package install time
 
 

@@ -36,7 +36,7 @@ def test_hunt_reports_exactly_the_new_detections(tmp_path: Path, store_path: Pat
         ("oaxaca-2025", "phone-a"), ("oaxaca-2025", "phone-a"), ("other", "phone-b")]
     for run in doc["runs"]:
         values = sorted(d["indicator"]["value"] for d in run["new"])
-        assert values == sorted([NEW_APP, NEW_PROCESS])
+        assert values == sorted([NEW_APP, NEW_APP, NEW_PROCESS])  # the app installed, and running
         assert {d["indicator"]["malware"] for d in run["new"]} == {"NewSpy"}
         assert all(d["record"]["record_type"] for d in run["new"])  # full detections.json shape
     assert doc["checked"] == 3 and doc["problems"] == []

@@ -75,7 +75,14 @@ def test_list_plain(write_bundle: Callable[..., Path]) -> None:
     assert "Candiru (DevilsTongue) Indicators of Compromise" in result.output
     assert f"[cli] {extra}" in result.output
     assert "domain-name:value:" in result.output
-    assert "18 files" in result.output and "1 unsupported patterns" in result.output
+    # 1 unusable pattern in the extra file, 6 domain values of the bundled feeds rejected at load
+    assert "18 files" in result.output and "7 unsupported patterns" in result.output
+    pegasus = result.output.split("[bundled] AmnestyTech/investigations/2021-07-18_nso/pegasus.stix2")[1]
+    assert "threat: mercenary  platforms: any 1467, ios 82" in pegasus.split("[bundled]")[0]
+    echap = result.output.split("[bundled] AssoEchap/stalkerware-indicators/generated/stalkerware.stix2")[1]
+    assert "threat: stalkerware  platforms: android 3576, any 1430  roles: c2 974, distribution 18, website 437" \
+        in echap.split("[bundled]")[0]
+    assert "threat: unknown  platforms: any 1" in result.output.split(f"[cli] {extra}")[1]
 
     only = CliRunner().invoke(iocs, ["list", "--no-bundled-iocs", "--iocs", str(extra)])
     assert "1 files, 1 indicators, 1 malware families" in only.output

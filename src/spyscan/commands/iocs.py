@@ -33,12 +33,28 @@ def _rows(result: IndicatorSet) -> list[tuple[IndicatorFile, str, int]]:
     return [(f, provenance.get((f.source, f.file), ""), unsupported[f.file]) for f in result.files]
 
 
+def _counts(counts: dict[str, int] | Counter[str]) -> str:
+    return ", ".join(f"{key} {count}" for key, count in sorted(counts.items())) or "-"
+
+
+def _roles(result: IndicatorSet) -> dict[str, Counter[str]]:
+    """Per file: how many values the feed says are a vendor website, a distribution site or a c2 server."""
+    roles: dict[str, Counter[str]] = {}
+    for indicator in result.indicators:
+        if indicator.role:
+            roles.setdefault(indicator.file, Counter())[indicator.role] += 1
+    return roles
+
+
 def _print_plain(result: IndicatorSet) -> None:
+    roles = _roles(result)
     for f, origin, bad in _rows(result):
         click.echo(f"[{f.source}] {f.file}")
         if origin:
             click.echo(f"    from: {origin}")
         click.echo(f"    indicators: {f.count}  unsupported: {bad}  sha256: {f.sha256}")
+        click.echo(f"    threat: {f.threat or 'unknown'}  platforms: {_counts(f.platforms)}"
+                   + (f"  roles: {_counts(roles[f.file])}" if f.file in roles else ""))
         click.echo(f"    families: {', '.join(f.families) or '-'}")
     click.echo("indicators by type:")
     for kind, count in Counter(i.type for i in result.indicators).most_common():
@@ -47,11 +63,14 @@ def _print_plain(result: IndicatorSet) -> None:
 
 def _print_rich(result: IndicatorSet) -> None:
     out = Console(highlight=False)
+    roles = _roles(result)
     files = Table(title="Indicator files")
-    for column in ("Source", "File", "From", "Indicators", "Unsupported", "Families"):
+    for column in ("Source", "File", "From", "Indicators", "Unsupported", "Threat", "Platforms", "Roles",
+                   "Families"):
         files.add_column(column, overflow="fold")
     for f, origin, bad in _rows(result):
-        files.add_row(f.source, escape(f.file), escape(origin), str(f.count), str(bad), escape(", ".join(f.families)))
+        files.add_row(f.source, escape(f.file), escape(origin), str(f.count), str(bad), f.threat or "unknown",
+                      _counts(f.platforms), _counts(roles.get(f.file, Counter())), escape(", ".join(f.families)))
     out.print(files)
     types = Table(title="Indicators by type")
     types.add_column("Type")
@@ -117,8 +136,8 @@ def _print_validation(file: Path, result: Validation) -> None:
 @iocs.command("add")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--platform", type=click.Choice(["ios", "android"]), default=None,
-              help="The platform the file is about (its indicators are never matched on the other one); "
-                   "default: any.")
+              help="The platform the file is about, as a known feed's (network values stay valid on any "
+                   "platform; the others are never matched on the other one); default: any.")
 @friendly_errors
 def add_command(file: Path, platform: str | None) -> None:
     """Validate the STIX2 file FILE and add it to the indicator set every check and hunt uses.
@@ -145,6 +164,8 @@ def add_command(file: Path, platform: str | None) -> None:
 def update_command(index: str, timeout: float) -> None:
     """Download the current public indicator feeds (the only command that uses the network)."""
     result = update_user_set(index, timeout=timeout)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     if result.failures:
         for failure in result.failures:
             click.echo(f"error: {failure}", err=True)

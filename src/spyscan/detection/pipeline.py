@@ -16,6 +16,8 @@ import msgspec
 from spyscan.detection.grouping import DetectionGroup, finding_id, indicator_key, indicator_severity
 from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import COMPROMISE, Detection, IndicatorRef, ObservableRef, Severity
+from spyscan.detection.system_processes import SystemProcess, system_collision
+from spyscan.indicators.index import OBS_FOR_TYPE
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
@@ -76,6 +78,7 @@ class RecordPipeline:
         self._encoder = msgspec.json.Encoder()
         self._unwritten: list[Record] = []  # records waiting to be written as one block of JSON lines
         self._rule_types: dict[type[Record], list[Rule]] = {}
+        self._last_record: dict[str, Record] = {}  # per indicator finding, the last record it rested on
 
     def _rules_for(self, cls: type[Record]) -> list[Rule]:
         rules = self._rule_types.get(cls)
@@ -136,8 +139,17 @@ class RecordPipeline:
         det_id = finding_id("indicator", self.artifact, indicator_key(ind.type, ind.value), hit.observed)
         group = self.groups.get(det_id)
         source = record.source.describe()
-        if group is not None and hit.weak is False and group.template.severity.rank >= Severity.HIGH.rank:
+        # an app id found in a process field and in the package field of one record is one occurrence,
+        # best shown as the package field
+        natural = str(OBS_FOR_TYPE.get(ind.type, obs))
+        same_record = group is not None and self._last_record.get(det_id) is record
+        shown = group.template if group is not None else None
+        better_face = (shown is not None and str(obs) == natural and shown.observable is not None
+                       and shown.observable.type != natural)
+        if group is not None and hit.weak is False and not better_face and (
+                same_record or group.template.severity.rank >= Severity.HIGH.rank):
             group.add(source, iso(first_timestamp(record)), None, ref)  # the usual repeat: no new Detection
+            self._last_record[det_id] = record
             return
         family = ind.malware or "unattributed"
         strength = " (weak: name may be truncated)" if hit.weak else ""
@@ -145,22 +157,34 @@ class RecordPipeline:
             f"{field} {value!r} matches {family} indicator {ind.type} = {ind.value!r}"
             f" [{hit.quality}]{strength}"
         )
-        self._add(
-            Detection(
-                id=det_id,
-                severity=indicator_severity(ref, hit.weak),
-                kind="indicator",
-                artifact=self.artifact,
-                message=message,
-                timestamp=iso(first_timestamp(record)),
-                observable=ObservableRef(type=str(obs), value=value),
-                indicator=ref,
-                record=record_dict(record),
-                match=hit.quality,
-                category=COMPROMISE,
-            ),
-            source, ref,
+        severity = indicator_severity(ref, hit.weak)
+        system = _system_process(record, obs, value, hit) if ind.type == "process:name" else None
+        if system is not None:
+            severity = Severity.INFO
+            message += (f"; {system.name} is also a genuine {system.platform} system process, seen here at its "
+                        f"system location {system.location} ({system.source}): most likely that process")
+        detection = Detection(
+            id=det_id,
+            severity=severity,
+            kind="indicator",
+            artifact=self.artifact,
+            message=message,
+            timestamp=iso(first_timestamp(record)),
+            observable=ObservableRef(type=str(obs), value=value),
+            indicator=ref,
+            record=record_dict(record),
+            match=hit.quality,
+            category=COMPROMISE,
         )
+        if group is not None and same_record:  # the same occurrence (a second field of the record)
+            group.add(source, iso(first_timestamp(record)), None, ref)
+            if better_face and detection.severity.rank >= group.template.severity.rank:
+                group.template = detection
+            return
+        self._add(detection, source, ref)
+        self._last_record[det_id] = record
+        if better_face and self.groups[det_id].template.severity.rank <= detection.severity.rank:
+            self.groups[det_id].template = detection
 
     def add_finding(self, rule: RuleInfo, finding: Finding) -> None:
         """One finding of ``rule`` (also of a run rule, for the job its record belongs to)."""
@@ -186,3 +210,14 @@ class RecordPipeline:
             ),
             record.source.describe(),
         )
+
+
+def _system_process(record: Record, obs: Obs, value: str, hit: IndicatorMatch) -> SystemProcess | None:
+    """The genuine system process a process-name hit names, when the record shows it at its system location
+    (the observed value itself when it is a path, or any path field of the record)."""
+    locations = [value] if obs is Obs.PROCESS and value.startswith("/") else []
+    plan = plan_for(type(record))
+    for (_field, field_obs), field_value in zip(plan.observable_fields, plan.observables(record), strict=True):
+        if field_obs is Obs.FILE_PATH and field_value:
+            locations.extend([field_value] if isinstance(field_value, str) else observable_items(field_value))
+    return system_collision(hit.observed, locations) if locations else None

@@ -3,8 +3,9 @@
 They live in ``<data folder>/iocs-added/`` (owner-only), apart from the set ``spyscan iocs update``
 replaces, with ``added.json`` saying for each: the name it was given, when it was added, its SHA-256,
 and the platform it is about ("ios", "android", or none: any). Every check and hunt loads them after
-the bundled and updated sets (source ``added``); indicators of a file declared for one platform are
-never matched on the other.
+the bundled and updated sets (source ``added``). A declared platform is the file's platform as a known
+feed's is (``indicators.scope``): network values stay valid on any platform, the others are scoped to it
+and never matched on the other.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import msgspec
 
 from spyscan.errors import IndicatorError, UsageError
 from spyscan.indicators.index import IndicatorIndex
-from spyscan.indicators.stix import parse_bundle_bytes
+from spyscan.indicators.prepare import prepare
+from spyscan.indicators.scope import FeedProfile, scope_entry
+from spyscan.indicators.stix import ParsedBundle, parse_bundle_bytes
 from spyscan.indicators.storage import data_dir, make_private_dir, write_private
 
 MANIFEST = "added.json"
@@ -55,11 +58,21 @@ def added_dir() -> Path:
     return data_dir() / "iocs-added"
 
 
+def declare_platform(parsed: ParsedBundle, platform: str) -> ParsedBundle:
+    """The entries of an added file scoped as a feed about ``platform`` would be (network values stay unscoped)."""
+    profile = FeedProfile(path="", threat=None, platform=platform, why="declared when the file was added",
+                          source="added")
+    return msgspec.structs.replace(parsed, entries=[
+        e if e.platform is not None else scope_entry(e, profile, None) for e in parsed.entries])
+
+
 def validate_bytes(data: bytes, name: str) -> Validation:
-    """Parse ``data`` as a STIX2 bundle; every indicator that cannot be used is a problem."""
+    """Parse ``data`` as a STIX2 bundle, as a check loads it; every indicator that cannot be used is a problem."""
+    from spyscan.indicators.sources import current_categories
+
     digest = hashlib.sha256(data).hexdigest()
     try:
-        parsed = parse_bundle_bytes(data, name)
+        parsed = prepare(parse_bundle_bytes(data, name), name, current_categories())
     except IndicatorError as exc:
         return Validation(name=name, sha256=digest, indicator_objects=0, usable=0, families=[], problems=[str(exc)])
     indicators = parsed.indicators(name)

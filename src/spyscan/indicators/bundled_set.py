@@ -13,12 +13,17 @@ from typing import Any
 
 import msgspec
 
+from spyscan.indicators import categories as cat
+from spyscan.indicators.prepare import prepare
 from spyscan.indicators.stix import PARSER_VERSION, ParsedBundle, parse_bundle_bytes
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "bundled"
 FEEDS_DIR = BUNDLED_DIR / "feeds"
 COMPILED_PATH = BUNDLED_DIR / "compiled.msgpack"
 MANIFEST_PATH = BUNDLED_DIR / "MANIFEST.json"
+CATEGORIES_PATH = BUNDLED_DIR / "categories.json"  # compiled from the Echap YAML below
+ECHAP_DIR = FEEDS_DIR / cat.REPOSITORY
+ECHAP_SNAPSHOT = "a04c5c1958bff93fec3b1b56edbb412b209f2a38"  # commit of the bundled ioc.yaml and watchware.yaml
 
 
 class CompiledFile(msgspec.Struct, array_like=True, frozen=True):
@@ -54,13 +59,31 @@ def set_version() -> str:
     return str(read_manifest().get("version", "unknown"))
 
 
-def compile_feeds(version: str | None = None) -> CompiledSet:
-    """Parse every shipped feed (slow: seconds)."""
+def compile_categories() -> cat.FeedCategories:
+    """The Echap categories from the shipped ``ioc.yaml`` and ``watchware.yaml``."""
+    ioc, watchware = (ECHAP_DIR / cat.IOC_FILE).read_bytes(), (ECHAP_DIR / cat.WATCHWARE_FILE).read_bytes()
+    source = f"{cat.REPOSITORY}@{ECHAP_SNAPSHOT[:12]} ({cat.IOC_FILE}, {cat.WATCHWARE_FILE})"
+    return cat.categories_from_yaml(ioc, watchware, source)
+
+
+def load_categories() -> cat.FeedCategories:
+    """The bundled Echap categories (compiled JSON; recompiled from the YAML if that file is unusable)."""
+    try:
+        found = cat.decode_categories(CATEGORIES_PATH.read_bytes())
+    except OSError:
+        found = None
+    return found if found is not None else compile_categories()
+
+
+def compile_feeds(version: str | None = None, categories: cat.FeedCategories | None = None) -> CompiledSet:
+    """Parse every shipped feed (slow: seconds), prepared as a check loads a file (``prepare``)."""
+    categories = categories if categories is not None else load_categories()
     files = []
     for path in feed_files():
         data = path.read_bytes()
         name = relative_name(path)
-        files.append(CompiledFile(name, hashlib.sha256(data).hexdigest(), parse_bundle_bytes(data, name)))
+        parsed = prepare(parse_bundle_bytes(data, name), name, categories)
+        files.append(CompiledFile(name, hashlib.sha256(data).hexdigest(), parsed))
     return CompiledSet(PARSER_VERSION, version if version is not None else set_version(), files)
 
 

@@ -5,6 +5,7 @@ Semantics are those of DESIGN.md §3; see the docstrings of :mod:`spyscan.indica
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
@@ -60,6 +61,19 @@ class _Matches:
                 self.found[indicator] = match
 
 
+# An app's package name (Android) or bundle id (iOS): reverse-DNS labels. Android names an app's processes
+# after its package, with ":<name>" for the app's other processes (the manifest's android:process).
+_PACKAGE = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
+
+
+@functools.lru_cache(maxsize=1 << 14)  # pure; the same process names come back in record after record
+def package_of(value: str) -> str | None:
+    """The app id a process or identifier names (``com.example.spy:remote`` → ``com.example.spy``), folded,
+    or None when it does not have the shape of one."""
+    name = value.strip().partition(":")[0]
+    return name.lower() if _PACKAGE.fullmatch(name) else None
+
+
 HOST_CACHE_SIZE = 1 << 16  # distinct host names remembered per process
 _URL_LIKE = re.compile(r"[/\\:@]")  # a domain observable holding one of these is a URL, host:port or address
 
@@ -81,6 +95,7 @@ class IndicatorIndex:
         self.processes: Table = {}
         self.truncated: dict[int, Table] = {length: {} for length in TRUNCATED_LENGTHS}
         self.exact: dict[str, Table] = {kind: {} for kind in _EXACT_BY_TYPE}
+        self.app_ids: Table = self.exact["app:id"]  # the same table: app-id fields and processes named after apps
         self._host_cache: dict[str, tuple[n.Host | None, tuple[tuple[list[Indicator], int], ...]]] = {}
         self.skipped: list[Indicator] = []  # values that cannot be normalised (e.g. an invalid IP)
         self.size = 0
@@ -99,6 +114,10 @@ class IndicatorIndex:
     def _add(self, ind: Indicator) -> bool:
         kind, value = ind.type, ind.value
         if kind == "domain-name:value":
+            if "/" in value or "?" in value:
+                url = n.norm_url(value)
+                if url is not None and (url.path or url.query):  # a URL written as a domain: never its host
+                    return self._put(self.urls, url.key, ind)
             host = n.norm_host(n.extract_host(value) or "" if "/" in value or ":" in value else value)
             if host is not None and host.ip is not None:  # some feeds list IP addresses as domain names
                 return self._add_ip(ind, host.name)
@@ -109,10 +128,10 @@ class IndicatorIndex:
         if kind in ("ipv4-addr:value", "ipv6-addr:value"):
             return self._add_ip(ind)
         if kind == "file:path":
-            if not value.strip().startswith("/"):
-                return self._add_relative_path(ind)
-            return self._put(self.paths, n.norm_path(value), ind)
+            return self._add_path(ind)
         if kind == "file:name":
+            if "/" in value.strip().strip("/"):  # a path given as a file name: matched as the path it is
+                return self._add_path(ind)
             return self._put(self.file_names, n.basename(value), ind)
         if kind == "process:name":
             return self._add_process(ind)
@@ -137,6 +156,11 @@ class IndicatorIndex:
         else:
             self.ips.setdefault(ip, []).append(ind)
         return True
+
+    def _add_path(self, ind: Indicator) -> bool:
+        if not ind.value.strip().startswith("/"):
+            return self._add_relative_path(ind)
+        return self._put(self.paths, n.norm_path(ind.value), ind)
 
     def _add_relative_path(self, ind: Indicator) -> bool:
         """A relative path names a location inside some home or container: it matches wherever its
@@ -168,11 +192,17 @@ class IndicatorIndex:
             key = norm(value)
             if key:
                 found.add(self.exact[kind].get(key, ()), "exact", key)
+            if obs is Obs.APP_ID and key and (":" in key or "." not in key):
+                self._match_identifier(found, value, key)
             if obs is Obs.EMAIL and key:
                 self._match_host(found, key.rpartition("@")[2], from_url=False)
         elif obs is Obs.DOMAIN:  # a bare host name is looked up as it is (cached); anything else is parsed
-            host = n.extract_host(value) if _URL_LIKE.search(value) is not None else value
-            self._match_host(found, host or "", from_url=False)
+            if _URL_LIKE.search(value) is None:
+                self._match_host(found, value, from_url=False)
+            elif "/" in value and self.urls:  # a URL in a host field: matched as the URL it is, and by its host
+                self._match_url(found, value)
+            else:
+                self._match_host(found, n.extract_host(value) or "", from_url=False)
         elif obs is Obs.URL:
             self._match_url(found, value)
         elif obs is Obs.TEXT:
@@ -304,3 +334,24 @@ class IndicatorIndex:
         found.add(self.processes.get(name, ()), "exact", name)
         if len(name) in self.truncated:
             found.add(self.truncated[len(name)].get(name, ()), "truncated", name, weak=True)
+        if "." in name:  # a process named after its app: the app id, exactly
+            package = package_of(name)
+            if package is not None:
+                hits = self.app_ids.get(package)
+                if hits:
+                    found.add(hits, "exact" if package == name.lower() else "app-process", package)
+
+    def _match_identifier(self, found: _Matches, value: str, key: str) -> None:
+        """An app-id field can hold a process name: an app's process (``com.example.spy:remote``) is matched
+        as its app id, and an identifier that is not reverse-DNS (a daemon registered by name in TCC) is
+        also matched whole against process names (never by prefix)."""
+        if ":" in key and self.app_ids:
+            package = package_of(key)
+            if package is not None and package != key:
+                found.add(self.app_ids.get(package, ()), "app-process", package)
+        if "." not in key and self.processes:
+            name = n.norm_process(value)
+            if name and "/" not in value:
+                found.add(self.processes.get(name, ()), "exact", name)
+
+

@@ -27,6 +27,8 @@ class IndicatorFile(msgspec.Struct, frozen=True, kw_only=True):
     count: int  # indicators loaded from it
     source: str  # "bundled", "user", "cli", "env" (+ provenance when known)
     families: tuple[str, ...] = ()
+    threat: str | None = None  # the feed's threat class when it is a known public feed
+    platforms: dict[str, int] = {}  # indicators per platform they are scoped to ("any": not scoped)
 
 
 class Unsupported(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-
 from spyscan.indicators import bundled_set
 from spyscan.indicators.added import added_dir
 from spyscan.indicators.added import read_manifest as read_added
-from spyscan.indicators.model import Indicator
 from spyscan.indicators.sources import read_user_manifest
 
 
@@ -28,11 +24,3 @@ def file_provenance() -> dict[tuple[str, str], str]:
         found[("added", str(added_dir() / added.file))] = (
             f"added as {added.name} on {added.added} (platform: {added.platform or 'any'})")
     return found
-
-
-def platforms_by_file(indicators: Iterable[Indicator]) -> dict[str, Counter[str]]:
-    """For each file, how many of its indicators are about iOS, Android, or any platform."""
-    counts: dict[str, Counter[str]] = {}
-    for indicator in indicators:
-        counts.setdefault(indicator.file, Counter())[indicator.platform or "any"] += 1
-    return counts

@@ -14,13 +14,17 @@ import msgspec
 from spyscan.errors import IndicatorError
 from spyscan.indicators import bundled_set
 from spyscan.indicators.cache import load_cached, store_cached
+from spyscan.indicators.categories import FeedCategories, decode_categories
 from spyscan.indicators.model import Indicator, IndicatorFile, Unsupported
+from spyscan.indicators.prepare import prepare
+from spyscan.indicators.scope import profile_for, summary
 from spyscan.indicators.stix import ParsedBundle, parse_bundle_bytes
 from spyscan.indicators.storage import user_iocs_dir
 
 ENV_IOCS = "SPYSCAN_IOCS"
 BUNDLE_SUFFIXES = (".stix2", ".json")
 USER_MANIFEST = "manifest.json"
+USER_CATEGORIES = "categories.json"  # the Echap categories fetched with the feeds by ``iocs update``
 
 
 class IndicatorSet(msgspec.Struct, kw_only=True):
@@ -31,20 +35,28 @@ class IndicatorSet(msgspec.Struct, kw_only=True):
 
 
 class _Loader:
-    def __init__(self) -> None:
+    def __init__(self, categories: FeedCategories | None = None) -> None:
         self.result = IndicatorSet()
         self.seen: set[str] = set()
+        self._categories = categories
 
-    def add(self, parsed: ParsedBundle, file: str, sha256: str, source: str, platform: str | None = None) -> None:
+    @property
+    def categories(self) -> FeedCategories:
+        if self._categories is None:
+            self._categories = current_categories()
+        return self._categories
+
+    def add(self, parsed: ParsedBundle, file: str, sha256: str, source: str) -> None:
         self.seen.add(sha256)
         indicators = parsed.indicators(file)
-        if platform is not None:  # the file was declared to be about one platform
-            indicators = [msgspec.structs.replace(i, platform=platform) for i in indicators]
         self.result.indicators.extend(indicators)
         self.result.unsupported.extend(parsed.unsupported_for(file))
+        profile = profile_for(file)
         self.result.files.append(
             IndicatorFile(
-                file=file, sha256=sha256, count=len(indicators), source=source, families=tuple(parsed.families)
+                file=file, sha256=sha256, count=len(indicators), source=source, families=tuple(parsed.families),
+                threat=profile.threat if profile is not None else None,
+                platforms=summary(i.platform for i in indicators),
             )
         )
 
@@ -58,7 +70,12 @@ class _Loader:
         sha256 = hashlib.sha256(data).hexdigest()
         if sha256 in self.seen:
             return
-        self.add(parse_cached(data, sha256, name), name, sha256, source, platform)
+        parsed = prepare(parse_cached(data, sha256, name), name, self.categories)
+        if platform is not None:  # a file the user added, declared to be about one platform
+            from spyscan.indicators.added import declare_platform
+
+            parsed = declare_platform(parsed, platform)
+        self.add(parsed, name, sha256, source)
 
     def add_path(self, path: Path, source: str) -> None:
         """An explicit file or folder; folders are scanned recursively, their broken files recorded."""
@@ -99,6 +116,18 @@ def _user_files() -> list[str]:
     if manifest is None:
         return []
     return [f["file"] for f in manifest["feeds"] if isinstance(f, dict) and isinstance(f.get("file"), str)]
+
+
+def current_categories() -> FeedCategories:
+    """The Echap categories fetched by ``spyscan iocs update`` when there are any, else the bundled ones."""
+    if read_user_manifest() is not None:
+        try:
+            found = decode_categories((user_iocs_dir() / USER_CATEGORIES).read_bytes())
+        except OSError:
+            found = None
+        if found is not None:
+            return found
+    return bundled_set.load_categories()
 
 
 def env_paths() -> list[Path]:

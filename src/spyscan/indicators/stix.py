@@ -15,7 +15,7 @@ from spyscan.errors import IndicatorError
 from spyscan.indicators.model import Indicator, Unsupported
 
 # Bump when parsing or normalisation of loaded values changes: invalidates caches and the compiled set.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 class ParsedEntry(msgspec.Struct, array_like=True, frozen=True):
@@ -24,6 +24,10 @@ class ParsedEntry(msgspec.Struct, array_like=True, frozen=True):
     stix_id: str
     malware: str | None
     name: str | None
+    # set when the file is loaded (``spyscan.indicators.scope``), not by the parser
+    platform: str | None = None
+    threat: str | None = None
+    role: str | None = None
 
 
 class ParsedUnsupported(msgspec.Struct, array_like=True, frozen=True):
@@ -40,7 +44,8 @@ class ParsedBundle(msgspec.Struct, array_like=True, frozen=True):
 
     def indicators(self, file: str) -> list[Indicator]:
         return [
-            Indicator(type=e.type, value=e.value, stix_id=e.stix_id, malware=e.malware, file=file, name=e.name)
+            Indicator(type=e.type, value=e.value, stix_id=e.stix_id, malware=e.malware, file=file, name=e.name,
+                      platform=e.platform, threat=e.threat, role=e.role)
             for e in self.entries
         ]
 

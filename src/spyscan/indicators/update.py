@@ -20,9 +20,11 @@ import msgspec
 
 from spyscan import __version__
 from spyscan.errors import IndicatorError
+from spyscan.indicators import categories as cat
 from spyscan.indicators.cache import store_cached
 from spyscan.indicators.feeds import DEFAULT_INDEX_URL, FeedEntry, parse_feed_index
-from spyscan.indicators.sources import USER_MANIFEST
+from spyscan.indicators.scope import is_echap_feed
+from spyscan.indicators.sources import USER_CATEGORIES, USER_MANIFEST
 from spyscan.indicators.stix import parse_bundle_bytes
 from spyscan.indicators.storage import data_dir, make_private_dir, user_iocs_dir, write_private
 
@@ -47,6 +49,13 @@ class UpdateResult(msgspec.Struct, frozen=True, kw_only=True):
     feeds: list[FetchedFeed]
     failures: list[str]  # one line per feed that failed; when not empty the previous set was kept
     target: str
+    notes: list[str] = []  # things worth saying that did not stop the update
+
+
+class FetchedCategories(msgspec.Struct, frozen=True, kw_only=True):
+    urls: list[str]
+    sha256: list[str]
+    fetched: str
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_FEED_BYTES) -> bytes:
@@ -92,6 +101,23 @@ def _download(feed: FeedEntry, folder: Path, timeout: float) -> FetchedFeed:
     )
 
 
+def _categories_urls(feed: FeedEntry) -> list[str] | None:
+    """Where Echap's ``ioc.yaml`` and ``watchware.yaml`` sit, next to its STIX file (None: not that feed,
+    or a URL of another shape)."""
+    if not is_echap_feed(feed.file) or not feed.url.endswith(cat.STIX_PATH):
+        return None
+    base = feed.url[: -len(cat.STIX_PATH)]
+    return [base + cat.IOC_FILE, base + cat.WATCHWARE_FILE]
+
+
+def _download_categories(urls: list[str], folder: Path, timeout: float) -> FetchedCategories:
+    ioc, watchware = (fetch(url, timeout=timeout) for url in urls)
+    found = cat.categories_from_yaml(ioc, watchware, " ".join(urls))  # raises IndicatorError if unusable
+    write_private(folder / USER_CATEGORIES, cat.encode_categories(found))
+    return FetchedCategories(urls=urls, sha256=[hashlib.sha256(d).hexdigest() for d in (ioc, watchware)],
+                             fetched=_now())
+
+
 def _swap_in(new: Path, target: Path) -> None:
     """Replace ``target`` by ``new`` with renames (the old set is removed afterwards)."""
     old: Path | None = None
@@ -118,22 +144,37 @@ def update_user_set(index: str = DEFAULT_INDEX_URL, *, timeout: float = TIMEOUT_
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".iocs-new-"))
     fetched: list[FetchedFeed] = []
     failures: list[str] = []
+    notes: list[str] = []
+    categories: FetchedCategories | None = None
     try:
         for feed in feeds:
             try:
                 fetched.append(_download(feed, staging, timeout))
             except IndicatorError as exc:
                 failures.append(f"{feed.name}: {exc}")
+                continue
+            if is_echap_feed(feed.file):
+                urls = _categories_urls(feed)
+                if urls is None:
+                    notes.append(f"{feed.name}: its categories (ioc.yaml, watchware.yaml) are not next to "
+                                 f"{feed.url}; the bundled ones are used")
+                    continue
+                try:
+                    categories = _download_categories(urls, staging, timeout)
+                except IndicatorError as exc:
+                    failures.append(f"{feed.name} categories: {exc}")
         if failures:
-            return UpdateResult(index=index_url, feeds=fetched, failures=failures, target=str(target))
-        manifest = {
+            return UpdateResult(index=index_url, feeds=fetched, failures=failures, target=str(target), notes=notes)
+        manifest: dict[str, object] = {
             "index": index_url,
             "updated": _now(),
             "feeds": [msgspec.to_builtins(f) for f in fetched],
         }
+        if categories is not None:
+            manifest["categories"] = msgspec.to_builtins(categories)
         write_private(staging / USER_MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
         _swap_in(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return UpdateResult(index=index_url, feeds=fetched, failures=[], target=str(target))
+    return UpdateResult(index=index_url, feeds=fetched, failures=[], target=str(target), notes=notes)

@@ -45,6 +45,7 @@ def environment(lang: str) -> jinja2.Environment:
     env.globals["change_text"] = lambda change: change_text(t, change)
     env.globals["source_label"] = lambda source: source_label(t, source)
     env.globals["platform_label"] = lambda name: platform_label(t, name)
+    env.globals["threat_label"] = lambda name: threat_label(t, name)
     return env
 
 
@@ -82,6 +83,12 @@ def source_label(t: Translations, source: str) -> str:
     labels = {"bundled": t.gettext("bundled with spyscan"), "user": t.gettext("updated feed"),
               "added": t.gettext("added by you"), "env": "SPYSCAN_IOCS", "cli": "--iocs"}
     return labels.get(source, source)
+
+
+def threat_label(t: Translations, name: str) -> str:
+    labels = {"mercenary": t.gettext("mercenary spyware"), "stalkerware": t.gettext("stalkerware"),
+              "watchware": t.gettext("parental control (watchware)")}
+    return labels.get(name, name)
 
 
 def platform_label(t: Translations, name: str) -> str:

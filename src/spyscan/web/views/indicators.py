@@ -14,7 +14,7 @@ from starlette.routing import Route
 from spyscan.errors import UsageError
 from spyscan.indicators import bundled_set
 from spyscan.indicators.added import PLATFORMS, add_bytes, validate_bytes
-from spyscan.indicators.provenance import file_provenance, platforms_by_file
+from spyscan.indicators.provenance import file_provenance
 from spyscan.indicators.sources import load_indicator_set
 from spyscan.timeutil import iso, utcnow
 from spyscan.web.render import page, translations
@@ -30,7 +30,8 @@ class SetRow:
     provenance: str
     count: int
     families: tuple[str, ...]
-    platforms: Counter[str]
+    platforms: dict[str, int]  # indicators per platform they are scoped to ("any": not scoped)
+    threat: str | None  # the feed's threat class, when it is a known public feed
     unsupported: int
 
 
@@ -45,10 +46,9 @@ class SetsPage:
 def _sets() -> SetsPage:
     loaded = load_indicator_set([], bundled=True, env=False)
     provenance = file_provenance()
-    platforms = platforms_by_file(loaded.indicators)
     unsupported = Counter(u.file for u in loaded.unsupported)
     rows = [SetRow(source=f.source, file=f.file, provenance=provenance.get((f.source, f.file), ""), count=f.count,
-                   families=f.families, platforms=platforms.get(f.file, Counter()), unsupported=unsupported[f.file])
+                   families=f.families, platforms=f.platforms, threat=f.threat, unsupported=unsupported[f.file])
             for f in loaded.files]
     return SetsPage(rows=rows, total=len(loaded.indicators), version=bundled_set.set_version(), errors=loaded.errors)
 
