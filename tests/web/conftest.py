@@ -12,6 +12,7 @@ from spyscan.demo import write_androidqf_sample
 from tests.web import live
 
 NEW_APP = "org.example.notes"  # in the demo sample; matched only by the indicator file a test adds
+NEW_APK = "2" * 64  # the SHA-256 of that app's APK in the demo sample: one finding (the app id is two: app, process)
 
 
 def user_env(base: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ import pytest
 from spyscan.demo import PLANTED_APP_ID, write_androidqf_sample
 from tests.report.folders import artifacts_dir
 from tests.web import live
-from tests.web.conftest import NEW_APP, stix_file, user_env
+from tests.web.conftest import NEW_APK, stix_file, user_env
 
 CHROMIUM = os.environ.get("SPYSCAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -69,7 +69,7 @@ def test_the_workbench_end_to_end(browser: Any, tmp_path_factory: pytest.TempPat
     base = tmp_path_factory.mktemp("browser")
     root = base / "acquisitions"
     write_androidqf_sample(root / "phone-maria")
-    feed = stix_file(base / "new-investigation.stix2", "NewSpy", [("61", f"[app:id = '{NEW_APP}']")])
+    feed = stix_file(base / "new-investigation.stix2", "NewSpy", [("61", f"[file:hashes.sha256 = '{NEW_APK}']")])
     server = live.start(base, [root], env=user_env(base))
     origin = f"http://127.0.0.1:{server.port}"
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -153,7 +153,7 @@ def test_the_workbench_end_to_end(browser: Any, tmp_path_factory: pytest.TempPat
         rows = page.locator("table.new-findings tbody tr")
         rows.first.wait_for()
         assert rows.count() == 1
-        assert NEW_APP in rows.first.inner_text() and "NewSpy" in rows.first.inner_text()
+        assert NEW_APK in rows.first.inner_text() and "NewSpy" in rows.first.inner_text()
         assert "maria-android" in page.inner_text("section.news h2")
     finally:
         context.close()

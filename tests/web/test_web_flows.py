@@ -13,7 +13,7 @@ import pytest
 from spyscan.cases.store import CaseStore
 from tests.builders.android_backup import TELEPHONY, sms_backup, tar_bytes, write_ab
 from tests.web import live
-from tests.web.conftest import NEW_APP, big_sample, stix_file, user_env
+from tests.web.conftest import NEW_APK, NEW_APP, big_sample, stix_file, user_env
 
 PASSWORD = "correct horse 7fQ!"  # the test's own
 
@@ -160,7 +160,7 @@ def test_triage_hunt_and_exports(world: tuple[live.Server, Path], tmp_path: Path
     assert "triage: phone-b (P-" in misp["Event"]["Attribute"][0]["comment"]
     assert misp["Event"]["Attribute"][0]["comment"].endswith(") confirmed")
 
-    feed = stix_file(tmp_path / "later.stix2", "LaterSpy", [("41", f"[app:id = '{NEW_APP}']")])
+    feed = stix_file(tmp_path / "later.stix2", "LaterSpy", [("41", f"[file:hashes.sha256 = '{NEW_APK}']")])
     assert client.upload("/indicators/upload", "later.stix2", feed.read_bytes(), {"action": "add"}).status == 200
     reply = client.post("/hunt", {"case": str(case_id)})
     hunt_job = int(reply.headers["hx-redirect"].rsplit("/", 1)[1])
@@ -168,7 +168,7 @@ def test_triage_hunt_and_exports(world: tuple[live.Server, Path], tmp_path: Path
     hunt_id = int(re.search(r'href="/hunts/(\d+)" id="open-hunt"', client.get(f"/hunts/jobs/{hunt_job}").text)[1])
     page = client.get(f"/hunts/{hunt_id}").text
     rows = re.findall(r'<tr data-detection="[0-9a-f]+">(.*?)</tr>', page, re.S)
-    assert len(rows) == 1 and NEW_APP in rows[0] and "LaterSpy" in rows[0]
+    assert len(rows) == 1 and NEW_APK in rows[0] and "LaterSpy" in rows[0]
     assert "device phone-b" in page
     overview = client.get("/").text
     assert re.search(rf'href="/hunts/{hunt_id}">1</a>', overview)
