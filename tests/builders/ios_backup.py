@@ -257,7 +257,7 @@ class BackupBuilder:
         info: dict[str, Any] = {
             "Build Version": self.build_version, "Device Name": self.device_name, "Display Name": self.device_name,
             "GUID": "0123456789ABCDEF0123456789ABCDEF", "Last Backup Date": self.backup_date.replace(tzinfo=None),
-            "Product Name": "iPhone 13 Pro", "Product Type": self.product_type,
+            "Product Type": self.product_type,  # no "Product Name": a real Info.plist has none (MVT sample)
             "Product Version": self.product_version, "Serial Number": self.serial,
             "Target Identifier": self.udid, "Target Type": "Device", "Unique Identifier": self.udid.upper(),
             "iTunes Version": "12.13", "Installed Applications": sorted(self.applications),

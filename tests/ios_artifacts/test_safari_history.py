@@ -122,6 +122,63 @@ def test_fast_redirect_rule(tmp_path: Path) -> None:
     assert found[0].severity is Severity.MEDIUM and "landing.bad-domain.test" in found[0].message
 
 
+def _redirects(tmp_path: Path, pairs: list[tuple[str, str]], extra: tuple[str, ...] = ()) -> list[object]:
+    """A history where each ``(source, destination)`` visit pair is redirected after 0.3 ms (real timing of
+    the plaso History.db), plus visits of ``extra`` URLs."""
+    from spyscan.detection.heuristics.ios_safari_fast_redirect import IOSSafariFastRedirect
+
+    statements = list(SCHEMA)
+    item = visit = 0
+    for offset, (source, target) in enumerate(pairs):
+        when = 531955551.608873 + offset * 10
+        for url, stamp, src, dst in ((source, when, None, visit + 2), (target, when + 0.000362, visit + 1, None)):
+            item += 1
+            visit += 1
+            statements.append(f"INSERT INTO history_items VALUES ({item}, '{url}', 'x', 1)")
+            statements.append(f"INSERT INTO history_visits VALUES ({visit}, {item}, {stamp}, 'T', 1,"
+                              f" {src or 'NULL'}, {dst or 'NULL'}, 0)")
+    for url in extra:
+        item += 1
+        visit += 1
+        statements.append(f"INSERT INTO history_items VALUES ({item}, '{url}', 'x', 1)")
+        statements.append(f"INSERT INTO history_visits VALUES ({visit}, {item}, 531955900.0, 'T', 1, NULL, NULL, 0)")
+    ev = FakeIOS(tmp_path)
+    ev.add_sqlite("HomeDomain", REL, statements)
+    records, _ = collect(SafariHistory, ev)
+    return detect("ios.safari_history", records, rules=[IOSSafariFastRedirect])
+
+
+def test_fast_redirect_within_one_site_is_ignored(tmp_path: Path) -> None:
+    """Real shapes of the plaso History.db: http://facebook.com/ -> https://www.facebook.com/ and the like."""
+    pairs = [("http://facebook.com/", "https://www.facebook.com/"), ("http://cnn.com/", "http://www.cnn.com/"),
+             ("http://youtube.com/", "https://m.youtube.com/"), ("http://a.example.co.uk/", "https://b.example.co.uk/")]
+    assert _redirects(tmp_path, pairs) == []
+
+
+def test_brand_typo_redirect_is_low_context(tmp_path: Path) -> None:
+    """The real history: http://foxnew.com/ redirected at once to www.foxnews.com, which is visited again."""
+    from spyscan.detection.model import Severity
+
+    [found] = _redirects(tmp_path, [("http://foxnew.com/", "http://www.foxnews.com/")],
+                         extra=("https://sso.foxnews.com/static/server.html", "http://www.foxnews.com/"))
+    assert (found.severity, found.category) == (Severity.LOW, "context")
+    assert "foxnew.com redirected to www.foxnews.com" in found.message
+
+
+@pytest.mark.parametrize(("target", "reason"), [
+    ("http://203.0.113.7/x", "raw IP address"),
+    ("https://news.example.org:30495/x", "non-standard port 30495"),
+    ("https://bun54l2b67.get1tn0w.news.example.org/szev4hz", "random-looking labels (bun54l2b67, get1tn0w)"),
+])
+def test_exploit_server_shapes_are_medium(tmp_path: Path, target: str, reason: str) -> None:
+    from spyscan.detection.model import Severity
+
+    [found] = _redirects(tmp_path, [("http://innocent.example/", target)],
+                         extra=("https://news.example.org/", "http://203.0.113.7/"))
+    assert (found.severity, found.category) == (Severity.MEDIUM, "compromise")
+    assert reason in found.message and "seen nowhere else" not in found.message
+
+
 def test_safari_profiles_each_have_a_history_db(tmp_path: Path) -> None:
     profile = "Library/Safari/Profiles/6F2C0A4E-0000-0000-0000-000000000001/History.db"
     ev = FakeIOS(tmp_path)

@@ -38,21 +38,50 @@ def test_backup_info_reads_device_and_judges_version(tmp_path: Path) -> None:
     assert (info.ios_version, info.build, info.product_type) == ("17.5.1", "21F90", "iPhone14,2")
     assert info.device_name == "Test iPhone" and info.serial == "F2LTESTSERIAL" and info.encrypted is False
     assert info.backup_date == datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
-    # iOS 17 has no verified latest release in the table: unsupported, never "behind" an unproven version
-    assert info.outdated is None and info.latest_in_major is None and info.major_supported is False
-    assert info.versions_table_date == "2026-11-29" and info.latest_version == "27.2"
+    # judged on the backup's date (2024-05-06): no iOS 17 release is known before it, so not judged behind;
+    # iOS 18 did not exist yet, so nothing newer was available
+    assert info.judged_on == "2024-05-06" and info.outdated is None and info.latest_in_major is None
+    assert info.newer_major is None and info.versions_table_date == "2026-11-29"
+    assert info.model == "iPhone 13 Pro" and info.model_last_major is None
     assert not log.warnings
 
 
 def test_backup_info_behind_latest_of_its_major(tmp_path: Path) -> None:
-    root = BackupBuilder(tmp_path / "b", product_version="18.6.2").build()
+    root = BackupBuilder(tmp_path / "b", product_version="18.6.2",
+                         backup_date=datetime(2026, 11, 1, tzinfo=UTC)).build()
     [info], _ = collect(IOSBackupInfo, root, tmp_path / "w")
     assert isinstance(info, IOSDeviceInfo)
-    assert info.outdated is True and info.latest_in_major == "18.7.9" and info.major_supported is True
+    assert info.outdated is True and info.latest_in_major == "18.7.10" and info.major_supported is True
+
+
+@pytest.mark.parametrize(("product", "version", "acquired", "outdated", "latest", "newer"), [
+    # an iPhone X on its last branch: nothing newer for it, never judged against iOS 26/27
+    ("iPhone10,3", "16.7.10", datetime(2026, 10, 1, tzinfo=UTC), None, None, None),
+    # an iPhone XS on the newest iOS 18 security release out on the acquisition date: current
+    ("iPhone11,2", "18.7.10", datetime(2026, 9, 1, tzinfo=UTC), False, "18.7.10", None),
+    # the same release judged on a date before 18.7.10 existed: 18.7.9 is the reference, not a later one
+    ("iPhone11,2", "18.7.9", datetime(2026, 6, 1, tzinfo=UTC), False, "18.7.9", None),
+    # an iPhone 13 on the newest 18.7.x while iOS 26 is out and 18 still updated: current, a newer major noted
+    ("iPhone14,5", "18.7.10", datetime(2026, 9, 1, tzinfo=UTC), False, "18.7.10", 26),
+    # a 2022 acquisition on iOS 15.4.1, re-analysed today: no iOS 15 release known, never judged against today
+    ("iPhone9,3", "15.4.1", datetime(2022, 5, 1, tzinfo=UTC), None, None, None),
+])
+def test_backup_info_judged_on_its_date_and_model(tmp_path: Path, product: str, version: str, acquired: datetime,
+                                                   outdated: bool | None, latest: str | None,
+                                                   newer: int | None) -> None:
+    from spyscan.detection.heuristics.ios_outdated import IOSOutdated
+
+    b = BackupBuilder(tmp_path / "b", product_type=product, product_version=version, backup_date=acquired)
+    [info], log = collect(IOSBackupInfo, b.build(), tmp_path / "w")
+    assert isinstance(info, IOSDeviceInfo)
+    assert (info.outdated, info.latest_in_major, info.newer_major) == (outdated, latest, newer)
+    assert info.judged_on == acquired.date().isoformat()
+    assert log.facts["marketing_name"] == info.model  # from the model identifier
+    assert detections([info], IOSOutdated) == []  # none of these is behind what it could have had
 
 
 def test_backup_info_without_info_plist_uses_lockdown(tmp_path: Path) -> None:
-    b = BackupBuilder(tmp_path / "b", product_version="27.2")
+    b = BackupBuilder(tmp_path / "b", product_version="27.2", backup_date=datetime(2026, 11, 1, tzinfo=UTC))
     b.omit_files.add("Info.plist")
     root = b.build()
     [info], log = collect(IOSBackupInfo, root, tmp_path / "w")
@@ -281,7 +310,9 @@ def test_backup_info_and_profiles_on_a_filesystem_dump() -> None:
     log = ArtifactLog()
     [info] = list(IOSBackupInfo().collect(fs, log))
     assert isinstance(info, IOSDeviceInfo) and info.ios_version == "18.6.2" and info.build == "22G100"
-    assert info.outdated is True and info.source.file == "/System/Library/CoreServices/SystemVersion.plist"
+    # no acquisition date and no file times: not judged (never against today)
+    assert info.outdated is None and info.judged_on is None
+    assert info.source.file == "/System/Library/CoreServices/SystemVersion.plist"
     [profile] = list(IOSConfigurationProfiles().collect(fs, log))
     assert isinstance(profile, IOSConfigurationProfile) and profile.uuid == "9999AAAA-0000-0000-0000-000000000000"
     assert not log.warnings

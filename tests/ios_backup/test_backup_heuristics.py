@@ -75,13 +75,18 @@ def test_profile_install_event() -> None:
 
 def test_outdated() -> None:
     behind = IOSDeviceInfo(source=SRC, ios_version="18.6.2", latest_in_major="18.7", outdated=True,
-                           major_supported=True, versions_table_date="2025-11-03")
-    unsupported = IOSDeviceInfo(source=SRC, ios_version="16.7.10", latest_in_major="16.7.10", outdated=False,
-                                major_supported=False, latest_version="26.1")
-    current = IOSDeviceInfo(source=SRC, ios_version="26.1", outdated=False, major_supported=True)
-    unknown = IOSDeviceInfo(source=SRC, ios_version="27.0")
-    found = detections([behind, unsupported, current, unknown], IOSOutdated)
+                           major_supported=True, versions_table_date="2025-11-03", judged_on="2025-10-01")
+    superseded = IOSDeviceInfo(source=SRC, ios_version="17.7", outdated=None, major_supported=False,
+                               newer_major=26, model="iPhone 13", judged_on="2025-10-01")
+    at_ceiling = IOSDeviceInfo(source=SRC, ios_version="16.7.10", latest_in_major="16.7.10", outdated=False,
+                               major_supported=False, model_last_major=16, judged_on="2025-10-01")
+    current = IOSDeviceInfo(source=SRC, ios_version="26.1", outdated=False, major_supported=True,
+                            judged_on="2025-12-01")
+    not_judged = IOSDeviceInfo(source=SRC, ios_version="15.0", outdated=True)  # no acquisition date
+    found = detections([behind, superseded, at_ceiling, current, not_judged], IOSOutdated)
     by_version = {d.record["ios_version"]: d for d in found}
-    assert set(by_version) == {"18.6.2", "16.7.10"}
+    assert set(by_version) == {"18.6.2", "17.7"}
     assert by_version["18.6.2"].severity == Severity.MEDIUM and "18.7" in by_version["18.6.2"].message
-    assert by_version["16.7.10"].severity == Severity.LOW
+    assert "2025-10-01" in by_version["18.6.2"].message
+    assert by_version["17.7"].severity == Severity.LOW and "iPhone 13 could run iOS 26" in by_version["17.7"].message
+    assert all(d.category == "protection" for d in found)

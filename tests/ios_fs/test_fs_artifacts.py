@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plistlib
 from pathlib import Path
 
 from builders.ios_fs import FsDumpBuilder, index, netusage_rows, open_evidence, run
@@ -89,3 +90,16 @@ def test_process_check_skipped_without_system_volume(tmp_path: Path) -> None:
     records, detections, log = run(NetworkUsageProcesses, _open(tmp_path, b))
     assert [r.binary_found for r in records if isinstance(r, NetworkProcess)] == [None]
     assert detections == [] and "no system volume" in log.warnings[0]
+
+
+def test_dump_version_judged_on_its_newest_file_time(tmp_path: Path) -> None:
+    """A bare dump records no acquisition date: the newest file time (the acquisition was made no earlier)
+    is the date the iOS version is judged on, never today."""
+    from spyscan.artifacts.ios.backup_info import IOSBackupInfo
+
+    plist = plistlib.dumps({"ProductVersion": "18.6.2"})
+    for mtime, outdated in ((1_780_000_000, True), (1_740_000_000, False)):  # 2026-05-28, 2025-02-19
+        b = FsDumpBuilder().add_file("System/Library/CoreServices/SystemVersion.plist", plist, mtime=mtime)
+        ev = _open(tmp_path / str(mtime), b)
+        [info], _, _ = run(IOSBackupInfo, ev)
+        assert info.outdated is outdated and info.judged_from == "newest file time in the dump"

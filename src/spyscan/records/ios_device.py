@@ -21,12 +21,16 @@ class IOSDeviceInfo(Record, frozen=True, tag="ios.device_info"):
     backup_date_raw: Raw = None  # the stored value
     encrypted: bool | None = None
     passcode_set: bool | None = None
-    # comparison with the bundled table of iOS releases
-    latest_in_major: str | None = None  # newest release of this major version in the table
-    latest_version: str | None = None  # newest release overall in the table
-    outdated: bool | None = None  # older than the newest release of its major version
+    # comparison with the bundled tables of iOS releases and iPhone models, on the acquisition date
+    latest_in_major: str | None = None  # newest release of this major version out on the acquisition date
+    latest_version: str | None = None  # newest release of any major version out on the acquisition date
+    outdated: bool | None = None  # older than latest_in_major (None: the tables cannot tell)
     major_supported: bool | None = None  # does this major version still receive updates (per the table)?
     versions_table_date: str | None = None
+    judged_on: str | None = None  # the acquisition date the comparison is about (YYYY-MM-DD); None: not judged
+    judged_from: str | None = None  # where that date comes from: "backup date", "acquisition date", "newest file"
+    model_last_major: int | None = None  # newest iOS major the model can run (None: the newest, or unknown model)
+    newer_major: int | None = None  # a newer iOS major this model could run, out on the acquisition date
 
     TIMESTAMPS = (("backup_date", "backup made"),)
 

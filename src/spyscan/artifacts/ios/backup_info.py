@@ -1,11 +1,16 @@
-"""Device identity and iOS version of the acquisition, judged against the bundled table of iOS releases.
+"""Device identity and iOS version of the acquisition, judged against the bundled tables of iOS releases and
+iPhone models on the date the acquisition was made (``_ios_versions.py``).
 
-Backups: ``Info.plist`` and the ``Lockdown`` dictionary of ``Manifest.plist``. Filesystem dumps:
-``System/Library/CoreServices/SystemVersion.plist``.
+Backups: ``Info.plist`` and the ``Lockdown`` dictionary of ``Manifest.plist``; the date is the backup's
+(``Last Backup Date``). Filesystem dumps: ``System/Library/CoreServices/SystemVersion.plist``; the date is the
+acquisition's when the input records it, otherwise the newest file time of the dump (the acquisition was made
+no earlier: releases out by then were out at the acquisition). The marketing name comes from the model
+identifier (``data/ios_models.json``) when ``Info.plist`` has none.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,8 +21,10 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.kinds.ios_fs import ListedIOSEvidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.timeutil import from_unix, iso
 from spyscan.values import raw_value
 
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
@@ -40,8 +47,14 @@ class IOSBackupInfo(Artifact):
             if version_file is None:
                 raise ArtifactNotFound("no Info.plist, Manifest.plist or SystemVersion.plist")
             system = load_dict(source, version_file, log) or {}
+            facts = evidence.device_info()
+            acquired, judged_from = facts.acquired, "acquisition date"
+            if acquired is None and isinstance(evidence, ListedIOSEvidence):
+                newest = evidence.listing.newest_mtime(time.time())
+                acquired, judged_from = (iso(from_unix(newest)) if newest else None), "newest file time in the dump"
             yield self._record(SourceRef(file=version_file.label), version=text(system.get("ProductVersion")),
-                               build=text(system.get("ProductBuildVersion")), log=log)
+                               build=text(system.get("ProductBuildVersion")), log=log, acquired=acquired,
+                               judged_from=judged_from, product_type=facts.model)
             return
         info = (load_dict(source, info_file, log) if info_file else None) or {}
         manifest = (load_dict(source, manifest_file, log) if manifest_file else None) or {}
@@ -70,12 +83,19 @@ class IOSBackupInfo(Artifact):
 
     @staticmethod
     def _record(source: SourceRef, *, version: str | None, build: str | None, log: ArtifactLog,
-                **fields: Any) -> IOSDeviceInfo:
+                acquired: Any = None, judged_from: str = "backup date", **fields: Any) -> IOSDeviceInfo:
         if version is None:
             log.warn("the iOS version is not recorded")
-        verdict = judge(version)
+        product_type = fields.get("product_type")
+        verdict = judge(version, acquired if acquired is not None else fields.get("backup_date"), product_type)
+        if verdict.marketing_name:
+            log.fact("marketing_name", verdict.marketing_name)
+            fields["model"] = fields.get("model") or verdict.marketing_name
         return IOSDeviceInfo(
             source=source, ios_version=version, build=build, latest_in_major=verdict.latest_in_major,
             latest_version=verdict.latest_version, outdated=verdict.outdated,
-            major_supported=verdict.major_supported, versions_table_date=verdict.table_date, **fields,
+            major_supported=verdict.major_supported, versions_table_date=verdict.table_date,
+            judged_on=verdict.judged_on, judged_from=judged_from if verdict.judged_on else None,
+            model_last_major=verdict.model_last_major, newer_major=verdict.newer_major,
+            **fields,
         )

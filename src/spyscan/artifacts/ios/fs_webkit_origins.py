@@ -1,15 +1,16 @@
-"""Web origins with stored data: WebKit IndexedDB and LocalStorage, in apps and in SafariViewService.
+"""Web origins with stored data: WebKit IndexedDB, WebSQL and LocalStorage, in apps and in SafariViewService.
 
-WebKit names these by origin (``https_example.org_0`` for IndexedDB folders,
-``https_example.org_0.localstorage`` files); they are read from the shared listing, no file is opened.
+WebKit names these by origin (``https_example.org_0`` for IndexedDB and WebSQL folders,
+``https_example.org_0.localstorage`` files; see ``_webkit.py``); they are read from the shared listing, no
+file is opened. Backups list the same paths in Manifest.db: ``ios.backup_webkit_origins``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._webkit import parse_origin
 from spyscan.artifacts.ios.fs_common import listed
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
@@ -23,25 +24,14 @@ SVS = f"{APP}/SystemData/com.apple.SafariViewService"
 LOCATIONS = (
     ("IndexedDB", f"{APP}/Library/WebKit/WebsiteData/IndexedDB/*"),
     ("IndexedDB", f"{APP}/Library/WebKit/WebsiteData/IndexedDB/v1/*"),
+    ("WebSQL", f"{APP}/Library/WebKit/WebsiteData/WebSQL/*"),
     ("LocalStorage", f"{APP}/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
     ("SafariViewService", f"{SVS}/Library/WebKit/WebsiteData/IndexedDB/*"),
+    ("SafariViewService", f"{SVS}/Library/WebKit/WebsiteData/IndexedDB/v1/*"),
     ("SafariViewService", f"{SVS}/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
     ("IndexedDB", "private/var/mobile/Library/WebKit/WebsiteData/IndexedDB/*"),
     ("LocalStorage", "private/var/mobile/Library/WebKit/WebsiteData/LocalStorage/*.localstorage"),
 )
-_ORIGIN = re.compile(r"^(https?|file)_(.+?)_(\d+)(?:\.localstorage)?$")
-
-
-def parse_origin(name: str) -> tuple[str, str] | None:
-    """``https_example.org_0`` -> ("https://example.org", "example.org"); port 0 means the default."""
-    found = _ORIGIN.match(name)
-    if found is None:
-        return None
-    scheme, host, port = found.groups()
-    if not host or "/" in host:
-        return None
-    origin = f"{scheme}://{host}" + ("" if port == "0" else f":{port}")
-    return origin, host
 
 
 class WebkitOrigins(Artifact):

@@ -98,7 +98,7 @@ async def run_page(request: Request) -> Response:
 def _render_report(store: CaseStore, run_id: int, lang: str, redacted: bool) -> str:
     run = store.run(run_id)
     folder = html.load_output(Path(run.output))
-    return html.render(folder, lang, Redactor() if redacted else None, marks_for(store, run))
+    return html.render(folder, lang, Redactor() if redacted else None, triage=marks_for(store, run))
 
 
 async def report(request: Request) -> Response:
