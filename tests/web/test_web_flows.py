@@ -6,11 +6,16 @@ import json
 import re
 import signal
 import time
+from html import escape
 from pathlib import Path
 
 import pytest
 
 from spyscan.cases.store import CaseStore
+from spyscan.report import html
+from spyscan.report import terminal_text as words
+from spyscan.report.i18n import gettext_for
+from spyscan.verdict import verdict_of
 from tests.builders.android_backup import TELEPHONY, sms_backup, tar_bytes, write_ab
 from tests.web import live
 from tests.web.conftest import NEW_APK, NEW_APP, big_sample, stix_file, user_env
@@ -109,9 +114,14 @@ def test_results_in_four_languages_with_exports(world: tuple[live.Server, Path])
     job = client.start_check(case_id, server.roots[0] / "phone-a", "phone-a")
     assert client.wait_job(f"/checks/{job}") == "done"
     run_id = client.run_of_check(job)
-    headlines = {"en": "Traces of NoviSpy found", "es": "Se encontraron rastros de NoviSpy",
-                 "fr": "Traces de NoviSpy trouvées", "pt": "Foram encontrados rastros de NoviSpy"}
-    for lang, headline in headlines.items():
+    with CaseStore(server.store) as store:
+        folder = html.load_output(Path(store.run(run_id).output))
+    for lang in ("en", "es", "fr", "pt"):
+        # the verdict of the run (verdict_of) as its report words it (present), in each language
+        titles = {aid: gettext_for(lang).gettext(s.title) for aid, s in folder.run.artifacts.items()}
+        headline = escape(words.headline(gettext_for(lang), words.present(
+            verdict_of(folder.run, folder.detections), folder.detections, titles, folder.run.indicators)))
+        assert "NoviSpy" in headline
         assert client.post("/lang", {"lang": lang}).status == 204
         page = client.get(f"/runs/{run_id}").text
         assert f'<html lang="{lang}"' in page and headline in page

@@ -36,16 +36,22 @@ EXPORTS = {
 _PDF_LOCK = threading.Lock()  # WeasyPrint lays out one document at a time
 
 
+def run_words(folder: html.OutputFolder, lang: str) -> tuple[str, str, str]:
+    """The run's verdict (``verdict_of``) worded as its report words it: (headline, caveat, state)."""
+    t = gettext_for(lang)
+    run = folder.run
+    titles = {aid: t.gettext(s.title) if s.title else aid for aid, s in run.artifacts.items()}
+    words = present(verdict_of(run, folder.detections), folder.detections, titles, run.indicators)
+    return headline(t, words), caveat(t, words), words.state
+
+
 def verdict_words(run: StoredRun, lang: str) -> tuple[str, str]:
-    """The run's verdict as the report words it: (headline, state)."""
+    """The verdict of a stored run: (headline, state); empty when its folder cannot be read."""
     try:
-        folder = html.load_output(Path(run.output))
+        title, _, state = run_words(html.load_output(Path(run.output)), lang)
     except UsageError:
         return "", ""
-    t = gettext_for(lang)
-    titles = {aid: s.title or aid for aid, s in folder.run.artifacts.items()}
-    words = present(verdict_of(folder.run, folder.detections), folder.detections, titles)
-    return headline(t, words), words.state
+    return title, state
 
 
 def marks_for(store: CaseStore, run: StoredRun) -> dict[str, TriageMark]:
@@ -68,20 +74,22 @@ class RunPage:
     state: str
     findings: list[RunFinding]
     marks: dict[str, TriageMark]
+    found: dict[str, Any]  # detection id -> what was found, as the report says it (translated)
 
 
 def _run_page(store: CaseStore, run_id: int, lang: str) -> RunPage:
     run = store.run(run_id)
     folder_state = check_run_folder(run.output, run.run_sha256).status
     title, words, state = "", "", ""
+    found: dict[str, Any] = {}
     if folder_state != "missing":
         folder = html.load_output(Path(run.output))
-        t = gettext_for(lang)
-        titles = {aid: s.title or aid for aid, s in folder.run.artifacts.items()}
-        v = present(verdict_of(folder.run, folder.detections), folder.detections, titles)
-        title, words, state = headline(t, v), caveat(t, v), v.state
+        title, words, state = run_words(folder, lang)
+        views = html.detection_views(folder.run, folder.detections, lang)
+        found = {d.id: " · ".join(str(part) for part in (view.rule_title, view.found) if part)
+                 for d, view in zip(folder.detections, views, strict=True)}
     return RunPage(run=run, folder=folder_state, headline=title, caveat=words, state=state,
-                   findings=run_findings(store, run), marks=marks_for(store, run))
+                   findings=run_findings(store, run), marks=marks_for(store, run), found=found)
 
 
 async def run_page(request: Request) -> Response:
