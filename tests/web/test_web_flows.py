@@ -152,7 +152,9 @@ def test_triage_hunt_and_exports(world: tuple[live.Server, Path], tmp_path: Path
     job = client.start_check(case_id, server.roots[0] / "phone-b", "phone-b")
     assert client.wait_job(f"/checks/{job}") == "done"
     run_id = client.run_of_check(job)
-    det = _detection_id(client.get(f"/runs/{run_id}").text, "NoviSpy")
+    run_page = client.get(f"/runs/{run_id}").text
+    assert "app: com.serv.services" in run_page and "InertText" not in run_page
+    det = _detection_id(run_page, "NoviSpy")
     before = live.store_counts(server.store)
     assert client.post(f"/runs/{run_id}/detections/{det}/triage", {"state": "confirmed", "note": "n",
                                                                    "analyst": ""}).status == 400

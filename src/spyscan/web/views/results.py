@@ -74,7 +74,7 @@ class RunPage:
     state: str
     findings: list[RunFinding]
     marks: dict[str, TriageMark]
-    found: dict[str, Any]  # detection id -> what was found, as the report says it (translated)
+    found: dict[str, list[Any]]  # detection id -> the rule and what was found, as the report says them
 
 
 def _run_page(store: CaseStore, run_id: int, lang: str) -> RunPage:
@@ -86,7 +86,7 @@ def _run_page(store: CaseStore, run_id: int, lang: str) -> RunPage:
         folder = html.load_output(Path(run.output))
         title, words, state = run_words(folder, lang)
         views = html.detection_views(folder.run, folder.detections, lang)
-        found = {d.id: " · ".join(str(part) for part in (view.rule_title, view.found) if part)
+        found = {d.id: [part for part in (view.rule_title, view.found) if part]
                  for d, view in zip(folder.detections, views, strict=True)}
     return RunPage(run=run, folder=folder_state, headline=title, caveat=words, state=state,
                    findings=run_findings(store, run), marks=marks_for(store, run), found=found)
