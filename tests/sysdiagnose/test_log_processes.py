@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,10 @@ def test_clean_archive_raises_nothing(tmp_path: Path, public_iocs: Path) -> None
 
 def test_bad_bytes_and_long_lines_are_reported_not_fatal(tmp_path: Path) -> None:
     b = SysdiagnoseBuilder()
-    b.add_file("logs/x/odd.log", b"caf\xe9 locationd[1]\n" + b"y" * (2 << 20) + b" evild[2]\nlast line tccd[3]\n")
+    # the long line is letters drawn at random: 2 MiB of one letter would compress like a decompression
+    # bomb (over 250 times) and the tar.gz would be refused as one (evidence.archive.ExpansionBudget)
+    filler = bytes(random.Random(1).choices(b"abcdefghijklmnopqrstuvwxyz", k=2 << 20))
+    b.add_file("logs/x/odd.log", b"caf\xe9 locationd[1]\n" + filler + b" evild[2]\nlast line tccd[3]\n")
     ev = open_evidence(SysdiagnoseEvidence, b.build(tmp_path), tmp_path)
     records, _, log = run(SysdiagnoseLogProcesses, ev, None)
     assert {(r.name, r.first_line) for r in records} == {("locationd", 1), ("tccd", 3)}

@@ -32,6 +32,7 @@ from spyscan.engine.pool import Job, run_jobs
 from spyscan.engine.run_rules import apply_run_rules
 from spyscan.errors import SpyscanError, UsageError
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.diskspace import preflight
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.kinds import RESULTS_KIND, check_kind, detect_kind, evidence_class
 from spyscan.report.runfile import (
@@ -238,6 +239,7 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
         with RunSignals() as signals, _logging_to(created), work_folder() as workdir:
             evidences: dict[str, Evidence] = {}
             try:
+                preflight(input_path, out, workdir)
                 evidence = cls(input_path, workdir, options.secrets)
                 evidences[""] = evidence
                 evidence.open()  # a wrong password, an unreadable input: stops here, nothing written

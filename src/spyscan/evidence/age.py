@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from spyscan.errors import EvidenceError
+from spyscan.evidence.diskspace import GuardedSink, writing
 
 AGE_MAGIC = b"age-encryption.org/v1"
 CHUNK = 64 * 1024
@@ -109,7 +110,7 @@ def _file_key_from_passphrase(header: _Header, passphrase: str) -> bytes:
         raise EvidenceError("wrong age passphrase") from exc
 
 
-def _decrypt_payload(fh: BinaryIO, out: BinaryIO, file_key: bytes) -> int:
+def _decrypt_payload(fh: BinaryIO, out: BinaryIO | GuardedSink, file_key: bytes) -> int:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
@@ -146,8 +147,8 @@ def decrypt_with_passphrase(src: Path, dest: Path, passphrase: str) -> int:
         mac = hmac.new(_hkdf(file_key, b"", b"header"), header.signed, "sha256").digest()
         if not hmac.compare_digest(mac, header.mac):
             raise EvidenceError("age header authentication failed (damaged file)")
-        with dest.open("wb") as out:
-            return _decrypt_payload(fh, out, file_key)
+        with writing(dest.name), dest.open("wb") as out:
+            return _decrypt_payload(fh, GuardedSink(out, dest.name), file_key)
 
 
 def load_identities(identity_file: Path) -> list[object]:
@@ -180,8 +181,8 @@ def decrypt_with_identity(src: Path, dest: Path, identity_file: Path) -> int:
 
     identities = load_identities(identity_file)
     try:
-        with src.open("rb") as fh, dest.open("wb") as out:
-            pyrage.decrypt_io(fh, out, identities)
+        with writing(dest.name), src.open("rb") as fh, dest.open("wb") as out:
+            pyrage.decrypt_io(fh, GuardedSink(out, dest.name), identities)
     except pyrage.DecryptError as exc:
         dest.unlink(missing_ok=True)
         raise EvidenceError(f"cannot decrypt {src.name} with the given age identity: {exc}") from exc

@@ -14,6 +14,18 @@ count is read from its end-of-central-directory record *before* its directory is
 million-member zip is refused without building a million objects; nested archives are opened with
 ``open_nested`` up to ``max_depth``. Every limit can be set per call (``ArchiveLimits``) or with
 the environment variables named below.
+
+Zip and tar members get the same discipline, through one ``ExpansionBudget`` per input that counts
+every member's declared (expanded) size across the whole archive, whether it is listed (``members``),
+streamed (``fs_listing.walk_tar``) or extracted on demand: a member over ``max_member_size``; a member
+whose expanded size is more than ``max_ratio`` times the bytes stored for it (a zip member's
+compressed size; a sparse tar member's data blocks, its holes being free to declare); members
+together over ``max_total_size``, or over ``max_ratio`` times the archive's own size (checked at each
+member, before it is copied: a 3 MB ``.tar.gz`` cannot make the check write 3 GiB). Sizes below
+``RATIO_FLOOR`` never count as a bomb. A name listed twice is resolved the same way everywhere: the
+last member of that name wins (as ``tar`` and ``unzip`` extract it), in the listing, in ``open`` and
+in every extraction. Extraction writes under ``diskspace.SpaceGuard`` (``DiskSpaceLow`` before the
+disk is full).
 """
 
 from __future__ import annotations
@@ -36,6 +48,7 @@ from typing import IO
 import msgspec
 
 from spyscan.errors import EvidenceError
+from spyscan.evidence.diskspace import SpaceGuard, writing
 
 CHUNK = 1 << 20
 RATIO_FLOOR = 1 << 20  # below this many bytes a high compression ratio is harmless
@@ -61,6 +74,50 @@ class ArchiveLimits:
     max_ratio: float = _env_number("SPYSCAN_MAX_COMPRESSION_RATIO", 250)
     max_members: int = int(_env_number("SPYSCAN_MAX_MEMBERS", 2_000_000))
     max_depth: int = int(_env_number("SPYSCAN_MAX_NESTING", 3))
+
+
+class ExpansionBudget:
+    """The expansion limits of one archive input, counted across all of its members (see the docstring)."""
+
+    def __init__(self, archive: Path, limits: ArchiveLimits, size: int | None = None) -> None:
+        self.name = archive.name
+        self.limits = limits
+        if size is None:
+            try:
+                size = archive.stat().st_size
+            except OSError:
+                size = 0
+        self.size = size
+        self.total = 0
+
+    def add(self, member: str, size: int, stored: int | None = None, sparse: bool = False) -> None:
+        """Count one regular member of ``size`` expanded bytes (``stored`` bytes in the archive, if known)."""
+        limits = self.limits
+        if size > limits.max_member_size:
+            raise EvidenceError(f"{self.name}: member {member} is larger than the limit of "
+                                f"{limits.max_member_size} bytes (SPYSCAN_MAX_MEMBER_BYTES); refused")
+        if stored is not None and size > RATIO_FLOOR and size > limits.max_ratio * max(stored, 1):
+            what = ("a sparse member whose holes expand" if sparse
+                    else "a member with a compression ratio typical of a decompression bomb")
+            raise EvidenceError(f"{self.name}: member {member} is {what} ({stored} bytes stored, {size} bytes "
+                                f"once expanded; limit {limits.max_ratio:g} times, SPYSCAN_MAX_COMPRESSION_RATIO); "
+                                "refused")
+        self.total += size
+        if self.total > limits.max_total_size:
+            raise EvidenceError(f"{self.name} expands to more than {limits.max_total_size} bytes "
+                                "(SPYSCAN_MAX_ARCHIVE_BYTES); refused")
+        if self.size and self.total > RATIO_FLOOR and self.total > limits.max_ratio * self.size:
+            raise EvidenceError(f"{self.name} ({self.size} bytes) expands to more than {self.total} bytes, over "
+                                f"{limits.max_ratio:g} times its size (SPYSCAN_MAX_COMPRESSION_RATIO): a "
+                                "compression ratio typical of a decompression bomb; refused")
+
+
+def tar_stored_bytes(info: tarfile.TarInfo) -> int | None:
+    """Data bytes a sparse tar member really stores (None for a plain member: its size is what it stores)."""
+    if not info.issparse():
+        return None
+    blocks = getattr(info, "sparse", None) or []
+    return sum(int(length) for _offset, length in blocks)
 
 
 class ArchiveMember(msgspec.Struct, frozen=True):
@@ -145,6 +202,11 @@ class Archive:
         self._members: dict[str, ArchiveMember] | None = None
         self._tar_infos: dict[str, tarfile.TarInfo] = {}
         self._zip_names: dict[str, str] = {}
+        self._sparse: dict[str, bool] = {}
+        try:
+            self.size = path.stat().st_size
+        except OSError:
+            self.size = 0
         try:
             if zipfile.is_zipfile(path):
                 declared = zip_entry_count(path)
@@ -157,10 +219,6 @@ class Archive:
                 raise EvidenceError(f"{path.name} is neither a zip nor a tar archive")
         except _READ_ERRORS as exc:
             raise EvidenceError(f"{path.name} cannot be read as an archive: {_one_line(exc)}") from exc
-        try:
-            self.size = path.stat().st_size
-        except OSError:
-            self.size = 0
 
     def _too_many(self) -> str:
         return (f"{self.path.name} has more than {self.limits.max_members} members; refused "
@@ -191,8 +249,8 @@ class Archive:
         if self._members is not None:
             return self._members
         found: dict[str, ArchiveMember] = {}
-        total = 0
         limits = self.limits
+        budget = ExpansionBudget(self.path, limits, self.size)
         try:
             for member in self._iter_raw():
                 if len(found) >= limits.max_members:
@@ -200,18 +258,8 @@ class Archive:
                 if not member.name:
                     continue
                 if not member.is_dir and not member.is_link:
-                    total += member.size
-                    if member.size > limits.max_member_size:
-                        raise EvidenceError(f"{self.path.name}: member {member.name} is larger than the "
-                                            f"limit of {limits.max_member_size} bytes")
-                    if (member.compressed is not None and member.size > RATIO_FLOOR
-                            and member.size > limits.max_ratio * max(member.compressed, 1)):
-                        raise EvidenceError(f"{self.path.name}: member {member.name} has a compression ratio "
-                                            "typical of a decompression bomb; refused")
-                    if total > limits.max_total_size:
-                        raise EvidenceError(f"{self.path.name} expands to more than {limits.max_total_size} "
-                                            "bytes (SPYSCAN_MAX_ARCHIVE_BYTES); refused")
-                found[member.name] = member
+                    budget.add(member.name, member.size, member.compressed, self._sparse.get(member.name, False))
+                found[member.name] = member  # a name listed twice: the last member wins, as in ``open``
         except EvidenceError as exc:
             message = str(exc)
             if not message.startswith(self.path.name):
@@ -219,9 +267,6 @@ class Archive:
             raise
         except _READ_ERRORS as exc:
             raise EvidenceError(f"{self.path.name} is damaged: {_one_line(exc)}") from exc
-        if total > RATIO_FLOOR and self.size and total > limits.max_ratio * self.size:
-            raise EvidenceError(f"{self.path.name} ({self.size} bytes) expands to {total} bytes: a compression "
-                                "ratio typical of a decompression bomb; refused (SPYSCAN_MAX_COMPRESSION_RATIO)")
         self._members = found
         return found
 
@@ -241,8 +286,10 @@ class Archive:
                 if not (tinfo.isfile() or tinfo.isdir() or is_link):
                     continue  # devices, fifos: never read
                 self._tar_infos[name] = tinfo
-                yield ArchiveMember(name=name, size=tinfo.size, mtime=float(tinfo.mtime), is_dir=tinfo.isdir(),
-                                    is_link=is_link)
+                stored = tar_stored_bytes(tinfo)
+                self._sparse[name] = stored is not None
+                yield ArchiveMember(name=name, size=tinfo.size, compressed=stored, mtime=float(tinfo.mtime),
+                                    is_dir=tinfo.isdir(), is_link=is_link)
 
     def files(self) -> list[ArchiveMember]:
         return [m for m in self.members().values() if not m.is_dir and not m.is_link]
@@ -282,11 +329,14 @@ class Archive:
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         digest = hashlib.sha256()
         size = 0
-        with self.open(name) as src, dest.open("wb") as out:
+        what = f"{self.path.name}: {name}"
+        with writing(what), self.open(name) as src, dest.open("wb") as out:
+            guard = SpaceGuard(out.fileno(), what, src.limit)
             while chunk := src.read(CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
+                guard.wrote(len(chunk))
         return dest, size, digest.hexdigest()
 
 

@@ -9,6 +9,8 @@ from typing import BinaryIO
 
 import msgspec
 
+from spyscan.evidence.diskspace import SpaceGuard, writing
+
 CHUNK = 1 << 20
 
 
@@ -41,15 +43,28 @@ class InputLog:
         return path in self._items
 
 
-def sha256_stream(stream: BinaryIO, sink: BinaryIO | None = None) -> tuple[int, str]:
-    """Hash a stream (optionally copying it to ``sink``); returns ``(size, hexdigest)``."""
+def sha256_stream(stream: BinaryIO, sink: BinaryIO | None = None, what: str = "",
+                  expected: int = 0) -> tuple[int, str]:
+    """Hash a stream (optionally copying it to ``sink``); returns ``(size, hexdigest)``.
+
+    A copy watches the free space of ``sink``'s disk (``diskspace.SpaceGuard``: ``expected`` bytes must
+    fit before it starts, then a check every few MiB) and stops with ``DiskSpaceLow`` naming ``what``.
+    """
     digest = hashlib.sha256()
     size = 0
-    while chunk := stream.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-        if sink is not None:
+    if sink is None:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        return size, digest.hexdigest()
+    label = what or str(getattr(sink, "name", "a copy"))
+    with writing(label):
+        guard = SpaceGuard(sink.fileno(), label, expected)
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
             sink.write(chunk)
+            guard.wrote(len(chunk))
     return size, digest.hexdigest()
 
 

@@ -10,15 +10,21 @@ Two producers fill it, each in a single pass:
 * ``walk_folder``: ``os.scandir`` without ever following symbolic links (a link is listed as a link,
   never entered, never read);
 * ``walk_tar``: one streaming pass over a tar (plain, gzip, bzip2, xz) with ``tarfile``'s stream
-  mode. Member names are checked with ``archive.safe_name`` (an unsafe name refuses the input), sizes
-  and member counts are bounded with ``ArchiveLimits``. Members that a caller ``wants`` are copied
-  into the work folder during that same pass (hashed while copied), so that a compressed dump is
-  never decompressed twice for the files artifacts are known to read.
+  mode. Member names are checked with ``archive.safe_name`` (an unsafe name refuses the input), member
+  counts are bounded with ``ArchiveLimits`` and sizes with the same ``archive.ExpansionBudget`` as zip
+  members (per member, sparse members' holes, in total, and against the archive's own size, counted
+  across the whole tar before any member is copied). Members that a caller ``wants`` are copied into
+  the work folder during that same pass (hashed while copied, under ``diskspace.SpaceGuard``), so that
+  a compressed dump is never decompressed twice for the files artifacts are known to read.
 
 A member nobody declared is fetched later with ``extract_member``: one sequential pass from the start of
 the tar that stops at that member (never a full listing again, never a backwards seek that would restart
 the decompression), written atomically to a location shared by every worker process so that it is
 decompressed once per run, whichever worker asks first.
+
+A path listed twice in a tar is resolved as ``tar`` extracts it, the last member wins: ``get`` returns
+the last row, a wanted member copied twice keeps the last copy, and ``extract_member`` is given the
+position of that last member (``member_index``) so that it stops at it, not at the first of that name.
 
 Each worker process opens its own read-only connection (the engine forks after ``open()``).
 """
@@ -38,12 +44,14 @@ from pathlib import Path
 import msgspec
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.archive import CHUNK, ArchiveLimits, safe_name
+from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, safe_name, tar_stored_bytes
+from spyscan.evidence.diskspace import SpaceGuard, ensure_room, writing
+from spyscan.evidence.sqlite_guard import ensure_temp_folder
 
 FILE, DIR, LINK, OTHER = "f", "d", "l", "o"
 _BATCH = 20_000
 _TOP = "\U0010ffff"
-_COLUMNS = "path, name, type, size, mode, mtime, atime, ctime, birth, link"
+_COLUMNS = "path, name, type, size, mode, mtime, atime, ctime, birth, link, member"
 
 
 class FsEntry(msgspec.Struct, frozen=True):
@@ -59,6 +67,7 @@ class FsEntry(msgspec.Struct, frozen=True):
     ctime: float | None = None
     birth: float | None = None
     link: str | None = None  # link target (never followed)
+    member: int | None = None  # position of this member in a tar (0 = first header), None for folders
 
     @property
     def is_file(self) -> bool:
@@ -142,12 +151,13 @@ class FsListing:
     def _create(self) -> sqlite3.Connection:
         self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.db_path.unlink(missing_ok=True)
+        ensure_temp_folder(self.db_path.parent)  # the index sorts spill there, never to the system's
         conn = sqlite3.connect(str(self.db_path))
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute(
             "CREATE TABLE entries (path TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, "
-            "size INTEGER, mode INTEGER, mtime REAL, atime REAL, ctime REAL, birth REAL, link TEXT)"
+            "size INTEGER, mode INTEGER, mtime REAL, atime REAL, ctime REAL, birth REAL, link TEXT, member INTEGER)"
         )
         return conn
 
@@ -155,21 +165,25 @@ class FsListing:
         conn = self._create()
         count = 0
         batch: list[tuple[object, ...]] = []
-        sql = f"INSERT INTO entries ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        sql = f"INSERT INTO entries ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        folder = self.db_path.parent
         try:
-            for entry in entries:
-                batch.append((entry.path, entry.name, entry.type, entry.size, entry.mode, entry.mtime,
-                              entry.atime, entry.ctime, entry.birth, entry.link))
-                count += 1
-                if len(batch) >= _BATCH:
-                    conn.executemany(sql, batch)
-                    batch.clear()
-            conn.executemany(sql, batch)
+            with writing("the file listing"):
+                for entry in entries:
+                    batch.append((entry.path, entry.name, entry.type, entry.size, entry.mode, entry.mtime,
+                                  entry.atime, entry.ctime, entry.birth, entry.link, entry.member))
+                    count += 1
+                    if len(batch) >= _BATCH:
+                        ensure_room(folder, "the file listing")
+                        conn.executemany(sql, batch)
+                        batch.clear()
+                conn.executemany(sql, batch)
             # indexes built after the bulk load (one sort each, much faster than keeping them during it);
             # a path listed twice in a tar keeps both rows, ``get`` returns the last one written
-            conn.execute("CREATE INDEX entries_path ON entries(path)")
-            conn.execute("CREATE INDEX entries_name ON entries(name)")
-            conn.commit()
+                ensure_room(folder, "the file listing")
+                conn.execute("CREATE INDEX entries_path ON entries(path)")
+                conn.execute("CREATE INDEX entries_name ON entries(name)")
+                conn.commit()
         finally:
             conn.close()
         return count
@@ -228,12 +242,14 @@ class FsListing:
 
     def _tar_entries(self, archive: Path, extract_to: Path, wants: Callable[[str], bool],
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
-        total = 0
+        budget = ExpansionBudget(archive, limits)
         count = 0
+        position = -1
         # Sequential reading through ``next()`` (not the stream mode, whose buffer handling is slow on
         # highly compressible data), forgetting each member once listed so memory stays flat.
         with tarfile.open(str(archive), mode="r:*") as tar:
             while (info := tar.next()) is not None:
+                position += 1
                 tar.members.clear()  # type: ignore[attr-defined]
                 name = safe_name(info.name)
                 if not name:
@@ -243,13 +259,8 @@ class FsListing:
                     raise EvidenceError(f"{archive.name} has more than {limits.max_members} members; refused "
                                         "(raise SPYSCAN_MAX_MEMBERS if this is expected)")
                 if info.isfile():
-                    if info.size > limits.max_member_size:
-                        raise EvidenceError(f"{archive.name}: member {name} is larger than the limit of "
-                                            f"{limits.max_member_size} bytes")
-                    total += info.size
-                    if total > limits.max_total_size:
-                        raise EvidenceError(f"{archive.name} expands beyond the limit of "
-                                            f"{limits.max_total_size} bytes")
+                    stored = tar_stored_bytes(info)
+                    budget.add(name, info.size, stored, sparse=stored is not None)
                     kind = FILE
                     if wants(name):
                         self._copy_member(tar, info, name, extract_to)
@@ -265,7 +276,7 @@ class FsListing:
                               mtime=float(info.mtime), atime=_pax_time(pax.get("atime")),
                               ctime=_pax_time(pax.get("ctime")),
                               birth=_pax_time(pax.get("LIBARCHIVE.creationtime")),
-                              link=info.linkname if kind == LINK else None)
+                              link=info.linkname if kind == LINK else None, member=position)
 
     def _copy_member(self, tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> None:
         done = copy_member(tar, info, name, extract_to)
@@ -288,6 +299,11 @@ class FsListing:
         for entry in self._select("WHERE path = ? ORDER BY rowid DESC LIMIT 1", (path,)):
             return entry
         return None
+
+    def member_index(self, path: str) -> int | None:
+        """Position in the tar of the member ``get(path)`` describes (the last of that name)."""
+        entry = self.get(path)
+        return None if entry is None else entry.member
 
     def count(self) -> int:
         row = self._db().execute("SELECT count(*) FROM entries").fetchone()
@@ -344,8 +360,9 @@ class FsListing:
 
 
 def _naming(archive: Path, exc: EvidenceError) -> EvidenceError:
-    """The refusal ``exc`` with the archive's name in front (callers re-raise ``exc`` when it names it)."""
-    return EvidenceError(f"{archive.name}: {exc}")
+    """The refusal ``exc`` with the archive's name in front, of the same class (``DiskSpaceLow`` stays one);
+    callers re-raise ``exc`` when it names it already."""
+    return type(exc)(f"{archive.name}: {exc}")
 
 
 def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> Extracted | None:
@@ -362,44 +379,58 @@ def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_
     digest = hashlib.sha256()
     size = 0
     try:
-        with handle, partial.open("wb") as out:
+        with writing(name), handle, partial.open("wb") as out:
+            guard = SpaceGuard(out.fileno(), name, info.size)
             while chunk := handle.read(CHUNK):
                 size += len(chunk)
                 if size > info.size:
                     raise EvidenceError(f"archive member {name} is longer than its header says")
                 digest.update(chunk)
                 out.write(chunk)
+                guard.wrote(len(chunk))
         os.replace(partial, dest)
     finally:
         partial.unlink(missing_ok=True)
     return Extracted(local=str(dest), size=size, sha256=digest.hexdigest())
 
 
-def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLimits | None = None) -> Path:
-    """Copy the member ``name`` of a tar to ``extract_to/name`` in one forward pass that stops at it.
+def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLimits | None = None,
+                   index: int | None = None) -> Path:
+    """Copy the member ``name`` of a tar to ``extract_to/name`` in one forward pass.
 
-    A copy already made (by this or another worker process) is reused: a compressed tar is decompressed
-    at most once per member asked for. Links and non-regular members are refused.
+    ``index`` is the member's position from the listing (``FsListing.member_index``): the pass stops
+    there. Without it the pass reads the whole tar and keeps the last member of that name (as the
+    listing does). A copy already made (by this or another worker process) is reused: a compressed tar
+    is decompressed at most once per member asked for. Links and non-regular members are refused, and
+    the member goes through the same ``ExpansionBudget`` checks as during the listing.
     """
     done = (extract_to / name).resolve()
     if done.is_relative_to(extract_to.resolve()) and done.is_file() and not done.is_symlink():
         return done
     limits = limits or ArchiveLimits()
+    found: Path | None = None
+    position = -1
     try:
         with tarfile.open(str(archive), mode="r:*") as tar:
             while (info := tar.next()) is not None:
+                position += 1
                 tar.members.clear()  # type: ignore[attr-defined]
+                if index is not None and position < index:
+                    continue
+                if index is not None and position > index:
+                    break
                 if info.name.rstrip("/") != name and safe_name(info.name) != name:
                     continue
                 if not info.isfile():
                     raise EvidenceError(f"{name} is not a regular file in {archive.name} (links are never followed)")
-                if info.size > limits.max_member_size:
-                    raise EvidenceError(f"{archive.name}: member {name} is larger than the limit of "
-                                        f"{limits.max_member_size} bytes")
+                stored = tar_stored_bytes(info)
+                ExpansionBudget(archive, limits).add(name, info.size, stored, sparse=stored is not None)
                 copied = copy_member(tar, info, name, extract_to)
-                if copied is None:
+                found = None if copied is None else Path(copied.local)
+                if index is not None:
                     break
-                return Path(copied.local)
+        if found is not None:
+            return found
     except EvidenceError as exc:
         if archive.name in str(exc):
             raise

@@ -29,19 +29,33 @@ API (for kinds and artifacts):
 Invalid UTF-8
     TEXT values that are not valid UTF-8 come back escaped (``\\xNN``) and are counted in
     ``conn.undecodable_values`` (artifacts may warn about them); ``text_factory = bytes`` still works.
-``table_columns(conn, table)`` / ``has_table(conn, table)``
+``table_columns(conn, table)`` / ``has_table(conn, table)`` / ``require_table(conn, table)``
     Schema helpers that never raise on a damaged schema (an unreadable schema has no tables).
+    ``has_table`` is True only for a real table: a view, virtual table, trigger or index of that name
+    is remembered as a note (``schema_notes(conn)``) and answered False; ``require_table`` raises
+    ``SchemaRefused`` for them (``sqlite_schema``).
+Hostile databases
+    Every connection returned here is armed (``_arm``): SQLite limits (``SQL_LIMITS``: no value over
+    256 MiB, no schema statement over 1 MiB, no ATTACH), ``trusted_schema = OFF``, the schema loaded
+    under its budget, a census of what it holds, the authorizer that reads only real tables
+    (``sqlite_schema``), the progress handler with the statement, connection and temporary-file
+    budgets and the stop request (``sqlite_guard``), and SQLite's temporary files in a private
+    folder. Copies are written under ``diskspace.SpaceGuard``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
 from spyscan.errors import EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
+from spyscan.evidence.diskspace import ensure_room, writing
+from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track, untrack
+from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note
 
 COMPANIONS = ("-wal", "-journal")
 MAX_ROWID = (1 << 63) - 1
@@ -49,6 +63,12 @@ MAX_SKIPS_PER_TABLE = 256  # damaged rowid ranges skipped before a table is give
 _PENDING_NOTES: list[str] = []
 # what a damaged database can raise: SQLite errors, and undecodable bytes in SQLite's own messages
 _SQL_ERRORS = (sqlite3.Error, UnicodeDecodeError, ValueError, OverflowError)
+SQL_LIMITS = (
+    (sqlite3.SQLITE_LIMIT_LENGTH, 256 << 20),  # a string or blob (a larger one is an error for its row)
+    (sqlite3.SQLITE_LIMIT_SQL_LENGTH, 1 << 20),  # one statement, also each CREATE of the schema
+    (sqlite3.SQLITE_LIMIT_ATTACHED, 0),
+)
+SPACE_CHECK_ROWS = 10_000  # salvaged rows between two checks of the free space
 
 
 class DamagedDatabase(EvidenceError):
@@ -71,6 +91,37 @@ class PrivateConnection(sqlite3.Connection):
     recovery_note: str = ""
     label: str = ""
     undecodable_values: int = 0
+    guard: Guard | None = None
+    census: SchemaCensus | None = None
+    authorizer: Authorizer | None = None
+    oddities: list[str] | None = None
+
+    def cursor(self, factory: Any = GuardedCursor) -> Any:
+        return super().cursor(factory)
+
+    def close(self) -> None:
+        untrack(self)
+        super().close()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        return self.cursor().executemany(sql, parameters)
+
+    def take_refusal(self, exc: BaseException) -> None:
+        """Raise ``SchemaRefused`` when the authorizer denied the statement that raised ``exc``."""
+        authorizer = self.authorizer
+        if authorizer is not None and authorizer.refusal is not None:
+            why, authorizer.refusal = authorizer.refusal, None
+            self.note(why)
+            raise SchemaRefused(why) from exc
+
+    def note(self, text: str) -> None:
+        if self.oddities is None:
+            self.oddities = []
+        if text not in self.oddities:
+            self.oddities.append(text)
 
     def use_lenient_text(self) -> None:
         def decode(raw: bytes) -> str:
@@ -84,10 +135,18 @@ class PrivateConnection(sqlite3.Connection):
 
 
 def copy_with_hash(src: Path, dst: Path, log: InputLog, label: str) -> None:
+    """Copy ``src`` to ``dst`` (hashed while copied; the free space is watched: ``DiskSpaceLow``)."""
     dst.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with src.open("rb") as fin, dst.open("wb") as fout:
-        size, digest = sha256_stream(fin, fout)
+        size, digest = sha256_stream(fin, fout, label, _size_of(fin))
     log.add(InputFile(path=label, size=size, sha256=digest))
+
+
+def _size_of(fh: Any) -> int:
+    try:
+        return os.fstat(fh.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        return 0
 
 
 def open_private_copy(src: Path, workdir: Path, log: InputLog, label: str) -> PrivateConnection:
@@ -108,6 +167,44 @@ def _connect(path: Path, check_same_thread: bool = True) -> PrivateConnection:
     return conn
 
 
+def _database_size(path: Path) -> int:
+    total = 0
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        with contextlib.suppress(OSError):
+            total += candidate.stat().st_size
+    return total
+
+
+def _arm(conn: PrivateConnection, path: Path, label: str) -> None:
+    """Limits, budgets and the real-tables-only rule for a fresh connection (see the module docstring).
+
+    Raises ``BudgetExceeded`` when the schema is too large to load; leaves ``conn.census`` None when the
+    schema cannot be read (the caller's health check reports the damage).
+    """
+    conn.label = label
+    ensure_temp_folder(path.parent)
+    for limit, value in SQL_LIMITS:
+        conn.setlimit(limit, value)
+    guard = Guard(label, _database_size(path))
+    conn.guard = guard
+    conn.set_progress_handler(guard.progress, TICK)
+    track(conn)
+    guard.begin_schema()
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.text_factory = _lenient_text  # names in a damaged schema may hold any bytes
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 0").fetchall()  # loads the schema under its budget
+        guard.end_schema()
+        conn.census = SchemaCensus.read(conn)
+    except _SQL_ERRORS:
+        conn.census = None
+    finally:
+        guard.end_schema()
+        conn.text_factory = str
+    conn.authorizer = Authorizer(label, conn.census or SchemaCensus())
+    conn.set_authorizer(conn.authorizer)
+
+
 def _one_line(exc: BaseException) -> str:
     return str(exc).replace("\n", " ").strip()[:200] or type(exc).__name__
 
@@ -117,15 +214,28 @@ def _lenient_text(raw: bytes) -> str:
 
 
 def _health(conn: sqlite3.Connection) -> str | None:
-    """``None`` when healthy, else a short description of the damage."""
+    """``None`` when healthy, else a short description of the damage.
+
+    ``quick_check`` evaluates CHECK constraints and computes generated columns on every row, so a
+    crafted schema could make it endless: CHECK constraints are ignored (the connection never writes)
+    and tables with virtual generated columns are left out of the check (their columns are never
+    computed, see ``sqlite_schema``)."""
     conn.text_factory = _lenient_text  # damage reports quote names with arbitrary bytes
+    census = getattr(conn, "census", None)
     try:
-        rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        if census is None or not census.generated:
+            rows = conn.execute("PRAGMA quick_check(20)").fetchall()
+        else:
+            rows = []
+            for table in census.real_tables():
+                if table not in census.generated:
+                    rows += conn.execute(f"PRAGMA quick_check({_quote(table)})").fetchall()
     except _SQL_ERRORS as exc:
         return _one_line(exc)
     finally:
         conn.text_factory = str
-    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    problems = [" ".join(str(r[0]).split()) for r in rows if str(r[0]) != "ok"]  # one line, whatever SQLite says
     return "; ".join(problems)[:200] if problems else None
 
 
@@ -146,8 +256,14 @@ def open_checked(path: Path, label: str, workdir: Path | None = None,
         conn = _connect(path, check_same_thread)
     except _SQL_ERRORS as exc:
         raise DamagedDatabase(f"{label} cannot be opened as a SQLite database ({_one_line(exc)})") from exc
-    conn.label = label
+    try:
+        _arm(conn, path, label)
+    except BaseException:
+        conn.close()
+        raise
     damage = _health(conn)
+    if damage is None and conn.census is None:
+        damage = "its schema cannot be read"
     if damage is None:
         conn.execute("PRAGMA query_only = ON")
         conn.use_lenient_text()
@@ -178,6 +294,7 @@ def _quote(name: str) -> str:
 
 
 def _tables(damaged: sqlite3.Connection) -> list[str]:
+    """Real tables only (never a view or virtual table: salvage reads every row of what it lists)."""
     try:
         rows = damaged.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -185,7 +302,9 @@ def _tables(damaged: sqlite3.Connection) -> list[str]:
         ).fetchall()
     except _SQL_ERRORS:
         return []
-    return [str(r[0]) for r in rows if isinstance(r[0], str)]
+    census = getattr(damaged, "census", None)
+    names = [str(r[0]) for r in rows if isinstance(r[0], str)]
+    return [n for n in names if census is None or census.is_table(n)]
 
 
 def _columns(damaged: sqlite3.Connection, table: str) -> list[str]:
@@ -205,8 +324,12 @@ def _has_rowid(damaged: sqlite3.Connection, table: str) -> bool:
 
 
 def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table: str,
-                   columns: list[str]) -> tuple[int, int]:
-    """Copy the readable rows of ``table``; returns ``(rows copied, damaged ranges skipped)``."""
+                   columns: list[str], where: Path | None = None) -> tuple[int, int]:
+    """Copy the readable rows of ``table``; returns ``(rows copied, damaged ranges skipped)``.
+
+    With ``where`` (the salvaged database's folder), the free space there is checked every
+    ``SPACE_CHECK_ROWS`` rows (``DiskSpaceLow``)."""
+    room = _RoomCheck(where, str(getattr(damaged, "label", "") or table))
     quoted_cols = ", ".join(_quote(c) for c in columns)
     with_rowid = _has_rowid(damaged, table) and "rowid" not in {c.lower() for c in columns}
     placeholders = ", ".join("?" for _ in range(len(columns) + (1 if with_rowid else 0)))
@@ -218,6 +341,7 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
             for row in damaged.execute(f"SELECT {quoted_cols} FROM {_quote(table)}"):
                 fresh.execute(insert, row)
                 copied += 1
+                room.row()
         return copied, 0 if copied else 1
     copied = skips = 0
     after: int | None = None
@@ -230,6 +354,7 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
             for row in damaged.execute(query, (start,)):
                 fresh.execute(insert, row)
                 copied += 1
+                room.row()
                 last = int(row[0])
             return copied, skips
         except _SQL_ERRORS:
@@ -244,6 +369,20 @@ def _salvage_table(damaged: sqlite3.Connection, fresh: sqlite3.Connection, table
             if after >= MAX_ROWID:
                 break
     return copied, skips
+
+
+class _RoomCheck:
+    """Checks the free space of a folder every ``SPACE_CHECK_ROWS`` calls of ``row`` (no folder: never)."""
+
+    def __init__(self, where: Path | None, what: str) -> None:
+        self.where = where
+        self.what = what
+        self.rows = 0
+
+    def row(self) -> None:
+        self.rows += 1
+        if self.where is not None and self.rows % SPACE_CHECK_ROWS == 0:
+            ensure_room(self.where, self.what)
 
 
 def _fit_header_to_file(path: Path) -> bool:
@@ -280,6 +419,7 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
         damaged.close()
         reopened = _connect(path)
         try:
+            _arm(reopened, path, label)
             return _recover(reopened, path, label, damage, folder, check_same_thread)
         finally:
             reopened.close()
@@ -287,21 +427,27 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
         raise DamagedDatabase(f"{label} is damaged beyond recovery ({damage}); its schema is unreadable")
     fresh_path = folder / f"{path.name}.recovered-{abs(hash((str(path), label)))}.sqlite"
     fresh_path.unlink(missing_ok=True)
+    ensure_room(folder, label)
     fresh = _connect(fresh_path, check_same_thread)
     total = skipped = 0
     try:
-        for table in tables:
-            columns = _columns(damaged, table)
-            if not columns:
-                continue
-            fresh.execute(f"CREATE TABLE {_quote(table)} ({', '.join(_quote(c) for c in columns)})")
-            rows, skips = _salvage_table(damaged, fresh, table, columns)
-            total += rows
-            skipped += skips
-        fresh.commit()
+        with writing(label):
+            for table in tables:
+                columns = _columns(damaged, table)
+                if not columns:
+                    continue
+                fresh.execute(f"CREATE TABLE {_quote(table)} ({', '.join(_quote(c) for c in columns)})")
+                rows, skips = _salvage_table(damaged, fresh, table, columns, folder)
+                total += rows
+                skipped += skips
+            fresh.commit()
+        _arm(fresh, fresh_path, label)
     except _SQL_ERRORS as exc:
         fresh.close()
         raise DamagedDatabase(f"{label} is damaged ({damage}) and could not be salvaged: {_one_line(exc)}") from exc
+    except BaseException:
+        fresh.close()
+        raise
     fresh.execute("PRAGMA query_only = ON")
     fresh.use_lenient_text()
     fresh.recovered = True
@@ -335,21 +481,76 @@ def drain_recovery_notes() -> list[str]:
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    """Names of ``table``'s stored columns (empty when it is not a real table or unreadable).
+
+    Generated columns are not listed (``pragma_table_info`` hides them); a virtual one is noted."""
+    if not has_table(conn, table):
+        return set()
     try:
         rows = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
     except _SQL_ERRORS:
         return set()
+    note_generated(conn, table)
     return {_text(r[0]) for r in rows}
 
 
+def note_generated(conn: sqlite3.Connection, table: str) -> None:
+    """Note every virtual generated column of ``table`` (they read as empty, see ``sqlite_schema``)."""
+    census = getattr(conn, "census", None)
+    if census is None or not isinstance(conn, PrivateConnection):
+        return
+    for column in sorted(census.generated.get(fold(table), ())):
+        conn.note(generated_note(conn.label or "database", table, column))
+
+
 def has_table(conn: sqlite3.Connection, table: str) -> bool:
+    """True only when ``table`` is a real table; any other object of that name is noted, then False."""
+    census = getattr(conn, "census", None)
+    if census is not None:
+        odd = census.oddity(getattr(conn, "label", "") or "database", table)
+        if odd is not None and isinstance(conn, PrivateConnection):
+            conn.note(odd)
+        return bool(census.is_table(table))
     try:
         row = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?", (table,)
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND sql NOT LIKE 'CREATE VIRTUAL%'",
+            (table,),
         ).fetchone()
     except _SQL_ERRORS:
         return False
     return row is not None
+
+
+def require_table(conn: sqlite3.Connection, table: str) -> bool:
+    """True when ``table`` is a real table, False when absent; ``SchemaRefused`` when it is something else."""
+    if has_table(conn, table):
+        return True
+    census = getattr(conn, "census", None)
+    odd = census.oddity(getattr(conn, "label", "") or "database", table) if census is not None else None
+    if odd is not None:
+        raise SchemaRefused(odd)
+    return False
+
+
+def real_tables(conn: sqlite3.Connection) -> list[str]:
+    """Names of the real tables of ``conn`` (as SQLite parsed the schema)."""
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except _SQL_ERRORS:
+        return []
+    census = getattr(conn, "census", None)
+    names = [_text(r[0]) for r in rows]
+    return [n for n in names if census is None or census.is_table(n)]
+
+
+def schema_notes(conn: sqlite3.Connection) -> list[str]:
+    """Schema oddities met on ``conn`` (views where tables were asked, generated columns...), one line each."""
+    notes = list(getattr(conn, "oddities", None) or [])
+    authorizer = getattr(conn, "authorizer", None)
+    for note in getattr(authorizer, "notes", None) or []:
+        if note not in notes:
+            notes.append(note)
+    return notes
 
 
 def _text(value: Any) -> str:

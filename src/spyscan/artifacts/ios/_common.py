@@ -19,7 +19,8 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
-from spyscan.evidence.sqlite import has_table, report_recovery
+from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, require_table, schema_notes
+from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import WRONG_TYPE, converter, note, registered
 from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
@@ -50,14 +51,26 @@ def find_files(evidence: Evidence, specs: Sequence[IOSPath], what: str) -> tuple
 @contextlib.contextmanager
 def open_db(source: IOSSource, file: IOSFile, log: ArtifactLog | None = None) -> Iterator[sqlite3.Connection]:
     """The database's private connection; with ``log``, a salvaged database marks the artifact recovered
-    (records read from it should carry ``recovered=salvaged(conn)``)."""
+    (records read from it should carry ``recovered=salvaged(conn)``).
+
+    With ``log``, schema oddities met while reading (a view or virtual table where a table is expected,
+    a generated column: ``evidence.sqlite_schema``) become warnings, and a ``SchemaRefused`` raised in
+    the body ends the reading of this file with its warning instead of failing the artifact."""
     conn = source.ios_sqlite(file)
     if log is not None:
         report_recovery(conn, log)
     conn.text_factory = bytes  # decoded by ``text``: invalid UTF-8 is escaped, never an exception
     try:
         yield conn
+    except SchemaRefused as exc:
+        if log is None:
+            raise
+        log.warn(str(exc))
     finally:
+        if log is not None:
+            for note in schema_notes(conn):
+                if note not in log.warnings:
+                    log.warn(note)
         conn.close()
 
 
@@ -70,10 +83,14 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
     """
     source, files = find_files(evidence, specs, what)
     missing_note: str | None = None
-    usable = 0
+    usable = refused = 0
     for file in files:
         with open_db(source, file, log) as conn:
             missing = [t for t in tables if not has_table(conn, t)]
+            odd = schema_notes(conn)
+            if missing and odd:  # a view or virtual table stands where a table is expected: warned by open_db
+                refused += 1
+                continue
             if missing:
                 note = f"{file.label} has no table {', '.join(missing)}"
                 missing_note = missing_note or note
@@ -82,7 +99,7 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
                 continue
             usable += 1
             yield file, conn
-    if not usable and missing_note is not None:
+    if not usable and not refused and missing_note is not None:
         raise ArtifactNotFound(missing_note)
 
 
@@ -92,14 +109,17 @@ def salvaged(conn: sqlite3.Connection) -> bool:
 
 
 def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> None:
-    missing = [t for t in tables if not has_table(conn, t)]
+    """ArtifactNotFound when a table is absent; ``SchemaRefused`` when one is a view, virtual table..."""
+    missing = [t for t in tables if not require_table(conn, t)]
     if missing:
         raise ArtifactNotFound(f"{file.label} has no table {', '.join(missing)}")
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
-    """Lower-cased column names of ``table`` (empty when it does not exist)."""
+    """Lower-cased column names of ``table`` (empty when it does not exist); generated columns are not
+    listed, a virtual one is noted (warned by ``open_db``)."""
     names = conn.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
+    note_generated(conn, table)
     return {(text(r[0]) or "").lower() for r in names}
 
 

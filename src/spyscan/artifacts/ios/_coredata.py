@@ -12,6 +12,8 @@ import re
 import sqlite3
 from collections import defaultdict
 
+from spyscan.evidence.sqlite import real_tables
+
 _TABLE = re.compile(r"^Z_\d+[A-Z0-9_]+$")
 
 
@@ -25,9 +27,7 @@ def join_pairs(conn: sqlite3.Connection, left: str, right: str) -> dict[int, lis
 
     None when no such table exists. Example: ``join_pairs(conn, "INTERACTIONS", "ATTACHMENTS")``.
     """
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in tables:
-        name = table.decode() if isinstance(table, bytes) else str(table)
+    for name in real_tables(conn):  # never a view or virtual table (``evidence.sqlite_schema``)
         if not _TABLE.match(name):
             continue
         columns = [c[1].decode() if isinstance(c[1], bytes) else str(c[1])

@@ -20,7 +20,7 @@ from spyscan.artifacts.ios._common import (
 from spyscan.artifacts.ios.firefox_history import FIREFOX_SPECS
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.sqlite import has_table
+from spyscan.evidence.sqlite import has_table, schema_notes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxFavicon
 
@@ -41,6 +41,7 @@ class FirefoxFavicons(Artifact):
             with open_db(source, file, log) as conn:
                 table = next((t for t in ("favicons", "favicon_urls") if has_table(conn, t)), None)
                 if table is None:
+                    seen_table = seen_table or bool(schema_notes(conn))  # a view stood there: warned, not absent
                     continue
                 seen_table = True
                 f = present_columns(conn, table, FAVICON_COLUMNS, log, file.label)

@@ -14,6 +14,7 @@ from spyscan.artifacts.ios._common import open_db, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.evidence.sqlite import real_tables
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import KeychainAnalyticsString
 
@@ -35,9 +36,7 @@ class KeychainAnalytics(Artifact):
         source = listed(evidence)
         for file in find_all(source, SPECS, "Keychain analytics databases"):
             with open_db(source, file, log) as conn:
-                tables = [text(r[0]) or "" for r in
-                          conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
-                for table in tables:
+                for table in real_tables(conn):  # never a view or virtual table (``evidence.sqlite_schema``)
                     if not table or table.startswith("sqlite_"):
                         continue
                     columns = [text(r[1]) or "" for r in conn.execute(f"PRAGMA table_info({_quote(table)})")]

@@ -8,6 +8,7 @@ from datetime import datetime
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import open_db, rows, salvaged, text
 from spyscan.artifacts.ios.fs_common import find_all, listed
+from spyscan.errors import BudgetExceeded
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table, table_columns
@@ -49,5 +50,7 @@ class UrlCaches(Artifact):
                                             source=SourceRef(file=file.label, table="cfurl_cache_response",
                                                              rowid=row["entry_ID"]),
                                             cache_file=file.label, url=url, time=cache_time(raw), time_raw=raw)
+            except BudgetExceeded:  # a budget or a stop request ends the artifact, never a warning
+                raise
             except Exception as exc:  # one damaged cache never hides the others
                 log.warn(f"{file.label}: not readable ({exc})")

@@ -19,6 +19,8 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.evidence.sqlite import require_table
+from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_manifest import IOSBackupFile
@@ -99,6 +101,8 @@ class IOSManifestFiles(Artifact):
         conn = source.ios_sqlite(db_file)
         bad_blobs = 0
         try:
+            if not require_table(conn, "Files"):
+                raise EvidenceError("Manifest.db has no table Files")
             rows = conn.execute("SELECT rowid, fileID, domain, relativePath, flags, file FROM Files "
                                 "ORDER BY domain, relativePath")
             for rowid, fid, domain, relative, flags, blob in rows:
@@ -124,6 +128,8 @@ class IOSManifestFiles(Artifact):
                 )
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
+        except SchemaRefused as exc:  # Files is a view or virtual table: not followed
+            log.warn(str(exc))
         finally:
             conn.close()
         if bad_blobs > MAX_BLOB_WARNINGS:

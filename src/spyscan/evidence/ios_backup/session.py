@@ -20,14 +20,16 @@ from xml.parsers.expat import ExpatError
 
 import msgspec
 
-from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.errors import ArtifactNotFound, BudgetExceeded, EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog
+from spyscan.evidence.diskspace import SpaceGuard, writing
 from spyscan.evidence.ios_backup.crypto import decrypt_stream, unwrap_entry_key
 from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blob
 from spyscan.evidence.ios_backup.keybag import WRONG_PASSWORD, Keybag
 from spyscan.evidence.ios_backup.keyfile import load_key
 from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root, stored_path
-from spyscan.evidence.sqlite import copy_with_hash, open_checked
+from spyscan.evidence.sqlite import copy_with_hash, open_checked, require_table
+from spyscan.evidence.sqlite_schema import SchemaRefused
 
 PLIST_LIMIT = 256 << 20  # Info.plist carries app icons; bigger plists are refused
 FLAG_FILE, FLAG_DIR, FLAG_LINK = 1, 2, 4
@@ -149,9 +151,13 @@ class BackupSession:
             path = self.manifest_db()
             try:
                 conn = open_checked(path, MANIFEST_DB, check_same_thread=False)
+                if not require_table(conn, "Files"):
+                    raise EvidenceError(f"{MANIFEST_DB} has no table Files")
                 conn.execute("SELECT 1 FROM Files LIMIT 1").fetchall()
             except sqlite3.Error as exc:
                 raise EvidenceError(f"{MANIFEST_DB} is not readable: {exc}") from exc
+            except (SchemaRefused, BudgetExceeded) as exc:  # the backup's index itself is hostile
+                raise EvidenceError(f"the backup cannot be listed: {exc}") from exc
             self._conn, self._conn_pid = conn, os.getpid()
         return self._conn
 
@@ -209,9 +215,11 @@ class BackupSession:
 
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp")
         try:
-            with source.open("rb") as fin, tmp.open("wb") as fout:
+            with writing(what), source.open("rb") as fin, tmp.open("wb") as fout:
+                guard = SpaceGuard(fout.fileno(), what, os.fstat(fin.fileno()).st_size)
                 for chunk in decrypt_stream(key, _Hashing(fin), size, what):
                     fout.write(chunk)
+                    guard.wrote(len(chunk))
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
