@@ -21,6 +21,8 @@ from spyscan.artifacts.ios.manifest_files import MANIFEST_DB, device_path
 from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios_backup.fileinfo import decode_file_blob
+from spyscan.evidence.sqlite import require_table
+from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import WebkitOrigin
 from spyscan.timeutil import from_unix
@@ -44,6 +46,8 @@ class BackupWebkitOrigins(Artifact):
         conn = source.ios_sqlite(db_file)
         seen: set[tuple[str, str, str]] = set()
         try:
+            if not require_table(conn, "Files"):
+                raise EvidenceError("Manifest.db has no table Files")
             for rowid, domain, relative, blob in conn.execute(QUERY):
                 domain, relative = str(domain or ""), str(relative or "")
                 found = origin_store(relative)
@@ -66,5 +70,7 @@ class BackupWebkitOrigins(Artifact):
                                    modified=modified, modified_raw=raw_if_lost(stamp, modified))
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
+        except SchemaRefused as exc:  # Files is a view or virtual table: not followed
+            log.warn(str(exc))
         finally:
             conn.close()  # a backup without such data gives no record: the list was read, nothing to find
