@@ -7,10 +7,10 @@ import plistlib
 from pathlib import Path
 
 import pytest
-
-from spyscan.engine import IndicatorOptions, RunOptions, check
 from tests.builders.ios_backup import BackupBuilder
 from tests.builders.ios_fs import FsDumpBuilder
+
+from spyscan.engine import IndicatorOptions, RunOptions, check
 
 PREFS = "Library/Preferences/.GlobalPreferences.plist"
 
