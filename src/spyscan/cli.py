@@ -53,6 +53,9 @@ def _iocs_options(func: Any) -> Any:
 
 
 def _run_options(func: Any) -> Any:
+    func = click.option("--tz", metavar="ZONE", default=None,
+                        help="Time zone of the report's times: an IANA name (America/Mexico_City), UTC or an "
+                             "offset (-06:00); default: the phone's, when the acquisition gives it.")(func)
     func = click.option("--redact", is_flag=True, help="Also write report-redacted.html for sharing.")(func)
     func = click.option("--pdf", is_flag=True, help="Also render the report to PDF.")(func)
     func = click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
@@ -75,10 +78,11 @@ def cli() -> None:
 
 def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
              lang: str | None, pdf: bool, redact: bool, password_env: str | None = None,
-             identity: Path | None = None) -> Any:
+             identity: Path | None = None, tz: str | None = None) -> Any:
     from spyscan.console import RichProgress, console
     from spyscan.engine import IndicatorOptions, RunOptions
     from spyscan.evidence.secrets import Secrets
+    from spyscan.report.times import check_tz
 
     return RunOptions(
         output=output,
@@ -87,7 +91,7 @@ def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: 
         command=redacted_argv(["spyscan", *sys.argv[1:]]),
         secrets=Secrets(password_env=password_env, identity=identity),
         progress=None if quiet else RichProgress(console(), lang),
-        lang=lang, pdf=pdf, redact=redact,
+        lang=lang, pdf=pdf, redact=redact, tz=check_tz(tz),
     )
 
 
@@ -126,7 +130,8 @@ def _budget_options(func: Any) -> Any:
 @_budget_options
 def check(path: Path, output: Path, kind: str | None, password_env: str | None, identity: Path | None,
           key_file: Path | None, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
-          lang: str | None, pdf: bool, redact: bool, artifact_timeout: float | None, max_records: int) -> None:
+          lang: str | None, pdf: bool, redact: bool, tz: str | None, artifact_timeout: float | None,
+          max_records: int) -> None:
     """Check the acquisition at PATH and write the results to a new folder.
 
     PATH is detected as one of the kinds listed by `spyscan kinds` (or give --kind). Secrets of
@@ -137,7 +142,7 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
     if key_file is not None:
         os.environ["SPYSCAN_IOS_KEY_FILE"] = str(key_file)
 
-    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity)
+    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, password_env, identity, tz)
     options.artifact_timeout = artifact_timeout
     options.max_records = max_records
     _finish(run_check(path, kind, options), quiet, lang)
@@ -149,14 +154,14 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
 @_iocs_options
 @_run_options
 def recheck(results: Path, output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
-            lang: str | None, pdf: bool, redact: bool) -> None:
+            lang: str | None, pdf: bool, redact: bool, tz: str | None) -> None:
     """Re-run detection over the records of an earlier output folder with the current indicators.
 
     The original evidence is not needed.
     """
     from spyscan.engine import recheck as run_recheck
 
-    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact)
+    options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, tz=tz)
     _finish(run_recheck(results, options), quiet, lang)
 
 
@@ -164,12 +169,13 @@ def recheck(results: Path, output: Path, iocs: tuple[Path, ...], no_bundled_iocs
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Folder for the synthetic sample and the results (default: a new temporary folder).")
 @_run_options
-def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: bool, redact: bool) -> None:
+def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: bool, redact: bool,
+         tz: str | None) -> None:
     """Generate a small SYNTHETIC acquisition with one planted public indicator and check it."""
     from spyscan.console import console
     from spyscan.demo import run_demo
 
-    options = _options(Path("."), (), False, jobs, quiet, lang, pdf, redact)
+    options = _options(Path("."), (), False, jobs, quiet, lang, pdf, redact, tz=tz)
     result = run_demo(output, options, console(quiet))
     _finish(result, quiet, lang)
 

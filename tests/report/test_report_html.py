@@ -63,11 +63,14 @@ def test_verdict_names_the_families_of_severe_detections_only(built: f.Built) ->
     f.write_folder(built.out, [*f.make_detections(), extra])
     text = report_text(built.out)
     verdict = text[text.index('id="verdict"'):text.index('id="counts"')]
-    assert "Traces of Pegasus and TheTruthSpy found" in verdict
+    assert "Traces of Pegasus (mercenary spyware) and TheTruthSpy (stalkerware) found" in verdict
     assert "LowFamily" not in verdict
     assert "contact a digital-security helpline" in verdict.lower()
     assert "Do not reset" in verdict
-    assert "Stalkerware is often installed by someone close" in verdict  # TheTruthSpy comes from the stalkerware feed
+    # TheTruthSpy comes from the stalkerware feed: safety first, before the general advice
+    steps = verdict[verdict.index('id="steps"'):]
+    assert steps.index("Stalkerware is usually installed by someone close") < steps.index("Do not reset")
+    assert "Do not confront" in steps and "Do not open or send this report from the phone" in steps
 
 
 def test_clean_verdict_keeps_the_honest_caveat(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def test_pages_have_header_with_case_and_device_and_page_numbers(built: f.Built)
         assert margins["@bottom-right"] == f"{number} / {len(pages)}"
         body_text.append(" ".join(_texts(page._page_box)))
     everything = " ".join(body_text)
-    assert "Se encontraron rastros de Pegasus y TheTruthSpy" in " ".join(body_text[:1])  # verdict first
+    headline = "Se encontraron rastros de Pegasus (software espía mercenario) y TheTruthSpy (stalkerware)"
+    assert headline in " ".join(body_text[:1])  # verdict first
     assert "Metodología" in everything and f.PEGASUS_SHA in everything.replace(" ", "")
     assert "alert(" in everything  # hostile text printed as text
     assert "Buscar" not in everything  # the interactive filter is not printed

@@ -14,14 +14,17 @@ from spyscan.report.i18n import LANGS, gettext_for
 @click.command("report")
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--lang", type=click.Choice(LANGS), default=None,
-              help="Language of the report (default: from the locale, else English).")
+              help="Language of the report (default: the language of the check, else from the locale).")
+@click.option("--tz", metavar="ZONE", default=None,
+              help="Time zone of the report's times: an IANA name, UTC or an offset such as -06:00 (default: the "
+                   "one of the check, else the phone's when the acquisition gives it).")
 @click.option("--pdf", is_flag=True, help="Also render the report to PDF.")
 @click.option("--redact", is_flag=True,
               help="Also write report-redacted.html (and PDF) for sharing: personal values become tokens.")
 @click.option("--salt-env", metavar="VAR", default=None,
               help="Environment variable holding the salt of the redaction tokens, to get the same tokens "
                    "in several reports (default: a random salt, never stored).")
-def report(out: Path, lang: str | None, pdf: bool, redact: bool, salt_env: str | None) -> None:
+def report(out: Path, lang: str | None, tz: str | None, pdf: bool, redact: bool, salt_env: str | None) -> None:
     """Regenerate report.html (and PDF, redacted copies) from the results folder OUT.
 
     Reads run.json, detections.json and timeline.csv; the evidence is not needed.
@@ -36,7 +39,13 @@ def report(out: Path, lang: str | None, pdf: bool, redact: bool, salt_env: str |
         if not value:
             raise UsageError(f"the environment variable {salt_env} named by --salt-env is not set or empty")
         salt = value.encode("utf-8")
-    written = write_reports(out, lang=lang, pdf=pdf, redact=redact, salt=salt)
-    t = gettext_for(lang)
+    written = write_reports(out, lang=lang, pdf=pdf, redact=redact, salt=salt, tz=tz)
+    t = gettext_for(lang or _run_lang(out))
     for path in written:
         click.echo(t.gettext("Written: %(path)s") % {"path": path})
+
+
+def _run_lang(out: Path) -> str | None:
+    from spyscan.report.output_folder import load_output
+
+    return load_output(out).run.lang

@@ -88,12 +88,15 @@ class DetectionGroup:
 
         The same record seen again (two fields of one record matching the same value) is one occurrence.
         """
-        note = candidate.message if candidate is not None and candidate.message != self.template.message else None
+        differs = candidate is not None and candidate.message != self.template.message
+        note = candidate.message if candidate is not None and differs else None
         if self.count == 0 or not any(o.source == source and o.timestamp == timestamp and o.note == note
                                       for o in self.occurrences[-4:]):
             self.count += 1
             if len(self.occurrences) < MAX_OCCURRENCES:
-                self.occurrences.append(Occurrence(source=source, timestamp=timestamp, note=note))
+                self.occurrences.append(Occurrence(source=source, timestamp=timestamp, note=note,
+                                                   text=candidate.text if candidate is not None and differs
+                                                   else None))
         self.first = _earlier(self.first, timestamp)
         self.last = _later(self.last, timestamp)
         if indicator is not None and indicator not in self.sources:
@@ -106,7 +109,8 @@ class DetectionGroup:
         return Detection(
             id=t.id, severity=t.severity, kind=t.kind, artifact=t.artifact, message=t.message,
             timestamp=self.first, observable=t.observable, indicator=t.indicator, record=t.record, rule=t.rule,
-            match=t.match, why=t.why, category=t.category, sources=list(self.sources),
+            match=t.match, why=t.why, title=t.title, advice=t.advice, category=t.category,
+            sources=list(self.sources), text=t.text,
             occurrences=sorted(self.occurrences, key=lambda o: (o.timestamp or "~", o.source)),
             count=max(self.count, 1), last_seen=self.last if self.last != self.first else None,
         )

@@ -12,6 +12,8 @@ from typing import Any
 
 import msgspec
 
+from spyscan.texts import Message
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -67,6 +69,7 @@ class Occurrence(msgspec.Struct, frozen=True, omit_defaults=True):
     source: str  # the record's source reference, described (file, table, row or line, key)
     timestamp: str | None = None  # ISO-8601 UTC
     note: str | None = None  # what this occurrence showed, when it differs from the detection's message
+    text: Message | None = None  # the note's translatable form (spyscan.texts)
 
 
 class Detection(msgspec.Struct, frozen=True, kw_only=True):
@@ -81,12 +84,15 @@ class Detection(msgspec.Struct, frozen=True, kw_only=True):
     record: dict[str, Any]
     rule: str | None = None  # heuristic rule id
     match: str | None = None  # how the indicator matched: exact, subdomain, prefix, cidr, truncated
-    why: str | None = None  # for heuristics: why the pattern matters
+    why: str | None = None  # for heuristics: why the pattern matters (English; a catalog message id)
+    title: str | None = None  # for heuristics: the rule's title (English; a catalog message id)
+    advice: str | None = None  # for protection findings: what to do (English; a catalog message id)
     category: str = COMPROMISE  # one of CATEGORIES
     sources: list[IndicatorRef] = []  # every indicator entry (file, STIX id) listing the value; [] for heuristics
     occurrences: list[Occurrence] = []  # the records it rests on (at most MAX_OCCURRENCES listed)
     count: int = 1  # number of occurrences, including those not listed
     last_seen: str | None = None  # latest occurrence time (``timestamp`` is the earliest)
+    text: Message | None = None  # the message's translatable form (spyscan.texts); faces show it translated
 
 
 class DetectionsFile(msgspec.Struct):

@@ -21,6 +21,7 @@ from spyscan.indicators.index import OBS_FOR_TYPE
 from spyscan.indicators.model import IndicatorMatch
 from spyscan.observables import Obs
 from spyscan.records.base import Record, first_timestamp, observable_items, plan_for
+from spyscan.texts import message_of, tr
 from spyscan.timeutil import iso
 from spyscan.visible import json_visible
 
@@ -46,6 +47,10 @@ class RuleInfo(Protocol):
     def why(self) -> str: ...
     @property
     def category(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def advice(self) -> str: ...
 
 
 class NullMatcher:
@@ -151,24 +156,29 @@ class RecordPipeline:
             group.add(source, iso(first_timestamp(record)), None, ref)  # the usual repeat: no new Detection
             self._last_record[det_id] = record
             return
-        family = ind.malware or "unattributed"
-        strength = " (weak: name may be truncated)" if hit.weak else ""
-        message = (
-            f"{field} {value!r} matches {family} indicator {ind.type} = {ind.value!r}"
-            f" [{hit.quality}]{strength}"
-        )
+        family: str = ind.malware or tr("unattributed")
+        if hit.weak:
+            message = tr("%(field)s '%(value)s' matches %(family)s indicator %(type)s = '%(indicator)s' "
+                         "[%(quality)s] (weak: the name may be truncated)", field=field, value=value, family=family,
+                         type=ind.type, indicator=ind.value, quality=hit.quality)
+        else:
+            message = tr("%(field)s '%(value)s' matches %(family)s indicator %(type)s = '%(indicator)s' [%(quality)s]",
+                         field=field, value=value, family=family, type=ind.type, indicator=ind.value,
+                         quality=hit.quality)
         severity = indicator_severity(ref, hit.weak)
         system = _system_process(record, obs, value, hit) if ind.type == "process:name" else None
         if system is not None:
             severity = Severity.INFO
-            message += (f"; {system.name} is also a genuine {system.platform} system process, seen here at its "
-                        f"system location {system.location} ({system.source}): most likely that process")
+            message = tr("%(message)s; %(name)s is also a genuine %(platform)s system process, seen here at its system "
+                         "location %(location)s (%(source)s): most likely that process", message=message,
+                         name=system.name, platform=system.platform, location=system.location, source=system.source)
         detection = Detection(
             id=det_id,
             severity=severity,
             kind="indicator",
             artifact=self.artifact,
-            message=message,
+            message=str(message),
+            text=message.message,
             timestamp=iso(first_timestamp(record)),
             observable=ObservableRef(type=str(obs), value=value),
             indicator=ref,
@@ -195,17 +205,20 @@ class RecordPipeline:
         observed = f"{observable.type}\x1e{observable.value}" if observable is not None else None
         self._add(
             Detection(
-                id=finding_id("heuristic", self.artifact, rule.id, observed, finding.message),
+                id=finding_id("heuristic", self.artifact, rule.id, observed, str(finding.message)),
                 severity=finding.severity or rule.severity,
                 kind="heuristic",
                 artifact=self.artifact,
-                message=finding.message,
+                message=str(finding.message),
+                text=message_of(finding.message),
                 timestamp=iso(first_timestamp(record)),
                 observable=observable,
                 indicator=None,
                 record=record_dict(record),
                 rule=rule.id,
                 why=rule.why or None,
+                title=rule.title or None,
+                advice=rule.advice or None,
                 category=finding.category or rule.category,
             ),
             record.source.describe(),

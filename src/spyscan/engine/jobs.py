@@ -27,6 +27,7 @@ from spyscan.evidence.sqlite import drain_recovery_notes
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import MISSING, ArtifactStatus
+from spyscan.texts import Text, messages_of, tr
 from spyscan.timeline.rows import TimelineSpool
 
 log = logging.getLogger("spyscan")
@@ -65,15 +66,26 @@ def using(state: Shared) -> Iterator[Shared]:
 
 
 def redact(text: str, secrets: list[str]) -> str:
+    """``text`` without the secrets (a translatable text that holds none stays translatable)."""
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
+        if secret and secret in text:
+            text = str(text).replace(secret, "[redacted]")
     return text
 
 
 def one_line(exc: BaseException) -> str:
+    """The error in one line: our own errors by their (translatable) message, others with their type."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    if isinstance(message, Text) and "\n" not in message and len(message) <= 500:
+        return message
     text = f"{type(exc).__name__}: {exc}".replace("\n", " ").strip()
     return text[:500]
+
+
+def reason_of(exc: BaseException) -> str:
+    """The message of an exception (kept translatable when it is a ``Text``)."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return message if isinstance(message, Text) else str(exc)
 
 
 def job_id(artifact_id: str, nested: str) -> str:
@@ -155,15 +167,16 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
                         close()
         except ArtifactNotFound as exc:
             status = "not_found"
-            error = redact(str(exc), state.secrets) or None
+            error = redact(reason_of(exc), state.secrets) or None
         except BudgetExceeded as exc:
             status = exc.status
-            error = redact(str(exc), state.secrets)
+            error = redact(reason_of(exc), state.secrets)
         except Exception as exc:  # one broken artifact never stops the others
             reason = stop.requested()
             if reason is not None:  # e.g. an SQLite statement interrupted by the stop request
                 status = "timeout" if reason == "timeout" else "interrupted"
-                error = redact(f"stopped ({reason}) while reading: {one_line(exc)}", state.secrets)
+                error = redact(tr("stopped (%(reason)s) while reading: %(error)s", reason=reason, error=one_line(exc)),
+                               state.secrets)
             else:
                 status = "error"
                 error = redact(one_line(exc), state.secrets)
@@ -185,14 +198,16 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
     parts = [str(p) for p in spool.close()]
     inputs = [item for ev in state.evidences.values() for item in ev.inputs.items()]
     artifact = all_artifacts().get(split_job_id(job)[0])
+    warnings = [redact(w, state.secrets) for w in lg.warnings]
     return ArtifactOutcome(
         id=job,
         status=ArtifactStatus(
             status=status,
             records=pipeline.count,
-            warnings=[redact(w, state.secrets) for w in lg.warnings],
+            warnings=[str(w) for w in warnings],
             seconds=round(time.monotonic() - started, 3),
-            error=error,
+            error=str(error) if error is not None else None,
+            messages=messages_of([*warnings, *([error] if error else [])]),
             title=title,
             holds_traces=artifact.holds_traces if artifact is not None else True,
             absence=(artifact.absent_means if artifact is not None else MISSING) if status == "not_found" else None,

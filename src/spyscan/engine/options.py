@@ -28,7 +28,8 @@ class RunOptions:
     command: list[str] = field(default_factory=list)
     secrets: Secrets = field(default_factory=Secrets)
     progress: Progress | None = None
-    lang: str | None = None
+    lang: str | None = None  # language of the report and summary (None: the locale's); stored in run.json
+    tz: str | None = None  # --tz: time zone of the report's times (None: the device's); stored in run.json
     pdf: bool = False
     redact: bool = False
     artifact_timeout: float | None = None  # seconds per artifact; None: scaled to the input, 0: no limit

@@ -20,6 +20,7 @@ from spyscan.engine.outcome import ArtifactOutcome
 from spyscan.errors import SpyscanError, UsageError
 from spyscan.evidence.custody import InputFile
 from spyscan.records.device import DeviceFacts
+from spyscan.report.i18n import resolve_lang
 from spyscan.report.runfile import RunInfo, write_json
 from spyscan.report.svg_timeline import ChartCounts, EventBinner
 from spyscan.timeline.rows import TimelineRow, stamp_key, write_csv, write_merged
@@ -118,6 +119,8 @@ def finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: Ru
     log.info("timeline: %d rows from %d parts merged in %.1f s", rows, len(parts), time.monotonic() - started)
     write_csv(_detection_rows(ordered), out / "detections_timeline.csv")
     run.inputs = sorted(inputs.values(), key=lambda i: i.path)
+    run.lang = resolve_lang(options.lang)  # `spyscan report` keeps this language unless told otherwise
+    run.tz = options.tz
     run.detections = _severity_counts(ordered)
     run.verdict = decide(run, ordered)
     run.exit_code = exit_code(run.verdict)
@@ -134,7 +137,7 @@ def write_human_report(out: Path, options: RunOptions, chart_counts: ChartCounts
 
     try:
         html.write_reports(out, lang=options.lang, pdf=options.pdf, redact=options.redact,
-                           chart_counts=chart_counts)
+                           chart_counts=chart_counts, tz=options.tz)
     except SpyscanError:
         raise
     except Exception as exc:  # the machine-readable outputs are written already

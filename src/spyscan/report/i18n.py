@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.catalog import Message as Message_
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from spyscan.texts import Message, Text, render
 
 DOMAIN = "spyscan"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -70,8 +74,19 @@ def merged_catalog(lang: str) -> Catalog:
             part = read_po(fh, locale=lang)
         for message in part:
             if message.id and message.id not in merged:
-                merged[message.id] = message
+                merged[message.id] = _all_plural_forms(message, merged.num_plurals)
     return merged
+
+
+def _all_plural_forms(message: Message_, forms: int) -> Message_:
+    """A plural message with as many forms as the language has: a catalog file written with two forms (one,
+    other) gives its last form to the language's further ones (Spanish "many": a million of something)."""
+    if not isinstance(message.string, list | tuple):
+        return message
+    given = [s for s in message.string if s]
+    if given and len(given) < forms:
+        message.string = tuple(list(given) + [given[-1]] * (forms - len(given)))
+    return message
 
 
 @lru_cache(maxsize=len(LANGS))
@@ -91,3 +106,41 @@ def _translations(code: str) -> Translations:
 def gettext_for(lang: str | None) -> Translations:
     """Translations for ``lang`` (None: from the locale). English gives the source strings."""
     return _translations(resolve_lang(lang))
+
+
+Shape = Callable[[str], str]
+
+
+def translate(t: Translations, value: Message | str | None, shape: Shape | None = None) -> str:
+    """``value`` in the language of ``t``: a ``Message`` (or a ``Text``) is translated, its evidence parameters
+    passed through ``shape`` (redaction, for instance) and its nested messages translated too; a plain string
+    is shown as it is (through ``shape``)."""
+    if value is None:
+        return ""
+    if isinstance(value, Text):
+        value = value.message
+    if not isinstance(value, Message):
+        return shape(value) if shape is not None else value
+    params: dict[str, object] = {}
+    for name, param in value.params.items():
+        if isinstance(param, Message):
+            params[name] = translate(t, param, shape)
+        elif isinstance(param, str) and shape is not None:
+            params[name] = shape(param)
+        else:
+            params[name] = param
+    if value.plural is not None:
+        template = t.ngettext(value.id, value.plural, value.n if value.n is not None else 1)
+        english = value.id if value.n == 1 else value.plural
+    else:
+        template = t.gettext(value.id)
+        english = value.id
+    return render(template, params, english)
+
+
+def say(t: Translations, text: str | None, messages: Mapping[str, Message], shape: Shape | None = None) -> str:
+    """An English text of run.json in the language of ``t``, through its translatable form when
+    ``messages`` (run.json ``messages``) has one."""
+    if text is None:
+        return ""
+    return translate(t, messages.get(text, text), shape)

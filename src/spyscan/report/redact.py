@@ -109,12 +109,22 @@ _KEEP_FIELD = re.compile(
     r"(?:^|_)(?:record_type|recovered|bundle|bundle_id|package|package_name|app_id|apps|process|process_name|"
     r"pid|ppid|uid|gid|sha1|sha256|md5|hash|hashes|cert|certificate|version|version_name|version_code|build|"
     r"installer|permission|permissions|type|kind|status|flags?|service|event|system|third_party|disabled|"
-    r"enabled|size|count|executable|signature|team_id|profile_id|identifier|rowid|table|line|key|file|path)$"
+    r"enabled|size|count|executable|signature|team_id|profile_id|identifier|rowid|table|line|key|file|path|"
+    r"direction|service|is_[a-z_]+|has_[a-z_]+|read|delivered|sent|encrypted|client|authorization|action|state|"
+    r"category|level|tag|operation|mode|op|protection_class|domain|scheme|source_app|install_source|sideloaded|"
+    r"platform|severity|reason|problem|manifest|quality|role|signal|signal_name|duration|access_count)$"
+)
+# user file areas: the folder stays, the file name (which can name a person or a case) becomes a token
+_USER_FILES = re.compile(
+    r"(?P<dir>(?:/?(?:sdcard|storage/emulated/\d+|storage/self/primary|data/media/\d+)"
+    r"|(?:/private)?/var/mobile/Media|(?<![\w/])Media|/Documents|/Download|/Downloads|/DCIM)"
+    r"(?:/[^/\s\]\[\"'<>]+)*/)(?P<name>[^/\s\]\[\"'<>]+)"
 )
 _TIME_FIELD = re.compile(r"(?:^|_)(?:time|date|timestamp|at|when|created|modified|updated|first|last)(?:_|$)")
 # device information that describes the model and system, not the person
 _KEEP_DEVICE = re.compile(r"model|version|os|build|product|type|patch|platform|manufacturer|brand|hardware|"
-                          r"release|sdk|kind|class|abi|locale|language", re.IGNORECASE)
+                          r"release|sdk|kind|class|abi|locale|language|acquired|encrypted|lockdown|protection|"
+                          r"utc_offset|timezone|backup_date|date", re.IGNORECASE)
 _SIMPLE_WORD = re.compile(r"^-{0,2}[A-Za-z][A-Za-z0-9_.=-]{0,40}$")
 _MIN_PERSONAL = 3
 
@@ -132,6 +142,9 @@ class Redactor:
 
     salt: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     personal: set[str] = field(default_factory=set, repr=False)  # values seen in personal fields
+    # values shown in clear everywhere: what an indicator lists (public already; a token of a value shown in clear
+    # elsewhere would tell what the token stands for)
+    public: set[str] = field(default_factory=set, repr=False)
 
     def token(self, value: str, label: str = "value") -> str:
         digest = hmac.new(self.salt, f"{label}\x1f{_normal(value, label)}".encode("utf-8", "replace"),
@@ -144,21 +157,48 @@ class Redactor:
         """Remember personal values so that they are also replaced wherever they appear in text."""
         for value in values:
             value = value.strip()
-            if len(value) >= _MIN_PERSONAL:
+            if len(value) >= _MIN_PERSONAL and value not in self.public:
                 self.personal.add(value)
 
+    def keep(self, values: Iterable[str]) -> None:
+        """Values to show in clear everywhere in this report (indicator values: published already)."""
+        for value in values:
+            if value:
+                self.public.add(value)
+                self.personal.discard(value)
+
     def scrub(self, text: str) -> str:
-        """Replace known personal values, e-mail addresses, phone numbers, all of a link but its host, and
-        coordinates."""
+        """Replace known personal values, e-mail addresses, phone numbers, all of a link but its host,
+        coordinates and the names of the person's files; public values stay."""
+        if text in self.public:
+            return text
+        protected: dict[str, str] = {}
+        for number, value in enumerate(sorted((v for v in self.public if v in text), key=len, reverse=True)):
+            mark = f"\x00{number}\x00"
+            protected[mark] = value
+            text = text.replace(value, mark)
         for value in sorted(self.personal, key=len, reverse=True):
             if value in text:
                 text = text.replace(value, self.url(value) if _LINK.fullmatch(value) else self.token(value))
-        return _SCAN.sub(self._replace_match, text)
+        text = _USER_FILES.sub(self._replace_user_file, _SCAN.sub(self._replace_match, text))
+        for mark, value in protected.items():
+            text = text.replace(mark, value)
+        return text
+
+    def _replace_user_file(self, match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name.startswith("[") or "\x00" in name or name in (".", ".."):
+            return match.group(0)
+        return match.group("dir") + self.token(name, "file")
+
+    def user_file(self, path: str) -> str:
+        """A path with the name of a file of the person (``/sdcard/Documents/…``) replaced by a token."""
+        return path if path in self.public else _USER_FILES.sub(self._replace_user_file, path)
 
     def _replace_match(self, match: re.Match[str]) -> str:
         kind = match.lastgroup
         value = match.group(0)
-        if kind == "date" or value.startswith("[") or kind is None:
+        if kind == "date" or value.startswith("[") or kind is None or "\x00" in value:
             return value
         if kind == "email" or kind == "jid":
             return self.token(value, kind)
@@ -189,7 +229,7 @@ class Redactor:
 
     def field_value(self, name: str, value: Any, keep: frozenset[str] = frozenset()) -> Any:
         """One record field: technical fields and matched values stay; the rest becomes tokens."""
-        if isinstance(value, str) and value in keep:
+        if isinstance(value, str) and (value in keep or value in self.public):
             return value
         if value is None or isinstance(value, bool):
             return value
@@ -228,7 +268,8 @@ class Redactor:
                 lowered = name.lower()
                 if _KEEP_FIELD.search(lowered) or _TIME_FIELD.search(lowered) or str(value) in keep:
                     return
-                found.append(str(value))
+                if str(value) not in self.public:
+                    found.append(str(value))
 
         for key, value in record.items():
             if key not in ("source", "record_type", "recovered"):
@@ -246,6 +287,8 @@ class Redactor:
             return f"<input>/{self.scrub(inner)}" if inner else "<input>"
         if not path.startswith("/") and ":" not in path[:3]:
             return self.scrub(path)
+        if path.startswith(("/sdcard/", "/storage/", "/data/", "/private/var/", "/var/", "/system/")):
+            return self.scrub(path)  # a path on the phone, not on the analyst's disk
         return self.token(path, "path")
 
     def command(self, argv: list[str], input_root: str) -> list[str]:

@@ -9,6 +9,7 @@ import msgspec
 from spyscan.evidence.custody import InputFile
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import Message, Text
 from spyscan.visible import json_visible
 
 STATUSES = ("ok", "not_found", "warning", "error", "recovered", "skipped", "timeout", "truncated", "interrupted",
@@ -38,6 +39,7 @@ class ArtifactStatus(msgspec.Struct, kw_only=True):
     holds_traces: bool = True  # the artifact can hold traces of compromise (else: device facts only)
     key: bool = False  # one of the artifacts that matter for this kind (docs/verdict.md)
     absence: str | None = None  # for not_found: NOT_APPLICABLE or MISSING
+    messages: dict[str, Message] = {}  # translatable form of ``error`` and ``warnings``, by their English text
 
 
 class VerdictReason(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -78,10 +80,20 @@ class RunInfo(msgspec.Struct, kw_only=True):
     unsupported_indicators: list[Unsupported] = []
     recheck_of: str | None = None  # for recheck: the run.json of the stored results
     errors: list[str] = []  # run-level errors (e.g. why a run could not finish)
+    messages: dict[str, Message] = {}  # translatable form of ``errors``, by their English text
+    lang: str | None = None  # language of the check's report and summary (``spyscan report`` keeps it)
+    tz: str | None = None  # time zone chosen with --tz for the report (None: the device's, from ``device``)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Text):  # a translatable text is written as its English string
+        return str(value)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
 
 
 def write_json(path: Path, value: object) -> None:
-    path.write_bytes(json_visible(msgspec.json.format(msgspec.json.encode(value), indent=2)) + b"\n")
+    encoded = msgspec.json.encode(value, enc_hook=_plain)
+    path.write_bytes(json_visible(msgspec.json.format(encoded, indent=2)) + b"\n")
 
 
 def read_run(path: Path) -> RunInfo:

@@ -25,6 +25,7 @@ from spyscan.detection.heuristics.base import RunRule
 from spyscan.detection.model import CONTEXT, Detection, Severity
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import Record
+from spyscan.texts import N_, Text, tr
 from spyscan.timeutil import from_iso
 
 CLOCK_MARGIN = timedelta(minutes=15)  # the phone's clock against the acquiring computer's
@@ -35,11 +36,11 @@ RULES = ("android.data_local_tmp", "android.shell_appops", "android.adb_trusted_
 
 class AndroidAcquisitionTraces(RunRule):
     id = "android.acquisition_traces"
-    title = "Left by the acquisition itself"
+    title = N_("Left by the acquisition itself")
     severity = Severity.INFO
     category = CONTEXT
-    why = ("The acquisition tool runs commands on the phone and may copy a helper to it. What it left during "
-           "the acquisition is not a sign of compromise.")
+    why = N_("The acquisition tool runs commands on the phone and may copy a helper to it. What it left during "
+             "the acquisition is not a sign of compromise.")
     record_types = (AcquisitionInfo,)
 
     def __init__(self) -> None:
@@ -55,22 +56,25 @@ class AndroidAcquisitionTraces(RunRule):
         reason = self._reason(detection, self._info)
         if reason is None:
             return detection
-        return msgspec.structs.replace(detection, severity=Severity.INFO, category=CONTEXT,
-                                       message=f"{detection.message} (left by the acquisition: {reason})")
+        message = tr("%(message)s (left by the acquisition: %(reason)s)",
+                     message=Text(detection.text) if detection.text else detection.message, reason=reason)
+        return msgspec.structs.replace(detection, severity=Severity.INFO, category=CONTEXT, message=str(message),
+                                       text=message.message)
 
     def _reason(self, detection: Detection, info: AcquisitionInfo) -> str | None:
         record = detection.record
         if detection.rule == "android.adb_trusted_key":
             key = record.get("key_sha256")
-            return "the acquiring computer's key" if key and key == info.adb_host_key_sha256 else None
+            return tr("the acquiring computer's key") if key and key == info.adb_host_key_sha256 else None
         if detection.rule == "android.shell_appops":
             when = from_iso(record.get("last_access"))
-            return "used during the acquisition" if self._inside(when, bool(record.get("timezone_assumed"))) else None
+            inside = self._inside(when, bool(record.get("timezone_assumed")))
+            return tr("used during the acquisition") if inside else None
         path = posixpath.normpath(str(record.get("path") or ""))
         if path in {posixpath.normpath(p) for p in [*info.left_on_phone, *info.created_and_removed] if p}:
-            return "a file the acquisition made, listed in acquisition.json"
+            return tr("a file the acquisition made, listed in acquisition.json")
         if path in self._collector_paths(info) and self._inside(from_iso(record.get("modified")), False):
-            return "androidqf's collector, copied to the phone during the acquisition"
+            return tr("androidqf's collector, copied to the phone during the acquisition")
         return None
 
     @staticmethod

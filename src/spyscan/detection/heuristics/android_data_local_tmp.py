@@ -14,16 +14,17 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.android_files import AndroidFile
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 TMP = "/data/local/tmp/"
 
 
 class AndroidDataLocalTmp(Rule):
     id = "android.data_local_tmp"
-    title = "File in /data/local/tmp"
+    title = N_("File in /data/local/tmp")
     severity = Severity.MEDIUM
-    why = ("Tools and exploits pushed over USB are dropped and run in /data/local/tmp. Apart from the "
-           "acquisition tool's own helper, nothing is expected there on an ordinary phone.")
+    why = N_("Tools and exploits pushed over USB are dropped and run in /data/local/tmp. Apart from the "
+             "acquisition tool's own helper, nothing is expected there on an ordinary phone.")
     record_types = (AndroidFile,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -31,5 +32,6 @@ class AndroidDataLocalTmp(Rule):
         path = posixpath.normpath(record.path)
         if not path.startswith(TMP) or path.rstrip("/") + "/" == TMP:
             return
-        yield Finding(record=record, message=f"file in /data/local/tmp: {record.path}", observable_type="file_path",
+        yield Finding(record=record, message=tr("file in /data/local/tmp: %(path)s", path=record.path),
+                      observable_type="file_path",
                       observable_value=record.path)

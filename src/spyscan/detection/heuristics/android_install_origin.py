@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from spyscan.detection.heuristics.android_lists import installer_categories
 from spyscan.detection.model import Severity
 from spyscan.records.android_packages import AndroidPackage
+from spyscan.texts import tr
 
 READ_ONLY_PARTITIONS = ("/system/", "/product/", "/vendor/", "/system_ext/", "/odm/", "/oem/", "/apex/")
 
 
 @dataclass(frozen=True)
 class Origin:
-    message: str
+    message: str  # a translatable text (spyscan.texts.tr)
     severity: Severity
 
     @property
@@ -71,17 +72,22 @@ def install_origin(record: AndroidPackage) -> Origin | None:
         return None
     app = record.package
     if installer is None and preinstalled(record):
-        return Origin(f"{app} has no installer: preinstalled by the phone's maker ({', '.join(record.apk_paths)})",
-                      Severity.INFO)
+        return Origin(tr("%(app)s has no installer: preinstalled by the phone's maker (%(paths)s)", app=app,
+                         paths=", ".join(record.apk_paths)), Severity.INFO)
     if installer is None:
         if record.trusted_signer:
-            return Origin(f"{app} was installed by hand (no installer), but it is signed by its well-known "
-                          "developer", Severity.LOW)
-        return Origin(f"{app} was installed by an unknown installer (adb or a file)", Severity.MEDIUM)
+            return Origin(tr("%(app)s was installed by hand (no installer), but it is signed by its well-known "
+                             "developer", app=app), Severity.LOW)
+        return Origin(tr("%(package)s was installed by an unknown installer (adb or a file)", package=app),
+                      Severity.MEDIUM)
     if category == "browser":
-        return Origin(f"{app} was installed from a file downloaded with the browser {installer}", Severity.MEDIUM)
+        return Origin(tr("%(package)s was installed from a file downloaded with the browser %(installer)s",
+                         package=app, installer=installer), Severity.MEDIUM)
     if category == "package_installer":
-        return Origin(f"{app} was sideloaded with the package installer ({installer})", Severity.MEDIUM)
+        return Origin(tr("%(package)s was sideloaded with the package installer (%(installer)s)", package=app,
+                         installer=installer), Severity.MEDIUM)
     if category == "third_party":
-        return Origin(f"{app} was installed from the alternative store {installer}", Severity.INFO)
-    return Origin(f"{app} was installed by the app {installer}, not a known store", Severity.LOW)
+        return Origin(tr("%(package)s was installed from the alternative store %(installer)s", package=app,
+                         installer=installer), Severity.INFO)
+    return Origin(tr("%(package)s was installed by the app %(installer)s, not a known store", package=app,
+                     installer=installer), Severity.LOW)

@@ -9,16 +9,17 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_appops import AppOpEntry
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 OP = "REQUEST_INSTALL_PACKAGES"
 
 
 class AndroidInstallPackagesAppOp(Rule):
     id = "android.install_packages_appop"
-    title = "App allowed to install other apps"
+    title = N_("App allowed to install other apps")
     severity = Severity.LOW
-    why = ("Apps allowed to install packages (browsers, file managers, messengers) are how sideloaded "
-           "spyware usually arrives; one that actually used it is worth a look.")
+    why = N_("Apps allowed to install packages (browsers, file managers, messengers) are how sideloaded "
+             "spyware usually arrives; one that actually used it is worth a look.")
     record_types = (AppOpEntry,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -31,11 +32,11 @@ class AndroidInstallPackagesAppOp(Rule):
             # it installed are reported with their installer (android.sideloaded_package)
             yield Finding(record=record, severity=Severity.LOW, category=CONTEXT, observable_type="app_id",
                           observable_value=record.package,
-                          message=f"the alternative store {record.package} installed apps")
+                          message=tr("the alternative store %(package)s installed apps", package=record.package))
         elif used:
             yield Finding(record=record, severity=Severity.MEDIUM, observable_type="app_id",
                           observable_value=record.package,
-                          message=f"{record.package} used its permission to install apps")
+                          message=tr("%(package)s used its permission to install apps", package=record.package))
         elif record.mode == "allow":
             yield Finding(record=record, observable_type="app_id", observable_value=record.package,
-                          message=f"{record.package} is allowed to install apps")
+                          message=tr("%(package)s is allowed to install apps", package=record.package))

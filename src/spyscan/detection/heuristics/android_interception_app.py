@@ -23,9 +23,10 @@ from spyscan.records.android_device_admin import DeviceAdmin
 from spyscan.records.android_intents import IntentFilterEntry
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
-ROLES = {"admin": "is a device administrator", "device_owner": "is the device owner",
-         "profile_owner": "is a profile owner"}
+ROLES = {"admin": N_("it is a device administrator"), "device_owner": N_("it is the device owner"),
+         "profile_owner": N_("it is a profile owner")}
 
 
 @dataclass
@@ -35,12 +36,23 @@ class _Receiver:
     what: list[str] = field(default_factory=list)
 
 
+def _joined(parts: list[str], separator: str) -> str:
+    """Translatable parts joined (each stays translatable)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        if separator == ", ":
+            joined = tr("%(first)s, %(second)s", first=joined, second=part)
+        else:
+            joined = tr("%(first)s; %(second)s", first=joined, second=part)
+    return joined
+
+
 class AndroidInterceptionApp(RunRule):
     id = "android.interception_app"
-    title = "App listens to SMS or calls and has other stalkerware traits"
+    title = N_("App listens to SMS or calls and has other stalkerware traits")
     severity = Severity.MEDIUM
-    why = ("Stalkerware copies SMS and calls, and is installed by hand, uses accessibility services or device "
-           "administrator rights to keep control. An app with several of these traits needs an expert's look.")
+    why = N_("Stalkerware copies SMS and calls, and is installed by hand, uses accessibility services or device "
+             "administrator rights to keep control. An app with several of these traits needs an expert's look.")
     record_types = (IntentFilterEntry, AndroidPackage, AccessibilityService, DeviceAdmin)
 
     def __init__(self) -> None:
@@ -69,27 +81,29 @@ class AndroidInterceptionApp(RunRule):
             if record.enabled or record.bound:
                 self._accessibility.add(record.package)
         elif isinstance(record, DeviceAdmin):
-            self._admin.setdefault(record.package, ROLES.get(record.role, record.role))
+            self._admin.setdefault(record.package, tr(ROLES[record.role]) if record.role in ROLES else
+                                   tr("it has the device role %(role)s", role=record.role))
 
     def findings(self, detections: Sequence[Detection]) -> Iterable[tuple[str, Finding]]:
         indicated: dict[str, str] = {}
         for detection in detections:
             if detection.kind == "indicator" and detection.observable is not None and detection.indicator:
-                family = detection.indicator.malware or "an indicator"
+                family: str = detection.indicator.malware or tr("an indicator")
                 indicated.setdefault(detection.observable.value.split(":", 1)[0], family)
         for package, receiver in sorted(self._receivers.items()):
             if package in self._system or (package not in self._known and is_platform_package(package)):
                 continue
-            traits = []
+            traits: list[str] = []
             if package in self._origin:
                 traits.append(self._origin[package])
             if package in indicated:
-                traits.append(f"it matches {indicated[package]}")
+                traits.append(tr("it matches %(family)s", family=indicated[package]))
             if package in self._accessibility:
-                traits.append("it has an enabled accessibility service")
+                traits.append(tr("it has an enabled accessibility service"))
             if package in self._admin:
-                traits.append(f"it {self._admin[package]}")
+                traits.append(self._admin[package])
             if traits:
                 yield receiver.job, Finding(
                     record=receiver.record, observable_type="app_id", observable_value=package,
-                    message=f"{package} receives {', '.join(receiver.what)}; {'; '.join(traits)}")
+                    message=tr("%(package)s receives %(what)s; %(traits)s", package=package,
+                               what=_joined(receiver.what, ", "), traits=_joined(traits, "; ")))

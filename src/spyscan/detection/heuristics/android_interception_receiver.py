@@ -14,22 +14,24 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_intents import IntentFilterEntry
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 INTERCEPTION_ACTIONS = {
-    "android.provider.Telephony.SMS_RECEIVED": "incoming SMS",
-    "android.provider.Telephony.SMS_DELIVER": "incoming SMS (default SMS app)",
-    "android.provider.Telephony.DATA_SMS_RECEIVED": "incoming data SMS",
-    "android.provider.Telephony.WAP_PUSH_RECEIVED": "incoming MMS/WAP push",
-    "android.provider.Telephony.WAP_PUSH_DELIVER": "incoming MMS/WAP push",
-    "android.intent.action.NEW_OUTGOING_CALL": "outgoing calls",
-    "android.intent.action.PHONE_STATE": "call state (incoming call numbers)",
-    "android.intent.action.DATA_SMS_RECEIVED": "incoming data SMS",
+    "android.provider.Telephony.SMS_RECEIVED": N_("incoming SMS"),
+    "android.provider.Telephony.SMS_DELIVER": N_("incoming SMS (default SMS app)"),
+    "android.provider.Telephony.DATA_SMS_RECEIVED": N_("incoming data SMS"),
+    "android.provider.Telephony.WAP_PUSH_RECEIVED": N_("incoming MMS/WAP push"),
+    "android.provider.Telephony.WAP_PUSH_DELIVER": N_("incoming MMS/WAP push"),
+    "android.intent.action.NEW_OUTGOING_CALL": N_("outgoing calls"),
+    "android.intent.action.PHONE_STATE": N_("call state (incoming call numbers)"),
+    "android.intent.action.DATA_SMS_RECEIVED": N_("incoming data SMS"),
 }
 
 
 def intercepted(record: IntentFilterEntry) -> str | None:
     """What a receiver listens to, when it is SMS or calls."""
-    return INTERCEPTION_ACTIONS.get(record.intent) if record.table == "receiver" else None
+    what = INTERCEPTION_ACTIONS.get(record.intent) if record.table == "receiver" else None
+    return tr(what) if what is not None else None
 
 
 def interception(record: IntentFilterEntry) -> str | None:
@@ -40,11 +42,11 @@ def interception(record: IntentFilterEntry) -> str | None:
 
 class AndroidInterceptionReceiver(Rule):
     id = "android.interception_receiver"
-    title = "App listens to SMS or calls"
+    title = N_("App listens to SMS or calls")
     severity = Severity.INFO
     category = CONTEXT
-    why = ("Stalkerware listens to SMS and calls to copy them, but many ordinary apps listen to call state. "
-           "This matters only together with other traits of the same app.")
+    why = N_("Stalkerware listens to SMS and calls to copy them, but many ordinary apps listen to call state. "
+             "This matters only together with other traits of the same app.")
     record_types = (IntentFilterEntry,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -52,5 +54,6 @@ class AndroidInterceptionReceiver(Rule):
         what = interception(record)
         if what is None:
             return
-        yield Finding(record=record, message=f"{record.package} receives {what} ({record.component})",
+        yield Finding(record=record, message=tr("%(package)s receives %(what)s (%(component)s)", package=record.package,
+                                                 what=what, component=record.component),
                       observable_type="app_id", observable_value=record.package)

@@ -11,6 +11,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.android_intrusion import IntrusionSecurityEvent
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 TAG = "key_generated"  # SecurityLog TAG_KEY_GENERATED: success, key alias, uid
 
@@ -30,11 +31,11 @@ def benign_events() -> frozenset[tuple[str, str, str]]:
 
 class IntrusionKeyGenerationFailed(Rule):
     id = "android.intrusion_key_generation_failed"
-    title = "Key generation failed"
+    title = N_("Key generation failed")
     severity = Severity.LOW
     category = CONTEXT
-    why = ("A failure to create a cryptographic key can follow tampering with the keystore, but it is also a "
-           "common fault; known harmless failures are not listed.")
+    why = N_("A failure to create a cryptographic key can follow tampering with the keystore, but it is also a "
+             "common fault; known harmless failures are not listed.")
     record_types = (IntrusionSecurityEvent,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -45,4 +46,5 @@ class IntrusionKeyGenerationFailed(Rule):
         uid = str(fields.get("uid") if fields.get("uid") is not None else "")
         if (TAG, key, uid) in benign_events():
             return
-        yield Finding(record=record, message=f"key generation failed: {key or 'unknown key'} (uid {uid or '?'})")
+        yield Finding(record=record, message=tr("key generation failed: %(key)s (uid %(uid)s)",
+                                                key=key or tr("unknown key"), uid=uid or "?"))

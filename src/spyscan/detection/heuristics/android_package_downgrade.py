@@ -8,19 +8,21 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.android_battery import BatteryPackageChange
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 
 class AndroidPackageDowngrade(Rule):
     id = "android.package_downgrade"
-    title = "App downgraded to an older version"
+    title = N_("App downgraded to an older version")
     severity = Severity.LOW
-    why = ("Going back to an older version of an app can reopen security flaws fixed since; attackers with "
-           "access to a phone do it to exploit them. Ordinary users rarely downgrade apps.")
+    why = N_("Going back to an older version of an app can reopen security flaws fixed since; attackers with "
+             "access to a phone do it to exploit them. Ordinary users rarely downgrade apps.")
     record_types = (BatteryPackageChange,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, BatteryPackageChange)
         if record.action == "downgrade":
             yield Finding(record=record, observable_type="app_id", observable_value=record.package,
-                          message=(f"{record.package} went from version {record.previous_version_code} "
-                                   f"down to {record.version_code}"))
+                          message=tr("%(package)s went from version %(previous)s down to %(version)s",
+                                     package=record.package,
+                                     previous=record.previous_version_code, version=record.version_code))

@@ -26,30 +26,31 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import COMPROMISE, CONTEXT, Severity
 from spyscan.records.android_settings import AndroidSetting
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 OREO = 26  # Android 8: "unknown sources" became a per-app permission; install_non_market_apps reads 1
 
 # setting name -> (values that matter, what it means, severity, category)
 RISKY: dict[str, tuple[frozenset[str], str, Severity, str]] = {
-    "package_verifier_enable": (frozenset({"0"}), "Play Protect app verification is off", Severity.MEDIUM,
+    "package_verifier_enable": (frozenset({"0"}), N_("Play Protect app verification is off"), Severity.MEDIUM,
                                 COMPROMISE),
-    "package_verifier_state": (frozenset({"-1", "0"}), "Play Protect app verification is off", Severity.MEDIUM,
+    "package_verifier_state": (frozenset({"-1", "0"}), N_("Play Protect app verification is off"), Severity.MEDIUM,
                                COMPROMISE),
-    "package_verifier_user_consent": (frozenset({"-1"}), "app verification by Play Protect was refused",
+    "package_verifier_user_consent": (frozenset({"-1"}), N_("app verification by Play Protect was refused"),
                                       Severity.MEDIUM, COMPROMISE),
-    "verifier_verify_adb_installs": (frozenset({"0"}), "apps installed over USB are not verified", Severity.MEDIUM,
+    "verifier_verify_adb_installs": (frozenset({"0"}), N_("apps installed over USB are not verified"), Severity.MEDIUM,
                                      COMPROMISE),
-    "adb_install_need_confirm": (frozenset({"0"}), "installs over USB need no confirmation on the phone",
+    "adb_install_need_confirm": (frozenset({"0"}), N_("installs over USB need no confirmation on the phone"),
                                  Severity.MEDIUM, COMPROMISE),
-    "upload_apk_enable": (frozenset({"0"}), "unknown apps are not sent to Google for scanning (a privacy choice)",
+    "upload_apk_enable": (frozenset({"0"}), N_("unknown apps are not sent to Google for scanning (a privacy choice)"),
                           Severity.INFO, CONTEXT),
-    "send_action_app_error": (frozenset({"0"}), "app crash reports are not sent (a privacy choice)", Severity.INFO,
+    "send_action_app_error": (frozenset({"0"}), N_("app crash reports are not sent (a privacy choice)"), Severity.INFO,
                               CONTEXT),
-    "samsung_errorlog_agree": (frozenset({"0"}), "error logs are not shared with Samsung (a privacy choice)",
+    "samsung_errorlog_agree": (frozenset({"0"}), N_("error logs are not shared with Samsung (a privacy choice)"),
                                Severity.INFO, CONTEXT),
-    "send_security_reports": (frozenset({"0"}), "security reports are not shared with the maker (a privacy choice)",
+    "send_security_reports": (frozenset({"0"}), N_("security reports are not shared with the maker (a privacy choice)"),
                               Severity.INFO, CONTEXT),
-    "accessibility_enabled": (frozenset({"1"}), "an accessibility service is on (see which one below)",
+    "accessibility_enabled": (frozenset({"1"}), N_("an accessibility service is on (see which one below)"),
                               Severity.INFO, CONTEXT),
 }
 UNKNOWN_SOURCES = "install_non_market_apps"
@@ -58,27 +59,32 @@ ACCESSIBILITY_SERVICES = "enabled_accessibility_services"
 
 class AndroidRiskySetting(Rule):
     id = "android.risky_setting"
-    title = "Risky security setting"
+    title = N_("Risky security setting")
     severity = Severity.MEDIUM
-    why = ("Stalkerware is installed by turning off Play Protect or allowing unknown apps, and keeps control "
-           "through accessibility services. Check whether the owner chose these settings.")
+    why = N_("Stalkerware is installed by turning off Play Protect or allowing unknown apps, and keeps control "
+             "through accessibility services. Check whether the owner chose these settings.")
     record_types = (AndroidSetting,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AndroidSetting)
         name, value = record.name, record.value.strip()
-        where = f"{name}={value}" + (f", user {record.user}" if record.user is not None else "")
+        where: str = f"{name}={value}"
+        if record.user is not None:
+            where = tr("%(setting)s, user %(user)s", setting=where, user=record.user)
         if name in RISKY:
             values, explanation, severity, category = RISKY[name]
             if value in values:
-                yield Finding(record=record, message=f"{explanation} ({where})", severity=severity, category=category)
+                yield Finding(record=record, message=tr("%(explanation)s (%(where)s)", explanation=tr(explanation),
+                                                        where=where), severity=severity, category=category)
         elif name == UNKNOWN_SOURCES and value == "1":
             if record.sdk is None:
                 yield Finding(record=record, severity=Severity.LOW, category=CONTEXT,
-                              message=f"installation from unknown sources is allowed ({where}); the Android version "
-                                      "is not known, and since Android 8 this value is always 1")
+                              message=tr("installation from unknown sources is allowed (%(where)s); the Android "
+                                         "version is not known, and since Android 8 this value is always 1",
+                                         where=where))
             elif record.sdk < OREO:
-                yield Finding(record=record, message=f"installation from unknown sources is allowed ({where})")
+                yield Finding(record=record, message=tr("installation from unknown sources is allowed (%(where)s)",
+                                                        where=where))
         elif name == ACCESSIBILITY_SERVICES and value and value != "null":
             yield from self._services(record, value, where)
 
@@ -87,7 +93,9 @@ class AndroidRiskySetting(Rule):
         others = [s for s in services if not is_platform_package(s.split("/", 1)[0])]
         if others:
             yield Finding(record=record, severity=Severity.MEDIUM,
-                          message=f"accessibility services of apps enabled: {', '.join(others)}")
+                          message=tr("accessibility services of apps enabled: %(services)s",
+                                     services=", ".join(others)))
         elif services:
             yield Finding(record=record, severity=Severity.INFO, category=CONTEXT,
-                          message=f"accessibility services of the system enabled: {', '.join(services)} ({where})")
+                          message=tr("accessibility services of the system enabled: %(services)s (%(where)s)",
+                                     services=", ".join(services), where=where))

@@ -9,14 +9,15 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import COMPROMISE, CONTEXT, Severity
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class AndroidSideloadedPackage(Rule):
     id = "android.sideloaded_package"
-    title = "App installed from outside an official store"
+    title = N_("App installed from outside an official store")
     severity = Severity.MEDIUM
-    why = ("Stalkerware is usually installed by hand from an APK file, with the phone in hand, not from a "
-           "store. Apps from alternative stores and the maker's own apps are listed for information.")
+    why = N_("Stalkerware is usually installed by hand from an APK file, with the phone in hand, not from a "
+             "store. Apps from alternative stores and the maker's own apps are listed for information.")
     record_types = (AndroidPackage,)
 
     def __init__(self) -> None:

@@ -8,6 +8,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.android_mounts import AndroidMount
 from spyscan.records.base import Record
+from spyscan.texts import N_, tr
 
 SYSTEM_MOUNTS = ("/", "/system", "/system_root", "/vendor", "/product", "/system_ext", "/odm", "/oem",
                  "/apex")
@@ -21,14 +22,15 @@ def is_system_mount(mount_point: str) -> bool:
 
 class AndroidSystemMountReadWrite(Rule):
     id = "android.system_mount_rw"
-    title = "System partition mounted read-write"
+    title = N_("System partition mounted read-write")
     severity = Severity.HIGH
-    why = ("System partitions are read-only on a normal phone; mounted read-write they can be changed to "
-           "hide persistent malware, which requires root.")
+    why = N_("System partitions are read-only on a normal phone; mounted read-write they can be changed to "
+             "hide persistent malware, which requires root.")
     record_types = (AndroidMount,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AndroidMount)
         if record.read_write and record.fs_type not in PSEUDO_FS and is_system_mount(record.mount_point):
-            yield Finding(record=record, message=(f"{record.mount_point} ({record.device}, {record.fs_type}) is "
-                                                  "mounted read-write"))
+            yield Finding(record=record, message=tr("%(mount)s (%(device)s, %(fs)s) is mounted read-write",
+                                                    mount=record.mount_point, device=record.device,
+                                                    fs=record.fs_type))

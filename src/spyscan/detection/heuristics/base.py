@@ -36,12 +36,13 @@ class Finding(msgspec.Struct, frozen=True, kw_only=True):
 
 class Rule:
     id: ClassVar[str] = ""  # "<platform>.<name>"
-    title: ClassVar[str] = ""
+    title: ClassVar[str] = ""  # mark it with N_ (spyscan.texts): translated where shown
     severity: ClassVar[Severity] = Severity.MEDIUM
     # what the rule's findings are about (detection/model.py): "compromise" findings decide the verdict's
     # colour, "context" ones help an expert, "protection" ones are advice shown apart from the verdict
     category: ClassVar[str] = COMPROMISE
-    why: ClassVar[str] = ""  # why the pattern matters, for the report
+    why: ClassVar[str] = ""  # why the pattern matters, for the report (mark it with N_: translated where shown)
+    advice: ClassVar[str] = ""  # protection rules: what to do, as an action (N_; under "Protect this phone")
     record_types: ClassVar[tuple[type[Record], ...]] = ()
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -59,6 +60,7 @@ class RunRule:
     severity: ClassVar[Severity] = Severity.MEDIUM
     category: ClassVar[str] = COMPROMISE
     why: ClassVar[str] = ""
+    advice: ClassVar[str] = ""
     record_types: ClassVar[tuple[type[Record], ...]] = ()
 
     def check(self, record: Record, job: str) -> None:

@@ -15,6 +15,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_system import DataUsageRow
+from spyscan.texts import N_, tr
 
 SHOWN = 10  # spans and process rows named in the finding
 MAX_ORPHANS = 10_000
@@ -22,11 +23,11 @@ MAX_ORPHANS = 10_000
 
 class IOSDataUsageDeletedProcess(Rule):
     id = "ios.datausage_deleted_process"
-    title = "Process rows missing from the network usage database"
+    title = N_("Process rows missing from the network usage database")
     severity = Severity.LOW
     category = CONTEXT
-    why = ("Spyware such as Pegasus deleted its own rows from this database. iOS also removes old rows "
-           "itself, so missing rows are common on normal phones: context for an expert.")
+    why = N_("Spyware such as Pegasus deleted its own rows from this database. iOS also removes old rows "
+             "itself, so missing rows are common on normal phones: context for an expert.")
     record_types = (DataUsageRow,)
 
     def __init__(self) -> None:
@@ -56,21 +57,25 @@ class IOSDataUsageDeletedProcess(Rule):
         gaps = self._gaps()
         if not orphans and not gaps:
             return
-        parts = []
+        parts: list[str] = []
         if orphans:
             named = ", ".join(str(missing) for missing, _ in orphans[:SHOWN])
-            more = ", ..." if len(orphans) > SHOWN else ""
-            capped = "at least " if len(self.orphans) >= MAX_ORPHANS else ""
-            parts.append(f"usage rows refer to {capped}{len(orphans)} process row(s) no longer in ZPROCESS "
-                         f"({named}{more})")
+            named += ", ..." if len(orphans) > SHOWN else ""
+            if len(self.orphans) >= MAX_ORPHANS:
+                parts.append(tr("usage rows refer to at least %(count)s process row(s) no longer in ZPROCESS "
+                                "(%(rows)s)", count=len(orphans), rows=named))
+            else:
+                parts.append(tr("usage rows refer to %(count)s process row(s) no longer in ZPROCESS (%(rows)s)",
+                                count=len(orphans), rows=named))
         if gaps:
             missing = sum(after - before - 1 for before, after, _ in gaps)
             spans = ", ".join(str(before + 1) if after - before == 2 else f"{before + 1}-{after - 1}"
-                              for before, after, _ in gaps[:SHOWN])
-            more = ", ..." if len(gaps) > SHOWN else ""
-            parts.append(f"{missing} ZPROCESS primary key(s) missing in {len(gaps)} gap(s) ({spans}{more})")
+                              for before, after, _ in gaps[:SHOWN]) + (", ..." if len(gaps) > SHOWN else "")
+            parts.append(tr("%(missing)s ZPROCESS primary key(s) missing in %(gaps)s gap(s) (%(spans)s)",
+                            missing=missing, gaps=len(gaps), spans=spans))
         first = orphans[0][1] if orphans else gaps[0][2]
-        yield Finding(record=first, message="; ".join(parts))
+        message = parts[0] if len(parts) == 1 else tr("%(first)s; %(second)s", first=parts[0], second=parts[1])
+        yield Finding(record=first, message=message)
 
     def _gaps(self) -> list[tuple[int, int, DataUsageRow]]:
         """``(key before, key after, record after)`` of every gap in the process keys seen."""

@@ -17,6 +17,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_privacy_report import PrivacyReportAccess, PrivacyReportNetwork
+from spyscan.texts import N_, trn
 from spyscan.timeutil import iso
 
 QUIET_DAYS = 3
@@ -26,13 +27,13 @@ SENSITIVE = frozenset({"camera", "microphone", "location", "contacts", "photos",
 
 class PrivacyReportAppGone(Rule):
     id = "ios.privacy_report_app_gone"
-    title = "App Privacy Report: an app that used sensors or personal data was silent afterwards"
+    title = N_("App Privacy Report: an app that used sensors or personal data was silent afterwards")
     severity = Severity.LOW
-    why = ("The App Privacy Report keeps about seven days of activity, including that of apps removed since. An "
-           "app that used the microphone, camera, location or personal data and was then silent may have been "
-           "removed (as an abuser may do with stalkerware before returning a phone) or simply not used: the "
-           "report cannot tell which. Check with the owner whether the app is still on the phone and known to "
-           "them.")
+    why = N_("The App Privacy Report keeps about seven days of activity, including that of apps removed since. An "
+             "app that used the microphone, camera, location or personal data and was then silent may have been "
+             "removed (as an abuser may do with stalkerware before returning a phone) or simply not used: the "
+             "report cannot tell which. Check with the owner whether the app is still on the phone and known to "
+             "them.")
     record_types = (PrivacyReportAccess, PrivacyReportNetwork)
 
     def __init__(self) -> None:
@@ -71,6 +72,10 @@ class PrivacyReportAppGone(Rule):
                 continue
             used = ", ".join(sorted(self._categories[app]))
             yield Finding(record=record, observable_type="app_id", observable_value=app,
-                          message=(f"{app} used {used} and was last active at {iso(last)}, "
-                                   f"{(self._end - last).days} days before the report's last entry ({iso(self._end)}); "
-                                   "check with the owner whether it is still installed and known to them"))
+                          message=trn("%(app)s used %(used)s and was last active at %(last)s, %(num)d day before the "
+                                      "report's last entry (%(end)s); check with the owner whether it is still "
+                                      "installed and known to them",
+                                      "%(app)s used %(used)s and was last active at %(last)s, %(num)d days before the "
+                                      "report's last entry (%(end)s); check with the owner whether it is still "
+                                      "installed and known to them",
+                                      (self._end - last).days, app=app, used=used, last=iso(last), end=iso(self._end)))

@@ -26,6 +26,7 @@ from spyscan.domains import registrable_domain, same_site
 from spyscan.links.whatwg import HOST_DOMAIN, WebURL, parse_url
 from spyscan.records.base import Record
 from spyscan.records.ios_browsers import SafariVisit
+from spyscan.texts import N_, tr
 
 WITHIN_SECONDS = 1.0
 MAX_CANDIDATES = 10_000
@@ -46,10 +47,10 @@ def site_of(url: WebURL) -> str:
 
 class IOSSafariFastRedirect(Rule):
     id = "ios.safari_fast_redirect"
-    title = "HTTP visit redirected at once to another site"
+    title = N_("HTTP visit redirected at once to another site")
     severity = Severity.MEDIUM
-    why = ("A tampered HTTP response can send a page at once to an exploit server. Brands and link shorteners "
-           "also redirect to other sites, so only a destination shaped like an exploit server is worth review.")
+    why = N_("A tampered HTTP response can send a page at once to an exploit server. Brands and link shorteners "
+             "also redirect to other sites, so only a destination shaped like an exploit server is worth review.")
     record_types = (SafariVisit,)
 
     def __init__(self) -> None:
@@ -78,27 +79,33 @@ class IOSSafariFastRedirect(Rule):
     def finish(self) -> Iterable[Finding]:
         for record, source, target, elapsed in self.candidates:
             reasons = self._exploit_shape(target)
-            message = (f"http://{source.host} redirected to {target.host}{':' + target.port if target.port else ''} "
-                       f"after {elapsed:.3f} s")
+            destination = target.host + (":" + target.port if target.port else "")
+            seconds = f"{elapsed:.3f}"
+            message: str
             if reasons:
-                message += ": the destination " + ", ".join(reasons)
+                joined = reasons[0]
+                for reason in reasons[1:]:
+                    joined = tr("%(first)s, %(second)s", first=joined, second=reason)
+                message = tr("http://%(source)s redirected to %(target)s after %(seconds)s s: the destination "
+                             "%(reasons)s", source=source.host, target=destination, seconds=seconds, reasons=joined)
             else:
-                message += " (another site, seen elsewhere in the history)"
+                message = tr("http://%(source)s redirected to %(target)s after %(seconds)s s (another site, seen "
+                             "elsewhere in the history)", source=source.host, target=destination, seconds=seconds)
             yield Finding(record=record, message=message, observable_type="url",
                           observable_value=record.redirect_destination_url,
                           severity=Severity.MEDIUM if reasons else Severity.LOW,
                           category=COMPROMISE if reasons else CONTEXT)
 
     def _exploit_shape(self, target: WebURL) -> list[str]:
-        reasons = []
+        reasons: list[str] = []
         if target.host_kind != HOST_DOMAIN:
-            reasons.append("is a raw IP address")
+            reasons.append(tr("is a raw IP address"))
         if target.port:
-            reasons.append(f"uses the non-standard port {target.port}")
+            reasons.append(tr("uses the non-standard port %(port)s", port=target.port))
         labels = target.host.rstrip(".").split(".")
         odd = [label for label in labels if random_looking(label)]
         if odd:
-            reasons.append(f"has random-looking labels ({', '.join(odd[:3])})")
+            reasons.append(tr("has random-looking labels (%(labels)s)", labels=", ".join(odd[:3])))
         if self.sites.get(site_of(target), 0) <= 1:  # only the redirect's own destination visit
-            reasons.append("is a site seen nowhere else in the history")
+            reasons.append(tr("is a site seen nowhere else in the history"))
         return reasons

@@ -17,6 +17,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_shutdown import ShutdownReboot
+from spyscan.texts import N_, tr
 from spyscan.timeutil import iso
 
 THRESHOLD = 3  # notices before one SIGTERM, as in iShutdown_detect.py
@@ -25,24 +26,30 @@ SHOWN = 10
 
 class ShutdownDelayedClients(Rule):
     id = "ios.shutdown_delayed_clients"
-    title = "Reboot delayed several times"
+    title = N_("Reboot delayed several times")
     severity = Severity.LOW
     category = CONTEXT
-    why = ("Kaspersky found Pegasus infections where shutdown waited three or more times for processes that "
-           "would not exit. Slow processes also delay normal reboots, so this is context for an expert.")
+    why = N_("Kaspersky found Pegasus infections where shutdown waited three or more times for processes that "
+             "would not exit. Slow processes also delay normal reboots, so this is context for an expert.")
     record_types = (ShutdownReboot,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, ShutdownReboot)
         if record.delays < THRESHOLD:
             return
-        when = iso(record.reboot_time) or "an unknown time"
+        when: str = iso(record.reboot_time) or tr("an unknown time")
         delayed = [c for c in record.clients if c.delayed]
-        names = ", ".join(f"{c.name or '?'} (pid {c.pid}, {c.delayed} notice(s))" for c in delayed[:SHOWN])
-        more = f" and {len(delayed) - SHOWN} more" if len(delayed) > SHOWN else ""
-        waited = f", the last after {record.waited_seconds:.2f}s" if record.waited_seconds is not None else ""
-        yield Finding(
-            record=record,
-            message=(f"reboot at {when}: shutdown waited {record.delays} times for processes still running"
-                     f"{waited}: {names or 'no process named'}{more}"),
-        )
+        names: str = ", ".join(f"{c.name or '?'} (pid {c.pid}, {c.delayed} notice(s))" for c in delayed[:SHOWN])
+        if len(delayed) > SHOWN:
+            names = tr("%(names)s and %(more)s more", names=names, more=len(delayed) - SHOWN)
+        if not names:
+            names = tr("no process named")
+        if record.waited_seconds is not None:
+            seconds = f"{record.waited_seconds:.2f}"
+            message = tr("reboot at %(when)s: shutdown waited %(delays)s times for processes still running, the last "
+                         "after %(seconds)s s: %(names)s", when=when, delays=record.delays, seconds=seconds,
+                         names=names)
+        else:
+            message = tr("reboot at %(when)s: shutdown waited %(delays)s times for processes still running: "
+                         "%(names)s", when=when, delays=record.delays, names=names)
+        yield Finding(record=record, message=message)

@@ -14,15 +14,16 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_shutdown import ShutdownLogCoverage
+from spyscan.texts import N_, tr
 
 
 class ShutdownLogEmpty(Rule):
     id = "ios.shutdown_log_empty"
-    title = "Shutdown log without any reboot"
+    title = N_("Shutdown log without any reboot")
     severity = Severity.LOW
     category = CONTEXT
-    why = ("Before iOS 26 the shutdown log keeps every reboot since the phone was set up. An emptied log "
-           "was seen in a Pegasus infection; a phone never restarted since setup also has none.")
+    why = N_("Before iOS 26 the shutdown log keeps every reboot since the phone was set up. An emptied log "
+             "was seen in a Pegasus infection; a phone never restarted since setup also has none.")
     record_types = (ShutdownLogCoverage,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -30,5 +31,6 @@ class ShutdownLogEmpty(Rule):
         if record.reboots or record.rewritten_at_boot is not False:
             return  # reboots present, or iOS 26+ (rewritten at each boot), or the version is unknown
         yield Finding(record=record,
-                      message=(f"the shutdown log ({', '.join(record.log_files)}) holds no complete reboot, "
-                               f"on iOS {record.ios_version}, which keeps the reboots since setup"))
+                      message=tr("the shutdown log (%(files)s) holds no complete reboot, on iOS %(version)s, which "
+                                 "keeps the reboots since setup", files=", ".join(record.log_files),
+                                 version=record.ios_version))

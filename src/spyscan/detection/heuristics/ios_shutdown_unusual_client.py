@@ -15,6 +15,7 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_shutdown import ShutdownReboot
+from spyscan.texts import N_, tr
 from spyscan.timeutil import iso
 
 SYSTEM_PREFIXES = (
@@ -45,24 +46,30 @@ def classify(path: str) -> Severity | None:
 
 class ShutdownUnusualClient(Rule):
     id = "ios.shutdown_unusual_client"
-    title = "Process running at shutdown from a non-system location"
+    title = N_("Process running at shutdown from a non-system location")
     severity = Severity.HIGH
-    why = ("shutdown.log keeps the path of processes still running at reboot; iOS processes run from the "
-           "system volume or app bundles, while known spyware ran from /private/var/db/ or /private/var/tmp/.")
+    why = N_("shutdown.log keeps the path of processes still running at reboot; iOS processes run from the "
+             "system volume or app bundles, while known spyware ran from /private/var/db/ or /private/var/tmp/.")
     record_types = (ShutdownReboot,)
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, ShutdownReboot)
-        when = iso(record.reboot_time) or "an unknown time"
+        when: str = iso(record.reboot_time) or tr("an unknown time")
         for client in record.clients:
             severity = classify(client.path)
             if severity is None:
                 continue
-            written = f" (written {client.raw_path})" if client.raw_path else ""
+            if client.raw_path:
+                message = tr("reboot at %(when)s: process %(process)s (pid %(pid)s) was still running from %(path)s "
+                             "(written %(raw)s), outside the system locations", when=when, process=client.name or "?",
+                             pid=client.pid, path=client.path, raw=client.raw_path)
+            else:
+                message = tr("reboot at %(when)s: process %(process)s (pid %(pid)s) was still running from %(path)s, "
+                             "outside the system locations", when=when, process=client.name or "?", pid=client.pid,
+                             path=client.path)
             yield Finding(
                 record=record,
-                message=(f"reboot at {when}: process {client.name or '?'} (pid {client.pid}) was still running "
-                         f"from {client.path}{written}, outside the system locations"),
+                message=message,
                 severity=severity,
                 observable_type="file_path",
                 observable_value=client.path,

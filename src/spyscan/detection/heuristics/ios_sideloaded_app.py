@@ -15,15 +15,16 @@ from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_apps import SOURCE_MARKETPLACE, SOURCE_OTHER, IOSInstalledApp
+from spyscan.texts import N_, tr
 
 
 class IOSSideloadedApp(Rule):
     id = "ios.sideloaded_app"
-    title = "App installed by an unknown installer"
+    title = N_("App installed by an unknown installer")
     severity = Severity.MEDIUM
-    why = ("Stalkerware and some spyware are installed on iPhones outside the App Store. The store record "
-           "of this app names an installer that is not the App Store, device management, TestFlight or a "
-           "known marketplace. Ask the owner where the app comes from.")
+    why = N_("Stalkerware and some spyware are installed on iPhones outside the App Store. The store record "
+             "of this app names an installer that is not the App Store, device management, TestFlight or a "
+             "known marketplace. Ask the owner where the app comes from.")
     record_types = (IOSInstalledApp,)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -31,12 +32,15 @@ class IOSSideloadedApp(Rule):
             return
         if record.install_source == SOURCE_OTHER:
             yield Finding(record=record, observable_type="app_id", observable_value=record.bundle_id,
-                          message=f"app {record.bundle_id} was installed by {record.source_app}, an installer "
-                                  "that is not the App Store, device management, TestFlight or a known marketplace")
+                          message=tr("app %(app)s was installed by %(installer)s, an installer that is not the App "
+                                     "Store, device management, TestFlight or a known marketplace",
+                                     app=record.bundle_id, installer=record.source_app))
         elif record.install_source == SOURCE_MARKETPLACE:
             known = record.installer_name is not None
-            where = (f"the alternative marketplace {record.installer_name} ({record.source_app})" if known
-                     else f"the alternative distributor {record.source_app}, which is not in spyscan's list")
+            where = (tr("the alternative marketplace %(name)s (%(installer)s)", name=record.installer_name,
+                        installer=record.source_app) if known
+                     else tr("the alternative distributor %(installer)s, which is not in spyscan's list",
+                             installer=record.source_app))
             yield Finding(record=record, severity=Severity.INFO if known else Severity.LOW, category=CONTEXT,
                           observable_type="app_id", observable_value=record.bundle_id,
-                          message=f"app {record.bundle_id} was installed from {where}")
+                          message=tr("app %(app)s was installed from %(where)s", app=record.bundle_id, where=where))

@@ -14,6 +14,7 @@ from spyscan.detection.model import Severity
 from spyscan.records.base import Record
 from spyscan.records.ios_messages import SMSMessage, WhatsAppMessage
 from spyscan.records.ios_people import InteractionCAttachment, InteractionCEvent
+from spyscan.texts import N_, tr
 
 NOTIFICATION_SENDER = "threat-notifications@apple.com"
 INCOMING = 0  # ZINTERACTIONS.ZDIRECTION: 0 incoming, 1 outgoing
@@ -54,11 +55,11 @@ def _sender_and_text(record: Record) -> tuple[str, str | None] | None:
 
 class IOSThreatNotification(Rule):
     id = "ios.threat_notification"
-    title = "Apple threat notification received"
+    title = N_("Apple threat notification received")
     severity = Severity.HIGH
-    why = ("Apple sends threat notifications to people it believes were targeted by state-sponsored or "
-           "mercenary spyware. The device should be examined thoroughly and the person supported by a "
-           "digital-security helpline.")
+    why = N_("Apple sends threat notifications to people it believes were targeted by state-sponsored or "
+             "mercenary spyware. The device should be examined thoroughly and the person supported by a "
+             "digital-security helpline.")
     record_types = (SMSMessage, WhatsAppMessage, InteractionCEvent, InteractionCAttachment)
 
     def check(self, record: Record) -> Iterable[Finding]:
@@ -70,10 +71,12 @@ class IOSThreatNotification(Rule):
         if sender.startswith("mailto:"):
             sender = sender[len("mailto:"):]
         if sender == NOTIFICATION_SENDER:
-            yield Finding(record=record, message=f"message from Apple's threat-notification address {sender}",
+            yield Finding(record=record, message=tr("message from Apple's threat-notification address %(sender)s",
+                                                    sender=sender),
                           observable_type="email", observable_value=sender)
             return
         phrase = notification_phrase(body)
         if phrase:
-            yield Finding(record=record, message=f"message with Apple threat-notification wording: {phrase!r}",
+            yield Finding(record=record, message=tr("message with Apple threat-notification wording: '%(phrase)s'",
+                                                    phrase=phrase),
                           observable_type="text", observable_value=(body or "")[:300])
