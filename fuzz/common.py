@@ -115,7 +115,11 @@ def run_artifact(artifact_id: str, data: bytes) -> None:
             outcome = jobs.execute(artifact_id, artifact.title, jobs.ARTIFACT)
     finally:
         logger.disabled = was_disabled
-    check_status(f"{artifact_id} × fuzz", outcome.status, getattr(evidence, "asked", []))
+    try:
+        check_status(f"{artifact_id} × fuzz", outcome.status, getattr(evidence, "asked", []))
+    except BaseException as exc:  # pytest's Skipped: the artifact reads a view the hostile evidence cannot serve
+        if type(exc).__name__ != "Skipped":
+            raise
 
 
 def scratch_file(name: str, data: bytes) -> Path:
