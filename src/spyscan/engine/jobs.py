@@ -193,6 +193,8 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
         lg.warn(warning)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
+    if status == "ok" and lg.truncated:  # a part was skipped by a budget (a structure too deep, a line too long)
+        status, error = "truncated", redact(lg.truncated, state.secrets)
     if status == "ok":
         status = "recovered" if lg.recovered else ("warning" if lg.warnings else "ok")
     parts = [str(p) for p in spool.close()]
