@@ -25,6 +25,7 @@ class ArtifactLog:
         self.warnings: list[str] = []
         self.recovered = False
         self.facts: dict[str, object] = {}
+        self.unread: list[str] = []
 
     def fact(self, name: str, value: object) -> None:
         """A fact about the device read by this artifact (``run.json`` ``device``; see records/device.py)."""
@@ -39,6 +40,12 @@ class ArtifactLog:
 
     def mark_recovered(self, message: str) -> None:
         self.recovered = True
+        self.warn(message)
+
+    def mark_unread(self, message: str) -> None:
+        """Part of what the artifact should read was refused or skipped (a view planted where a table is
+        expected...): the artifact ends ``error`` with this message, and the check is incomplete."""
+        self.unread.append(message)
         self.warn(message)
 
 
