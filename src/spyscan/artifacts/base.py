@@ -24,6 +24,7 @@ class ArtifactLog:
     def __init__(self) -> None:
         self.warnings: list[str] = []
         self.recovered = False
+        self.truncated: str | None = None  # why a part was not read (a budget), when one was skipped
         self.facts: dict[str, object] = {}
         self.unread: list[str] = []
 
@@ -43,9 +44,17 @@ class ArtifactLog:
         self.warn(message)
 
     def mark_unread(self, message: str) -> None:
-        """Part of what the artifact should read was refused or skipped (a view planted where a table is
-        expected...): the artifact ends ``error`` with this message, and the check is incomplete."""
+        """Part of what the artifact should read was refused (a view planted where a table is expected...):
+        the artifact ends ``error`` with this message, and the check is incomplete."""
         self.unread.append(message)
+        self.warn(message)
+
+    def mark_truncated(self, message: str) -> None:
+        """A part of the input was skipped because it went past a budget (a structure nested too deep, too
+        many objects, a line too long) while the artifact went on with the rest: its status becomes
+        ``truncated`` (the check is incomplete). To stop the artifact instead, raise ``BudgetExceeded``."""
+        if self.truncated is None:
+            self.truncated = message
         self.warn(message)
 
 

@@ -21,6 +21,7 @@ from spyscan.cases.executors import HuntTask, TaskSettings, run_dask, run_local
 from spyscan.cases.hunt_run import load_index
 from spyscan.cases.model import HuntRunResult, StoredRun
 from spyscan.cases.store import CaseStore
+from spyscan.cases.triage import benign_baselines
 from spyscan.detection.model import SEVERE, Detection, Severity
 from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, UsageError
 from spyscan.indicators.sources import env_paths, load_indicator_set
@@ -63,6 +64,8 @@ class HuntRunOut(msgspec.Struct, kw_only=True):
     output: str
     person: str
     new: list[Any]  # detections in the detections.json shape
+    # findings triaged benign that are raised again because their evidence changed: id -> what changed
+    changed: dict[str, list[str]] = {}
 
 
 class HuntProblem(msgspec.Struct, kw_only=True):
@@ -83,6 +86,7 @@ class HuntFile(msgspec.Struct, kw_only=True):
     runs: list[HuntRunOut]
     problems: list[HuntProblem]
     reports: dict[str, str] = {}
+    suppressed: int = 0  # findings triaged benign not raised again (their evidence did not change)
 
 
 @dataclass
@@ -155,7 +159,7 @@ class _Hunt:
         if self.progress is not None:
             self.progress.start(len(runs), len(runs) - len(pending))
         tasks = [HuntTask(run_id=r.id, run_dir=r.output, known_ids=frozenset(self.store.known_ids(r.id)),
-                          run_sha256=r.run_sha256) for r in pending]
+                          run_sha256=r.run_sha256, benign=benign_baselines(self.store, r)) for r in pending]
         results: Iterator[tuple[int, HuntRunResult]]
         if self.options.scheduler:
             results = run_dask(tasks, settings, self.options.scheduler, self.options.scheduler_timeout)
@@ -192,7 +196,9 @@ def build_file(store: CaseStore, hunt_id: int, output: Path, resumed: bool, file
     out_runs: list[HuntRunOut] = []
     problems: list[HuntProblem] = []
     severe = False
+    suppressed = 0
     for entry in entries:
+        suppressed += entry.suppressed
         run = store.run(entry.run_id)
         if entry.status != "ok":
             problems.append(HuntProblem(case=run.case, device=run.device, run=run.id, output=run.output,
@@ -206,9 +212,10 @@ def build_file(store: CaseStore, hunt_id: int, output: Path, resumed: bool, file
             new = list(entry.new)  # written elsewhere (resumed into another folder): the stored summaries
         severe = severe or any(Severity(d.severity) in SEVERE for d in entry.new)
         out_runs.append(HuntRunOut(case=run.case, device=run.device, run=run.id, output=run.output,
-                                   person=run.person, new=new))
+                                   person=run.person, new=new,
+                                   changed={k: [c.text() for c in v] for k, v in entry.changed.items()}))
     return HuntFile(hunt=hunt_id, resumed=resumed, scope=str(info.params.get("scope", "")), indicators=files,
-                    checked=len(entries), runs=out_runs, problems=problems), severe
+                    checked=len(entries), runs=out_runs, problems=problems, suppressed=suppressed), severe
 
 
 def _write_reports(store: CaseStore, hunt_file: HuntFile, options: HuntOptions) -> None:

@@ -65,6 +65,10 @@ def _summary(out: Console, result: HuntResult) -> None:
         families = sorted({d.indicator.malware or "unattributed" for d in run.new if d.indicator is not None})
         out.print(f"  {escape(run.case)} / {escape(run.device)} (run {run.run}): {len(run.new)} new"
                   + (f" - {escape(', '.join(families))}" if families else ""))
+        for detection_id, changes in sorted(run.changed.items()):
+            out.print(f"    triaged benign, raised again ({escape(detection_id)}): {escape('; '.join(changes))}")
+    if doc.suppressed:
+        out.print(f"  {doc.suppressed} finding(s) triaged benign not raised again: their evidence did not change")
     for problem in doc.problems:
         out.print(f"  [red]{problem.status}[/] run {problem.run}: {escape(problem.message)}")
     style = "bold red" if result.exit_code == 3 else "bold green"

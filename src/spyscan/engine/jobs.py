@@ -220,6 +220,8 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
     if status == "ok" and lg.unread:  # a planted view or the like was refused: not everything was read
         status = "error"
         error = redact("not fully read: " + lg.unread[0], state.secrets)[:500]
+    if status == "ok" and lg.truncated:  # a part was skipped by a budget (a structure too deep, a line too long)
+        status, error = "truncated", redact(lg.truncated, state.secrets)
     if status == "ok":
         status = "recovered" if lg.recovered else ("warning" if lg.warnings else "ok")
     parts = [str(p) for p in spool.close()]
