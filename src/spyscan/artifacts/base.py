@@ -26,6 +26,7 @@ class ArtifactLog:
         self.recovered = False
         self.truncated: str | None = None  # why a part was not read (a budget), when one was skipped
         self.facts: dict[str, object] = {}
+        self.unread: list[str] = []
 
     def fact(self, name: str, value: object) -> None:
         """A fact about the device read by this artifact (``run.json`` ``device``; see records/device.py)."""
@@ -40,6 +41,12 @@ class ArtifactLog:
 
     def mark_recovered(self, message: str) -> None:
         self.recovered = True
+        self.warn(message)
+
+    def mark_unread(self, message: str) -> None:
+        """Part of what the artifact should read was refused (a view planted where a table is expected...):
+        the artifact ends ``error`` with this message, and the check is incomplete."""
+        self.unread.append(message)
         self.warn(message)
 
     def mark_truncated(self, message: str) -> None:

@@ -64,7 +64,7 @@ def open_db(source: IOSSource, file: IOSFile, log: ArtifactLog | None = None) ->
     except SchemaRefused as exc:
         if log is None:
             raise
-        log.warn(str(exc))
+        log.mark_unread(str(exc))
     finally:
         if log is not None:
             for note in schema_notes(conn):
@@ -87,8 +87,9 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
         with open_db(source, file, log) as conn:
             missing = [t for t in tables if not has_table(conn, t)]
             odd = schema_notes(conn)
-            if missing and odd:  # a view or virtual table stands where a table is expected: warned by open_db
+            if missing and odd:  # a view or virtual table stands where a table is expected: not followed
                 refused += 1
+                log.mark_unread("; ".join(odd))
                 continue
             if missing:
                 note = f"{file.label} has no table {', '.join(missing)}"
