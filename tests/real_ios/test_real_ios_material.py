@@ -127,7 +127,7 @@ def test_real_history_typo_redirect_is_low_context(results: dict[str, RunResult]
         assert "foxnew.com redirected to www.foxnews.com" in redirect.message
 
 
-def test_real_datausage_names_and_pruned_rows(results: dict[str, RunResult]) -> None:
+def test_real_datausage_names(results: dict[str, RunResult]) -> None:
     result = results["ios-backup"]
     notes = _by_rule(result, "ios.datausage_deleted_process")
     assert [(d.severity, d.category) for d in notes] in ([], [(Severity.LOW, "context")])

@@ -44,7 +44,7 @@ from pathlib import Path
 import msgspec
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, safe_name, tar_stored_bytes
+from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, one_line, safe_name, tar_stored_bytes
 from spyscan.evidence.diskspace import SpaceGuard, ensure_room, writing
 from spyscan.evidence.sqlite_guard import ensure_temp_folder
 
@@ -238,7 +238,7 @@ class FsListing:
                 raise
             raise _naming(archive, exc) from exc
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-            raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {exc}") from exc
+            raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {one_line(exc)}") from exc
 
     def _tar_entries(self, archive: Path, extract_to: Path, wants: Callable[[str], bool],
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
@@ -436,7 +436,7 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
             raise
         raise _naming(archive, exc) from exc
     except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-        raise EvidenceError(f"{archive.name}: {name} cannot be read: {exc}") from exc
+        raise EvidenceError(f"{archive.name}: {name} cannot be read: {one_line(exc)}") from exc
     raise EvidenceError(f"{name} is not in {archive.name}")
 
 

@@ -55,7 +55,7 @@ from spyscan.errors import EvidenceError
 from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.diskspace import ensure_room, writing
 from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track, untrack
-from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note
+from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note, refused
 
 COMPANIONS = ("-wal", "-journal")
 MAX_ROWID = (1 << 63) - 1
@@ -508,8 +508,10 @@ def has_table(conn: sqlite3.Connection, table: str) -> bool:
     census = getattr(conn, "census", None)
     if census is not None:
         odd = census.oddity(getattr(conn, "label", "") or "database", table)
-        if odd is not None and isinstance(conn, PrivateConnection):
-            conn.note(odd)
+        if odd is not None:
+            refused(odd)
+            if isinstance(conn, PrivateConnection):
+                conn.note(odd)
         return bool(census.is_table(table))
     try:
         row = conn.execute(

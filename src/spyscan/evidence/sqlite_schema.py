@@ -100,6 +100,23 @@ class SchemaCensus:
         return f"{label}: {name} is {what}, not a table as the artifact expects; not read (possibly a crafted database)"
 
 
+_PENDING_REFUSALS: list[str] = []  # refusals since the last drain, in this process (one artifact per process)
+
+
+def refused(note: str) -> None:
+    """Record that something the artifact asked for was not read (a view or virtual table in a table's
+    place, a denied statement): the engine then reports the artifact as not fully read."""
+    if note and note not in _PENDING_REFUSALS and len(_PENDING_REFUSALS) < 100:
+        _PENDING_REFUSALS.append(note)
+
+
+def drain_refusals() -> list[str]:
+    """Refusals recorded since the last call, then forget them."""
+    notes = list(_PENDING_REFUSALS)
+    _PENDING_REFUSALS.clear()
+    return notes
+
+
 def generated_note(label: str, table: str, column: str) -> str:
     return (f"{label}: column {table}.{column} is computed by an expression (a generated column), not stored as "
             "the app writes it; read as empty (possibly a crafted database)")
@@ -136,4 +153,5 @@ class Authorizer:
 
     def _deny(self, why: str) -> int:
         self.refusal = why
+        refused(why)
         return sqlite3.SQLITE_DENY

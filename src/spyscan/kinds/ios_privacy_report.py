@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from spyscan.errors import BudgetExceeded, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile, sha256_file
+from spyscan.evidence.jsonio import JsonError, JsonLimitError, decode_json
 
 SUFFIXES = (".ndjson", ".json", ".jsonl", ".txt")
 TYPES = ("access", "networkActivity")
@@ -50,6 +49,7 @@ class ReadNotes:
 
     bad_lines: int = 0  # not JSON objects
     long_lines: int = 0  # over MAX_LINE bytes, skipped
+    deep_lines: int = 0  # JSON nested too deep to read, skipped
     other_types: int = 0  # objects of a type other than access/networkActivity
     unterminated: int = 0  # files whose last line has no line break
     empty: list[str] = field(default_factory=list)  # files with no access/networkActivity line at all
@@ -60,8 +60,8 @@ def _looks_like_report(first: bytes) -> bool:
     if not line.startswith(b"{"):
         return False
     try:
-        data = msgspec.json.decode(line)
-    except msgspec.DecodeError:
+        data = decode_json(line)
+    except JsonError:  # not JSON, or nested too deep
         return False
     return isinstance(data, dict) and data.get("type") in TYPES and "timeStamp" in data
 
@@ -147,8 +147,11 @@ class IOSPrivacyReportEvidence(Evidence):
                 if count > MAX_RECORDS:
                     raise BudgetExceeded(f"{rel}: more than {MAX_RECORDS} lines; the rest was not read")
                 try:
-                    data = msgspec.json.decode(text)
-                except msgspec.DecodeError:
+                    data = decode_json(text)
+                except JsonLimitError:
+                    notes.deep_lines += 1
+                    continue
+                except JsonError:
                     notes.bad_lines += 1
                     continue
                 if not isinstance(data, dict):

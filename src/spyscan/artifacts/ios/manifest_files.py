@@ -129,7 +129,7 @@ class IOSManifestFiles(Artifact):
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
         except SchemaRefused as exc:  # Files is a view or virtual table: not followed
-            log.warn(str(exc))
+            log.mark_unread(str(exc))
         finally:
             conn.close()
         if bad_blobs > MAX_BLOB_WARNINGS:

@@ -95,8 +95,10 @@ class IOSPrivacyReport(Artifact):
 def _warn(log: ArtifactLog, notes: ReadNotes, incomplete: int) -> None:
     if notes.bad_lines:
         log.warn(f"{notes.bad_lines} line(s) are not JSON objects and were skipped")
-    if notes.long_lines:
-        log.warn(f"{notes.long_lines} line(s) longer than 64 KiB were skipped")
+    if notes.long_lines:  # a budget: what those lines held was not checked
+        log.mark_truncated(f"{notes.long_lines} line(s) longer than 64 KiB were skipped")
+    if notes.deep_lines:
+        log.mark_truncated(f"{notes.deep_lines} line(s) holding JSON nested too deep to read were skipped")
     if notes.other_types:
         log.warn(f"{notes.other_types} line(s) of a type other than access/networkActivity were skipped")
     if notes.unterminated:
