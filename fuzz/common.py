@@ -115,7 +115,12 @@ def run_artifact(artifact_id: str, data: bytes) -> None:
             outcome = jobs.execute(artifact_id, artifact.title, jobs.ARTIFACT)
     finally:
         logger.disabled = was_disabled
-    check_status(f"{artifact_id} × fuzz", outcome.status, getattr(evidence, "asked", []))
+    import pytest
+
+    try:
+        check_status(f"{artifact_id} × fuzz", outcome.status, getattr(evidence, "asked", []))
+    except pytest.skip.Exception:
+        return  # the artifact reads through a method the hostile evidence does not serve: not a finding
 
 
 def scratch_file(name: str, data: bytes) -> Path:
