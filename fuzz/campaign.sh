@@ -23,7 +23,7 @@ lane() {
     echo "$(date -u -d @"$start" +%FT%TZ) $t $(( $(date +%s) - start )) $rc ${runs:-?}" >> "$here/campaign.log"
     if [ "$rc" != 0 ]; then cp "$here/.lane-$n.out" "$here/findings/$t/$(date -u -d @"$start" +%Y%m%dT%H%M%S).log"; fi
     # the targets' scratch folders (libFuzzer exits without running atexit handlers)
-    find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'spyscan-fuzz-*' -mmin +1 -user "$(id -u)" -exec rm -rf {} + 2>/dev/null
+    find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'spyscan-fuzz-*' -mmin +30 -user "$(id -u)" -exec rm -rf {} + 2>/dev/null
   done
 }
 for n in $(seq 0 $(( lanes - 1 ))); do lane "$n" & done
