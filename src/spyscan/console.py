@@ -67,7 +67,8 @@ class RichProgress(EngineProgress):
 def verdict_line(result: RunResult, lang: str | None = None) -> str:
     t = gettext_for(lang)
     titles = {aid: s.title or aid for aid, s in result.run.artifacts.items()}
-    return tt.verdict_line(t, tt.present(verdict_of(result.run, result.detections), result.detections, titles))
+    return tt.verdict_line(t, tt.present(verdict_of(result.run, result.detections), result.detections, titles,
+                                          result.run.indicators))
 
 
 def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
