@@ -27,7 +27,7 @@ from spyscan.evidence.sqlite import drain_recovery_notes
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import MISSING, ArtifactStatus
-from spyscan.texts import Text, messages_of, tr
+from spyscan.texts import Text, message_of_error, messages_of, tr
 from spyscan.timeline.rows import TimelineSpool
 
 log = logging.getLogger("spyscan")
@@ -82,10 +82,7 @@ def one_line(exc: BaseException) -> str:
     return text[:500]
 
 
-def reason_of(exc: BaseException) -> str:
-    """The message of an exception (kept translatable when it is a ``Text``)."""
-    message = exc.args[0] if len(exc.args) == 1 else None
-    return message if isinstance(message, Text) else str(exc)
+reason_of = message_of_error  # the message of an exception, kept translatable
 
 
 def job_id(artifact_id: str, nested: str) -> str:
@@ -123,13 +120,14 @@ class _Budget:
             stop.request("timeout")
             reason = "timeout"
         if reason == "timeout":
-            raise BudgetExceeded("the artifact ran past its time budget and was stopped; the records read "
-                                 "before are kept (see --artifact-timeout)", "timeout")
+            raise BudgetExceeded(tr('the artifact ran past its time budget and was stopped; the records read before '
+                                    'are kept (see --artifact-timeout)'), "timeout")
         if reason is not None:
-            raise BudgetExceeded("the check was interrupted while this artifact was being read; the records "
-                                 "read before are kept", "interrupted")
+            raise BudgetExceeded(tr('the check was interrupted while this artifact was being read; the records read '
+                                    'before are kept'), "interrupted")
         if self.max_records and count >= self.max_records:
-            raise BudgetExceeded(f"stopped after {count} records, the ceiling per artifact (see --max-records)",
+            raise BudgetExceeded(tr('stopped after %(count)s records, the ceiling per artifact (see --max-records)',
+                                    count=count),
                                  "truncated")
 
 

@@ -13,6 +13,7 @@ import msgspec
 
 from spyscan.evidence.base import Evidence
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_
 
 MANIFEST = "acquisition.json"
 
@@ -30,8 +31,8 @@ def _manifest(path: Path) -> dict[str, object] | None:
 class IOSCollectionEvidence(Evidence):
     kind = "ios-collection"
     platform = "ios"
-    key_files = "a folder made by `spyscan collect ios` (acquisition.json with tool spyscan, platform ios)"
-    label = "iPhone acquisition made by spyscan collect ios (backup, crash reports, sysdiagnose)"
+    key_files = N_("a folder made by `spyscan collect ios` (acquisition.json with tool spyscan, platform ios)")
+    label = N_("iPhone acquisition made by spyscan collect ios (backup, crash reports, sysdiagnose)")
     priority = 20
 
     @classmethod

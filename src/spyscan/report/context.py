@@ -21,7 +21,7 @@ from spyscan.report.summary import SummaryView, summary_view
 from spyscan.report.terminal_text import present, severity_label
 from spyscan.report.timeline_view import TimelineView, timeline_view
 from spyscan.report.times import Clock, clock_for, now_iso, offset_label
-from spyscan.report.unchecked import Unchecked, unchecked
+from spyscan.report.unchecked import Unchecked, part_title, unchecked
 from spyscan.verdict import verdict_of
 
 MAX_CARDS = 200
@@ -84,7 +84,7 @@ def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Re
         _learn_personal(folder, redactor)
     clock = clock_for(run.device, tz)
     provenances = provenances_for(run.indicators)
-    titles = {aid: t.gettext(status.title) if status.title else aid for aid, status in run.artifacts.items()}
+    titles = {aid: part_title(t, status.title, aid) for aid, status in run.artifacts.items()}
     views = [detection_view(t, d, i, shaper, titles, provenances, clock) for i, d in enumerate(folder.detections)]
     v = present(verdict_of(run, folder.detections), folder.detections, titles, run.indicators)
     coverage = coverage_of(run.kind, run.device.encrypted)

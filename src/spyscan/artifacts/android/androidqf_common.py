@@ -12,6 +12,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
+from spyscan.texts import tr
 from spyscan.values import to_int, to_text
 
 _BLOCK = 1 << 20
@@ -80,11 +81,13 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
             yield number, text
     evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest.hexdigest()))
     if bad:
-        log.warn(f"{rel}: {bad} undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut")
+        log.warn(tr('%(rel)s: %(bad)s undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut',
+                    rel=rel, bad=bad))
     if size == 0:
-        log.warn(f"{rel}: file is empty")
+        log.warn(tr('%(rel)s: file is empty', rel=rel))
     elif last not in (b"\n", b"\r"):
-        log.warn(f"{rel}: the file does not end with a line break; its last line may be cut (truncated file?)")
+        log.warn(tr('%(rel)s: the file does not end with a line break; its last line may be cut (truncated file?)',
+                    rel=rel))
 
 
 def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, Any]]:
@@ -92,7 +95,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
     data = evidence.read_bytes(rel)
     stripped = data.lstrip()
     if not stripped:
-        log.warn(f"{rel}: file is empty")
+        log.warn(tr('%(rel)s: file is empty', rel=rel))
         return
     if stripped.startswith(b"["):
         try:
@@ -112,7 +115,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
         except msgspec.DecodeError:
             bad += 1
     if bad:
-        log.warn(f"{rel}: {bad} line(s) are not valid JSON and were skipped")
+        log.warn(tr('%(rel)s: %(bad)s line(s) are not valid JSON and were skipped', rel=rel, bad=bad))
 
 
 clean_str = to_text  # JSON text, stripped; a number written out; another type is a fault

@@ -15,6 +15,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.faults import TIME_TEXT, note
 from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_
 from spyscan.timeutil import ANDROID_FLOOR, from_iso, plausible, utcnow
 
 FILE = "getprop.txt"
@@ -63,7 +64,7 @@ def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSe
 class AndroidQFGetprop(Artifact):
     id = "android.androidqf.getprop"
     kinds = ("androidqf",)
-    title = "System properties (getprop.txt)"
+    title = N_("System properties (getprop.txt)")
     records = (AndroidProperty, AndroidSecurityPatch)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:

@@ -23,6 +23,7 @@ from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, 
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import WRONG_TYPE, converter, note, registered
+from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
 from spyscan.values import raw_value as raw_value  # re-exported for the artifacts
 from spyscan.values import safe_text, to_int, to_text
@@ -32,7 +33,7 @@ PLIST_LIMIT = 64 << 20  # plists larger than this are not read
 
 def ios_source(evidence: Evidence) -> IOSSource:
     if not isinstance(evidence, IOSSource):
-        raise ArtifactNotFound(f"{evidence.kind or 'this input'} is not an iOS input")
+        raise ArtifactNotFound(tr('%(value)s is not an iOS input', value=evidence.kind or tr('this input')))
     return evidence
 
 
@@ -44,7 +45,7 @@ def find_files(evidence: Evidence, specs: Sequence[IOSPath], what: str) -> tuple
         for item in source.ios_find(spec):
             found.setdefault(item.label, item)
     if not found:
-        raise ArtifactNotFound(f"{what} not found")
+        raise ArtifactNotFound(tr('%(what)s not found', what=what))
     return source, list(found.values())
 
 
@@ -92,7 +93,7 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
                 refused += 1
                 continue
             if missing:
-                note = f"{file.label} has no table {', '.join(missing)}"
+                note = tr("%(file)s has no table %(tables)s", file=file.label, tables=", ".join(missing))
                 missing_note = missing_note or note
                 if len(files) > 1:
                     log.warn(note)
@@ -112,7 +113,7 @@ def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> Non
     """ArtifactNotFound when a table is absent; ``SchemaRefused`` when one is a view, virtual table..."""
     missing = [t for t in tables if not require_table(conn, t)]
     if missing:
-        raise ArtifactNotFound(f"{file.label} has no table {', '.join(missing)}")
+        raise ArtifactNotFound(tr('%(file)s has no table %(items)s', file=file.label, items=', '.join(missing)))
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -129,7 +130,8 @@ def present_columns(conn: sqlite3.Connection, table: str, wanted: Sequence[str],
     have = columns_of(conn, table)
     missing = [c for c in wanted if c.lower() not in have]
     if missing:
-        log.warn(f"{label}: table {table} lacks column(s) {', '.join(missing)}; left empty")
+        log.warn(tr('%(label)s: table %(table)s lacks column(s) %(items)s; left empty', label=label, table=table,
+                    items=', '.join(missing)))
     return {c for c in wanted if c.lower() in have}
 
 
@@ -204,7 +206,7 @@ def read_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None
     try:
         return load_plist(source.ios_read(file, PLIST_LIMIT))
     except ValueError as exc:
-        log.warn(f"{file.label}: {exc}")
+        log.warn(tr('%(file)s: %(error)s', file=file.label, error=exc))
         return None
 
 

@@ -13,6 +13,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.faults import registered
+from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
 from spyscan.values import to_int, to_text
 
@@ -23,7 +24,7 @@ PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowE
 
 def ios_source(evidence: Evidence) -> IOSSource:
     if not isinstance(evidence, IOSSource):
-        raise ArtifactNotFound(f"{evidence.kind} inputs hold no iOS files")
+        raise ArtifactNotFound(tr('%(kind)s inputs hold no iOS files', kind=evidence.kind))
     return evidence
 
 
@@ -37,7 +38,7 @@ def load_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None
     try:
         return plistlib.loads(source.ios_read(file))
     except PLIST_ERRORS as exc:
-        log.warn(f"{file.label} is not a readable plist: {exc}")
+        log.warn(tr('%(file)s is not a readable plist: %(error)s', file=file.label, error=exc))
         return None
 
 
@@ -46,7 +47,7 @@ def load_dict(source: IOSSource, file: IOSFile, log: ArtifactLog) -> dict[str, A
     if obj is None:
         return None
     if not isinstance(obj, dict):
-        log.warn(f"{file.label} is a plist but not a dictionary")
+        log.warn(tr('%(file)s is a plist but not a dictionary', file=file.label))
         return None
     return obj
 

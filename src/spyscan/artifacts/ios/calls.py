@@ -21,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_people import CallRecord
+from spyscan.texts import N_
 from spyscan.values import to_float
 
 REL = "Library/CallHistoryDB/CallHistory.storedata"
@@ -32,7 +33,7 @@ COLUMNS = ("ZADDRESS", "ZDATE", "ZDURATION", "ZORIGINATED", "ZANSWERED", "ZCALLT
 class Calls(Artifact):
     id = "ios.calls"
     kinds = ("ios-backup", "ios-fs")
-    title = "Call history"
+    title = N_("Call history")
     records = (CallRecord,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CallRecord]:

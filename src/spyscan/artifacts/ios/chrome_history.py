@@ -20,6 +20,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import ChromeVisit
+from spyscan.texts import N_
 
 CHROME_DOMAIN = "AppDomain-com.google.chrome.ios"
 CHROME_DIR = "Library/Application Support/Google/Chrome/Default"
@@ -33,7 +34,7 @@ def chrome_spec(name: str) -> IOSPath:
 class ChromeHistory(Artifact):
     id = "ios.chrome_history"
     kinds = ("ios-backup", "ios-fs")
-    title = "Chrome history"
+    title = N_("Chrome history")
     records = (ChromeVisit,)
     absent_means = "not_applicable"  # the app is not installed
 

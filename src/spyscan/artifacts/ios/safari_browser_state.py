@@ -24,6 +24,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.textio import decode_bytes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariTab
+from spyscan.texts import N_, tr
 
 REL = "Library/Safari/BrowserState.db"
 SPECS = (
@@ -89,7 +90,7 @@ def session_pages(data: bytes | None) -> tuple[list[str], list[str], bool]:
 class SafariBrowserState(Artifact):
     id = "ios.safari_browser_state"
     kinds = ("ios-backup", "ios-fs")
-    title = "Safari open tabs (BrowserState.db)"
+    title = N_("Safari open tabs (BrowserState.db)")
     records = (SafariTab,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariTab]:
@@ -105,8 +106,8 @@ class SafariBrowserState(Artifact):
                 urls, titles, ok = session_pages(raw if isinstance(raw, bytes) else None)
                 rowid = integer(row["rid"])
                 if not ok:
-                    log.warn(f"{file.label}: tab row {rowid}: session data not a readable plist; "
-                             "URLs taken from its raw bytes")
+                    log.warn(tr('%(file)s: tab row %(rowid)s: session data not a readable plist; URLs taken from its '
+                                'raw bytes', file=file.label, rowid=rowid))
                 yield SafariTab(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="tabs", rowid=rowid),

@@ -20,6 +20,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import FILE
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import ProfileState
+from spyscan.texts import N_, tr
 from spyscan.values import raw_value
 
 PLIST_LIMIT = 16 << 20
@@ -52,7 +53,7 @@ def _str(value: object) -> str | None:
 class ConfigurationProfileState(Artifact):
     id = "ios.configuration_profile_state"
     kinds = ("sysdiagnose", "ios-fs")
-    title = "Configuration profiles (ManagedConfiguration state)"
+    title = N_("Configuration profiles (ManagedConfiguration state)")
     records = (ProfileState,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ProfileState]:
@@ -68,7 +69,7 @@ class ConfigurationProfileState(Artifact):
                 try:
                     data = plistlib.loads(source.read_entry(entry.path, PLIST_LIMIT))
                 except Exception as exc:  # a damaged plist never stops the others
-                    log.warn(f"{label}: not a readable plist ({type(exc).__name__})")
+                    log.warn(tr('%(label)s: not a readable plist (%(name)s)', label=label, name=type(exc).__name__))
                     continue
                 for item in profile_dicts(data):
                     key = (item["PayloadIdentifier"], _str(item.get("PayloadUUID")))
@@ -83,4 +84,4 @@ class ConfigurationProfileState(Artifact):
                         installed=when(installed), installed_raw=raw_value(installed),
                     )
         if files == 0:
-            raise ArtifactNotFound("no configuration profile state")
+            raise ArtifactNotFound(tr('no configuration profile state'))

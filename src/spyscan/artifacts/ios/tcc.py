@@ -28,6 +28,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import TCCAccess
+from spyscan.texts import N_
 
 REL = "Library/TCC/TCC.db"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -37,7 +38,7 @@ ALLOWED_VALUES = {2, 3}  # auth_value: 0 denied, 1 unknown, 2 allowed, 3 limited
 class TCC(Artifact):
     id = "ios.tcc"
     kinds = ("ios-backup", "ios-fs", "sysdiagnose")
-    title = "Privacy permissions (TCC.db)"
+    title = N_("Privacy permissions (TCC.db)")
     records = (TCCAccess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[TCCAccess]:

@@ -26,6 +26,7 @@ from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitObservedDomain
+from spyscan.texts import N_
 
 COLUMNS = ("domainID", "registrableDomain", "lastSeen", "hadUserInteraction", "mostRecentUserInteractionTime")
 
@@ -33,7 +34,7 @@ COLUMNS = ("domainID", "registrableDomain", "lastSeen", "hadUserInteraction", "m
 class WebKitResourceLoadStatistics(Artifact):
     id = "ios.webkit_resource_load_statistics"
     kinds = ("ios-backup", "ios-fs")
-    title = "WebKit resource-load statistics (observations.db)"
+    title = N_("WebKit resource-load statistics (observations.db)")
     records = (WebKitObservedDomain,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebKitObservedDomain]:

@@ -21,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import WhatsAppContact
+from spyscan.texts import N_
 
 TABLE = "ZWAADDRESSBOOKCONTACT"
 COLUMNS = ("ZFULLNAME", "ZPHONENUMBER", "ZWHATSAPPID", "ZABOUTTEXT")
@@ -29,7 +30,7 @@ COLUMNS = ("ZFULLNAME", "ZPHONENUMBER", "ZWHATSAPPID", "ZABOUTTEXT")
 class WhatsAppContacts(Artifact):
     id = "ios.whatsapp_contacts"
     kinds = ("ios-backup", "ios-fs")
-    title = "WhatsApp contacts"
+    title = N_("WhatsApp contacts")
     records = (WhatsAppContact,)
     absent_means = "not_applicable"  # the app is not installed
 

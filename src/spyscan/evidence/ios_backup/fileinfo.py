@@ -11,6 +11,7 @@ import nska_deserialize
 
 from spyscan.errors import EvidenceError
 from spyscan.evidence.ios_backup.mbfile_reader import decode_fast
+from spyscan.texts import tr
 
 
 class BackupFileInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -89,9 +90,9 @@ def _decode_general(blob: bytes) -> dict[str, Any]:
         if obj is None:
             obj = nska_deserialize.deserialize_plist_from_string(blob)
     except Exception as exc:  # the decoder raises many types on malformed archives
-        raise EvidenceError(f"unreadable file metadata blob: {exc}") from exc
+        raise EvidenceError(tr('unreadable file metadata blob: %(error)s', error=exc)) from exc
     if not isinstance(obj, dict):
-        raise EvidenceError("file metadata blob is not an MBFile archive")
+        raise EvidenceError(tr('file metadata blob is not an MBFile archive'))
     return obj
 
 
