@@ -91,7 +91,59 @@ SEEDS: dict[str, dict[str, bytes]] = {
     "android_backup": {"ab": b"5\n0\nnone\n" + _tar({"apps/com.x/f/a.txt": b"hello"})},
 }
 
+def _new_seeds() -> dict[str, dict[str, bytes]]:
+    """Seeds of the targets added with the bounded structure readers (plist, nska, tombstone_proto, abx,
+    ndjson, androidqf_packages, crash_reports, tar), built with the tests' own writers."""
+    import plistlib
+    from datetime import datetime
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from tests.builders.androidqf import package
+    from tests.builders.bugreport import proto_tombstone
+    from tests.builders.intrusion_logs import events, ndjson
+    from tests.builders.ios_backup import mbfile_blob
+    from tests.builders.sysdiagnose import ips_text
+    from tests.dumpsys.test_abx import keystore_abx
+
+    sample = {"s": "text", "i": -5, "big": 2 ** 63 - 1, "f": 1.5, "b": True, "d": b"\x00\x01",
+              "t": datetime(2024, 5, 1, 12, 0, 0), "a": [1, "x", {"k": []}]}
+    archive = {"$archiver": "NSKeyedArchiver", "$version": 100000, "$top": {"root": plistlib.UID(1)},
+               "$objects": ["$null", {"$class": plistlib.UID(2), "NS.keys": [plistlib.UID(3)],
+                                      "NS.objects": [plistlib.UID(3)]}, {"$classname": "NSDictionary"}, "value"]}
+    privacy = [{"type": "networkActivity", "bundleID": "com.example.a", "domain": "example.org",
+                "firstTimeStamp": "2024-01-01T10:00:00.000+01:00", "timeStamp": "2024-01-01T10:05:00.000+01:00",
+                "hits": 3, "initiatedType": "AppInitiated"},
+               {"type": "access", "accessor": {"identifier": "com.example.b", "identifierType": "bundleID"},
+                "category": "camera", "identifier": "A-1", "kind": "intervalBegin",
+                "timeStamp": "2024-01-01T10:00:00.000+01:00"}]
+    legacy = "Process: bh [701]\nPath: /usr/libexec/bh\nDate/Time: 2023-11-14 10:10:10.000 +0100\n"
+    return {
+        "plist": {"binary": plistlib.dumps(sample, fmt=plistlib.FMT_BINARY),
+                  "xml": plistlib.dumps(sample, fmt=plistlib.FMT_XML),
+                  "archive": plistlib.dumps(archive, fmt=plistlib.FMT_BINARY)},
+        "nska": {"mbfile": mbfile_blob(relative_path="Library/Notes/a.db", size=7),
+                 "mbfile_key": mbfile_blob(relative_path="Library/x", size=0, encryption_key=b"\x03\0\0\0" + bytes(40)),
+                 "archive": plistlib.dumps(archive, fmt=plistlib.FMT_BINARY)},
+        "tombstone_proto": {"pb": proto_tombstone(process="/system/bin/x", pid=1, tid=2, uid=1000, signal=11,
+                                                  signal_name="SIGSEGV", abort="abort message")},
+        "abx": {"keystore": keystore_abx([("QUFBQUFB" * 8, 1_700_000_000_000), ("QkJCQkJC" * 8, None)])},
+        "ndjson": {"intrusion": ndjson(events(planted=False)),
+                   "privacy": "\n".join(json.dumps(item) for item in privacy).encode() + b"\n"},
+        "androidqf_packages": {"array": json.dumps([package("com.example.a"), package("com.example.b", installer=None)
+                                                    | {"first_install_time": "2024-01-01T10:00:00Z"}]).encode(),
+                               "ndjson": (json.dumps(package("com.example.c")) + "\n").encode()},
+        "crash_reports": {"json": ips_text({"bug_type": "309", "timestamp": "2023-11-14 10:10:10.00 +0100",
+                                            "app_name": "x", "bundleID": "com.example.x"},
+                                           {"procName": "x", "procPath": "/private/var/containers/x", "pid": 7,
+                                            "bundleInfo": {"CFBundleIdentifier": "com.example.x"}}).encode(),
+                          "legacy": ('{"bug_type":"109"}\n' + legacy).encode()},
+        "tar": {"tar": _tar({"a/b.txt": b"hello", "logs/x.log": b"line\n"}),
+                "targz": __import__("gzip").compress(_tar({"Library/Logs/a.ips": b"{}\n{}"}))},
+    }
+
+
 if __name__ == "__main__":
+    SEEDS.update(_new_seeds())
     for target, files in SEEDS.items():
         folder = HERE / "seeds" / target
         folder.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
-    pass
+with common.instrumented():  # the artifact's modules, imported here so that they are instrumented
+    from spyscan.artifacts.android import androidqf_common, androidqf_getprop, property_lines  # noqa: F401
 
 
 def one_input(data: bytes) -> None:

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
+with common.instrumented():
     from spyscan.errors import ArtifactNotFound, SpyscanError
-    from spyscan.kinds import all_kinds
+    from spyscan.kinds import all_kinds, intrusion_logs  # noqa: F401 - the kind module, instrumented
 
 
 def one_input(data: bytes) -> None:

@@ -9,17 +9,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
+with common.instrumented():
     from spyscan.indicators import normalize as n
     from spyscan.links import whatwg
     from spyscan.links.text import extract_from_text
 
 
 def one_input(data: bytes) -> None:
-    text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
+    text = common.provider(data).ConsumeUnicodeNoSurrogates(len(data))
     for func in (n.norm_domain, n.extract_host, n.norm_url, n.norm_ip, n.norm_ip_indicator, n.path_components,
                  n.norm_path, n.basename, n.norm_process, n.norm_hash, n.norm_email, n.norm_folded, n.norm_exact,
                  extract_from_text, whatwg.parse_url, whatwg.parse_host, n.norm_host):

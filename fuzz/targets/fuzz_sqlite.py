@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
+with common.instrumented():
     from spyscan.evidence.sqlite import DamagedDatabase, open_checked
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import contextlib
 
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
+with common.instrumented():
     from spyscan.indicators.patterns import PatternUnsupported, parse_pattern
 
 

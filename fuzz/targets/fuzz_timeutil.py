@@ -9,15 +9,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import atheris
 import common
 
-with atheris.instrument_imports(include=["spyscan"]):
+with common.instrumented():
     from spyscan import timeutil as t
 
 
 def one_input(data: bytes) -> None:
-    fdp = atheris.FuzzedDataProvider(data)
+    fdp = common.provider(data)
     values = [fdp.ConsumeInt(9), fdp.ConsumeFloat(), fdp.ConsumeUnicodeNoSurrogates(40), fdp.ConsumeBytes(8)]
     for value in values:
         for func in (t.from_unix, t.from_unix_ms, t.from_cocoa, t.from_webkit, t.from_iso):

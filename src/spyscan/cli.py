@@ -74,7 +74,7 @@ def cli() -> None:
     """spyscan: check a phone acquisition for traces of mercenary spyware and stalkerware.
 
     Use only with the informed consent of the device's owner. spyscan works offline: no command
-    touches the network except `spyscan iocs update`.
+    touches the network except `spyscan iocs update` (and the same update in `spyscan serve`, when asked).
     """
 
 
@@ -208,6 +208,7 @@ COMMAND_MODULES = (
     ("spyscan.commands.case", "case"),
     ("spyscan.commands.hunt", "hunt"),
     ("spyscan.commands.collect", "collect"),
+    ("spyscan.commands.serve", "serve"),
 )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from spyscan.faults import TIME_EARLY, TIME_RANGE, TIME_TEXT, WRONG_TYPE, converter, note
+from spyscan.faults import TIME_EARLY, TIME_RANGE, TIME_TEXT, WRONG_TYPE, converter, note, registered
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 COCOA_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)  # Mac absolute time
@@ -150,30 +150,17 @@ def from_webkit(value: object, floor: datetime | None = None) -> datetime | None
     return _from_epoch(WEBKIT_EPOCH, number / 1e6, value, floor)
 
 
-@converter
+@registered
 def from_iso(value: object, floor: datetime | None = None) -> datetime | None:
     """ISO-8601 text (``Z`` or an offset; without one, UTC)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        note(WRONG_TYPE, value)
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        note(TIME_TEXT, value)
-        return None
-    return aware(parsed, value, floor)
+    return from_text(value, (), floor)
 
 
 def aware(parsed: datetime, raw: object, floor: datetime | None = None, zone: tzinfo = UTC) -> datetime | None:
     """A parsed wall-clock time as aware UTC: naive ones are in ``zone``. Sentinels and times before
     ``floor`` are None (see the module doc); a time that leaves datetime's range is a fault."""
     if parsed.replace(tzinfo=None) == _ZERO_WALL_CLOCK and parsed.utcoffset() in (None, timedelta(0)):
-        return None  # year 1, January 1, midnight, UTC or no zone: the zero time of Go, .NET and NSDate
+        return None  # year 1, January 1, midnight, UTC or no zone: the zero time of Go and .NET
     try:
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=zone)

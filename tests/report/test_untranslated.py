@@ -42,7 +42,9 @@ class Call:
 
 SENTENCE_CALLS = (
     Call("Finding", "message"),
-    Call("warn"), Call("mark_recovered"), Call("ArtifactNotFound"), Call("BudgetExceeded"),
+    Call("warn"), Call("mark_recovered"), Call("mark_unread"), Call("mark_truncated"), Call("ArtifactNotFound"),
+    Call("BudgetExceeded"), Call("PlistError"), Call("PlistLimitError"), Call("JsonError"), Call("JsonLimitError"),
+    Call("SchemaRefused"), Call("note"), Call("refused"), Call("_deny"),
     Call("SpyscanError"), Call("UsageError"), Call("EvidenceError"), Call("IndicatorError"), Call("CollectError"),
     Call("DeviceLost"), Call("MissingExtra"), Call("DiskSpaceLow"), Call("DamagedDatabase"),
     Call("ClickException"), Call("print_error"), Call("failed_outcome", "error"),

@@ -29,7 +29,7 @@ from spyscan.report.runfile import ArtifactStatus
 
 from .variants import VariantFiles, format_of
 
-STATUSES = {"ok", "warning", "not_found", "error", "recovered"}
+STATUSES = {"ok", "warning", "not_found", "error", "recovered", "truncated"}  # truncated: a budget skipped a part
 # Python errors that mean "the parser tripped over the data" rather than "the input is unreadable"
 CRASH_TYPES = ("AttributeError", "TypeError", "KeyError", "IndexError", "ValueError", "UnboundLocalError",
                "AssertionError", "RecursionError", "ZeroDivisionError", "OverflowError", "UnicodeDecodeError",

@@ -221,3 +221,29 @@ def test_every_converted_time_field_has_a_raw_field() -> None:
             if converted and f"{name}_raw" not in cls.__struct_fields__ and (cls.__name__, name) not in DERIVED:
                 missing.append(f"{cls.__name__}.{name}")
     assert missing == []
+
+
+def test_webkit_minus_one_and_zero_never_reach_the_timeline(tmp_path: Any) -> None:
+    """Issue 19: ``-1``/``0`` in WebKit's observations gave 1969-12-31T23:59:59Z in the timeline."""
+    from spyscan.artifacts.ios.webkit_resource_load_statistics import WebKitResourceLoadStatistics
+    from spyscan.records.base import iter_timestamps
+    from tests.ios_artifacts.fakes import FakeIOS, collect
+
+    rls = "Library/WebKit/WebsiteData/ResourceLoadStatistics"
+    ev = FakeIOS(tmp_path, mode="fs")
+    ev.add_sqlite("x", f"{rls}/observations.db", [
+        "CREATE TABLE ObservedDomains (domainID INTEGER PRIMARY KEY, registrableDomain TEXT, lastSeen REAL,"
+        " hadUserInteraction INTEGER, mostRecentUserInteractionTime REAL)",
+        "INSERT INTO ObservedDomains VALUES (1, 'never.example', -1, 1, 0)",
+        "INSERT INTO ObservedDomains VALUES (2, 'seen.example', 1.6e9, 1, -1.0)",
+    ], fs=f"private/var/mobile/Containers/Data/Application/1111-AAAA/{rls}/observations.db")
+    with faults.collecting() as log:
+        records, _ = collect(WebKitResourceLoadStatistics, ev)
+    by_domain = {r.domain: r for r in records}
+    never, seen = by_domain["never.example"], by_domain["seen.example"]
+    assert never.last_seen is None and never.last_seen_raw == -1
+    assert never.most_recent_user_interaction is None and never.most_recent_user_interaction_raw == 0
+    assert seen.most_recent_user_interaction is None and seen.most_recent_user_interaction_raw == -1.0
+    assert list(iter_timestamps(never)) == [] and [w for _, _, w in iter_timestamps(seen)] == [
+        datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC)]
+    assert log.counts == {}  # sentinels are "not set", not faults

@@ -68,3 +68,47 @@ def test_invalid_utf8_text_values_are_escaped_and_counted(tmp_path: Path) -> Non
     assert private.undecodable_values == 1
     private.text_factory = bytes
     assert private.execute("SELECT url FROM t").fetchone() == (b"https://e.or\xff/",)
+
+
+# fuzz/run.sh nska: an MBFile archive whose string "UserI&" is both a key of the root dictionary and the value
+# of its "Mode" (the root is also reached a second time through a UID). Once the fast reader had learnt the
+# shape of a blob differing only in that string ("User-&"), it returned the other blob's key: the shape
+# path took a key for a value it could refill.
+MBFILE_KEY_AND_VALUE = zlib.decompress(base64.b64decode(
+    "eNpLKsjJLC4xMLjCyMTMwsqmZxipkliUnJFZlloUoZKflJWaXFIcolKSXxChAhQqzszPixfg9wv2Tq1MTXGEKlzGziGvoKIdqpJX"
+    "mpNzl5Obm4eXj19AUEhYRFRMXEJSSlpcXFTWQFIqTCU5J7G4ONQps6gkI9Y1L7mosqAEaCLQsFC3nMT04nD3ovzSAk+XaM+8/JRU"
+    "v9LcpNSiGJ/E4hLf/JTMtMzUlHgBARA3uCSxpLTYOSMxLz01BCiXCnRTQFF+CdCxQOOcQZbEBKXmcDBAQEZIcGZValhocWqRp1oD"
+    "q1CaSePNBmYBBkHGr4KNL5YwCwgyNzBF+mQmFSUWVepXXOJUVFIO9wvWS0ksSWxg8RfQYWYgHlziUVPXiFBJLgY6IrU4CuLlvMTc"
+    "1MUamlqxfsG+pSWJSTmpLkCzw/yCQVSEX7A/OKAvqarp6C7S1QrzdXLLzEm9qG8QUpSfX9LAKMTA2LaAgYNBkEGaQYVBk8GIwYXB"
+    "myGQIYehmKGSoZ2hl2Eqw0KGdQwHGY4x3GB4yvCK4SPDZ4YfQPiH4T8jEyMrIzsjJ6MwowSjAqMSYyBjGGM8YxZjHmMNYzNjD+NE"
+    "ximMsxnnMS5mXAzxAhMj1C9GqF5jXAUABPWTsg=="
+))
+
+
+def test_a_string_used_as_key_and_value_is_never_refilled_by_a_remembered_shape() -> None:
+    from spyscan.evidence.ios_backup import mbfile_reader
+
+    teacher = bytearray(MBFILE_KEY_AND_VALUE)
+    assert teacher[239:240] == b"I"
+    teacher[239] = ord("-")
+    mbfile_reader.forget_shapes()
+    scanned = mbfile_reader.decode_fast(MBFILE_KEY_AND_VALUE)
+    assert scanned is not None and "UserI&" in scanned
+    mbfile_reader.forget_shapes()
+    assert mbfile_reader.decode_fast(bytes(teacher)) is not None  # its shape is learnt
+    assert mbfile_reader.decode_fast(MBFILE_KEY_AND_VALUE) == scanned
+    mbfile_reader.forget_shapes()
+
+
+@pytest.mark.parametrize(("encoding", "message"), [(b"UTF-7", "multi-byte encodings are not supported"),
+                                                  (b"UTF-4", "unknown encoding: UTF-4")])
+def test_an_xml_plist_declaring_an_encoding_expat_refuses_is_a_plist_error(encoding: bytes, message: str) -> None:
+    # fuzz/run.sh plist: pyexpat raises ValueError("multi-byte encodings are not supported") for UTF-7 and
+    # LookupError("unknown encoding") for a name Python does not know; both escaped the bounded reader
+    # (callers catch PlistError), so the artifact failed instead of warning
+    from spyscan.evidence.plist import PlistError, load_plist
+
+    data = (b'<?xml version="1.0" encoding="' + encoding + b'"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" '
+            b'"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0"><string>x</string></plist>')
+    with pytest.raises(PlistError, match=message):
+        load_plist(data)

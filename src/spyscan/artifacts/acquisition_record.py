@@ -9,11 +9,10 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
-
 from spyscan.artifacts.android.androidqf_common import clean_str
 from spyscan.errors import ArtifactNotFound, BudgetExceeded, EvidenceError
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.jsonio import decode_document
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
 from spyscan.texts import tr
@@ -58,10 +57,7 @@ def host_key_sha256(evidence: Evidence) -> str | None:
 def acquisition_records(evidence: Evidence, platform: str) -> Iterator[AcquisitionInfo]:
     """The record of ``acquisition.json``; then ``BudgetExceeded`` (truncated) when it says it is not complete."""
     data = evidence.read_bytes(FILE, limit=LIMIT)
-    try:
-        info = msgspec.json.decode(data)
-    except msgspec.DecodeError as exc:
-        raise ValueError(f"{FILE} is not valid JSON: {exc}") from exc
+    info = decode_document(data, FILE)
     if not isinstance(info, dict):
         raise ValueError(f"{FILE} is not a JSON object")
     interrupted, steps = _object(info, "interrupted"), _object(info, "steps")

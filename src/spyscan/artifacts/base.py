@@ -24,7 +24,9 @@ class ArtifactLog:
     def __init__(self) -> None:
         self.warnings: list[str] = []
         self.recovered = False
+        self.truncated: str | None = None  # why a part was not read (a budget), when one was skipped
         self.facts: dict[str, object] = {}
+        self.unread: list[str] = []
 
     def fact(self, name: str, value: object) -> None:
         """A fact about the device read by this artifact (``run.json`` ``device``; see records/device.py)."""
@@ -39,6 +41,20 @@ class ArtifactLog:
 
     def mark_recovered(self, message: str) -> None:
         self.recovered = True
+        self.warn(message)
+
+    def mark_unread(self, message: str) -> None:
+        """Part of what the artifact should read was refused (a view planted where a table is expected...):
+        the artifact ends ``error`` with this message, and the check is incomplete."""
+        self.unread.append(message)
+        self.warn(message)
+
+    def mark_truncated(self, message: str) -> None:
+        """A part of the input was skipped because it went past a budget (a structure nested too deep, too
+        many objects, a line too long) while the artifact went on with the rest: its status becomes
+        ``truncated`` (the check is incomplete). To stop the artifact instead, raise ``BudgetExceeded``."""
+        if self.truncated is None:
+            self.truncated = message
         self.warn(message)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from spyscan.cases.hunt_run import hunt_run
-from spyscan.cases.model import HuntRunResult
+from spyscan.cases.model import HuntRunResult, TriageEvidence
 from spyscan.errors import SpyscanError
 from spyscan.texts import tr
 
@@ -25,6 +25,7 @@ class HuntTask(msgspec.Struct, frozen=True, kw_only=True):
     run_dir: str
     known_ids: frozenset[str]
     run_sha256: str
+    benign: dict[str, TriageEvidence] = {}  # findings triaged benign on the device: the evidence they had
 
 
 class TaskSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,7 +37,7 @@ class TaskSettings(msgspec.Struct, frozen=True, kw_only=True):
 def _call(task: HuntTask, settings: TaskSettings) -> HuntRunResult:
     return hunt_run(Path(task.run_dir), [Path(p) for p in settings.indicator_paths], settings.bundled,
                     set(task.known_ids), expected_key=settings.indicator_key,
-                    expected_run_sha256=task.run_sha256)
+                    expected_run_sha256=task.run_sha256, benign=task.benign)
 
 
 def _failed(exc: BaseException) -> HuntRunResult:

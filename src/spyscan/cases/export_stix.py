@@ -2,9 +2,12 @@
 
 Each device is a pseudonymous ``identity``; each matched indicator gets one ``sighting`` per device
 (``sighting_of_ref`` the indicator, ``where_sighted_refs`` the device, first/last seen from the
-detection timestamps). Copies of the matched indicators (with their pattern) make the bundle
-self-contained: the original object when its feed file is at hand, otherwise one rebuilt from the
-matched comparisons (marked ``x_spyscan_rebuilt``). Ids are deterministic, so exports repeat.
+detection timestamps). The current triage of the detections behind a sighting is in its ``labels``
+(``triage:confirmed``, ``triage:benign``, ``triage:needs_review``, ``triage:none``) and in
+``x_spyscan_triage`` (detection id -> state and time; the analyst's note stays in the store).
+Copies of the matched indicators (with their pattern) make the bundle self-contained: the original
+object when its feed file is at hand, otherwise one rebuilt from the matched comparisons (marked
+``x_spyscan_rebuilt``). Ids are deterministic, so exports repeat.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from spyscan.cases.model import StoredDetection, StoredRun
 from spyscan.cases.store import CaseStore
+from spyscan.cases.triage import TriageEntry, current
 from spyscan.timeutil import utcnow
 
 NAMESPACE = uuid.UUID("5d0d4b1e-8a43-4c1e-9a57-3f4c2a4f6b11")  # spyscan export ids (uuid5)
@@ -89,8 +93,10 @@ def case_bundle(store: CaseStore, case_name: str) -> dict[str, Any]:
     seen: dict[tuple[str, str], list[StoredDetection]] = {}
     comparisons: dict[str, set[tuple[str, str]]] = {}
     meta: dict[str, tuple[str | None, str]] = {}
+    devices: dict[str, str] = {}  # identity id -> device label
     for run in store.runs(case_name):
         identity = identities.setdefault(_sid("identity", run.case, run.device, run.person), _identity(run, now))
+        devices[identity["id"]] = run.device
         for det in store.detections(run.id):
             if det.kind != "indicator" or det.indicator is None:
                 continue
@@ -99,12 +105,14 @@ def case_bundle(store: CaseStore, case_name: str) -> dict[str, Any]:
             comparisons.setdefault(ind.stix_id, set()).add((ind.type, ind.value))
             meta.setdefault(ind.stix_id, (ind.malware, ind.file))
     originals = _original_indicators({feed for _, feed in meta.values()})
+    triage = current(store, case_name)
     objects: list[dict[str, Any]] = list(identities.values())
     for stix_id in sorted(comparisons):
         family, feed = meta[stix_id]
         objects.append(originals.get(stix_id) or _rebuilt_indicator(stix_id, comparisons[stix_id], family, feed, now))
     for (identity_id, stix_id), dets in sorted(seen.items()):
-        objects.append(_sighting(identity_id, stix_id, dets, identities[identity_id]["created"], now))
+        states = {d.id: triage.get((devices[identity_id], d.id)) for d in dets}
+        objects.append(_sighting(identity_id, stix_id, dets, identities[identity_id]["created"], now, states))
     return {"type": "bundle", "id": _sid("bundle", "case", case_name, now), "objects": objects}
 
 
@@ -118,8 +126,8 @@ def _identity(run: StoredRun, now: str) -> dict[str, Any]:
     }
 
 
-def _sighting(identity_id: str, stix_id: str, dets: list[StoredDetection], created: str, now: str
-              ) -> dict[str, Any]:
+def _sighting(identity_id: str, stix_id: str, dets: list[StoredDetection], created: str, now: str,
+              triage: dict[str, TriageEntry | None]) -> dict[str, Any]:
     times = sorted(t for d in dets if (t := _utc(d.timestamp)) is not None)
     ind = dets[0].indicator
     assert ind is not None
@@ -131,6 +139,9 @@ def _sighting(identity_id: str, stix_id: str, dets: list[StoredDetection], creat
         "count": len(dets),
         "description": f"{family}: {len(dets)} spyscan detection(s), indicator file {ind.file}",
         "x_spyscan_detection_ids": sorted({d.id for d in dets}),
+        "labels": sorted({f"triage:{entry.state if entry else 'none'}" for entry in triage.values()}),
+        "x_spyscan_triage": {det_id: {"state": entry.state, "at": _utc(entry.at)}
+                             for det_id, entry in sorted(triage.items()) if entry is not None},
     }
     if times:
         obj["first_seen"] = times[0]

@@ -21,10 +21,12 @@ from spyscan.cases.executors import HuntTask, TaskSettings, run_dask, run_local
 from spyscan.cases.hunt_run import load_index
 from spyscan.cases.model import HuntRunResult, StoredRun
 from spyscan.cases.store import CaseStore
+from spyscan.cases.triage import benign_baselines
 from spyscan.detection.model import SEVERE, Detection, Severity
 from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, UsageError
 from spyscan.indicators.sources import env_paths, load_indicator_set
 from spyscan.indicators.storage import make_private_dir, write_private
+from spyscan.report.runfile import encode_json
 from spyscan.texts import tr
 
 HUNT_FILE = "hunt.json"
@@ -64,6 +66,8 @@ class HuntRunOut(msgspec.Struct, kw_only=True):
     output: str
     person: str
     new: list[Any]  # detections in the detections.json shape
+    # findings triaged benign that are raised again because their evidence changed: id -> what changed
+    changed: dict[str, list[str]] = {}
 
 
 class HuntProblem(msgspec.Struct, kw_only=True):
@@ -84,6 +88,7 @@ class HuntFile(msgspec.Struct, kw_only=True):
     runs: list[HuntRunOut]
     problems: list[HuntProblem]
     reports: dict[str, str] = {}
+    suppressed: int = 0  # findings triaged benign not raised again (their evidence did not change)
 
 
 @dataclass
@@ -157,7 +162,7 @@ class _Hunt:
         if self.progress is not None:
             self.progress.start(len(runs), len(runs) - len(pending))
         tasks = [HuntTask(run_id=r.id, run_dir=r.output, known_ids=frozenset(self.store.known_ids(r.id)),
-                          run_sha256=r.run_sha256) for r in pending]
+                          run_sha256=r.run_sha256, benign=benign_baselines(self.store, r)) for r in pending]
         results: Iterator[tuple[int, HuntRunResult]]
         if self.options.scheduler:
             results = run_dask(tasks, settings, self.options.scheduler, self.options.scheduler_timeout)
@@ -166,7 +171,7 @@ class _Hunt:
         runs_dir = make_private_dir(self.options.output / "runs")
         for run_id, result in results:
             if result.new:  # the full detections (with records) go to the output folder, not the store
-                write_private(runs_dir / f"{run_id}.json", msgspec.json.encode(result.new))
+                write_private(runs_dir / f"{run_id}.json", encode_json(result.new))
             hunt_log.record_hunt_run(self.store, hunt_id, run_id, result)
             if self.progress is not None:
                 self.progress.done(by_id[run_id], result)
@@ -194,7 +199,9 @@ def build_file(store: CaseStore, hunt_id: int, output: Path, resumed: bool, file
     out_runs: list[HuntRunOut] = []
     problems: list[HuntProblem] = []
     severe = False
+    suppressed = 0
     for entry in entries:
+        suppressed += entry.suppressed
         run = store.run(entry.run_id)
         if entry.status != "ok":
             problems.append(HuntProblem(case=run.case, device=run.device, run=run.id, output=run.output,
@@ -208,9 +215,10 @@ def build_file(store: CaseStore, hunt_id: int, output: Path, resumed: bool, file
             new = list(entry.new)  # written elsewhere (resumed into another folder): the stored summaries
         severe = severe or any(Severity(d.severity) in SEVERE for d in entry.new)
         out_runs.append(HuntRunOut(case=run.case, device=run.device, run=run.id, output=run.output,
-                                   person=run.person, new=new))
+                                   person=run.person, new=new,
+                                   changed={k: [c.text() for c in v] for k, v in entry.changed.items()}))
     return HuntFile(hunt=hunt_id, resumed=resumed, scope=str(info.params.get("scope", "")), indicators=files,
-                    checked=len(entries), runs=out_runs, problems=problems), severe
+                    checked=len(entries), runs=out_runs, problems=problems, suppressed=suppressed), severe
 
 
 def _write_reports(store: CaseStore, hunt_file: HuntFile, options: HuntOptions) -> None:
@@ -237,9 +245,10 @@ def run_hunt(store: CaseStore, options: HuntOptions, progress: HuntProgress | No
     hunt = _Hunt(store, options, progress)
     hunt_id, resumed, runs, settings, files = hunt.prepare()
     if not runs:
-        where = f"case {options.case!r}" if options.case is not None else "the store"
-        raise UsageError(tr('no stored runs in %(where)s (register output folders with `spyscan case add`)',
-                            where=where))
+        if options.case is not None:
+            raise UsageError(tr("no stored runs in case '%(case)s' (register output folders with `spyscan case add`)",
+                                case=options.case))
+        raise UsageError(tr("no stored runs in the store (register output folders with `spyscan case add`)"))
     make_private_dir(options.output)
     try:
         hunt.execute(hunt_id, runs, settings)
@@ -250,7 +259,7 @@ def run_hunt(store: CaseStore, options: HuntOptions, progress: HuntProgress | No
     hunt_file, severe = build_file(store, hunt_id, options.output, resumed, files)
     if options.reports and hunt_file.runs:
         _write_reports(store, hunt_file, options)
-    write_private(options.output / HUNT_FILE, msgspec.json.format(msgspec.json.encode(hunt_file), indent=2) + b"\n")
+    write_private(options.output / HUNT_FILE, msgspec.json.format(encode_json(hunt_file), indent=2) + b"\n")
     return HuntResult(hunt_id=hunt_id, output=options.output, file=hunt_file,
                       exit_code=EXIT_DETECTIONS if severe else EXIT_CLEAN, resumed=resumed)
 

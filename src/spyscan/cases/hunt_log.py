@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 
-from spyscan.cases.model import HuntRunResult, StoredDetection
-from spyscan.cases.store import CaseStore
+from spyscan.cases.model import EvidenceChange, HuntRunResult, StoredDetection
+from spyscan.cases.store import CaseStore, summarize
 from spyscan.errors import UsageError
 from spyscan.texts import tr
 from spyscan.timeutil import iso, utcnow
@@ -33,6 +33,8 @@ class HuntRunEntry(msgspec.Struct, frozen=True, kw_only=True):
     message: str
     records: int
     new: list[StoredDetection]
+    changed: dict[str, list[EvidenceChange]] = {}  # findings triaged benign raised again: what changed
+    suppressed: int = 0  # findings triaged benign not raised: their evidence did not change
 
 
 def new_hunt(store: CaseStore, params_key: str, params: dict[str, Any], indicators: list[Any]) -> int:
@@ -71,11 +73,18 @@ def done_runs(store: CaseStore, hunt_id: int) -> set[int]:
 def record_hunt_run(store: CaseStore, hunt_id: int, run_id: int, result: HuntRunResult) -> None:
     with store.transaction() as db:
         db.execute(
-            "INSERT INTO hunt_runs (hunt_id, run_id, status, message, records, new_count, finished) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (hunt_id, run_id, result.status, result.message, result.records, len(result.new), iso(utcnow())),
+            "INSERT INTO hunt_runs (hunt_id, run_id, status, message, records, new_count, finished, suppressed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (hunt_id, run_id, result.status, result.message, result.records, len(result.new), iso(utcnow()),
+             result.suppressed),
         )
         store._insert_detections(db, run_id, hunt_id, result.new)
+        db.executemany(
+            "INSERT INTO hunt_reraised (hunt_id, run_id, detection_id, changes_json, detection_json) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(hunt_id, run_id, d.id, msgspec.json.encode(result.changed[d.id]).decode(),
+              msgspec.json.encode(summarize(d)).decode()) for d in result.new if d.id in result.changed],
+        )
 
 
 def finish_hunt(store: CaseStore, hunt_id: int) -> None:
@@ -86,14 +95,22 @@ def finish_hunt(store: CaseStore, hunt_id: int) -> None:
 def hunt_entries(store: CaseStore, hunt_id: int) -> list[HuntRunEntry]:
     """Outcome of every run of a hunt, with the detections it found (as stored: without records)."""
     decoder = msgspec.json.Decoder(StoredDetection)
-    found: dict[int, list[StoredDetection]] = {}
+    changes = msgspec.json.Decoder(list[EvidenceChange])
+    found: dict[int, dict[str, StoredDetection]] = {}
+    changed: dict[int, dict[str, list[EvidenceChange]]] = {}
     for row in store.db.execute("SELECT run_id, detection_json FROM detections WHERE hunt_id = ? ORDER BY id",
                                 (hunt_id,)):
-        found.setdefault(int(row[0]), []).append(decoder.decode(row[1]))
-    rows = store.db.execute("SELECT run_id, status, message, records FROM hunt_runs WHERE hunt_id = ? "
+        detection = decoder.decode(row[1])
+        found.setdefault(int(row[0]), {})[detection.id] = detection
+    for row in store.db.execute("SELECT run_id, detection_id, changes_json, detection_json FROM hunt_reraised "
+                                "WHERE hunt_id = ? ORDER BY rowid", (hunt_id,)):
+        found.setdefault(int(row[0]), {}).setdefault(row[1], decoder.decode(row[3]))
+        changed.setdefault(int(row[0]), {})[row[1]] = changes.decode(row[2])
+    rows = store.db.execute("SELECT run_id, status, message, records, suppressed FROM hunt_runs WHERE hunt_id = ? "
                             "ORDER BY run_id", (hunt_id,))
     return [HuntRunEntry(run_id=r["run_id"], status=r["status"], message=r["message"], records=r["records"],
-                         new=found.get(int(r["run_id"]), [])) for r in rows]
+                         new=list(found.get(int(r["run_id"]), {}).values()),
+                         changed=changed.get(int(r["run_id"]), {}), suppressed=r["suppressed"]) for r in rows]
 
 
 def hunts(store: CaseStore) -> list[HuntInfo]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from spyscan.cases.model import HuntRunResult
+from spyscan.cases.model import EvidenceChange, HuntRunResult, TriageEvidence
 from spyscan.cases.store import check_run_folder
+from spyscan.cases.triage import evidence_changes, evidence_of
 from spyscan.detection.heuristics.base import Rule, all_rules, all_run_rules
 from spyscan.detection.model import Detection
 from spyscan.detection.pipeline import RecordPipeline
@@ -55,11 +56,14 @@ def _rules() -> list[type[Rule]]:
 
 
 def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, known_ids: set[str], *,
-             expected_key: str | None = None, expected_run_sha256: str | None = None) -> HuntRunResult:
+             expected_key: str | None = None, expected_run_sha256: str | None = None,
+             benign: Mapping[str, TriageEvidence] | None = None) -> HuntRunResult:
     """New detections in the records stored at ``run_dir`` (ids not in ``known_ids``).
 
-    Never raises for a bad run: a missing or changed folder, or unreadable records, give a result with
-    that status and a one-line message.
+    A finding triaged benign on the device (``benign``: its id and the evidence it had) is new only when
+    its evidence changed since (``cases.triage.evidence_changes``), known or not; it is then listed with
+    what changed. Never raises for a bad run: a missing or changed folder, or unreadable records, give a
+    result with that status and a one-line message.
     """
     if expected_run_sha256 is not None:
         checked = check_run_folder(str(run_dir), expected_run_sha256)
@@ -77,6 +81,8 @@ def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, know
                                                      "hunt's (different files or `iocs update` state)")
     warnings: list[str] = []
     new: dict[str, Detection] = {}
+    changed: dict[str, list[EvidenceChange]] = {}
+    suppressed: set[str] = set()
     records = 0
     try:
         by_job: dict[str, list[Detection]] = {}
@@ -91,12 +97,22 @@ def hunt_run(run_dir: Path, indicator_paths: Sequence[Path], bundled: bool, know
         warnings.extend(errors)
         for found in by_job.values():
             for detection in found:
-                if detection.id not in known_ids:
+                baseline = (benign or {}).get(detection.id)
+                if baseline is not None:
+                    changes = evidence_changes(baseline, evidence_of(detection))
+                    if not changes:
+                        if detection.id not in known_ids:
+                            suppressed.add(detection.id)
+                        continue
+                    changed[detection.id] = changes
+                    new.setdefault(detection.id, detection)
+                elif detection.id not in known_ids:
                     new.setdefault(detection.id, detection)
     except Exception as exc:  # one unreadable run never stops the hunt
         return HuntRunResult(status="error", message=_one_line(exc), records=records, warnings=warnings)
     ordered = sorted(new.values(), key=lambda d: (-d.severity.rank, d.timestamp or "~", d.artifact, d.id))
-    return HuntRunResult(status="ok", records=records, new=ordered, warnings=warnings)
+    return HuntRunResult(status="ok", records=records, new=ordered, warnings=warnings,
+                         changed=changed, suppressed=len(suppressed))
 
 
 def _one_line(exc: BaseException) -> str:

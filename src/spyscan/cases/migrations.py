@@ -118,4 +118,35 @@ V2: list[Step] = [
     *_append_only("finding_ids"),
 ]
 
-MIGRATIONS: list[list[Step]] = [list(V1), V2]
+V3: list[Step] = [
+    # triage: what an analyst decided about a finding on a device, as an append-only history
+    """CREATE TABLE triage (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        device TEXT NOT NULL,
+        detection_id TEXT NOT NULL,        -- the grouped finding id (the same in every run of the device)
+        run_id INTEGER NOT NULL REFERENCES runs(id),  -- the run the analyst was looking at
+        state TEXT NOT NULL CHECK (state IN ('confirmed', 'benign', 'needs_review')),
+        previous TEXT,                     -- the state before (NULL: first triage)
+        note TEXT NOT NULL,
+        analyst TEXT NOT NULL,
+        at TEXT NOT NULL,                  -- UTC
+        evidence_json TEXT NOT NULL        -- what the finding showed when triaged (cases.triage.TriageEvidence)
+    )""",
+    "CREATE INDEX triage_finding ON triage(case_id, device, detection_id)",
+    *_append_only("triage"),
+    # a finding triaged benign that a hunt raised again because its evidence changed
+    """CREATE TABLE hunt_reraised (
+        hunt_id INTEGER NOT NULL REFERENCES hunts(id),
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        detection_id TEXT NOT NULL,
+        changes_json TEXT NOT NULL,        -- what changed (cases.triage.EvidenceChange list)
+        detection_json TEXT NOT NULL,      -- the detection without its record (see store.summarize)
+        PRIMARY KEY (hunt_id, run_id, detection_id)
+    )""",
+    *_append_only("hunt_reraised"),
+    # findings a hunt did not raise because they were triaged benign and their evidence did not change
+    "ALTER TABLE hunt_runs ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0",
+]
+
+MIGRATIONS: list[list[Step]] = [list(V1), V2, V3]

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from spyscan.detection.model import Detection, IndicatorRef, ObservableRef
+from spyscan.texts import tr
 
 
 class CaseInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,6 +51,42 @@ class StoredDetection(msgspec.Struct, frozen=True, kw_only=True):
     record: dict[str, Any]
     rule: str | None = None
     match: str | None = None
+    # what the evidence showed (stores written before these fields decode with the defaults)
+    category: str = "compromise"
+    sources: list[IndicatorRef] = []  # every indicator entry listing the value
+    count: int = 1  # occurrences
+    last_seen: str | None = None  # latest occurrence time (``timestamp`` is the earliest)
+
+
+class SourceKey(msgspec.Struct, frozen=True):
+    stix_id: str
+    file: str
+
+
+class TriageEvidence(msgspec.Struct, frozen=True, kw_only=True):
+    """What a finding showed: its severity, the indicator entries listing it, its occurrences."""
+
+    severity: str
+    sources: list[SourceKey] = []
+    count: int = 1
+    latest: str | None = None  # the latest occurrence time (UTC)
+
+
+class EvidenceChange(msgspec.Struct, frozen=True):
+    code: str  # severity, source, later, more
+    before: str
+    after: str
+
+    def text(self) -> str:
+        if self.code == "severity":
+            return tr("severity rose from %(before)s to %(after)s", before=self.before, after=self.after)
+        if self.code == "source":
+            return tr("a new indicator source lists it: %(after)s", after=self.after)
+        if self.code == "later":
+            if not self.before:
+                return tr("a later occurrence: %(after)s (before: none with a time)", after=self.after)
+            return tr("a later occurrence: %(after)s (before: %(before)s)", after=self.after, before=self.before)
+        return tr("more occurrences: %(after)s (before: %(before)s)", after=self.after, before=self.before)
 
 
 class RunCheck(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,3 +102,6 @@ class HuntRunResult(msgspec.Struct, kw_only=True):
     records: int = 0
     new: list[Detection] = msgspec.field(default_factory=list)
     warnings: list[str] = msgspec.field(default_factory=list)
+    # detections in ``new`` that were triaged benign before and are raised again: id -> what changed
+    changed: dict[str, list[EvidenceChange]] = msgspec.field(default_factory=dict)
+    suppressed: int = 0  # detections triaged benign on this device whose evidence did not change

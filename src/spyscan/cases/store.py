@@ -50,6 +50,8 @@ def summarize(detection: Detection) -> StoredDetection:
         id=detection.id, severity=detection.severity.value, kind=detection.kind, artifact=detection.artifact,
         message=detection.message, timestamp=detection.timestamp, observable=detection.observable,
         indicator=detection.indicator, rule=detection.rule, match=detection.match, record=trimmed,
+        category=detection.category, sources=list(detection.sources), count=detection.count,
+        last_seen=detection.last_seen,
     )
 
 

@@ -17,7 +17,7 @@ from spyscan.commands.case import store_option
 from spyscan.commands.errors import friendly_errors
 from spyscan.commands.language import words
 from spyscan.detection.model import SEVERE, Severity
-from spyscan.texts import tr
+from spyscan.texts import tr, trn
 
 EXIT_HELP = """\b
 Exit status:
@@ -82,6 +82,13 @@ def _summary(out: Console, result: HuntResult) -> None:
         out.print("  " + escape(words(tr("%(case)s / %(device)s (run %(run)s): %(count)s new", case=run.case,
                                          device=run.device, run=run.run, count=len(run.new))))
                   + (f" - {escape(', '.join(families))}" if families else ""))
+        for detection_id, changes in sorted(run.changed.items()):
+            out.print("    " + escape(words(tr("triaged benign, raised again (%(detection)s): %(changes)s",
+                                               detection=detection_id, changes="; ".join(changes)))))
+    if doc.suppressed:
+        out.print("  " + escape(words(trn("%(count)s finding triaged benign not raised again: its evidence did not "
+                                          "change", "%(count)s findings triaged benign not raised again: their "
+                                          "evidence did not change", doc.suppressed, count=doc.suppressed))))
     for problem in doc.problems:
         out.print(f"  [red]{escape(problem.status)}[/] "
                   + escape(words(tr("run %(run)s: %(message)s", run=problem.run, message=problem.message))))

@@ -1,4 +1,4 @@
-"""``spyscan iocs``: list, validate and update indicator files."""
+"""``spyscan iocs``: list, validate, add and update indicator files."""
 
 from __future__ import annotations
 
@@ -14,40 +14,24 @@ from rich.table import Table
 from spyscan.commands.errors import friendly_errors
 from spyscan.commands.language import words
 from spyscan.indicators import bundled_set
+from spyscan.indicators.added import Validation, add_bytes, added_dir, validate_bytes
 from spyscan.indicators.feeds import DEFAULT_INDEX_URL
-from spyscan.indicators.index import IndicatorIndex
 from spyscan.indicators.model import IndicatorFile
-from spyscan.indicators.prepare import prepare
-from spyscan.indicators.sources import IndicatorSet, current_categories, load_indicator_set, read_user_manifest
-from spyscan.indicators.stix import parse_bundle_bytes
+from spyscan.indicators.provenance import file_provenance
+from spyscan.indicators.sources import IndicatorSet, load_indicator_set
 from spyscan.indicators.update import update_user_set
 from spyscan.texts import tr
 
 
 @click.group("iocs")
 def iocs() -> None:
-    """Indicator (IOC) files: list the ones in use, validate a file, update the public feeds."""
+    """Indicator (IOC) files: list the ones in use, validate or add a file, update the public feeds."""
 
 
 # ------------------------------------------------------------------ list
-def _provenance() -> dict[tuple[str, str], str]:
-    """(source, file) → where the file comes from, for bundled and updated feeds."""
-    found: dict[tuple[str, str], str] = {}
-    for entry in bundled_set.read_manifest().get("files", []):
-        local = str(entry.get("local_path", "")).removeprefix("feeds/")
-        commit = str(entry.get("snapshot_commit") or "")[:12]
-        found[("bundled", local)] = f"{entry.get('feed', '')} — {entry.get('repository', '')}@{commit}"
-    manifest = read_user_manifest() or {}
-    for feed in manifest.get("feeds", []):
-        if isinstance(feed, dict):
-            origin = f"{feed.get('name', '')} — {feed.get('url', '')} (fetched {feed.get('fetched', '?')})"
-            found[("user", str(feed.get("file")))] = origin
-    return found
-
-
 def _rows(result: IndicatorSet) -> list[tuple[IndicatorFile, str, int]]:
     unsupported = Counter(u.file for u in result.unsupported)
-    provenance = _provenance()
+    provenance = file_provenance()
     return [(f, provenance.get((f.source, f.file), ""), unsupported[f.file]) for f in result.files]
 
 
@@ -131,29 +115,50 @@ def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
 @friendly_errors
 def validate_command(file: Path) -> None:
     """Check that FILE is a usable STIX2 bundle; exit 0 if valid, 1 if not."""
+    result = validate_bytes(_read(file), str(file))
+    _print_validation(file, result)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+def _read(file: Path) -> bytes:
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise click.ClickException(tr('cannot read %(file)s: %(value)s', file=file,
                                       value=exc.strerror or exc)) from None
-    parsed = prepare(parse_bundle_bytes(data, str(file)), str(file), current_categories())
-    indicators = parsed.indicators(str(file))
-    index = IndicatorIndex.build(indicators)
-    problems: list[str] = [tr("%(id)s: %(reason)s (pattern: %(pattern)s)", id=u.stix_id, reason=u.reason,
-                              pattern=u.pattern) for u in parsed.unsupported]
-    problems += [tr("%(id)s: value '%(value)s' cannot be used as %(type)s", id=i.stix_id, value=i.value, type=i.type)
-                 for i in index.skipped]
-    for problem in problems:
+
+
+def _print_validation(file: Path, result: Validation) -> None:
+    for problem in result.problems:
         click.echo(f"{file}: {words(problem)}")
-    if not indicators:
-        problems.append(tr("no usable indicator"))
-        click.echo(f"{file}: " + words(tr("no usable indicator")))
-    families = ", ".join(parsed.families) or words(tr("no malware family"))
+    families = ", ".join(result.families) or words(tr("no malware family"))
     click.echo(f"{file}: " + words(tr("%(objects)s indicator objects, %(usable)s usable comparisons, %(problems)s "
-                                      "problems (%(families)s)", objects=parsed.indicator_objects,
-                                      usable=len(indicators), problems=len(problems), families=families)))
-    if problems:
-        raise SystemExit(1)
+                                      "problems (%(families)s)", objects=result.indicator_objects,
+                                      usable=result.usable, problems=len(result.problems), families=families)))
+
+
+# ------------------------------------------------------------------ add
+@iocs.command("add")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--platform", type=click.Choice(["ios", "android"]), default=None,
+              help="The platform the file is about, as a known feed's (network values stay valid on any "
+                   "platform; the others are never matched on the other one); default: any.")
+@friendly_errors
+def add_command(file: Path, platform: str | None) -> None:
+    """Validate the STIX2 file FILE and add it to the indicator set every check and hunt uses.
+
+    Files with a problem are refused (see `spyscan iocs validate`). Added files are kept in the spyscan
+    data folder (iocs-added/), apart from the feeds `spyscan iocs update` replaces.
+    """
+    from spyscan.timeutil import iso, utcnow
+
+    result, entry = add_bytes(_read(file), file.name, platform, iso(utcnow()) or "")
+    _print_validation(file, result)
+    if entry is None:
+        raise click.ClickException(tr('%(file)s was not added: fix the problems above first', file=file))
+    click.echo(words(tr("added as %(file)s (platform: %(platform)s)", file=added_dir() / entry.file,
+                        platform=entry.platform or tr("any"))))
 
 
 # ------------------------------------------------------------------ update

@@ -9,11 +9,13 @@ come, and a failure, a time budget, a record ceiling or a stop request ends the 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, cast
 
 from spyscan import faults
 from spyscan.artifacts.base import ArtifactLog, all_artifacts
@@ -23,7 +25,9 @@ from spyscan.engine.outcome import ArtifactOutcome
 from spyscan.errors import ArtifactNotFound, BudgetExceeded
 from spyscan.evidence import stop
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.diskspace import DiskSpaceLow, GuardedSink, ensure_room
 from spyscan.evidence.sqlite import drain_recovery_notes
+from spyscan.evidence.sqlite_schema import drain_refusals
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import MISSING, ArtifactStatus
@@ -32,6 +36,7 @@ from spyscan.timeline.rows import TimelineSpool
 
 log = logging.getLogger("spyscan")
 
+ROOM_EVERY = 50_000  # records between two checks of the free space of the work folder (timeline parts)
 ARTIFACT = "artifact"  # job source: read the evidence through the artifact
 STORE = "store"  # job source: read the records stored by an earlier run (recheck)
 
@@ -140,6 +145,7 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
     lg = ArtifactLog()
     records_path = state.records_dir / f"{job}.jsonl"
     error: str | None = None
+    fatal: str | None = None
     status = "ok"
     reader: Callable[[str, ArtifactLog], Iterator[Record]] = (
         _records_from_artifact if source == ARTIFACT else _records_from_store
@@ -147,13 +153,18 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
     budget = _Budget(deadline, state.max_records)
     spool = TimelineSpool(state.parts_dir, job)
     drain_recovery_notes()  # notes of an earlier job in this process are not this artifact's
+    drain_refusals()
     with records_path.open("wb") as out, faults.collecting() as conversion_faults:
-        pipeline = RecordPipeline(job, state.matcher, state.rules, records_out=out, timeline=spool)
+        # the records file and the timeline parts never run the output or work disk past its reserve
+        sink = cast(IO[bytes], GuardedSink(out, f"the records of {job}"))
+        pipeline = RecordPipeline(job, state.matcher, state.rules, records_out=sink, timeline=spool)
         try:
             records = reader(job, lg)
             try:
                 for record in records:
                     budget.check(pipeline.count)
+                    if not pipeline.count % ROOM_EVERY:
+                        ensure_room(state.parts_dir, "the timeline of the check")
                     pipeline.feed(record)
                 # a stop requested while the artifact was reading ends its loop early (an interrupted SQLite
                 # statement the artifact reported as a warning): what it read is not all there was
@@ -169,7 +180,14 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
         except BudgetExceeded as exc:
             status = exc.status
             error = redact(reason_of(exc), state.secrets)
+        except DiskSpaceLow as exc:  # the whole run stops (exit 1): never fill a disk
+            status = "error"
+            error = redact(str(exc), state.secrets)
+            fatal = error
         except Exception as exc:  # one broken artifact never stops the others
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                fatal = redact(tr("the disk is full or a size limit was reached (%(error)s)", error=exc.strerror),
+                               state.secrets)
             reason = stop.requested()
             if reason is not None:  # e.g. an SQLite statement interrupted by the stop request
                 status = "timeout" if reason == "timeout" else "interrupted"
@@ -187,10 +205,23 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
             error = redact(one_line(exc), state.secrets)
     for note in drain_recovery_notes():  # a damaged database was salvaged and the artifact did not say so
         lg.mark_recovered(note)
+    for note in drain_refusals():  # a view planted in a table's place...: not everything was read
+        if note in lg.unread:
+            continue
+        if note in lg.warnings:
+            lg.unread.append(note)
+        else:
+            lg.mark_unread(note)
     for warning in conversion_faults.warnings():  # values that cost their field (raw values kept)
         lg.warn(warning)
     if pipeline.count == 0 and status == "not_found":
         records_path.unlink(missing_ok=True)
+    if status == "ok" and lg.unread:  # a planted view or the like was refused: not everything was read
+        status = "error"
+        error = redact(tr("not fully read: %(reason)s", reason=lg.unread[0]), state.secrets)
+        error = error if len(error) <= 500 else error[:500]
+    if status == "ok" and lg.truncated:  # a part was skipped by a budget (a structure too deep, a line too long)
+        status, error = "truncated", redact(lg.truncated, state.secrets)
     if status == "ok":
         status = "recovered" if lg.recovered else ("warning" if lg.warnings else "ok")
     parts = [str(p) for p in spool.close()]
@@ -214,4 +245,5 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
         inputs=inputs,
         timeline_parts=parts,
         facts=dict(lg.facts),
+        fatal=fatal,
     )

@@ -17,6 +17,7 @@ class ArtifactOutcome(msgspec.Struct, kw_only=True):
     inputs: list[InputFile]
     timeline_parts: list[str]
     facts: dict[str, object] = {}  # device facts the artifact read (ArtifactLog.fact)
+    fatal: str | None = None  # an error that stops the whole run (free disk space ran low)
 
 
 def failed_outcome(job: str, title: str, status: str, error: str, seconds: float = 0.0,

@@ -32,7 +32,7 @@ from spyscan.engine.pool import Job, run_jobs
 from spyscan.engine.run_rules import apply_run_rules
 from spyscan.errors import SpyscanError, UsageError
 from spyscan.evidence.base import Evidence
-from spyscan.evidence.diskspace import preflight
+from spyscan.evidence.diskspace import DiskSpaceLow, preflight
 from spyscan.indicators.model import IndicatorFile, Unsupported
 from spyscan.kinds import RESULTS_KIND, check_kind, detect_kind, evidence_class
 from spyscan.report.runfile import (
@@ -140,10 +140,19 @@ def _run_phase(signals: RunSignals, job_list: list[Job], options: RunOptions, re
         progress.start([(j.id, j.title) for j in job_list])
     signals.phase = RUN
     started = time.monotonic()
-    outcomes = run_jobs(job_list, workers(options.jobs), _runner, signals.flag,
-                        (lambda o: progress.done(o.id, o.status)) if progress is not None else None, records_dir)
+
+    def done(outcome: ArtifactOutcome) -> None:
+        if outcome.fatal is not None:
+            signals.flag.set("fatal")  # the other jobs are stopped; the run ends with exit 1
+        if progress is not None:
+            progress.done(outcome.id, outcome.status)
+
+    outcomes = run_jobs(job_list, workers(options.jobs), _runner, signals.flag, done, records_dir)
     log.info("artifacts read and matched in %.1f s", time.monotonic() - started)
     signals.phase = WRITE
+    fatal = next((o.fatal for o in outcomes if o.fatal is not None), None)
+    if fatal is not None:
+        raise DiskSpaceLow(tr('the check was stopped: %(fatal)s', fatal=fatal))
     return outcomes
 
 

@@ -5,8 +5,9 @@ its payload. Strings are a big-endian u16 byte length then UTF-8; an interned st
 into a table filled as strings first appear (index ``0xFFFF`` = a new string follows and joins the
 table). Numbers are big-endian. Attribute names are always interned.
 
-``parse_abx`` is bounded (depth, element count, text size) and raises only ``AbxError`` (a
-``ValueError`` with a one-line message) on malformed input.
+``parse_abx`` is bounded (depth, element count, attribute count, text size; it never recurses) and raises
+only ``AbxError`` (a ``ValueError`` with a one-line message) on malformed input, its subclass
+``AbxLimitError`` when a bound was reached.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class AbxError(ValueError):
     """Malformed or over-limit binary XML (one-line message)."""
 
 
+class AbxLimitError(AbxError):
+    """Binary XML past one of ``AbxLimits`` (depth, elements, attributes, text)."""
+
+
 @dataclass
 class XmlElement:
     tag: str
@@ -63,6 +68,7 @@ class XmlElement:
 class AbxLimits:
     max_depth: int = 64
     max_elements: int = 100_000
+    max_attributes: int = 1_000_000  # in the whole document
     max_text: int = 4 << 20  # characters of text kept per element
 
 
@@ -130,14 +136,19 @@ def parse_abx(data: bytes, limits: AbxLimits | None = None) -> XmlElement:
         raise AbxError("not Android binary XML (no ABX magic)")
     reader = _Reader(data, len(ABX_MAGIC))
     stack: list[XmlElement] = []
+    texts: list[list[str]] = []  # text pieces of each open element (joined once it closes: never quadratic)
+    sizes: list[int] = []
     root: XmlElement | None = None
-    elements = 0
+    elements = attributes = 0
     while reader.pos < len(data):
         token = reader.take(1)[0]
         command, kind = token & 0x0F, token >> 4
         if command == ATTRIBUTE:
             if not stack:
                 raise AbxError(f"binary XML attribute outside an element at byte {reader.pos - 1}")
+            attributes += 1
+            if attributes > limits.max_attributes:
+                raise AbxLimitError(f"binary XML has more than {limits.max_attributes} attributes")
             name = reader.interned_string()
             stack[-1].attributes[name] = reader.value(kind)
         elif command == START_TAG:
@@ -145,27 +156,31 @@ def parse_abx(data: bytes, limits: AbxLimits | None = None) -> XmlElement:
                 raise AbxError(f"binary XML has a second root element at byte {reader.pos - 1}")
             elements += 1
             if elements > limits.max_elements:
-                raise AbxError(f"binary XML has more than {limits.max_elements} elements")
+                raise AbxLimitError(f"binary XML has more than {limits.max_elements} elements")
             if len(stack) >= limits.max_depth:
-                raise AbxError(f"binary XML nests deeper than {limits.max_depth} elements")
+                raise AbxLimitError(f"binary XML nests deeper than {limits.max_depth} elements")
             element = XmlElement(tag=_name(reader, kind))
             if stack:
                 stack[-1].children.append(element)
             else:
                 root = element
             stack.append(element)
+            texts.append([])
+            sizes.append(0)
         elif command == END_TAG:
             tag = _name(reader, kind)
             if not stack or stack[-1].tag != tag:
                 raise AbxError(f"binary XML closes <{tag[:40]}> which is not open, at byte {reader.pos}")
-            stack.pop()
+            stack.pop().text = "".join(texts.pop())
+            sizes.pop()
         elif command in _TEXT_COMMANDS:
             text = reader.value(kind)
             if command in _KEPT_TEXT and stack and isinstance(text, str):
-                element = stack[-1]
-                if len(element.text) + len(text) > limits.max_text:
-                    raise AbxError(f"binary XML text of <{element.tag[:40]}> exceeds {limits.max_text} characters")
-                element.text += text
+                sizes[-1] += len(text)
+                if sizes[-1] > limits.max_text:
+                    raise AbxLimitError(f"binary XML text of <{stack[-1].tag[:40]}> exceeds {limits.max_text} "
+                                        "characters")
+                texts[-1].append(text)
         elif command == START_DOCUMENT:
             continue
         elif command == END_DOCUMENT:

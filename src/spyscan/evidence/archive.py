@@ -374,8 +374,12 @@ def _has_link_below(root: Path, safe: str) -> bool:
     return False
 
 
-def _one_line(exc: BaseException) -> str:
-    return (str(exc).replace("\n", " ").strip() or type(exc).__name__)[:300]
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (tarfile's "could not be opened" lists one line per method)."""
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:300]
+
+
+_one_line = one_line
 
 
 _EOCD = b"PK\x05\x06"

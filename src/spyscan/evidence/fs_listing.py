@@ -44,7 +44,7 @@ from pathlib import Path
 import msgspec
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, safe_name, tar_stored_bytes
+from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, one_line, safe_name, tar_stored_bytes
 from spyscan.evidence.diskspace import SpaceGuard, ensure_room, writing
 from spyscan.evidence.sqlite_guard import ensure_temp_folder
 from spyscan.texts import tr
@@ -240,7 +240,7 @@ class FsListing:
             raise _naming(archive, exc) from exc
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
             raise EvidenceError(tr('%(archive)s cannot be read as a tar archive: %(error)s', archive=archive.name,
-                                   error=exc)) from exc
+                                   error=one_line(exc))) from exc
 
     def _tar_entries(self, archive: Path, extract_to: Path, wants: Callable[[str], bool],
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
@@ -441,7 +441,7 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
         raise _naming(archive, exc) from exc
     except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
         raise EvidenceError(tr('%(archive)s: %(name)s cannot be read: %(error)s', archive=archive.name, name=name,
-                               error=exc)) from exc
+                               error=one_line(exc))) from exc
     raise EvidenceError(tr('%(name)s is not in %(archive)s', name=name, archive=archive.name))
 
 

@@ -45,3 +45,29 @@ class Secrets:
     def known_values(self) -> list[str]:
         """Secrets seen so far (to redact them from any text that might leak)."""
         return [v for v in self._cache.values() if v]
+
+
+class PasswordNeeded(UsageError):
+    """The input is encrypted and no password was given (a face that can ask for one does so)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} needed: this input is encrypted")
+        self.what = what
+
+
+class GivenSecrets(Secrets):
+    """A password handed over in memory by a face that asked for it (the web app's form).
+
+    Never read from the environment or a prompt; when none was given and the input needs one,
+    ``PasswordNeeded`` says which (before anything was written).
+    """
+
+    def __init__(self, password: str | None, identity: Path | None = None) -> None:
+        super().__init__(identity=identity, interactive=False)
+        self._given = password
+
+    def password(self, what: str) -> str:
+        if self._given is None:
+            raise PasswordNeeded(what)
+        self._cache[what] = self._given
+        return self._given

@@ -61,7 +61,7 @@ class _Loader:
             )
         )
 
-    def add_file(self, path: Path, source: str, display: str | None = None) -> None:
+    def add_file(self, path: Path, source: str, display: str | None = None, platform: str | None = None) -> None:
         """Load one bundle file; raises :class:`IndicatorError` when it cannot be used at all."""
         name = display or str(path)
         try:
@@ -72,7 +72,12 @@ class _Loader:
         sha256 = hashlib.sha256(data).hexdigest()
         if sha256 in self.seen:
             return
-        self.add(prepare(parse_cached(data, sha256, name), name, self.categories), name, sha256, source)
+        parsed = prepare(parse_cached(data, sha256, name), name, self.categories)
+        if platform is not None:  # a file the user added, declared to be about one platform
+            from spyscan.indicators.added import declare_platform
+
+            parsed = declare_platform(parsed, platform)
+        self.add(parsed, name, sha256, source)
 
     def add_path(self, path: Path, source: str) -> None:
         """An explicit file or folder; folders are scanned recursively, their broken files recorded."""
@@ -137,7 +142,8 @@ def env_paths() -> list[Path]:
 def load_indicator_set(
     paths: Sequence[Path], *, bundled: bool = True, env: bool = True, user: bool = True
 ) -> IndicatorSet:
-    """Load indicators in order: bundled set, user's updated set, ``SPYSCAN_IOCS`` paths, ``paths``.
+    """Load indicators in order: bundled set, user's updated set, the files the user added (``indicators.added``),
+    ``SPYSCAN_IOCS`` paths, ``paths``.
 
     A feed file in the user's updated set replaces the bundled file with the same relative name.
     Files with identical content are loaded once. Raises :class:`IndicatorError` for an explicit
@@ -156,6 +162,15 @@ def load_indicator_set(
             loader.add_file(root / name, "user", display=name)
         except IndicatorError as exc:
             loader.result.errors.append(f"{exc} (run 'spyscan iocs update' again)")
+    if user:
+        from spyscan.indicators.added import added_dir, read_manifest
+
+        for entry in read_manifest():
+            try:
+                loader.add_file(added_dir() / entry.file, "added", display=str(added_dir() / entry.file),
+                                platform=entry.platform)
+            except IndicatorError as exc:
+                loader.result.errors.append(str(exc))
     if env:
         for path in env_paths():
             loader.add_path(path, "env")

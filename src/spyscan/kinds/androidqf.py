@@ -54,6 +54,8 @@ EXPECTED = (("acquisition.json",), ("getprop.txt",), ("packages.json",),
             ("processes.txt", "processes.json", "ps.txt"), ("dumpsys.txt",),
             ("settings_global.txt", "settings_secure.txt", "settings_system.txt"), ("files.json",))
 
+AGE_PROMPT = tr("age passphrase of the encrypted acquisition")
+
 
 def _marker_count(names: set[str], prefix: str = "") -> int:
     return sum(1 for m in MARKERS if prefix + m in names)
@@ -173,7 +175,7 @@ class AndroidQFEvidence(Evidence):
         dest = self.workdir / "decrypted-acquisition.zip"
         kinds = header_recipient_types(self.path)
         if "scrypt" in kinds:
-            passphrase = self.secrets.password(tr("age passphrase of the encrypted acquisition"))
+            passphrase = self.secrets.password(AGE_PROMPT)
             decrypt_with_passphrase(self.path, dest, passphrase)
         elif self.secrets.identity is not None:
             decrypt_with_identity(self.path, dest, Path(self.secrets.identity))

@@ -28,6 +28,7 @@ from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.archive import Archive
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile
+from spyscan.evidence.jsonio import JsonError, JsonLimitError, LineNotes, Readable, decode_json, ndjson_values
 from spyscan.evidence.secrets import Secrets
 from spyscan.records.device import DeviceFacts
 from spyscan.texts import N_, tr
@@ -37,6 +38,8 @@ SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".log")
 TZ_KEYS = ("timezone", "time_zone", "device_timezone")
 NESTED_DEPTH = 3
 NESTED_SEP = "::"
+ARRAY_LIMIT = 64 << 20  # bytes of a log written as one JSON array (NDJSON logs are streamed, any size)
+_PEEK = 4096
 _TZ_PROP = re.compile(r"^\[persist\.sys\.timezone\]: \[(?P<tz>[^\]]*)\]", re.MULTILINE)
 
 
@@ -79,6 +82,7 @@ class IntrusionLogsEvidence(Evidence):
         self.time_zone: ZoneInfo | None = None
         self.time_zone_source: str | None = None
         self.bad_lines = 0  # lines (or whole JSON files) that could not be decoded, in this process
+        self.limited: list[str] = []  # what a budget skipped (lines too long, JSON too deep), one line per file
         self.empty_files: set[str] = set()  # log files with no content at all
         self._nested: dict[str, Path] = {}  # nested zip label ("a.zip", "a.zip::b.zip") -> private copy
         self._nested_open: dict[str, tuple[int, Archive]] = {}
@@ -219,8 +223,8 @@ class IntrusionLogsEvidence(Evidence):
         for name in names:
             if name.rsplit("/", 1)[-1] == "metadata.json":
                 try:
-                    data = msgspec.json.decode(self.read_file(name, 1 << 20))
-                except msgspec.DecodeError:
+                    data = decode_json(self.read_file(name, 1 << 20))
+                except (JsonError, EvidenceError):
                     continue
                 if isinstance(data, dict):
                     self._set_zone(next((str(data[k]) for k in TZ_KEYS if data.get(k)), None), name)
@@ -265,39 +269,94 @@ class IntrusionLogsEvidence(Evidence):
                 event_type, data = _unwrap(obj)
                 if event_type != wanted or data is None:
                     continue
-                digest = hashlib.sha256(msgspec.json.encode(data, order="sorted")).digest()[:16]
+                try:
+                    digest = hashlib.sha256(msgspec.json.encode(data, order="sorted")).digest()[:16]
+                except RecursionError:  # read just below msgspec's nesting limit, encoded deeper in the stack
+                    self.limited.append(f"{name} line {number}: an event nested too deep to read, skipped")
+                    continue
                 if digest in seen:
                     continue
                 seen.add(digest)
                 yield IntrusionEvent(type=event_type, data=data, file=name, line=number)
 
+    def read_mark(self) -> tuple[int, int]:
+        """Where the reading notes stand (``bad_lines``, number of ``limited`` messages), to tell what the
+        next reads add."""
+        return self.bad_lines, len(self.limited)
+
+    def _open_stream(self, name: str) -> Any:
+        """A bounded binary stream of the log ``name`` (a file, a zip member, a member of a nested zip)."""
+        if NESTED_SEP in name:
+            label, _, inner_name = name.rpartition(NESTED_SEP)
+            if label not in self._nested:
+                raise ArtifactNotFound(name)
+            return self._nested_archive(label).open(inner_name)
+        if self.path.is_file():
+            return self._archive_handle().open(name)
+        return (self.path / name).open("rb")
+
     def _objects(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        data = self.read_file(name)
-        stripped = data.lstrip()
-        if not stripped:
-            self.empty_files.add(name)
+        """The JSON objects of one log: NDJSON streamed one bounded line at a time, or one JSON array.
+
+        Every byte goes through the custody hash once; lines too long or too deep are skipped and named
+        in ``limited`` (the artifacts then report ``truncated``), lines that are not JSON counted."""
+        digest = hashlib.sha256()
+        notes = LineNotes()
+        try:
+            with self._open_stream(name) as fh:
+                head = fh.read(_PEEK)
+                if head.lstrip().startswith(b"["):
+                    data = head + fh.read(ARRAY_LIMIT + 1 - len(head))
+                    digest.update(data)
+                    notes.size += len(data)
+                    yield from self._array_objects(name, data, fh, digest, notes)
+                else:
+                    for number, obj in ndjson_values(_Prefixed(head, fh), notes, digest.update):
+                        if isinstance(obj, dict):
+                            yield number, obj
+                    if not (notes.values or notes.bad or notes.long or notes.deep):
+                        self.empty_files.add(name)
+        except KeyError as exc:
+            raise ArtifactNotFound(name) from exc
+        finally:
+            self.inputs.add(InputFile(path=name, size=notes.size, sha256=digest.hexdigest()))
+        self.bad_lines += notes.bad
+        if notes.limited:
+            self.limited.append(notes.limit_message(name))
+
+    def _array_objects(self, name: str, data: bytes, fh: Readable, digest: Any,
+                       notes: LineNotes) -> Iterator[tuple[int, dict[str, Any]]]:
+        if len(data) > ARRAY_LIMIT:
+            while block := fh.read(1 << 20):  # hash the rest for the custody log, without keeping it
+                digest.update(block)
+                notes.size += len(block)
+            self.limited.append(f"{name}: a JSON array file larger than {ARRAY_LIMIT} bytes, not read")
             return
-        if stripped.startswith(b"["):
-            try:
-                items = msgspec.json.decode(stripped)
-            except msgspec.DecodeError:
-                self.bad_lines += 1
-                items = []
-            for position, item in enumerate(items if isinstance(items, list) else []):
-                if isinstance(item, dict):
-                    yield position + 1, item
+        try:
+            items = decode_json(data)
+        except JsonLimitError as exc:
+            self.limited.append(f"{name}: {exc}, not read")
             return
-        for number, raw in enumerate(data.splitlines(), start=1):
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                obj = msgspec.json.decode(raw)
-            except msgspec.DecodeError:
-                self.bad_lines += 1
-                continue
-            if isinstance(obj, dict):
-                yield number, obj
+        except JsonError:
+            self.bad_lines += 1
+            return
+        for position, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                yield position + 1, item
+
+
+class _Prefixed:
+    """A stream giving ``head`` first, then the rest of ``fh`` (the bytes peeked at are not lost)."""
+
+    def __init__(self, head: bytes, fh: Readable) -> None:
+        self.head = head
+        self.fh = fh
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        return self.fh.read(size)
 
 
 def _candidate_names(names: list[str]) -> list[str]:

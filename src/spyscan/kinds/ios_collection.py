@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import msgspec
-
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.jsonio import JsonError, decode_json
 from spyscan.records.device import DeviceFacts
 from spyscan.texts import N_
 
@@ -22,8 +21,8 @@ def _manifest(path: Path) -> dict[str, object] | None:
     try:
         if (path / MANIFEST).stat().st_size > 4 << 20:
             return None
-        data = msgspec.json.decode((path / MANIFEST).read_bytes())
-    except (OSError, msgspec.DecodeError):
+        data = decode_json((path / MANIFEST).read_bytes())
+    except (OSError, JsonError):  # JsonError: not JSON, or nested too deep to read
         return None
     return data if isinstance(data, dict) else None
 

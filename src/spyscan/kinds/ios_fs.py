@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import plistlib
 import re
 import sqlite3
 import sys
@@ -30,6 +29,7 @@ from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, extract_member, glob_regex
 from spyscan.evidence.ios import IOSFile, IOSPath
+from spyscan.evidence.plist import load_plist
 from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import copy_with_hash, open_checked
 from spyscan.evidence.text_blocks import TEXT_BLOCK, TextBlock, line_blocks
@@ -358,8 +358,8 @@ class IOSFilesystemEvidence(ListedIOSEvidence):
                                                      "entries": str(self.listing.count())})
         for entry in self.entries("System/Library/CoreServices/SystemVersion.plist"):
             try:
-                data = plistlib.loads(self.read_entry(entry.path, 1 << 20))
-            except (plistlib.InvalidFileException, ValueError, EvidenceError, OSError, ArtifactNotFound):
+                data = load_plist(self.read_entry(entry.path, 1 << 20))
+            except (ValueError, EvidenceError, OSError, ArtifactNotFound):  # PlistError is a ValueError
                 break
             if isinstance(data, dict):
                 if isinstance(data.get("ProductVersion"), str):

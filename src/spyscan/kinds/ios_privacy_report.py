@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import msgspec
-
 from spyscan.errors import BudgetExceeded, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile, sha256_file
+from spyscan.evidence.jsonio import JsonError, JsonLimitError, decode_json
 from spyscan.texts import N_, tr
 
 SUFFIXES = (".ndjson", ".json", ".jsonl", ".txt")
@@ -51,6 +50,7 @@ class ReadNotes:
 
     bad_lines: int = 0  # not JSON objects
     long_lines: int = 0  # over MAX_LINE bytes, skipped
+    deep_lines: int = 0  # JSON nested too deep to read, skipped
     other_types: int = 0  # objects of a type other than access/networkActivity
     unterminated: int = 0  # files whose last line has no line break
     empty: list[str] = field(default_factory=list)  # files with no access/networkActivity line at all
@@ -61,8 +61,8 @@ def _looks_like_report(first: bytes) -> bool:
     if not line.startswith(b"{"):
         return False
     try:
-        data = msgspec.json.decode(line)
-    except msgspec.DecodeError:
+        data = decode_json(line)
+    except JsonError:  # not JSON, or nested too deep
         return False
     return isinstance(data, dict) and data.get("type") in TYPES and "timeStamp" in data
 
@@ -149,8 +149,11 @@ class IOSPrivacyReportEvidence(Evidence):
                     raise BudgetExceeded(tr('%(rel)s: more than %(max_records)s lines; the rest was not read', rel=rel,
                                             max_records=MAX_RECORDS))
                 try:
-                    data = msgspec.json.decode(text)
-                except msgspec.DecodeError:
+                    data = decode_json(text)
+                except JsonLimitError:
+                    notes.deep_lines += 1
+                    continue
+                except JsonError:
                     notes.bad_lines += 1
                     continue
                 if not isinstance(data, dict):

@@ -17,6 +17,7 @@ from spyscan.report.redact import inert
 from spyscan.report.shaping import VALUE_LIMIT, Shaper, display, keep_values
 from spyscan.report.terminal_text import match_note, severity_label
 from spyscan.report.times import Clock
+from spyscan.report.triage_marks import TriageMark, triage_label
 from spyscan.texts import N_
 
 MAX_FIELDS = 30
@@ -40,6 +41,17 @@ class SourceView:
     file: Any  # the indicator file (shaped)
     stix_id: Any
     family: str
+
+
+@dataclass
+class TriageView:
+    """An analyst's current decision about the detection (from the case store, through the face showing it)."""
+
+    state: str
+    label: str
+    by: Any  # who and when (empty in a redacted copy)
+    note: Any  # the analyst's note (left out of a redacted copy: notes can name people)
+    changed: bool  # the finding's evidence changed since
 
 
 @dataclass
@@ -68,6 +80,7 @@ class DetectionView:
     fields: list[tuple[str, Any]]
     more_fields: int
     where: Any  # the first record's source
+    triage: TriageView | None = None
 
 
 def source_text(t: Translations, record: Mapping[str, Any]) -> str:
@@ -137,8 +150,18 @@ def _source_view(t: Translations, ref: IndicatorRef, shaper: Shaper,
                       stix_id=inert(ref.stix_id, 120), family=family)
 
 
+def triage_view(t: Translations, mark: TriageMark | None, redacted: bool, clock: Clock) -> TriageView | None:
+    if mark is None:
+        return None
+    by = inert("") if redacted else inert(t.gettext("by %(analyst)s, %(when)s") % {
+        "analyst": mark.analyst, "when": clock.show(mark.at)}, 200)
+    return TriageView(state=mark.state, label=triage_label(t, mark.state), by=by,
+                      note=inert("") if redacted else inert(mark.note, 2000), changed=mark.changed)
+
+
 def detection_view(t: Translations, d: Detection, index: int, shaper: Shaper, titles: Mapping[str, str],
-                   provenances: Mapping[str, Provenance], clock: Clock) -> DetectionView:
+                   provenances: Mapping[str, Provenance], clock: Clock,
+                   triage: TriageMark | None = None) -> DetectionView:
     keep = keep_values(d)
 
     def shape(value: str) -> str:
@@ -194,4 +217,5 @@ def detection_view(t: Translations, d: Detection, index: int, shaper: Shaper, ti
         fields=fields,
         more_fields=max(0, len(names) - MAX_FIELDS),
         where=inert(shape(source_text(t, d.record)), VALUE_LIMIT),
+        triage=triage_view(t, triage, shaper.redactor is not None, clock),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timezone
 from typing import Any
@@ -21,6 +22,7 @@ from spyscan.report.summary import SummaryView, summary_view
 from spyscan.report.terminal_text import present, severity_label
 from spyscan.report.timeline_view import TimelineView, timeline_view
 from spyscan.report.times import Clock, clock_for, now_iso, offset_label
+from spyscan.report.triage_marks import TriageMark
 from spyscan.report.unchecked import Unchecked, part_title, unchecked
 from spyscan.verdict import verdict_of
 
@@ -77,7 +79,8 @@ def device_line(folder: OutputFolder) -> str:
 
 
 def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Redactor | None,
-                  tz: str | None = None) -> ReportContext:
+                  tz: str | None = None, triage: Mapping[str, TriageMark] | None = None) -> ReportContext:
+    """What the template shows; ``triage``: the current triage of detections by id (from the case store)."""
     run = folder.run
     shaper = Shaper(redactor, run.input)
     if redactor is not None:
@@ -85,7 +88,9 @@ def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Re
     clock = clock_for(run.device, tz)
     provenances = provenances_for(run.indicators)
     titles = {aid: part_title(t, status.title, aid) for aid, status in run.artifacts.items()}
-    views = [detection_view(t, d, i, shaper, titles, provenances, clock) for i, d in enumerate(folder.detections)]
+    marks = triage or {}
+    views = [detection_view(t, d, i, shaper, titles, provenances, clock, marks.get(d.id))
+             for i, d in enumerate(folder.detections)]
     v = present(verdict_of(run, folder.detections), folder.detections, titles, run.indicators)
     coverage = coverage_of(run.kind, run.device.encrypted)
     parts = unchecked(t, run, shaper, coverage)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -35,6 +35,7 @@ from spyscan.report.redact import Redactor, inert
 from spyscan.report.runfile import RunInfo
 from spyscan.report.shaping import Shaper, render_inert
 from spyscan.report.times import check_tz, clock_for, fmt_time
+from spyscan.report.triage_marks import TriageMark
 from spyscan.report.unchecked import part_title
 
 REPORT = "report.html"
@@ -78,11 +79,13 @@ def report_csp() -> str:
 
 
 def render(folder: OutputFolder, lang: str | None = None, redactor: Redactor | None = None,
-           tz: str | None = None) -> str:
-    """The report as one HTML text, in ``lang`` (None: the language of the run, else the locale's)."""
+           tz: str | None = None, triage: Mapping[str, TriageMark] | None = None) -> str:
+    """The report as one HTML text, in ``lang`` (None: the language of the run, else the locale's);
+    ``triage``: the current triage of detections by id, shown with each one (the case store's, handed over
+    by the face that reads it)."""
     code = resolve_lang(lang or folder.run.lang)
     t = gettext_for(code)
-    context = build_context(folder, code, t, redactor, tz if tz is not None else folder.run.tz)
+    context = build_context(folder, code, t, redactor, tz if tz is not None else folder.run.tz, triage)
     return _environment(t).get_template("report.html").render(
         # our own package files, inlined verbatim and pinned by their CSP hashes
         r=context, style=Markup(_asset("report.css")), script=Markup(_asset("report.js")),  # noqa: S704
@@ -90,12 +93,15 @@ def render(folder: OutputFolder, lang: str | None = None, redactor: Redactor | N
     )
 
 
-def detection_views(run: RunInfo, detections: Sequence[Detection], lang: str | None) -> list[DetectionView]:
+def detection_views(run: RunInfo, detections: Sequence[Detection], lang: str | None,
+                    triage: Mapping[str, TriageMark] | None = None) -> list[DetectionView]:
     """The report's view of each detection (as in report.html, not redacted), for faces that show one."""
     t = gettext_for(resolve_lang(lang or run.lang))
     titles = {aid: part_title(t, status.title, aid) for aid, status in run.artifacts.items()}
     shaper = Shaper(None, run.input)
-    return [detection_view(t, d, i, shaper, titles, provenances_for(run.indicators), clock_for(run.device, run.tz))
+    clock = clock_for(run.device, run.tz)
+    provenances = provenances_for(run.indicators)
+    return [detection_view(t, d, i, shaper, titles, provenances, clock, (triage or {}).get(d.id))
             for i, d in enumerate(detections)]
 
 

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import msgspec
-
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.jsonio import JsonLimitError, decode_json
 from spyscan.faults import registered
 from spyscan.kinds.android_backup import AndroidBackupEvidence
 from spyscan.links.text import links_in
@@ -105,8 +104,11 @@ class BackupMessages(Artifact):
                 continue
             found += 1
             try:
-                messages = msgspec.json.decode(_inflate(evidence.read_entry(entry, FILE_LIMIT)))
-            except (zlib.error, ValueError, msgspec.DecodeError) as exc:
+                messages = decode_json(_inflate(evidence.read_entry(entry, FILE_LIMIT)))
+            except JsonLimitError as exc:
+                log.mark_truncated(tr('%(entry)s was not read: %(error)s', entry=entry.name, error=exc))
+                continue
+            except (zlib.error, ValueError) as exc:  # JsonError is a ValueError
                 log.warn(tr('%(entry)s: not a readable message backup (%(error)s)', entry=entry.name, error=exc))
                 continue
             if not isinstance(messages, list):

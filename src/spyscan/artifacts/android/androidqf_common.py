@@ -3,50 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
-
-import msgspec
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from spyscan.artifacts.base import ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
+from spyscan.evidence.jsonio import LineNotes, block_lines, decode_document, ndjson_values
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
 from spyscan.texts import tr
 from spyscan.values import to_int, to_text
 
-_BLOCK = 1 << 20
-
-
-def _block_lines(fh: BinaryIO, update: Callable[[bytes], object], limit: int) -> Iterator[tuple[bytes, bool]]:
-    """Lines of a binary stream (no end of line), read in 1 MiB blocks; each cut at ``limit`` bytes (flag True).
-
-    Every byte read goes through ``update`` (the custody hash) once.
-    """
-    pending = b""
-    skipping = False  # inside an over-long line whose first ``limit`` bytes were already given
-    while block := fh.read(_BLOCK):
-        update(block)
-        parts = block.split(b"\n")
-        tail = parts.pop()
-        for part in parts:
-            if skipping:
-                skipping = False  # this part ends the over-long line
-                continue
-            line = pending + part if pending else part
-            pending = b""
-            if len(line) > limit:
-                yield line[:limit], True
-            else:
-                yield line.rstrip(b"\r"), False
-        if skipping:
-            continue
-        pending = pending + tail if pending else tail
-        if len(pending) > limit:
-            yield pending[:limit], True
-            pending, skipping = b"", True
-    if pending and not skipping:
-        yield pending.rstrip(b"\r"), False
+_PEEK = 4096
 
 
 def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, str]]:
@@ -68,7 +37,7 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
         last = block[-1:]
 
     with path.open("rb") as fh:
-        for number, (raw, cut) in enumerate(_block_lines(fh, update, DEFAULT_LINE_LIMIT), start=1):
+        for number, (raw, cut) in enumerate(block_lines(fh, update, DEFAULT_LINE_LIMIT), start=1):
             try:
                 text = raw.decode("utf-8")
                 clean = "\x00" not in text
@@ -90,35 +59,44 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
                     rel=rel))
 
 
+def _first_byte(path: Path) -> bytes:
+    """The first byte that is not JSON whitespace (empty for a blank file)."""
+    with path.open("rb") as fh:
+        while block := fh.read(_PEEK):
+            stripped = block.lstrip()
+            if stripped:
+                return stripped[:1]
+    return b""
+
+
 def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple[int, Any]]:
-    """``(position, item)`` of a JSON array file, or of a newline-delimited JSON file (one per line)."""
-    data = evidence.read_bytes(rel)
-    stripped = data.lstrip()
-    if not stripped:
+    """``(position, item)`` of a JSON array file, or of a newline-delimited JSON file (one per line).
+
+    An array file is decoded whole (``ValueError`` when it is not JSON; ``BudgetExceeded`` when it nests too
+    deep to read). NDJSON is streamed one bounded line at a time: lines that are not JSON are a warning,
+    lines too long or too deep are skipped and make the artifact ``truncated``."""
+    path = evidence.resolve(rel)
+    first = _first_byte(path)
+    if not first:
+        evidence.read_bytes(rel)  # the custody log still records the (blank) file
         log.warn(tr('%(rel)s: file is empty', rel=rel))
         return
-    if stripped.startswith(b"["):
-        try:
-            items = msgspec.json.decode(data)
-        except msgspec.DecodeError as exc:
-            raise ValueError(f"{rel} is not valid JSON: {exc}") from exc
+    if first == b"[":
+        items = decode_document(evidence.read_bytes(rel), rel)
         if not isinstance(items, list):
             raise ValueError(f"{rel} is not a JSON array")
         yield from enumerate(items)
         return
-    bad = 0
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, msgspec.json.decode(line)
-        except msgspec.DecodeError:
-            bad += 1
-    if bad:
-        log.warn(tr('%(rel)s: %(bad)s line(s) are not valid JSON and were skipped', rel=rel, bad=bad))
+    notes = LineNotes()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        yield from ndjson_values(fh, notes, digest.update)
+    evidence.inputs.add(InputFile(path=rel, size=notes.size, sha256=digest.hexdigest()))
+    if notes.bad:
+        log.warn(tr('%(rel)s: %(bad)s line(s) are not valid JSON and were skipped', rel=rel, bad=notes.bad))
+    if notes.limited:
+        log.mark_truncated(notes.limit_message(rel))
 
 
 clean_str = to_text  # JSON text, stripped; a number written out; another type is a fault
-
-
 as_int = to_int  # a JSON integer or decimal text (a bool is not one)

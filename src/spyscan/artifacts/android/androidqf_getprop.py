@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-import msgspec
-
 from spyscan.artifacts.android.androidqf_common import text_lines
 from spyscan.artifacts.android.property_lines import parse_property_lines
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.errors import ArtifactNotFound
+from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.base import Evidence
+from spyscan.evidence.jsonio import JsonError, decode_json
 from spyscan.faults import TIME_TEXT, note
 from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
 from spyscan.records.base import Record, SourceRef
@@ -34,8 +33,8 @@ def read_properties(evidence: Evidence) -> dict[str, str]:
 def acquisition_date(evidence: Evidence) -> datetime | None:
     """When the acquisition was made, from ``acquisition.json`` (``completed`` or ``started``)."""
     try:
-        data = msgspec.json.decode(evidence.read_bytes("acquisition.json", limit=1 << 20))
-    except (ArtifactNotFound, msgspec.DecodeError, OSError):
+        data = decode_json(evidence.read_bytes("acquisition.json", limit=1 << 20))
+    except (ArtifactNotFound, JsonError, EvidenceError, OSError):
         return None
     if not isinstance(data, dict):
         return None

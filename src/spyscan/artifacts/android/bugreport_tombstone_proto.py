@@ -6,6 +6,12 @@ Field numbers of AOSP ``system/core/debuggerd/proto/tombstone.proto`` (message `
 14 abort_message, 15 causes (``Cause``: 1 human_readable), 16 threads (map<uint32, Thread>, ``Thread``:
 1 id, 2 name). ``Signal``: 1 number, 2 name, 3 code, 4 code_name, 9 fault_address.
 Unknown fields are skipped, so newer versions decode too.
+
+Bounded: the reader never recurses (only three nested message types are opened, each by its own code:
+``signal_info``, ``causes``, the ``threads`` map entries and their ``Thread``), a length is checked against
+the bytes left before anything is sliced, and a message with more than ``MAX_FIELDS`` fields is refused
+with ``ProtobufLimitError`` (a real tombstone has a few hundred; its memory maps and backtraces are fields
+we do not keep).
 """
 
 from __future__ import annotations
@@ -20,8 +26,15 @@ Field = tuple[int, int, int | bytes]  # (number, wire type, value)
 ARCH = {0: "arm", 1: "arm64", 2: "x86", 3: "x86_64", 4: "riscv64"}
 
 
+MAX_FIELDS = 1_000_000  # fields of one message (a 64 MiB file of 2-byte fields would hold 32 million)
+
+
 class ProtobufError(ValueError):
     pass
+
+
+class ProtobufLimitError(ProtobufError):
+    """A message past ``MAX_FIELDS``: not read (the artifact is then truncated)."""
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -73,10 +86,17 @@ def _text(value: int | bytes) -> str:
     return raw.decode("utf-8", errors="backslashreplace").rstrip("\x00")
 
 
+_KEPT = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16})  # the fields read (of any message type here)
+
+
 def _message(data: bytes) -> dict[int, list[int | bytes]]:
+    """The kept fields of one message (others are skipped, not stored: memory stays bounded)."""
     fields: dict[int, list[int | bytes]] = {}
-    for number, _, value in iter_fields(data):
-        fields.setdefault(number, []).append(value)
+    for count, (number, _, value) in enumerate(iter_fields(data), start=1):
+        if count > MAX_FIELDS:
+            raise ProtobufLimitError(f"a message with more than {MAX_FIELDS} fields")
+        if number in _KEPT:
+            fields.setdefault(number, []).append(value)
     return fields
 
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from spyscan.artifacts.android.bugreport_tombstone_proto import ProtobufError, parse_proto_tombstone
+from spyscan.artifacts.android.bugreport_tombstone_proto import (
+    ProtobufError,
+    ProtobufLimitError,
+    parse_proto_tombstone,
+)
 from spyscan.artifacts.android.bugreport_tombstone_text import parse_text_tombstone
 from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.errors import ArtifactNotFound
+from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.textio import decode_bytes
 from spyscan.kinds.bugreport import BugreportEvidence
@@ -42,12 +46,18 @@ class BugreportTombstones(Artifact):
         decoded_pb: set[str] = set()
         present = set(names)
         for name in (n for n in names if n.endswith(".pb")):
-            data = evidence.read_file(name, LIMIT)
+            try:
+                data = evidence.read_file(name, LIMIT)
+            except EvidenceError as exc:  # over the size limit: this file only, the others are read
+                log.mark_truncated(str(exc))
+                continue
             if not data and name[:-3] in present:
                 continue  # an empty twin: the text form holds the crash
             try:
                 yield parse_proto_tombstone(data, SourceRef(file=name))
                 decoded_pb.add(name[:-3])
+            except ProtobufLimitError as exc:
+                log.mark_truncated(tr('%(name)s was not read: %(error)s', name=name, error=exc))
             except ProtobufError as exc:
                 if name[:-3] in present:
                     log.warn(tr("%(name)s: not a readable protobuf tombstone (%(error)s) (its text form is read "
@@ -55,7 +65,12 @@ class BugreportTombstones(Artifact):
                 else:
                     log.warn(tr("%(name)s: not a readable protobuf tombstone (%(error)s)", name=name, error=exc))
         for name in (n for n in names if not n.endswith(".pb") and n not in decoded_pb):
-            decoded = decode_bytes(evidence.read_file(name, LIMIT))
+            try:
+                data = evidence.read_file(name, LIMIT)
+            except EvidenceError as exc:
+                log.mark_truncated(str(exc))
+                continue
+            decoded = decode_bytes(data)
             if decoded.bad_bytes:
                 log.warn(tr('%(name)s: %(bad_bytes)s undecodable byte sequence(s) escaped', name=name,
                             bad_bytes=decoded.bad_bytes))

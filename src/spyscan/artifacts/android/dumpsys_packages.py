@@ -48,8 +48,8 @@ def inventory_states_installers(evidence: Evidence) -> bool:
         return False
     try:
         entries = msgspec.json.decode(evidence.read_bytes(INVENTORY), type=list[_InventoryEntry])
-    except (msgspec.DecodeError, msgspec.ValidationError, ArtifactNotFound, EvidenceError, OSError):
-        return False
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, ArtifactNotFound, EvidenceError, OSError):
+        return False  # RecursionError: JSON nested too deep for msgspec
     return any(entry.installer for entry in entries)
 
 

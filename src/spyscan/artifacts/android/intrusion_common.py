@@ -50,9 +50,13 @@ as_int = to_int
 as_text = to_text
 
 
-def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start_bad: int) -> None:
+def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start: tuple[int, int]) -> None:
+    """Warnings for what this artifact's reading skipped (``start``: ``evidence.read_mark()`` before it)."""
+    start_bad, start_limited = start
     bad = evidence.bad_lines - start_bad
     if bad:
         log.warn(tr('%(bad)s line(s) of the intrusion logs are not JSON and were skipped', bad=bad))
+    for message in evidence.limited[start_limited:]:
+        log.mark_truncated(message)
     for name in sorted(evidence.empty_files):
         log.warn(tr('%(name)s is empty', name=name))

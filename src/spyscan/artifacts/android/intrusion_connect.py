@@ -27,7 +27,7 @@ class IntrusionConnect(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntrusionConnectEvent]:
         logs = intrusion_evidence(evidence)
-        start = logs.bad_lines
+        start = logs.read_mark()
         for event in logs.events("connect_event"):
             data = event.data
             when, raw = event_time(data, logs)

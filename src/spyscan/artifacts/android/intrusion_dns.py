@@ -26,7 +26,7 @@ class IntrusionDns(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntrusionDnsEvent]:
         logs = intrusion_evidence(evidence)
-        start = logs.bad_lines
+        start = logs.read_mark()
         for event in logs.events("dns_event"):
             data = event.data
             addresses = data.get("ip_addresses") or data.get("ipAddresses") or []

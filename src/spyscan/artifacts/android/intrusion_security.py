@@ -112,7 +112,7 @@ class IntrusionSecurity(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         logs = intrusion_evidence(evidence)
-        start = logs.bad_lines
+        start = logs.read_mark()
         for event in logs.events("security_event"):
             tag = _tag(event.data)
             if tag is None:

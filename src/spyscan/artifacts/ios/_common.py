@@ -9,7 +9,6 @@ ones that do not, and decode text and plists defensively.
 from __future__ import annotations
 
 import contextlib
-import plistlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -19,6 +18,8 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
+from spyscan.evidence.plist import PLIST_LIMIT, PlistError, PlistLimitError
+from spyscan.evidence.plist import load_plist as bounded_plist
 from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, require_table, schema_notes
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
@@ -27,8 +28,6 @@ from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
 from spyscan.values import raw_value as raw_value  # re-exported for the artifacts
 from spyscan.values import safe_text, to_int, to_text
-
-PLIST_LIMIT = 64 << 20  # plists larger than this are not read
 
 
 def ios_source(evidence: Evidence) -> IOSSource:
@@ -66,7 +65,7 @@ def open_db(source: IOSSource, file: IOSFile, log: ArtifactLog | None = None) ->
     except SchemaRefused as exc:
         if log is None:
             raise
-        log.warn(str(exc))
+        log.mark_unread(str(exc))
     finally:
         if log is not None:
             for note in schema_notes(conn):
@@ -89,8 +88,9 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
         with open_db(source, file, log) as conn:
             missing = [t for t in tables if not has_table(conn, t)]
             odd = schema_notes(conn)
-            if missing and odd:  # a view or virtual table stands where a table is expected: warned by open_db
+            if missing and odd:  # a view or virtual table stands where a table is expected: not followed
                 refused += 1
+                log.mark_unread("; ".join(odd))
                 continue
             if missing:
                 note = tr("%(file)s has no table %(tables)s", file=file.label, tables=", ".join(missing))
@@ -194,29 +194,42 @@ def integer(value: object) -> int | None:
 
 
 def load_plist(data: bytes) -> Any:
-    """Parse a plist (binary or XML); ValueError with a one-line reason otherwise."""
-    try:
-        return plistlib.loads(data)
-    except Exception as exc:  # plistlib raises several types on damaged input
-        raise ValueError(f"not a readable property list ({type(exc).__name__})") from exc
+    """Parse a plist (binary or XML) within the reader's bounds (``spyscan.evidence.plist``); ``PlistError``
+    (a ValueError with a one-line reason) otherwise, ``PlistLimitError`` when a bound was reached."""
+    return bounded_plist(data)
+
+
+def plist_problem(label: str, exc: PlistError, log: ArtifactLog) -> None:
+    """Report a plist that could not be read: a limit reached marks the artifact truncated (a part of the
+    evidence was not checked), a damaged plist is a warning."""
+    if isinstance(exc, PlistLimitError):
+        log.mark_truncated(tr('%(label)s was not read: %(error)s', label=label, error=exc))
+    else:
+        log.warn(tr('%(label)s is not a readable plist: %(error)s', label=label, error=exc))
 
 
 def read_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None:
-    """The parsed plist, or None (with a warning) when it cannot be parsed."""
+    """The parsed plist, or None (with a warning, or the truncated status) when it cannot be parsed."""
     try:
         return load_plist(source.ios_read(file, PLIST_LIMIT))
-    except ValueError as exc:
-        log.warn(tr('%(file)s: %(error)s', file=file.label, error=exc))
+    except PlistError as exc:
+        plist_problem(file.label, exc, log)
         return None
 
 
+WALK_LIMIT = 2_000_000  # values visited by one walk over a plist and the plists nested in its data values
+
+
 def ns_keyed_strings(value: Any) -> list[str]:
-    """Every string inside a (possibly NSKeyedArchiver) plist structure, depth-first, bounded."""
+    """Every string inside a (possibly NSKeyedArchiver) plist structure, depth-first, plists nested in data
+    values included. ``PlistLimitError`` past ``WALK_LIMIT`` values in all (never a silent cut)."""
     found: list[str] = []
     stack: list[Any] = [value]
     seen = 0
-    while stack and seen < 200_000:
+    while stack:
         seen += 1
+        if seen > WALK_LIMIT:
+            raise PlistLimitError(tr('more than %(walk_limit)s values in nested property lists', walk_limit=WALK_LIMIT))
         item = stack.pop()
         if isinstance(item, str):
             found.append(item)
@@ -225,8 +238,12 @@ def ns_keyed_strings(value: Any) -> list[str]:
         elif isinstance(item, list | tuple):
             stack.extend(reversed(item))
         elif isinstance(item, bytes) and item.startswith(b"bplist00"):
-            with contextlib.suppress(ValueError):
+            try:
                 stack.append(load_plist(item))
+            except PlistLimitError:
+                raise
+            except PlistError:
+                continue  # a damaged nested plist: its bytes are not text anyway
     return found
 
 

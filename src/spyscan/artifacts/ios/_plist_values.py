@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import plistlib
-import struct
 from datetime import datetime
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 from spyscan.artifacts.base import ArtifactLog
+from spyscan.artifacts.ios._common import plist_problem
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
+from spyscan.evidence.plist import PLIST_LIMIT, PlistError
+from spyscan.evidence.plist import load_plist as bounded_plist
 from spyscan.faults import registered
 from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
 from spyscan.values import to_int, to_text
-
-# what plistlib raises on damaged XML or binary plists
-PLIST_ERRORS = (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError, TypeError, KeyError,
-                IndexError, struct.error, RecursionError)
 
 
 def ios_source(evidence: Evidence) -> IOSSource:
@@ -34,11 +30,12 @@ def find_one(source: IOSSource, spec: IOSPath) -> IOSFile | None:
 
 
 def load_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None:
-    """The parsed plist, or None (with a warning) when it cannot be parsed."""
+    """The parsed plist (bounded reader), or None with a warning (damaged) or the truncated status (a
+    limit reached) when it cannot be read."""
     try:
-        return plistlib.loads(source.ios_read(file))
-    except PLIST_ERRORS as exc:
-        log.warn(tr('%(file)s is not a readable plist: %(error)s', file=file.label, error=exc))
+        return bounded_plist(source.ios_read(file, PLIST_LIMIT))
+    except PlistError as exc:
+        plist_problem(file.label, exc, log)
         return None
 
 

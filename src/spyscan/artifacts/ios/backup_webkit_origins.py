@@ -72,6 +72,6 @@ class BackupWebkitOrigins(Artifact):
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(tr('Manifest.db cannot be read: %(error)s', error=exc)) from exc
         except SchemaRefused as exc:  # Files is a view or virtual table: not followed
-            log.warn(str(exc))
+            log.mark_unread(str(exc))
         finally:
             conn.close()  # a backup without such data gives no record: the list was read, nothing to find

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import (
-    col,
-    databases,
-    integer,
-    present_columns,
-    raw_value,
-    rows,
-    salvaged,
-    text,
-    webkit,
-)
-from spyscan.evidence.base import Evidence
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.artifacts.ios._table import Join, Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
-from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import ChromeVisit
 from spyscan.texts import N_
 
@@ -31,32 +17,30 @@ def chrome_spec(name: str) -> IOSPath:
                    fs=(f"private/var/mobile/Containers/Data/Application/*/{CHROME_DIR}/{name}",))
 
 
-class ChromeHistory(Artifact):
+class ChromeHistory(TableArtifact):
     id = "ios.chrome_history"
     kinds = ("ios-backup", "ios-fs")
     title = N_("Chrome history")
     records = (ChromeVisit,)
     absent_means = "not_applicable"  # the app is not installed
+    specs = (chrome_spec("History"),)
+    what = "Chrome History database"
+    table = "visits"
+    key = "id"
+    columns = ("url", "visit_time", "from_visit", "transition")
+    joins = (Join(table="urls", alias="u", their_key="id", our_column="url", columns=("url", "title")),)
+    required_tables = ("urls",)
 
-    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ChromeVisit]:
-        specs = (chrome_spec("History"),)
-        for file, conn in databases(evidence, specs, "Chrome History database", log, "urls", "visits"):
-            u = present_columns(conn, "urls", ("url", "title"), log, file.label)
-            v = present_columns(conn, "visits", ("visit_time", "from_visit", "transition"), log, file.label)
-            sql = f"""SELECT v.id AS visit_id, v.url AS url_id, {col('u', 'url', u)} AS url,
-                      {col('u', 'title', u)} AS title, {col('v', 'visit_time', v)} AS visit_time,
-                      {col('v', 'from_visit', v)} AS from_visit, {col('v', 'transition', v)} AS transition
-                      FROM visits AS v LEFT JOIN urls AS u ON u.id = v.url ORDER BY v.id"""
-            for row in rows(conn, sql):
-                yield ChromeVisit(
-                    recovered=salvaged(conn),
-                    source=SourceRef(file=file.label, table="visits", rowid=integer(row["visit_id"])),
-                    url=text(row["url"]),
-                    title=text(row["title"]),
-                    visit_id=integer(row["visit_id"]),
-                    url_id=integer(row["url_id"]),
-                    from_visit=integer(row["from_visit"]),
-                    transition=integer(row["transition"]),
-                    visit_time=webkit(row["visit_time"]),
-                    visit_time_raw=raw_value(row["visit_time"]),
-                )
+    def record(self, row: Row, log: ArtifactLog) -> ChromeVisit:
+        return ChromeVisit(
+            recovered=row.recovered,
+            source=row.source,
+            url=row.text("u.url"),
+            title=row.text("u.title"),
+            visit_id=row.key,
+            url_id=row.integer("url"),
+            from_visit=row.integer("from_visit"),
+            transition=row.integer("transition"),
+            visit_time=row.webkit("visit_time"),
+            visit_time_raw=row.raw("visit_time"),
+        )

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import (
-    col,
-    databases,
-    integer,
-    present_columns,
-    raw_value,
-    rows,
-    salvaged,
-    text,
-    unix,
-)
-from spyscan.evidence.base import Evidence
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.artifacts.ios._table import Join, Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
-from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxVisit
 from spyscan.texts import N_
 
@@ -36,32 +22,29 @@ FIREFOX_SPECS = tuple(
 )
 
 
-class FirefoxHistory(Artifact):
+class FirefoxHistory(TableArtifact):
     id = "ios.firefox_history"
     kinds = ("ios-backup", "ios-fs")
     title = N_("Firefox history")
     records = (FirefoxVisit,)
     absent_means = "not_applicable"  # the app is not installed
+    specs = FIREFOX_SPECS
+    what = "Firefox browser.db"
+    table = "visits"
+    key = "rowid"
+    columns = ("siteID", "date", "type", "is_local")
+    joins = (Join(table="history", alias="h", their_key="id", our_column="siteID", columns=("url", "title")),)
+    required_tables = ("history",)
 
-    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FirefoxVisit]:
-        for file, conn in databases(evidence, FIREFOX_SPECS, "Firefox browser.db", log, "history", "visits"):
-            h = present_columns(conn, "history", ("url", "title"), log, file.label)
-            v = present_columns(conn, "visits", ("siteID", "date", "type", "is_local"), log, file.label)
-            join = "LEFT JOIN history AS h ON h.id = v.siteID" if "siteID" in v else "LEFT JOIN history AS h ON 0"
-            sql = f"""SELECT v.rowid AS rid, {col('v', 'siteID', v)} AS site, {col('h', 'url', h)} AS url,
-                      {col('h', 'title', h)} AS title, {col('v', 'date', v)} AS date,
-                      {col('v', 'type', v)} AS type, {col('v', 'is_local', v)} AS is_local
-                      FROM visits AS v {join} ORDER BY v.rowid"""
-            for row in rows(conn, sql):
-                local = integer(row["is_local"])
-                yield FirefoxVisit(
-                    recovered=salvaged(conn),
-                    source=SourceRef(file=file.label, table="visits", rowid=integer(row["rid"])),
-                    url=text(row["url"]),
-                    title=text(row["title"]),
-                    history_id=integer(row["site"]),
-                    visit_type=integer(row["type"]),
-                    is_local=None if local is None else bool(local),
-                    visit_time=unix(row["date"]),
-                    visit_time_raw=raw_value(row["date"]),
-                )
+    def record(self, row: Row, log: ArtifactLog) -> FirefoxVisit:
+        return FirefoxVisit(
+            recovered=row.recovered,
+            source=row.source,
+            url=row.text("h.url"),
+            title=row.text("h.title"),
+            history_id=row.integer("siteID"),
+            visit_type=row.integer("type"),
+            is_local=row.flag("is_local"),
+            visit_time=row.unix("date"),
+            visit_time_raw=row.raw("date"),
+        )

@@ -1,4 +1,10 @@
-"""Global preferences (``.GlobalPreferences.plist``): Lockdown Mode (``LDMGlobalEnabled``), locale."""
+"""Global preferences (``.GlobalPreferences.plist``): Lockdown Mode (``LDMGlobalEnabled``), locale.
+
+The same file is read from backups (HomeDomain, RootDomain) and filesystem dumps (mobile and root user
+folders), so both report Lockdown Mode in ``run.json`` ``device.lockdown_mode``: on when any copy says
+``LDMGlobalEnabled`` true, off when the copies read say false or lack the key (never turned on:
+mvt-project/mvt#384, ``04b4482``).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,8 @@ from spyscan.texts import N_
 REL = "Library/Preferences/.GlobalPreferences.plist"
 OTHER = "Library/Preferences/com.apple.GlobalPreferences.plist"
 SPECS = (
-    IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}", f"private/var/mobile/{OTHER}")),
+    IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}", f"private/var/mobile/{OTHER}",
+                                                   f"private/var/root/{REL}")),
     IOSPath(domain="HomeDomain", relative=OTHER),
     IOSPath(domain="RootDomain", relative=REL),
 )
@@ -30,17 +37,19 @@ class GlobalPreferences(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[GlobalPreferencesRecord]:
         source, files = find_files(evidence, SPECS, ".GlobalPreferences.plist")
+        states: list[bool] = []
         for file in files:
             data = read_plist(source, file, log)
             if not isinstance(data, dict):
                 continue
             languages = data.get("AppleLanguages")
             locale = data.get("AppleLocale")
-            # an absent key means Lockdown Mode was never turned on
-            log.fact("lockdown_mode", data.get(LOCKDOWN_KEY) is True or data.get(LOCKDOWN_KEY) == 1)
+            enabled = data.get(LOCKDOWN_KEY) is True or data.get(LOCKDOWN_KEY) == 1  # absent: never turned on
+            states.append(enabled)
+            log.fact("lockdown_mode", any(states))
             yield GlobalPreferencesRecord(
                 source=SourceRef(file=file.label, key=LOCKDOWN_KEY),
-                lockdown_mode_enabled=data.get(LOCKDOWN_KEY) is True or data.get(LOCKDOWN_KEY) == 1,
+                lockdown_mode_enabled=enabled,
                 lockdown_key_present=LOCKDOWN_KEY in data,
                 locale=locale if isinstance(locale, str) else None,
                 languages=[x for x in languages if isinstance(x, str)] if isinstance(languages, list) else [],

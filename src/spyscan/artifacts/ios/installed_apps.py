@@ -17,17 +17,18 @@ The recorded installer (``sourceApp``, or ``distributorInfo.DistributorID``) is 
 
 from __future__ import annotations
 
-import plistlib
 from collections.abc import Iterator
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._app_installers import installer_of
-from spyscan.artifacts.ios._plist_values import PLIST_ERRORS, find_one, integer, ios_source, load_dict, text, when
+from spyscan.artifacts.ios._common import plist_problem
+from spyscan.artifacts.ios._plist_values import find_one, integer, ios_source, load_dict, text, when
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
+from spyscan.evidence.plist import PlistError, load_plist
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_apps import (
     SOURCE_APP_STORE,
@@ -140,10 +141,9 @@ class IOSInstalledApps(Artifact):
             log.warn(tr('%(bundle_id)s: iTunesMetadata is neither a plist nor a dictionary', bundle_id=bundle_id))
             return None
         try:
-            parsed = plistlib.loads(raw)
-        except PLIST_ERRORS as exc:
-            log.warn(tr('%(bundle_id)s: iTunesMetadata is not a readable plist (%(error)s)', bundle_id=bundle_id,
-                        error=exc))
+            parsed = load_plist(raw)
+        except PlistError as exc:
+            plist_problem(f"{bundle_id}: iTunesMetadata", exc, log)
             return None
         if not isinstance(parsed, dict):
             log.warn(tr('%(bundle_id)s: iTunesMetadata is not a dictionary', bundle_id=bundle_id))

@@ -130,7 +130,7 @@ class IOSManifestFiles(Artifact):
         except sqlite3.DatabaseError as exc:
             raise EvidenceError(tr('Manifest.db cannot be read: %(error)s', error=exc)) from exc
         except SchemaRefused as exc:  # Files is a view or virtual table: not followed
-            log.warn(str(exc))
+            log.mark_unread(str(exc))
         finally:
             conn.close()
         if bad_blobs > MAX_BLOB_WARNINGS:

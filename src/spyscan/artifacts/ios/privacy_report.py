@@ -97,8 +97,11 @@ class IOSPrivacyReport(Artifact):
 def _warn(log: ArtifactLog, notes: ReadNotes, incomplete: int) -> None:
     if notes.bad_lines:
         log.warn(tr('%(bad_lines)s line(s) are not JSON objects and were skipped', bad_lines=notes.bad_lines))
-    if notes.long_lines:
-        log.warn(tr('%(long_lines)s line(s) longer than 64 KiB were skipped', long_lines=notes.long_lines))
+    if notes.long_lines:  # a budget: what those lines held was not checked
+        log.mark_truncated(tr('%(long_lines)s line(s) longer than 64 KiB were skipped', long_lines=notes.long_lines))
+    if notes.deep_lines:
+        log.mark_truncated(tr('%(deep_lines)s line(s) holding JSON nested too deep to read were skipped',
+                              deep_lines=notes.deep_lines))
     if notes.other_types:
         log.warn(tr('%(other_types)s line(s) of a type other than access/networkActivity were skipped',
                     other_types=notes.other_types))

@@ -8,6 +8,7 @@ from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.artifacts.ios._common import (
+    WALK_LIMIT,
     cocoa,
     col,
     databases,
@@ -21,6 +22,7 @@ from spyscan.artifacts.ios._common import (
 )
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.evidence.plist import PlistLimitError
 from spyscan.evidence.textio import decode_bytes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariTab
@@ -48,9 +50,11 @@ class SessionPages:
 
     def walk(self, value: Any) -> None:
         stack = [value]
-        budget = 100_000
-        while stack and budget:
+        budget = WALK_LIMIT
+        while stack:
             budget -= 1
+            if budget < 0:  # the caller then takes the URLs from the raw bytes instead (never a silent cut)
+                raise PlistLimitError(tr('more than %(walk_limit)s values in a session plist', walk_limit=WALK_LIMIT))
             item = stack.pop()
             if isinstance(item, dict):
                 for key, sub in item.items():

@@ -24,6 +24,7 @@ from spyscan.artifacts.ios._common import (
 )
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
+from spyscan.evidence.plist import PlistError, PlistLimitError
 from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import Shortcut
@@ -41,22 +42,35 @@ class DecodedActions:
         self.ids: list[str] = []
         self.strings: list[str] = []
         self.broken = 0
+        self.limited = 0  # blobs past the plist reader's limits (not read: the artifact is truncated)
+        self.urls: dict[str, None] = {}  # links found in any string, in order
+        self.unshown = 0  # strings past MAX_STRINGS: searched for links, not kept as action text
 
     def add(self, data: bytes | None) -> None:
         if not data:
             return
         try:
             actions: Any = load_plist(data)
-        except ValueError:
+            found = [(action, ns_keyed_strings(action.get("WFWorkflowActionParameters")
+                                               if isinstance(action, dict) else action))
+                     for action in (actions if isinstance(actions, list) else [actions])]
+        except PlistLimitError:
+            self.limited += 1
+            return
+        except PlistError:
             self.broken += 1
             return
-        for action in actions if isinstance(actions, list) else [actions]:
+        for action, strings in found:
             if isinstance(action, dict) and isinstance(action.get(ACTION_ID), str):
                 self.ids.append(action[ACTION_ID])
-            for item in ns_keyed_strings(action.get("WFWorkflowActionParameters") if isinstance(action, dict)
-                                         else action):
-                if len(self.strings) < MAX_STRINGS and item.strip():
+            for item in strings:
+                if not item.strip():
+                    continue
+                self.urls.update(dict.fromkeys(links_in(item)))  # every string is searched for links
+                if len(self.strings) < MAX_STRINGS:
                     self.strings.append(item[:MAX_LENGTH])
+                else:
+                    self.unshown += 1
 
 
 def _action_blobs(conn: sqlite3.Connection, shortcut_pk: int | None, where: str) -> list[bytes | None]:
@@ -95,6 +109,10 @@ class Shortcuts(Artifact):
                 if actions.broken:
                     log.warn(tr('%(file)s: shortcut %(pk)s: %(broken)s action blob(s) not readable', file=file.label,
                                 pk=pk, broken=actions.broken))
+                if actions.limited:
+                    log.mark_truncated(tr("%(file)s: shortcut %(pk)s: %(limited)s action blob(s) nest too deep or hold "
+                                          "too many values; not read", file=file.label, pk=pk,
+                                          limited=actions.limited))
                 yield Shortcut(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),
@@ -103,7 +121,7 @@ class Shortcuts(Artifact):
                     description=text(row["ZACTIONSDESCRIPTION"]),
                     action_count=integer(row["ZACTIONCOUNT"]),
                     action_ids=actions.ids,
-                    urls=links_in(*actions.strings),
+                    urls=list(actions.urls),
                     action_text=actions.strings,
                     created=cocoa(row["ZCREATIONDATE"]),
                     created_raw=raw_value(row["ZCREATIONDATE"]),

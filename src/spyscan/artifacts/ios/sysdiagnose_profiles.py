@@ -8,16 +8,17 @@ with a ``PayloadUUID`` and a ``Configuration`` type or ``PayloadContent``), each
 
 from __future__ import annotations
 
-import plistlib
 from collections.abc import Iterator
 from typing import Any
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
+from spyscan.artifacts.ios._common import plist_problem
 from spyscan.artifacts.ios._plist_values import when
 from spyscan.artifacts.ios.fs_common import listed
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import FILE
+from spyscan.evidence.plist import PlistError, load_plist
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import ProfileState
 from spyscan.texts import N_, tr
@@ -67,9 +68,9 @@ class ConfigurationProfileState(Artifact):
                 files += 1
                 label = source.device_path(entry.path)
                 try:
-                    data = plistlib.loads(source.read_entry(entry.path, PLIST_LIMIT))
-                except Exception as exc:  # a damaged plist never stops the others
-                    log.warn(tr('%(label)s: not a readable plist (%(name)s)', label=label, name=type(exc).__name__))
+                    data = load_plist(source.read_entry(entry.path, PLIST_LIMIT))
+                except PlistError as exc:  # a damaged plist never stops the others
+                    plist_problem(label, exc, log)
                     continue
                 for item in profile_dicts(data):
                     key = (item["PayloadIdentifier"], _str(item.get("PayloadUUID")))

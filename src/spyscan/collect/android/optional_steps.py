@@ -43,7 +43,9 @@ def bugreport(ctx: Context) -> None:
     if tail.startswith("OK:"):
         remote = tail[3:]
     if remote is None:
-        raise CollectError(tr('the phone did not make a bugreport (%(value)s)', value=failure or tail or 'no answer'))
+        if not (failure or tail):
+            raise CollectError(tr("the phone did not make a bugreport (no answer)"))
+        raise CollectError(tr("the phone did not make a bugreport (%(value)s)", value=failure or tail))
     ctx.traces.created_and_removed.append(remote)  # corrected below if the removal fails
     try:
         ctx.sink.write_chunks("bugreport.zip", ctx.device.pull(remote))

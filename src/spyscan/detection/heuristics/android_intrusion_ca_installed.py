@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import msgspec
-
 from spyscan.detection.heuristics.base import Finding, Rule
 from spyscan.detection.model import CONTEXT, Severity
+from spyscan.evidence.jsonio import JsonError, decode_json
 from spyscan.records.android_intrusion import IntrusionSecurityEvent
 from spyscan.records.base import Record
 from spyscan.texts import N_, tr
@@ -18,8 +17,8 @@ TAG = "cert_authority_installed"  # SecurityLog TAG_CERT_AUTHORITY_INSTALLED: re
 def event_fields(record: IntrusionSecurityEvent) -> dict[str, object]:
     """The event's data (kept as JSON text in ``details``) as a dict; empty when it is not an object."""
     try:
-        data = msgspec.json.decode(record.details or "{}")
-    except msgspec.DecodeError:
+        data = decode_json((record.details or "{}").encode("utf-8", "backslashreplace"))
+    except JsonError:  # not JSON, or nested too deep to read again
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -2,8 +2,9 @@
 
 iOS itself prunes ``ZPROCESS`` rows: gaps in its primary keys and usage rows whose process row is gone
 are found on ordinary phones (mvt-project/mvt#257, a work iPhone with dozens of "manipulated process
-entry" alerts; the real ``DataUsage.sqlite`` of log2timeline/plaso's test data has pruned process rows).
-They are reported once per database, with counts and the first spans, as LOW context for an expert.
+entry" alerts; the real ``netusage.sqlite`` of log2timeline/plaso's test data, the same Core Data model,
+has 17 gaps in its ZPROCESS keys). They are reported once per database, with counts and the first spans,
+as LOW context for an expert.
 """
 
 from __future__ import annotations

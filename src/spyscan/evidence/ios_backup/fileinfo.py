@@ -10,8 +10,14 @@ import msgspec
 import nska_deserialize
 
 from spyscan.errors import EvidenceError
-from spyscan.evidence.ios_backup.mbfile_reader import decode_fast
+from spyscan.evidence.ios_backup.mbfile_reader import MAX_DEPTH, MAX_EXPANDED, decode_fast
+from spyscan.evidence.nska import ArchiveLimits, check_archive
+from spyscan.evidence.plist import PlistError, PlistLimits, load_plist
 from spyscan.texts import tr
+
+# an MBFile archive has about 40 objects nested 3 deep; generous bounds, far below what could hurt
+BLOB_PLIST_LIMITS = PlistLimits(max_depth=MAX_DEPTH, max_objects=MAX_EXPANDED)
+BLOB_ARCHIVE_LIMITS = ArchiveLimits(max_objects=10_000, max_depth=MAX_DEPTH, max_expanded=MAX_EXPANDED)
 
 
 class BackupFileInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -48,13 +54,12 @@ def _data(value: Any) -> bytes | None:
     return None
 
 
-def _decode_direct(blob: bytes) -> dict[str, Any] | None:
+def _decode_direct(top: Any) -> dict[str, Any] | None:
     """The root object of a plain NSKeyedArchiver archive with its direct references resolved.
 
     The reference for ``mbfile_reader`` (which gives the same result faster); None when the archive
     is not the simple shape an MBFile has.
     """
-    top = plistlib.loads(blob)
     if not isinstance(top, dict) or top.get("$archiver") != "NSKeyedArchiver":
         return None
     objects, root_ref = top.get("$objects"), (top.get("$top") or {}).get("root")
@@ -84,16 +89,33 @@ def decode_file_blob(blob: bytes | None) -> BackupFileInfo:
 
 
 def _decode_general(blob: bytes) -> dict[str, Any]:
-    """The root MBFile of any archive the general decoders read (EvidenceError otherwise)."""
+    """The root MBFile of any archive the general decoders read (EvidenceError otherwise).
+
+    The blob is read with the bounded plist reader and its object graph checked (``evidence.nska``) before
+    ``nska-deserialize`` resolves it: no cycle, depth or expansion past the limits reaches the decoder."""
     try:
-        obj = _decode_direct(blob)
+        top = load_plist(bytes(blob), BLOB_PLIST_LIMITS)
+        obj = _decode_direct(top)
         if obj is None:
-            obj = nska_deserialize.deserialize_plist_from_string(blob)
-    except Exception as exc:  # the decoder raises many types on malformed archives
+            check_archive(top, BLOB_ARCHIVE_LIMITS)
+            obj = _nska_decode(bytes(blob))
+    except PlistError as exc:
         raise EvidenceError(tr('unreadable file metadata blob: %(error)s', error=exc)) from exc
+    except Exception as exc:  # the decoder raises many types on malformed archives
+        raise EvidenceError(tr('unreadable file metadata blob: %(name)s: %(error)s', name=type(exc).__name__,
+                               error=exc)) from exc
     if not isinstance(obj, dict):
         raise EvidenceError(tr('file metadata blob is not an MBFile archive'))
     return obj
+
+
+def _nska_decode(blob: bytes) -> Any:
+    """``nska-deserialize`` on a checked archive. Its list of objects on the current path is a module global
+    that an exception leaves filled (the next archive would then lose references): emptied before each use."""
+    pending = getattr(nska_deserialize, "rec_uids", None)
+    if isinstance(pending, list):
+        pending.clear()
+    return nska_deserialize.deserialize_plist_from_string(blob)
 
 
 def _file_info(obj: dict[str, Any]) -> BackupFileInfo:

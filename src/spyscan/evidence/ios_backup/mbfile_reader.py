@@ -32,6 +32,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 _MAX_OBJECTS = 128  # an MBFile archive has about 40; also keeps plistlib's nesting under its recursion limit
+MAX_DEPTH = 32  # nesting of the blob's plist (an MBFile archive: 3), as ``fileinfo`` reads the general case
+MAX_EXPANDED = 20_000  # values once shared objects are counted on every path
 _OFFSET_FORMATS = {1: "B", 2: "H", 4: "L", 8: "Q"}
 _REF_FORMATS = {1: "B", 2: "H", 4: "L"}
 _ARCHIVER = "NSKeyedArchiver"
@@ -137,7 +139,52 @@ def _scan_objects(blob: bytes) -> _Scan | None:
     for ref in keys_seen:  # plistlib needs hashable keys; an MBFile archive only has string keys
         if type(values[ref]) is not str:
             return None
+    if not _graph_within_limits(values, top):
+        return None
     return _Scan(values, top, payloads, extents)
+
+
+def _graph_within_limits(values: list[Any], top: int) -> bool:
+    """True when the containers reachable from ``top`` form no cycle, nest at most ``MAX_DEPTH`` deep and
+    expand to at most ``MAX_EXPANDED`` values: what the general decoder's bounded plist reader accepts."""
+    state = bytearray(len(values))  # 0 unseen, 1 being read, 2 done
+    size = [1] * len(values)
+    height = [0] * len(values)
+
+    def children(ref: int) -> tuple[int, ...]:
+        value = values[ref]
+        if type(value) is tuple and value[0] != "u":
+            return tuple(value[1]) + (tuple(value[2]) if value[0] == "d" else ())
+        return ()
+
+    if not children(top):
+        return True
+    stack = [(top, children(top), 0)]
+    state[top] = 1
+    while stack:
+        ref, kids, index = stack[-1]
+        if index < len(kids):
+            stack[-1] = (ref, kids, index + 1)
+            kid = kids[index]
+            if state[kid] == 1:
+                return False
+            grand = children(kid)
+            if state[kid] == 2 or not grand:
+                if len(stack) + height[kid] > MAX_DEPTH:
+                    return False
+                continue
+            if len(stack) >= MAX_DEPTH:
+                return False
+            state[kid] = 1
+            stack.append((kid, grand, 0))
+            continue
+        size[ref] = 1 + sum(size[k] for k in kids)
+        height[ref] = 1 + max((height[k] for k in kids), default=0)
+        if size[ref] > MAX_EXPANDED:
+            return False
+        state[ref] = 2
+        stack.pop()
+    return True
 
 
 class _Output(NamedTuple):
@@ -234,10 +281,12 @@ class _Shape:
                 if value[0] == "d":
                     references.update(value[2])
         uses: Counter[int] = Counter(out.obj for out in outputs)
+        keys = {key for value in scan.values if type(value) is tuple and value[0] == "d" for key in value[1]}
         # a payload may vary only when nothing but the result reads it: the object is referenced only
-        # from where its value is taken (never as a key, a class name, or from a second place) ...
-        variable = [out for out in outputs
-                    if scan.payloads[out.obj] is not None and references[out.obj] == uses[out.obj]]
+        # from where its value is taken (never as a key, a class name, or from a second place); counting
+        # alone cannot tell a key from a value when the dictionary is reached twice (a fuzzing finding) ...
+        variable = [out for out in outputs if scan.payloads[out.obj] is not None and out.obj not in keys
+                    and references[out.obj] == uses[out.obj]]
         spans = [(p[0], p[1]) for p in (scan.payloads[out.obj] for out in variable) if p is not None]
         # ... and no other object's bytes (an offset table can make objects overlap) lie inside it
         own = {out.obj for out in variable}

@@ -10,13 +10,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import plistlib
 import sqlite3
-import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 import msgspec
 
@@ -28,6 +25,7 @@ from spyscan.evidence.ios_backup.fileinfo import BackupFileInfo, decode_file_blo
 from spyscan.evidence.ios_backup.keybag import WRONG_PASSWORD, Keybag
 from spyscan.evidence.ios_backup.keyfile import load_key
 from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root, stored_path
+from spyscan.evidence.plist import load_plist
 from spyscan.evidence.sqlite import copy_with_hash, open_checked, require_table
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.texts import tr
@@ -81,11 +79,10 @@ class BackupSession:
                 raise ValueError(f"larger than {PLIST_LIMIT} bytes")
             data = path.read_bytes()
             self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
-            obj = plistlib.loads(data)
+            obj = load_plist(data)
             if not isinstance(obj, dict):
                 raise ValueError("not a dictionary")
-        except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, struct.error,
-                plistlib.InvalidFileException, ExpatError) as exc:
+        except (OSError, ValueError) as exc:  # PlistError (damaged or past the reader's limits) is a ValueError
             self.plist_errors[name] = f"{name} is not readable: {exc}"
             return
         self.plists[name] = obj
