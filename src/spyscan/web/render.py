@@ -55,7 +55,7 @@ def password_label(t: Translations, what: str) -> str:
     from spyscan.kinds.androidqf import AGE_PROMPT
     from spyscan.kinds.ios_backup import PASSWORD_PROMPT as IOS_PROMPT
 
-    labels = {
+    labels: dict[str, str] = {
         IOS_PROMPT: t.gettext("Password of the iPhone backup"),
         ANDROID_PROMPT: t.gettext("Password of the Android backup"),
         AGE_PROMPT: t.gettext("Passphrase of the encrypted acquisition (age)"),
