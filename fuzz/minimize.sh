@@ -2,7 +2,9 @@
 # Minimize the committed corpus of one target: libFuzzer -merge=1 of the committed corpus, its seeds and
 # any other corpus folders given (e.g. a campaign's) into a fresh folder, which then replaces
 # fuzz/corpus/TARGET. Keeps the smallest set of inputs that covers everything they cover together.
-# The committed corpus is only replaced when the merge succeeded and kept at least one input.
+# The committed corpus is only replaced when the merge succeeded and kept at least one input. Committed
+# inputs are named <sha1>.in; the files a running fuzzer adds (plain <sha1>) are ignored by git, so that a
+# campaign can fuzz in a checkout. Never run this where a campaign is writing the corpus: it replaces the folder.
 #   fuzz/minimize.sh TARGET [CORPUS_DIR...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -31,6 +33,7 @@ if [ "$kept" -eq 0 ] && [ "$inputs" -gt 0 ]; then
   echo "$target: the merge kept nothing out of $inputs inputs; the committed corpus is left as it was" >&2
   tail -20 "$work/log" >&2; exit 1
 fi
+for f in "$work/out"/*; do mv "$f" "$f.in"; done  # committed inputs end in .in: fuzzers' own files are ignored
 rm -rf "$committed"
 mv "$work/out" "$committed"
 echo "$target: $kept inputs kept out of $inputs, $(du -sh "$committed" | cut -f1)"

@@ -157,3 +157,19 @@ def test_an_artifact_failing_half_way_keeps_every_record_it_yielded(tmp_path: Pa
     lines = (tmp_path / "records" / f"{HalfWay.id}.jsonl").read_bytes().splitlines()
     assert [msgspec.json.decode(line, type=Visit).key for line in lines] == list(range(700))
     assert sum(1 for part in outcome.timeline_parts for _ in read_part(Path(part))) == 700
+
+
+def test_a_message_padded_with_decoy_links_still_shows_the_last_one() -> None:
+    from spyscan.links.text import links_in
+
+    text = " ".join(f"https://decoy{n}.example/" for n in range(500)) + " https://evil.test/x"
+    assert links_in(text)[-1] == "https://evil.test/x" and len(links_in(text)) == 501
+
+
+def test_warnings_past_the_limit_are_counted_not_dropped_silently() -> None:
+    from spyscan.artifacts.base import MAX_WARNINGS, ArtifactLog
+
+    log = ArtifactLog()
+    for n in range(MAX_WARNINGS + 40):
+        log.warn(f"w{n}")
+    assert len(log.warnings) == MAX_WARNINGS and log.warnings[-1].startswith("... and 41 more warnings")

@@ -17,12 +17,15 @@ from spyscan.evidence.base import Evidence
 from spyscan.records.base import Record
 from spyscan.records.device import ARTIFACT_FACTS
 
+MAX_WARNINGS = 1000  # warnings kept per artifact (the last one counts the rest)
+
 
 class ArtifactLog:
     """Per-run notes of one artifact: warnings and whether data was recovered."""
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
+        self.dropped_warnings = 0
         self.recovered = False
         self.truncated: str | None = None  # why a part was not read (a budget), when one was skipped
         self.facts: dict[str, object] = {}
@@ -36,8 +39,13 @@ class ArtifactLog:
         self.facts[name] = value
 
     def warn(self, message: str) -> None:
-        if len(self.warnings) < 1000:
+        """A one-line warning; past ``MAX_WARNINGS`` they are counted, and the last line says how many more."""
+        if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(message)
+            return
+        self.dropped_warnings += 1
+        more = self.dropped_warnings + 1
+        self.warnings[-1] = f"... and {more} more warnings (the first {MAX_WARNINGS - 1} are above)"
 
     def mark_recovered(self, message: str) -> None:
         self.recovered = True

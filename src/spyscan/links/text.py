@@ -26,7 +26,6 @@ _TEXT_HOST = re.compile(rf"(?<![\w.@-]){_HOST_TAIL}(?![\w-]|{_DOT}[^\W_])")
 _TEXT_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\.?\d)")
 _TRAILING = ".,;:!?)]}'\"»›>"
 _WIDE_DOTS = ("\u3002", "\uff0e", "\uff61")
-MAX_LINKS = 200  # links kept per record
 
 
 class TextItems(NamedTuple):
@@ -76,13 +75,14 @@ def _extract(text: str) -> TextItems:
 
 
 def links_in(*texts: str | None) -> list[str]:
-    """The URLs found in ``texts``, in order, without duplicates (at most ``MAX_LINKS``)."""
+    """Every URL found in ``texts``, in order, without duplicates.
+
+    No cap: a message padded with hundreds of decoy links must not hide the one that matters (the text
+    itself is bounded by the evidence layer's line and value limits)."""
     seen: dict[str, None] = {}
     for item in texts:
         if not item:
             continue
         for url in extract_from_text(item).urls:
             seen.setdefault(url, None)
-            if len(seen) >= MAX_LINKS:
-                return list(seen)
     return list(seen)
