@@ -13,6 +13,8 @@ import click
 from spyscan import __version__
 from spyscan.engine.options import DEFAULT_MAX_RECORDS
 from spyscan.errors import EXIT_FAILED, Interrupted, SpyscanError
+from spyscan.texts import message_of_error as message_of
+from spyscan.texts import tr
 
 EXIT_HELP = """\b
 Exit status:
@@ -79,17 +81,20 @@ def cli() -> None:
 def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
              lang: str | None, pdf: bool, redact: bool, password_env: str | None = None,
              identity: Path | None = None, tz: str | None = None) -> Any:
+    from spyscan.commands.language import set_lang, words
     from spyscan.console import RichProgress, console
     from spyscan.engine import IndicatorOptions, RunOptions
     from spyscan.evidence.secrets import Secrets
     from spyscan.report.times import check_tz
+
+    set_lang(lang)
 
     return RunOptions(
         output=output,
         indicators=IndicatorOptions(paths=list(iocs), bundled=not no_bundled_iocs),
         jobs=jobs,
         command=redacted_argv(["spyscan", *sys.argv[1:]]),
-        secrets=Secrets(password_env=password_env, identity=identity),
+        secrets=Secrets(password_env=password_env, identity=identity, say=words),
         progress=None if quiet else RichProgress(console(), lang),
         lang=lang, pdf=pdf, redact=redact, tz=check_tz(tz),
     )
@@ -184,13 +189,16 @@ def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: boo
 def kinds() -> None:
     """List the input kinds spyscan recognises and their artifacts."""
     from spyscan.artifacts.base import artifacts_for
+    from spyscan.commands.language import terminal, words
     from spyscan.kinds import RESULTS_KIND, all_kinds
 
+    t = terminal()
     for name, cls in sorted(all_kinds().items()):
-        click.echo(f"{name}: {cls.label}")
+        click.echo(f"{name}: {t.gettext(cls.label)}")
         for artifact in artifacts_for(name):
-            click.echo(f"    {artifact.id}  {artifact.title}")
-    click.echo(f"{RESULTS_KIND}: an earlier spyscan output folder (re-checked with the current indicators)")
+            click.echo(f"    {artifact.id}  {t.gettext(artifact.title)}")
+    click.echo(f"{RESULTS_KIND}: " + words(tr("an earlier spyscan output folder (re-checked with the current "
+                                               "indicators)")))
 
 
 COMMAND_MODULES = (
@@ -220,12 +228,31 @@ def _attach_optional_commands() -> None:
 _attach_optional_commands()
 
 
+CLICK_MODULES = ("core", "exceptions", "types", "parser", "decorators", "formatting", "termui", "utils")
+
+
+def _speak_in_the_locale() -> None:
+    """click's own messages (missing option, no such command, usage...) in the terminal's language: click calls
+    ``gettext`` through the ``_``/``ngettext`` names of its modules; the catalogs (``cli.po``) translate them."""
+    import importlib
+
+    from spyscan.commands.language import terminal
+
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = lambda message: terminal().gettext(message)  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = lambda one, many, n: terminal().ngettext(one, many, n)  # type: ignore[attr-defined]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no tracebacks for the people using it; exit codes as documented."""
     logging.getLogger("spyscan").propagate = False
     # every file and folder any command writes (results, reports, exports, stores, decrypted copies,
     # acquisitions, the web app's files) is readable by the user only, whatever the shell's umask
     os.umask(0o077)
+    _speak_in_the_locale()
     try:
         cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -234,31 +261,32 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        from spyscan.console import print_error
+        from spyscan.commands.language import print_error
 
-        print_error("interrupted")
+        print_error(tr('interrupted'))
         sys.exit(130)
     except SpyscanError as exc:
-        from spyscan.console import print_error
+        from spyscan.commands.language import print_error
 
-        print_error(str(exc))
+        print_error(message_of(exc))
         sys.exit(exc.exit_code)
     except Interrupted as exc:
-        from spyscan.console import print_error
+        from spyscan.commands.language import print_error
 
-        print_error(str(exc))
+        print_error(message_of(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        from spyscan.console import print_error
+        from spyscan.commands.language import print_error
 
-        print_error("interrupted; results written so far are kept")
+        print_error(tr('interrupted; results written so far are kept'))
         sys.exit(130)
     except SystemExit:
         raise
     except Exception as exc:
-        from spyscan.console import print_error
+        from spyscan.commands.language import print_error
 
         if os.environ.get("SPYSCAN_DEBUG"):
             raise
-        print_error(f"internal error ({type(exc).__name__}: {exc}); set SPYSCAN_DEBUG=1 for details")
+        print_error(tr('internal error (%(name)s: %(error)s); set SPYSCAN_DEBUG=1 for details',
+                       name=type(exc).__name__, error=exc))
         sys.exit(EXIT_FAILED)

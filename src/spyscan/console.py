@@ -14,8 +14,9 @@ from spyscan.detection.model import Severity
 from spyscan.engine import Progress as EngineProgress
 from spyscan.engine import RunResult
 from spyscan.report import terminal_text as tt
-from spyscan.report.i18n import gettext_for
+from spyscan.report.i18n import gettext_for, say
 from spyscan.report.runfile import ArtifactStatus
+from spyscan.report.unchecked import part_title
 from spyscan.verdict import verdict_of
 
 STATUS_STYLE = {
@@ -66,9 +67,9 @@ class RichProgress(EngineProgress):
 
 def verdict_line(result: RunResult, lang: str | None = None) -> str:
     t = gettext_for(lang)
-    titles = {aid: s.title or aid for aid, s in result.run.artifacts.items()}
+    titles = {aid: part_title(t, s.title, aid) for aid, s in result.run.artifacts.items()}
     return tt.verdict_line(t, tt.present(verdict_of(result.run, result.detections), result.detections, titles,
-                                          result.run.indicators))
+                                         result.run.indicators))
 
 
 def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
@@ -87,8 +88,9 @@ def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
         table.add_row(escape(artifact_id), f"[{style}]{escape(tt.status_label(t, status.status))}[/]",
                       str(status.records), str(per_artifact.get(artifact_id, "")))
     out.print(table)
+    unchecked = escape(t.gettext("What could not be checked"))
     for error in result.run.errors:
-        out.print(f"[yellow]{escape(t.gettext('What could not be checked'))}:[/] {escape(error)}")
+        out.print(f"[yellow]{unchecked}:[/] {escape(say(t, error, result.run.messages))}")
     counts = result.run.detections
     parts = [f"{tt.severity_label(t, sev.value)}: {counts.get(sev.value, 0)}" for sev in Severity]
     out.print(escape(f"{words.by_severity} - " + ", ".join(parts)))
@@ -100,10 +102,6 @@ def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
     if report.exists():
         out.print(escape(f"{words.report} {report}"))
     out.print(escape(f"{words.results} {result.output}"))
-
-
-def print_error(message: str) -> None:
-    err_console.print(f"[bold red]spyscan: error:[/] {escape(message)}", soft_wrap=True)
 
 
 def is_interactive() -> bool:

@@ -13,7 +13,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
+from spyscan.commands.language import words
 from spyscan.engine import RunOptions, RunResult, check
+from spyscan.texts import tr
 
 # NoviSpy (Amnesty International, 2024-12-16, serbia_novispy/novispy.stix2): a public app id indicator.
 PLANTED_APP_ID = "com.serv.services"
@@ -92,10 +94,12 @@ def run_demo(output: Path | None, options: RunOptions, out: Console) -> RunResul
     if base.exists() and any(base.iterdir()):
         from spyscan.errors import UsageError
 
-        raise UsageError(f"{base} is not empty; give a new folder with -o")
+        raise UsageError(tr('%(base)s is not empty; give a new folder with -o', base=base))
     base.mkdir(parents=True, exist_ok=True, mode=0o700)
     sample = write_androidqf_sample(base / "synthetic-androidqf")
     options.output = base / "results"
-    out.print(f"[bold]spyscan demo[/]: checking a SYNTHETIC androidqf acquisition at {escape(str(sample))}")
-    out.print(f"One public indicator is planted on purpose: app id {PLANTED_APP_ID} ({escape(PLANTED_SOURCE)}).")
+    out.print("[bold]spyscan demo[/]: " + escape(words(tr("checking a SYNTHETIC androidqf acquisition at %(path)s",
+                                                         path=sample))))
+    out.print(escape(words(tr("One public indicator is planted on purpose: app id %(app)s (%(source)s).",
+                              app=PLANTED_APP_ID, source=PLANTED_SOURCE))))
     return check(sample, "androidqf", options)

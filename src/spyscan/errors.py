@@ -60,6 +60,8 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         import signal
 
+        from spyscan.texts import tr
+
         name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
-        super().__init__(f"interrupted ({name}) before the check started; nothing was written")
+        super().__init__(tr("interrupted (%(signal)s) before the check started; nothing was written", signal=name))
         self.exit_code = 128 + signum

@@ -105,3 +105,9 @@ def message_of(value: object) -> Message | None:
 def messages_of(values: list[str] | tuple[str, ...]) -> dict[str, Message]:
     """English text -> stored message, for the ``Text`` among ``values`` (run.json ``messages``)."""
     return {str.__str__(v): v.message for v in values if isinstance(v, Text)}
+
+
+def message_of_error(exc: BaseException) -> str:
+    """The message of an exception, kept translatable when it is a ``Text`` (``str(exc)`` would lose that)."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return message if isinstance(message, Text) else str(exc)

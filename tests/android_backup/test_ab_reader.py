@@ -39,7 +39,7 @@ def test_version_1_encrypted_backup(tmp_path: Path) -> None:
 @pytest.mark.parametrize("wrong", ["wrong", "", "correct horse "])
 def test_wrong_password_is_a_clear_error(tmp_path: Path, wrong: str) -> None:
     path = write_ab(tmp_path / "b.ab", tar_bytes(FILES), password="correct horse")
-    with pytest.raises(EvidenceError, match=r"^wrong Android backup password$"):
+    with pytest.raises(EvidenceError, match=r"^wrong Android backup password: .*not the phone.s screen lock$"):
         BackupReader(path, wrong)
 
 

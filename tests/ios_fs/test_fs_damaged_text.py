@@ -26,7 +26,9 @@ INSTALLS = ("Tue Nov 14 22:00:01 2023 [123] <notice> (0x16b0) -[MIInstaller perf
 
 
 def _warnings(tmp_path: Path, artifact: type, path: str, data: bytes) -> tuple[int, list[str]]:
-    dump = FsDumpBuilder().add_file(path, data).build_folder(tmp_path / "dump")
+    builder = FsDumpBuilder().add_file(path, data)
+    builder.add_symlink("private/var/db/timezone/localtime", "/usr/share/zoneinfo/America/Mexico_City")
+    dump = builder.build_folder(tmp_path / "dump")
     evidence = open_evidence(IOSFilesystemEvidence, dump, tmp_path)
     records, _, log = run(artifact, evidence)
     return len(records), log.warnings
@@ -68,3 +70,21 @@ def test_cut_install_log_warns(tmp_path: Path) -> None:
 def test_install_log_without_events_warns(tmp_path: Path) -> None:
     count, warnings = _warnings(tmp_path, MobileInstallationLog, INSTALL, b"some unrelated line\n")
     assert count == 0 and any("no installation event found" in w for w in warnings)
+
+
+def test_install_log_times_use_the_dump_zone_or_say_they_could_not(tmp_path: Path) -> None:
+    """The dump's localtime link gives the zone (with daylight saving); without it the times stay local, flagged
+    and warned, never silently labelled UTC."""
+    zoned = FsDumpBuilder().add_file(INSTALL, INSTALLS.encode())
+    zoned.add_symlink("private/var/db/timezone/localtime", "/usr/share/zoneinfo/America/Mexico_City")
+    evidence = open_evidence(IOSFilesystemEvidence, zoned.build_folder(tmp_path / "zoned"), tmp_path)
+    records, _, log = run(MobileInstallationLog, evidence)
+    assert records[0].time is not None and records[0].time.hour == 4  # 22:00 in Mexico City (UTC-6) = 04:00 UTC
+    assert records[0].time_zone == "America/Mexico_City" and log.warnings == []
+    assert evidence.device_info().timezone == "America/Mexico_City"
+
+    plain = FsDumpBuilder().add_file(INSTALL, INSTALLS.encode()).build_folder(tmp_path / "plain")
+    evidence = open_evidence(IOSFilesystemEvidence, plain, tmp_path)
+    records, _, log = run(MobileInstallationLog, evidence)
+    assert records[0].timezone_assumed and records[0].time is not None and records[0].time.hour == 22
+    assert any("device-local times stored as if UTC" in w for w in log.warnings)

@@ -11,6 +11,7 @@ language contain no English: see ``tests/report/english.py``).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +42,37 @@ class Call:
 
 SENTENCE_CALLS = (
     Call("Finding", "message"),
+    Call("warn"), Call("mark_recovered"), Call("mark_unread"), Call("mark_truncated"), Call("ArtifactNotFound"),
+    Call("BudgetExceeded"), Call("PlistError"), Call("PlistLimitError"), Call("JsonError"), Call("JsonLimitError"),
+    Call("SchemaRefused"), Call("note"), Call("refused"), Call("_deny"),
+    Call("SpyscanError"), Call("UsageError"), Call("EvidenceError"), Call("IndicatorError"), Call("CollectError"),
+    Call("DeviceLost"), Call("MissingExtra"), Call("DiskSpaceLow"), Call("DamagedDatabase"),
+    Call("ClickException"), Call("print_error"), Call("failed_outcome", "error"),
 )
+# the terminal: what the commands print (click.echo, rich's print) goes through words(tr(...)) too
+TERMINAL_CALLS = (Call("echo"), Call("print"), Call("prompt"), Call("confirm"))
+TERMINAL_MODULES = ("cli.py", "console.py", "demo.py", "commands")
+
+
+# what a literal may hold in clear: a command (spyscan demo), rich's markup ([bold red]...[/]), a unit (1.2s)
+_NOT_WORDS = re.compile(r"\[/?[a-z ]*\]|\bspyscan(?: [a-z-]+)?\b")
+
+
+def _has_words(literal: str) -> bool:
+    return re.search(r"[^\W\d_]{2,}", _NOT_WORDS.sub("", literal)) is not None
 
 
 def _is_sentence(node: ast.expr) -> bool:
-    """True for an expression that builds English text without the catalogs."""
+    """True for an expression that builds English text without the catalogs.
+
+    An f-string is a sentence when its literal parts hold words (``f"{name}: {text}"`` only lays out texts
+    translated elsewhere; ``f"process {name} seen"`` is English).
+    """
     if isinstance(node, ast.JoinedStr):
-        return True
+        return any(isinstance(v, ast.Constant) and isinstance(v.value, str) and _has_words(v.value)
+                   for v in node.values)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return any(c.isalpha() for c in node.value)
+        return _has_words(node.value)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
         return _is_sentence(node.left) or _is_sentence(node.right)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
@@ -89,12 +112,38 @@ def test_findings_are_built_with_tr() -> None:
     assert untranslatable_sentences(rules, SENTENCE_CALLS) == []
 
 
+def test_warnings_errors_and_not_found_reasons_are_built_with_tr() -> None:
+    """Every artifact warning, reason for missing data and error a person can read, anywhere in spyscan."""
+    sources = [p for p in sorted(SRC.rglob("*.py")) if "collect" not in p.parts or p.name != "consent.py"]
+    assert untranslatable_sentences(sources, SENTENCE_CALLS) == []
+
+
+def test_the_terminal_says_everything_through_the_catalogs() -> None:
+    sources = [p for p in sorted(SRC.rglob("*.py"))
+               if p.relative_to(SRC).parts[0] in TERMINAL_MODULES and p.name != "collect.py"]
+    assert untranslatable_sentences(sources, TERMINAL_CALLS) == []
+
+
+def test_no_message_is_hidden_in_an_fstring() -> None:
+    """``tr("...")`` inside an f-string's braces is not extracted by babel: its translation would never exist."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FormattedValue):
+                for inner in ast.walk(node.value):
+                    if (isinstance(inner, ast.Call) and _call_name(inner) in ("tr", "trn", "N_", "gettext")
+                            and inner.args and isinstance(inner.args[0], ast.Constant)):
+                        found.append(f"{path.relative_to(f.REPO)}:{inner.lineno}")
+    assert found == []
+
+
 def test_the_static_check_sees_an_fstring(tmp_path: Path) -> None:
     sample = tmp_path / "rule.py"
     sample.write_text('Finding(record=r, message=f"process {name} seen")\n'
                       'Finding(record=r, message=tr("x %(a)s", a=1))\n'
-                      'Finding(record=r, message="plain English words")\n', encoding="utf-8")
-    found = untranslatable_sentences([sample], SENTENCE_CALLS)
+                      'Finding(record=r, message="plain English words")\n'
+                      'print(f"[red]{label}[/] {words(text)}")\n', encoding="utf-8")
+    found = untranslatable_sentences([sample], SENTENCE_CALLS + TERMINAL_CALLS)
     assert len(found) == 2 and "process" in found[0]
 
 
@@ -115,8 +164,6 @@ def _messages_of(path: Path) -> list[str]:
 
 
 def _dummy_params(msgid: str) -> dict[str, str | int | float | Message]:
-    import re
-
     return {name: (3 if kind == "d" else "x") for name, kind in re.findall(r"%\(([a-z_]+)\)([sdif])", msgid)}
 
 

@@ -159,3 +159,20 @@ def test_appledouble_sidecars_are_skipped(tmp_path: Path, folder: bool) -> None:
     processes, _, _ = run(SysdiagnoseProcessList, ev)
     assert len(processes) == len(CLEAN_PS)
     assert ev.device_info().details["appledouble_skipped"] == "4"
+
+
+@pytest.mark.parametrize(("top", "hour", "zone"), [
+    ("sysdiagnose_2023.11.15_09-00-00-0600_iPhone-OS_iPhone_21B80", 4, "UTC-06:00"),  # 22:00 local = 04:00 UTC
+    ("sysdiagnose_2023.11.15_09-00-00+0530_iPhone-OS_iPhone_21B80", 16, "UTC+05:30"),
+])
+def test_install_log_local_times_are_converted_with_the_archive_offset(tmp_path: Path, top: str, hour: int,
+                                                                         zone: str) -> None:
+    """mobile_installation.log writes local time without a zone: the sysdiagnose name's offset converts it."""
+    b = SysdiagnoseBuilder(top=top).logarchive_noise()
+    b.add_text("ps.txt", ps_text(CLEAN_PS))
+    b.add_text("logs/MobileInstallation/mobile_installation.log.0", INSTALL_LOG)
+    ev = open_evidence(SysdiagnoseEvidence, b.build(tmp_path), tmp_path)
+    events, _, log = run(MobileInstallationLog, ev, index(*INDICATORS))
+    assert events[0].time is not None and events[0].time.utcoffset() is not None
+    assert events[0].time.hour == hour and events[0].time_zone == zone and not events[0].timezone_assumed
+    assert events[0].time_raw == "Tue Nov 14 22:00:01 2023" and log.warnings == []

@@ -15,6 +15,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.jsonio import decode_document
 from spyscan.records.acquisition import AcquisitionInfo
 from spyscan.records.base import SourceRef
+from spyscan.texts import tr
 from spyscan.timeutil import ANDROID_FLOOR, IOS_FLOOR, from_iso
 from spyscan.values import raw_value
 
@@ -79,5 +80,6 @@ def acquisition_records(evidence: Evidence, platform: str) -> Iterator[Acquisiti
     yield record
     if record.incomplete:
         what = record.interrupted_step or ", ".join(record.missing[:5]) or record.status
-        raise BudgetExceeded(f"the acquisition is marked {record.status} in {FILE} ({what}): the check "
-                             "cannot cover what was not collected", status="truncated")
+        raise BudgetExceeded(tr('the acquisition is marked %(status)s in %(file)s (%(what)s): the check cannot cover '
+                                'what was not collected', status=record.status, file=FILE, what=what),
+                                status="truncated")

@@ -16,6 +16,7 @@ from typing import ClassVar
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import Record
 from spyscan.records.device import ARTIFACT_FACTS
+from spyscan.texts import tr
 
 MAX_WARNINGS = 1000  # warnings kept per artifact (the last one counts the rest)
 
@@ -45,7 +46,8 @@ class ArtifactLog:
             return
         self.dropped_warnings += 1
         more = self.dropped_warnings + 1
-        self.warnings[-1] = f"... and {more} more warnings (the first {MAX_WARNINGS - 1} are above)"
+        self.warnings[-1] = tr("... and %(more)s more warnings (the first %(shown)s are above)", more=more,
+                               shown=MAX_WARNINGS - 1)
 
     def mark_recovered(self, message: str) -> None:
         self.recovered = True

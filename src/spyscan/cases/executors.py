@@ -17,6 +17,7 @@ import msgspec
 from spyscan.cases.hunt_run import hunt_run
 from spyscan.cases.model import HuntRunResult, TriageEvidence
 from spyscan.errors import SpyscanError
+from spyscan.texts import tr
 
 
 class HuntTask(msgspec.Struct, frozen=True, kw_only=True):
@@ -81,12 +82,13 @@ def run_dask(tasks: Sequence[HuntTask], settings: TaskSettings, address: str,
     try:
         import distributed
     except ImportError as exc:  # pragma: no cover - pinned dependency
-        raise SpyscanError(f"Dask distributed is not installed ({exc})") from None
+        raise SpyscanError(tr('Dask distributed is not installed (%(error)s)', error=exc)) from None
     try:
         client_class: Any = distributed.Client
         client: Any = client_class(address, timeout=timeout, set_as_default=False)
     except Exception as exc:
-        raise SpyscanError(f"cannot reach the Dask scheduler at {address}: {type(exc).__name__}: {exc}") from None
+        raise SpyscanError(tr('cannot reach the Dask scheduler at %(address)s: %(name)s: %(error)s', address=address,
+                              name=type(exc).__name__, error=exc)) from None
     try:
         futures: dict[Any, int] = {}
         for task in tasks:

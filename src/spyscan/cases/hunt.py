@@ -26,6 +26,8 @@ from spyscan.detection.model import SEVERE, Detection, Severity
 from spyscan.errors import EXIT_CLEAN, EXIT_DETECTIONS, UsageError
 from spyscan.indicators.sources import env_paths, load_indicator_set
 from spyscan.indicators.storage import make_private_dir, write_private
+from spyscan.report.runfile import encode_json
+from spyscan.texts import tr
 
 HUNT_FILE = "hunt.json"
 
@@ -124,7 +126,8 @@ class _Hunt:
         if options.resume is not None:
             info = hunt_log.get_hunt(self.store, options.resume)
             if info.finished is not None:
-                raise UsageError(f"hunt {info.id} finished on {info.finished}; nothing to resume")
+                raise UsageError(tr('hunt %(id)s finished on %(finished)s; nothing to resume', id=info.id,
+                                    finished=info.finished))
             params = info.params
             scope = str(params["scope"])
             options.case = scope.partition(":")[2] if scope.startswith("case:") else None
@@ -133,7 +136,7 @@ class _Hunt:
         paths = _resolve_paths(options.iocs) if options.resume is None else list(options.iocs)
         indicator_set = load_indicator_set(paths, bundled=options.bundled, env=False)
         if not indicator_set.indicators:
-            raise UsageError("no indicators to hunt with (give --iocs, or run `spyscan iocs update`)")
+            raise UsageError(tr('no indicators to hunt with (give --iocs, or run `spyscan iocs update`)'))
         key, _ = load_index(paths, options.bundled)  # built once here; forked workers inherit it
         options.iocs = paths
         params_key, params = _params(options, key)
@@ -141,8 +144,8 @@ class _Hunt:
         runs = self.store.runs(options.case)
         if options.resume is not None:
             if params["indicator_key"] != hunt_log.get_hunt(self.store, options.resume).params["indicator_key"]:
-                raise UsageError(f"the indicator files changed since hunt {options.resume} started; "
-                                 "start a new hunt instead of resuming")
+                raise UsageError(tr('the indicator files changed since hunt %(resume)s started; start a new hunt '
+                                    'instead of resuming', resume=options.resume))
             hunt_id, resumed = options.resume, True
         else:
             found = hunt_log.latest_unfinished(self.store, params_key)
@@ -168,7 +171,7 @@ class _Hunt:
         runs_dir = make_private_dir(self.options.output / "runs")
         for run_id, result in results:
             if result.new:  # the full detections (with records) go to the output folder, not the store
-                write_private(runs_dir / f"{run_id}.json", msgspec.json.encode(result.new))
+                write_private(runs_dir / f"{run_id}.json", encode_json(result.new))
             hunt_log.record_hunt_run(self.store, hunt_id, run_id, result)
             if self.progress is not None:
                 self.progress.done(by_id[run_id], result)
@@ -238,12 +241,14 @@ def run_hunt(store: CaseStore, options: HuntOptions, progress: HuntProgress | No
     """Hunt every stored run in scope; writes ``OUTPUT/hunt.json`` and returns the outcome."""
     options.output = options.output.expanduser().resolve()
     if options.output.exists() and not options.output.is_dir():
-        raise UsageError(f"the output path {options.output} exists and is not a folder")
+        raise UsageError(tr('the output path %(output)s exists and is not a folder', output=options.output))
     hunt = _Hunt(store, options, progress)
     hunt_id, resumed, runs, settings, files = hunt.prepare()
     if not runs:
-        where = f"case {options.case!r}" if options.case is not None else "the store"
-        raise UsageError(f"no stored runs in {where} (register output folders with `spyscan case add`)")
+        if options.case is not None:
+            raise UsageError(tr("no stored runs in case '%(case)s' (register output folders with `spyscan case add`)",
+                                case=options.case))
+        raise UsageError(tr("no stored runs in the store (register output folders with `spyscan case add`)"))
     make_private_dir(options.output)
     try:
         hunt.execute(hunt_id, runs, settings)
@@ -254,7 +259,7 @@ def run_hunt(store: CaseStore, options: HuntOptions, progress: HuntProgress | No
     hunt_file, severe = build_file(store, hunt_id, options.output, resumed, files)
     if options.reports and hunt_file.runs:
         _write_reports(store, hunt_file, options)
-    write_private(options.output / HUNT_FILE, msgspec.json.format(msgspec.json.encode(hunt_file), indent=2) + b"\n")
+    write_private(options.output / HUNT_FILE, msgspec.json.format(encode_json(hunt_file), indent=2) + b"\n")
     return HuntResult(hunt_id=hunt_id, output=options.output, file=hunt_file,
                       exit_code=EXIT_DETECTIONS if severe else EXIT_CLEAN, resumed=resumed)
 

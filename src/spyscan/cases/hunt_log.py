@@ -14,6 +14,7 @@ import msgspec
 from spyscan.cases.model import EvidenceChange, HuntRunResult, StoredDetection
 from spyscan.cases.store import CaseStore, summarize
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 from spyscan.timeutil import iso, utcnow
 
 
@@ -52,7 +53,7 @@ def get_hunt(store: CaseStore, hunt_id: int) -> HuntInfo:
         (hunt_id,),
     ).fetchone()
     if row is None:
-        raise UsageError(f"no hunt {hunt_id} in {store.path}")
+        raise UsageError(tr('no hunt %(hunt_id)s in %(store)s', hunt_id=hunt_id, store=store.path))
     return HuntInfo(id=row["id"], params_key=row["params_key"], params=json.loads(row["params_json"]),
                     indicators=json.loads(row["indicators_json"]), started=row["started"], finished=row["finished"])
 

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 
 from spyscan.detection.model import Detection, IndicatorRef, ObservableRef
+from spyscan.texts import tr
 
 
 class CaseInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,12 +79,14 @@ class EvidenceChange(msgspec.Struct, frozen=True):
 
     def text(self) -> str:
         if self.code == "severity":
-            return f"severity rose from {self.before} to {self.after}"
+            return tr("severity rose from %(before)s to %(after)s", before=self.before, after=self.after)
         if self.code == "source":
-            return f"a new indicator source lists it: {self.after}"
+            return tr("a new indicator source lists it: %(after)s", after=self.after)
         if self.code == "later":
-            return f"a later occurrence: {self.after} (before: {self.before or 'none with a time'})"
-        return f"more occurrences: {self.after} (before: {self.before})"
+            if not self.before:
+                return tr("a later occurrence: %(after)s (before: none with a time)", after=self.after)
+            return tr("a later occurrence: %(after)s (before: %(before)s)", after=self.after, before=self.before)
+        return tr("more occurrences: %(after)s (before: %(before)s)", after=self.after, before=self.before)
 
 
 class RunCheck(msgspec.Struct, frozen=True, kw_only=True):

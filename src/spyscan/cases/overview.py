@@ -10,6 +10,7 @@ from spyscan.cases.store import CaseStore
 from spyscan.cases.triage import BENIGN, TriageEntry, current
 from spyscan.detection.model import Severity
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 
 
 class CaseOverview(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,7 +37,7 @@ class RunFinding(msgspec.Struct, frozen=True, kw_only=True):
 def case_by_id(store: CaseStore, case_id: int) -> CaseInfo:
     row = store.db.execute("SELECT name FROM cases WHERE id = ?", (case_id,)).fetchone()
     if row is None:
-        raise UsageError(f"no case {case_id}")
+        raise UsageError(tr('no case %(case_id)s', case_id=case_id))
     return store.case(str(row[0]))
 
 

@@ -26,6 +26,7 @@ from spyscan.detection.model import Detection, DetectionsFile
 from spyscan.errors import UsageError
 from spyscan.indicators.storage import data_dir, make_private_dir
 from spyscan.report.runfile import FAILED, INTERRUPTED, RUNNING, RunInfo, read_run
+from spyscan.texts import tr
 from spyscan.timeutil import iso, utcnow
 
 ENV_STORE = "SPYSCAN_STORE"
@@ -83,11 +84,12 @@ class CaseStore:
             self.db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise UsageError(f"{self.path} is not a usable spyscan case store: {exc}") from None
+            raise UsageError(tr('%(self)s is not a usable spyscan case store: %(error)s', self=self.path,
+                                error=exc)) from None
 
     def _create_private(self) -> None:
         if self.path.exists() and not self.path.is_file():
-            raise UsageError(f"the case store {self.path} exists and is not a file")
+            raise UsageError(tr('the case store %(self)s exists and is not a file', self=self.path))
         make_private_dir(self.path.parent)
         if not self.path.exists():
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -97,8 +99,9 @@ class CaseStore:
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         if version > len(MIGRATIONS):
-            raise UsageError(f"the case store {self.path} was written by a newer spyscan "
-                             f"(schema {version}, this one knows {len(MIGRATIONS)}); upgrade spyscan")
+            raise UsageError(tr('the case store %(self)s was written by a newer spyscan (schema %(version)s, this '
+                                'one knows %(count)s); upgrade spyscan', self=self.path, version=version,
+                                count=len(MIGRATIONS)))
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
                 for step in script:
@@ -135,12 +138,12 @@ class CaseStore:
     def new_case(self, name: str) -> CaseInfo:
         name = name.strip()
         if not name or len(name) > 200 or any(c in name for c in "\n\r\t/\\"):
-            raise UsageError("a case name must be 1-200 characters without slashes, tabs or line breaks")
+            raise UsageError(tr('a case name must be 1-200 characters without slashes, tabs or line breaks'))
         try:
             with self.transaction() as db:
                 db.execute("INSERT INTO cases (name, created) VALUES (?, ?)", (name, iso(utcnow())))
         except sqlite3.IntegrityError:
-            raise UsageError(f"a case named {name!r} already exists") from None
+            raise UsageError(tr("a case named '%(name)s' already exists", name=name)) from None
         return self.case(name)
 
     def case(self, name: str) -> CaseInfo:
@@ -149,7 +152,8 @@ class CaseStore:
             "FROM cases c LEFT JOIN runs r ON r.case_id = c.id WHERE c.name = ? GROUP BY c.id", (name,)
         ).fetchone()
         if row is None:
-            raise UsageError(f"no case named {name!r} in {self.path} (see `spyscan case list`)")
+            raise UsageError(tr("no case named '%(name)s' in %(self)s (see `spyscan case list`)", name=name,
+                                self=self.path))
         return CaseInfo(id=row["id"], name=row["name"], created=row["created"], runs=row["runs"],
                         devices=row["devices"])
 
@@ -165,23 +169,26 @@ class CaseStore:
         folder = output.expanduser().resolve()
         run_file = folder / "run.json"
         if not run_file.is_file() or not (folder / "records").is_dir():
-            raise UsageError(f"{folder} is not a spyscan output folder (run.json and records/ expected)")
+            raise UsageError(tr('%(folder)s is not a spyscan output folder (run.json and records/ expected)',
+                                folder=folder))
         try:
             run = read_run(run_file)
             detections = msgspec.json.decode((folder / "detections.json").read_bytes(), type=DetectionsFile)
         except OSError as exc:
-            raise UsageError(f"cannot read the results in {folder}: {exc.strerror or exc}") from None
+            raise UsageError(tr('cannot read the results in %(folder)s: %(value)s', folder=folder,
+                                value=exc.strerror or exc)) from None
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise UsageError(f"{folder} holds unreadable spyscan results: {exc}") from None
+            raise UsageError(tr('%(folder)s holds unreadable spyscan results: %(error)s', folder=folder,
+                                error=exc)) from None
         if run.finished is None or run.status in (RUNNING, FAILED):
-            raise UsageError(f"the run in {folder} did not finish; check the acquisition again")
+            raise UsageError(tr('the run in %(folder)s did not finish; check the acquisition again', folder=folder))
         if run.status == INTERRUPTED:
-            raise UsageError(f"the run in {folder} was interrupted before every part was checked; check the "
-                             "acquisition again to completion before registering it")
+            raise UsageError(tr('the run in %(folder)s was interrupted before every part was checked; check the '
+                                'acquisition again to completion before registering it', folder=folder))
         digest = sha256_of(run_file)
         device = (device or _device_label(run)).strip()
         if not device:
-            raise UsageError("give a device label with --device")
+            raise UsageError(tr('give a device label with --device'))
         person = person or self._person_for(case.id, device) or f"P-{secrets.token_hex(4)}"
         acquired = acquired or (run.started[:10] if run.started else None)
         try:
@@ -197,7 +204,8 @@ class CaseStore:
                 run_id = int(cursor.lastrowid or 0)
                 self._insert_detections(db, run_id, None, detections.detections)
         except sqlite3.IntegrityError:
-            raise UsageError(f"{folder} is already registered in case {case.name!r}") from None
+            raise UsageError(tr("%(folder)s is already registered in case '%(case)s'", folder=folder,
+                                case=case.name)) from None
         return self.run(run_id)
 
     def _person_for(self, case_id: int, device: str) -> str | None:
@@ -219,7 +227,7 @@ class CaseStore:
     def run(self, run_id: int) -> StoredRun:
         row = self.db.execute(_RUN_SELECT + " WHERE r.id = ?", (run_id,)).fetchone()
         if row is None:
-            raise UsageError(f"no stored run {run_id}")
+            raise UsageError(tr('no stored run %(run_id)s', run_id=run_id))
         return _stored_run(row)
 
     def runs(self, case_name: str | None = None) -> list[StoredRun]:

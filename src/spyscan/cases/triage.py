@@ -25,6 +25,7 @@ from spyscan.cases.model import EvidenceChange, SourceKey, StoredDetection, Stor
 from spyscan.cases.store import CaseStore
 from spyscan.detection.model import Detection, Severity
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 from spyscan.timeutil import from_iso, iso, utcnow
 
 CONFIRMED, BENIGN, NEEDS_REVIEW = "confirmed", "benign", "needs_review"
@@ -162,19 +163,22 @@ def device_evidence(store: CaseStore, run: StoredRun, detection_id: str) -> Tria
 def record(store: CaseStore, run_id: int, detection_id: str, state: str, note: str, analyst: str) -> TriageEntry:
     """Record a triage decision about a detection of a stored run (a new row; nothing is overwritten)."""
     if state not in STATES:
-        raise UsageError(f"unknown triage state {state!r}; one of: {', '.join(STATES)}")
+        raise UsageError(tr("unknown triage state '%(state)s'; one of: %(items)s", state=state,
+                            items=', '.join(STATES)))
     analyst = " ".join(analyst.split())
     if not analyst or len(analyst) > MAX_ANALYST:
-        raise UsageError(f"give the analyst's name (1-{MAX_ANALYST} characters)")
+        raise UsageError(tr("give the analyst's name (1-%(max_analyst)s characters)", max_analyst=MAX_ANALYST))
     note = note.strip()
     if len(note) > MAX_NOTE or any(ord(c) < 32 and c not in "\n\t" for c in note):
-        raise UsageError(f"the note must be at most {MAX_NOTE} characters of text")
+        raise UsageError(tr('the note must be at most %(max_note)s characters of text', max_note=MAX_NOTE))
     run = store.run(run_id)
     if detection_id not in store.known_ids(run_id):
-        raise UsageError(f"run {run_id} has no detection {detection_id!r}")
+        raise UsageError(tr("run %(run_id)s has no detection '%(detection_id)s'", run_id=run_id,
+                            detection_id=detection_id))
     evidence = device_evidence(store, run, detection_id)
     if evidence is None:
-        raise UsageError(f"run {run_id} has no detection {detection_id!r}")
+        raise UsageError(tr("run %(run_id)s has no detection '%(detection_id)s'", run_id=run_id,
+                            detection_id=detection_id))
     previous = for_run(store, run).get(detection_id)
     with store.transaction() as db:
         cursor = db.execute(

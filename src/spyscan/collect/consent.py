@@ -12,6 +12,7 @@ from collections.abc import Callable
 from babel.support import Translations
 
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 
 Ask = Callable[[str], bool]
 
@@ -62,11 +63,11 @@ def confirm(t: Translations, text: str, owner_consents: bool, ask: Ask | None = 
         return "confirmed with --owner-consents"
     if ask is None:
         if not sys.stdin.isatty():
-            raise UsageError("no terminal to ask the owner's agreement: run interactively, or give "
-                             "--owner-consents once the owner has agreed")
+            raise UsageError(tr("no terminal to ask the owner's agreement: run interactively, or give "
+                                "--owner-consents once the owner has agreed"))
         ask = _ask_terminal
     if not ask(t.gettext("Is the owner of this phone here with you, and do they agree?")):
-        raise UsageError("the owner's agreement was not given; nothing was done")
+        raise UsageError(tr("the owner's agreement was not given; nothing was done"))
     return "confirmed interactively"
 
 

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Protocol
 
 from spyscan.collect.errors import CollectError
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ def prepare_folder(output: Path) -> Path:
     out = output.expanduser().resolve()
     if out.exists():
         if not out.is_dir():
-            raise UsageError(f"the output path {out} exists and is not a folder")
+            raise UsageError(tr('the output path %(out)s exists and is not a folder', out=out))
         if any(out.iterdir()):
-            raise UsageError(f"the output folder {out} is not empty; choose a new folder (nothing was changed)")
+            raise UsageError(tr('the output folder %(out)s is not empty; choose a new folder (nothing was changed)',
+                                out=out))
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     out.chmod(0o700)
     return out
@@ -92,7 +94,7 @@ class _Hashing:
 def _safe_name(name: str) -> str:
     parts = name.split("/")
     if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise CollectError(f"refusing to write an unsafe file name: {name!r}")
+        raise CollectError(tr("refusing to write an unsafe file name: '%(name)s'", name=name))
     return name
 
 
@@ -134,8 +136,8 @@ def parse_recipient(key: str) -> Any:
         if text.startswith(("ssh-ed25519 ", "ssh-rsa ")):
             return pyrage.ssh.Recipient.from_str(text)
     except Exception as exc:
-        raise UsageError(f"--age-recipient is not a valid age or SSH public key: {exc}") from exc
-    raise UsageError("--age-recipient must be an age public key (age1...) or an SSH public key (ssh-ed25519 ...)")
+        raise UsageError(tr('--age-recipient is not a valid age or SSH public key: %(error)s', error=exc)) from exc
+    raise UsageError(tr('--age-recipient must be an age public key (age1...) or an SSH public key (ssh-ed25519 ...)'))
 
 
 class AgeZipSink(Sink):
@@ -190,4 +192,4 @@ class AgeZipSink(Sink):
         self._thread.join()
         self._out.close()
         if self._error is not None:
-            raise CollectError(f"the encrypted output could not be written: {self._error}")
+            raise CollectError(tr('the encrypted output could not be written: %(error)s', error=self._error))

@@ -14,7 +14,9 @@ from rich.table import Table
 
 from spyscan.cases.store import ENV_STORE, CaseStore, check_run_folder
 from spyscan.commands.errors import friendly_errors
+from spyscan.commands.language import words
 from spyscan.indicators.storage import write_private
+from spyscan.texts import tr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +51,7 @@ def new(name: str, store: Path | None) -> None:
     """Create the case NAME."""
     with CaseStore(store) as db:
         info = db.new_case(name)
-        click.echo(f"case {info.name} created in {db.path}")
+        click.echo(words(tr("case %(name)s created in %(store)s", name=info.name, store=db.path)))
 
 
 @case.command("add")
@@ -67,8 +69,10 @@ def add(name: str, output: Path, device: str | None, person: str | None, acquire
     """Register the spyscan output folder OUTPUT in case NAME."""
     with CaseStore(store) as db:
         run = db.add_run(name, output, device=device, person=person, acquired=acquired)
-        click.echo(f"run {run.id} registered in case {run.case}: device {run.device}, person {run.person}, "
-                   f"{run.detections} detection(s), run.json SHA-256 {run.run_sha256[:16]}...")
+        click.echo(words(tr("run %(run)s registered in case %(case)s: device %(device)s, person %(person)s, "
+                            "%(detections)s detection(s), run.json SHA-256 %(sha)s...", run=run.id, case=run.case,
+                            device=run.device, person=run.person, detections=run.detections,
+                            sha=run.run_sha256[:16])))
 
 
 @case.command("list")
@@ -79,11 +83,11 @@ def list_cases(store: Path | None) -> None:
     with CaseStore(store) as db:
         cases = db.cases()
         if not cases:
-            click.echo(f"no cases in {db.path} (create one with `spyscan case new NAME`)")
+            click.echo(words(tr("no cases in %(store)s (create one with `spyscan case new NAME`)", store=db.path)))
             return
-        table = Table(title=f"Cases in {escape(str(db.path))}")
-        for column in ("case", "created", "devices", "runs"):
-            table.add_column(column)
+        table = Table(title=escape(words(tr("Cases in %(store)s", store=db.path))))
+        for column in (tr("case"), tr("created"), tr("devices"), tr("runs")):
+            table.add_column(words(column))
         for info in cases:
             table.add_row(escape(info.name), info.created, str(info.devices), str(info.runs))
         _out().print(table)
@@ -106,20 +110,24 @@ def show(name: str, as_json: bool, store: Path | None) -> None:
             doc = [{**msgspec.to_builtins(run), "folder": checks[run.id].status} for run in runs]
             click.echo(json.dumps({"case": info.name, "created": info.created, "runs": doc}, indent=2))
             return
-        table = Table(title=f"Case {escape(info.name)} (created {info.created})")
-        for column in ("run", "device", "person", "acquired", "kind", "detections", "folder", "output"):
-            table.add_column(column)
+        table = Table(title=escape(words(tr("Case %(name)s (created %(created)s)", name=info.name,
+                                               created=info.created))))
+        for column in (tr("run"), tr("device"), tr("person"), tr("acquired"), tr("kind"), tr("detections"),
+                       tr("folder"), tr("output")):
+            table.add_column(words(column))
         for run in runs:
             checked = checks[run.id]
             style = "green" if checked.status == "ok" else "red"
             table.add_row(str(run.id), escape(run.device), escape(run.person), run.acquired or "", run.kind,
-                          f"{run.detections} ({run.hunted_detections} from hunts)",
+                          words(tr("%(detections)s (%(hunted)s from hunts)", detections=run.detections,
+                                   hunted=run.hunted_detections)),
                           f"[{style}]{checked.status}[/]", escape(run.output))
         out = _out()
         out.print(table)
         for run in runs:
             if checks[run.id].status != "ok":
-                out.print(f"[red]run {run.id}:[/] {escape(checks[run.id].message)}")
+                label = escape(words(tr("run %(run)s:", run=run.id)))
+                out.print(f"[red]{label}[/] {escape(words(checks[run.id].message))}")
 
 
 @case.command("export")
@@ -138,4 +146,5 @@ def export(name: str, fmt: str, output: Path, store: Path | None) -> None:
     with CaseStore(store) as db:
         doc = case_bundle(db, name) if fmt == "stix" else case_event(db, name)
     write_private(output, json.dumps(doc, indent=2, ensure_ascii=False).encode() + b"\n")
-    click.echo(f"{fmt.upper()} export of case {name} written to {output}")
+    click.echo(words(tr("%(format)s export of case %(name)s written to %(file)s", format=fmt.upper(), name=name,
+                        file=output)))

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from spyscan.errors import EXIT_FAILED
+from spyscan.texts import tr
 
 EXIT_HELP = """\b
 Exit status:
@@ -131,7 +132,8 @@ def _ios_questions(t: Any, password_env: str | None, turn_on: bool) -> Any:
             return None
         value = os.environ.get(password_env)
         if value is None:
-            raise UsageError(f"environment variable {password_env} is not set (the backup password expected there)")
+            raise UsageError(tr("environment variable %(variable)s is not set (the backup password expected there)",
+                                variable=password_env))
         return value
 
     def new_password() -> str:
@@ -139,7 +141,7 @@ def _ios_questions(t: Any, password_env: str | None, turn_on: bool) -> Any:
         if value is not None:
             return value
         if not sys.stdin.isatty():
-            raise UsageError("a new backup password is needed: give --password-env VAR or run interactively")
+            raise UsageError(tr('a new backup password is needed: give --password-env VAR or run interactively'))
         return str(click.prompt(t.gettext("New backup password (the owner chooses it and must remember it)"),
                                 hide_input=True, confirmation_prompt=True, err=True))
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from spyscan.commands.language import words
 from spyscan.errors import EXIT_FAILED
 from spyscan.evidence.secrets import Secrets
-
-PASSWORD_PROMPT = "iOS backup password"  # noqa: S105 - the prompt text
+from spyscan.kinds.ios_backup import PASSWORD_PROMPT
+from spyscan.texts import tr
 
 
 @click.command(name="decrypt-backup")
@@ -31,16 +32,18 @@ def decrypt_backup(source: Path, output: Path, password_env: str | None, key_fil
     """
     from spyscan.evidence.ios_backup.export import decrypt_backup as run
 
-    secrets = Secrets(password_env=password_env)
+    secrets = Secrets(password_env=password_env, say=words)
     summary = run(source, output, lambda: secrets.password(PASSWORD_PROMPT), key_file, save_key_file)
-    click.echo(f"Decrypted {summary.files} files to {output}.")
+    click.echo(words(tr("Decrypted %(count)s files to %(folder)s.", count=summary.files, folder=output)))
     if summary.missing:
-        click.echo(f"{summary.missing} files listed in Manifest.db were absent from the backup.")
+        click.echo(words(tr("%(count)s files listed in Manifest.db were absent from the backup.",
+                            count=summary.missing)))
     if summary.failed:
-        click.echo(f"{summary.failed} files could not be decrypted:")
+        click.echo(words(tr("%(count)s files could not be decrypted:", count=summary.failed)))
         for line in summary.errors:
-            click.echo(f"  {line}")
+            click.echo("  " + words(line))
     if save_key_file is not None:
-        click.echo(f"Key saved to {save_key_file} (owner-only); it opens this backup: keep it safe.")
+        click.echo(words(tr("Key saved to %(file)s (owner-only); it opens this backup: keep it safe.",
+                            file=save_key_file)))
     if summary.failed:
         raise click.exceptions.Exit(EXIT_FAILED)

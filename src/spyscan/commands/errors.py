@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from spyscan.errors import EXIT_USAGE, SpyscanError
+from spyscan.texts import message_of_error as message_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,8 +22,11 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except SpyscanError as exc:
+            from spyscan.commands.language import words
+
+            message = words(message_of(exc))
             if exc.exit_code == EXIT_USAGE:
-                raise click.UsageError(str(exc)) from None
-            raise click.ClickException(str(exc)) from None
+                raise click.UsageError(message) from None
+            raise click.ClickException(message) from None
 
     return wrapper  # type: ignore[return-value]

@@ -15,7 +15,9 @@ from spyscan.cases.model import HuntRunResult, StoredRun
 from spyscan.cases.store import CaseStore
 from spyscan.commands.case import store_option
 from spyscan.commands.errors import friendly_errors
+from spyscan.commands.language import words
 from spyscan.detection.model import SEVERE, Severity
+from spyscan.texts import tr, trn
 
 EXIT_HELP = """\b
 Exit status:
@@ -34,8 +36,11 @@ class RichHuntProgress(HuntProgress):
 
     def start(self, total: int, already_done: int) -> None:
         if already_done:
-            self.out.print(f"resuming: {already_done} of {total} runs were hunted before the interruption")
-        self._bar = Progress(TextColumn("[bold]hunting[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            self.out.print(escape(words(tr("resuming: %(done)s of %(total)s runs were hunted before the interruption",
+                                           done=already_done, total=total))))
+        hunting = escape(words(tr("hunting")))
+        self._bar = Progress(TextColumn(f"[bold]{hunting}[/]"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(),
                              TextColumn("{task.description}"), console=self.out, transient=True,
                              disable=not self.out.is_terminal)
         self._bar.start()
@@ -43,10 +48,13 @@ class RichHuntProgress(HuntProgress):
 
     def done(self, run: StoredRun, result: HuntRunResult) -> None:
         if result.new:
-            self.out.print(f"  [bold red]NEW[/] {escape(run.case)} / {escape(run.device)} (run {run.id}): "
-                           f"{len(result.new)} new detection(s)")
+            new = escape(words(tr("NEW")))
+            self.out.print(f"  [bold red]{new}[/] " + escape(words(tr(
+                "%(case)s / %(device)s (run %(run)s): %(count)s new detection(s)", case=run.case, device=run.device,
+                run=run.id, count=len(result.new)))))
         elif result.status != "ok":
-            self.out.print(f"  [yellow]{result.status}[/] run {run.id}: {escape(result.message)}")
+            self.out.print(f"  [yellow]{escape(result.status)}[/] "
+                           + escape(words(tr("run %(run)s: %(message)s", run=run.id, message=result.message))))
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, advance=1, description=f"{run.case}/{run.device}")
 
@@ -59,23 +67,36 @@ class RichHuntProgress(HuntProgress):
 def _summary(out: Console, result: HuntResult) -> None:
     doc = result.file
     severe = sum(1 for r in doc.runs for d in r.new if Severity(d.severity) in SEVERE)
-    out.print(f"hunt {result.hunt_id}{' (resumed)' if result.resumed else ''}: {doc.checked} run(s) checked, "
-              f"{len(doc.runs)} with new detections ({severe} high/critical), {len(doc.problems)} problem(s)")
+    if result.resumed:
+        line = tr("hunt %(hunt)s (resumed): %(checked)s run(s) checked, %(new)s with new detections (%(severe)s "
+                  "high/critical), %(problems)s problem(s)", hunt=result.hunt_id, checked=doc.checked,
+                  new=len(doc.runs), severe=severe, problems=len(doc.problems))
+    else:
+        line = tr("hunt %(hunt)s: %(checked)s run(s) checked, %(new)s with new detections (%(severe)s "
+                  "high/critical), %(problems)s problem(s)", hunt=result.hunt_id, checked=doc.checked,
+                  new=len(doc.runs), severe=severe, problems=len(doc.problems))
+    out.print(escape(words(line)))
     for run in doc.runs:
-        families = sorted({d.indicator.malware or "unattributed" for d in run.new if d.indicator is not None})
-        out.print(f"  {escape(run.case)} / {escape(run.device)} (run {run.run}): {len(run.new)} new"
+        families = sorted({d.indicator.malware or words(tr("unattributed")) for d in run.new
+                           if d.indicator is not None})
+        out.print("  " + escape(words(tr("%(case)s / %(device)s (run %(run)s): %(count)s new", case=run.case,
+                                         device=run.device, run=run.run, count=len(run.new))))
                   + (f" - {escape(', '.join(families))}" if families else ""))
         for detection_id, changes in sorted(run.changed.items()):
-            out.print(f"    triaged benign, raised again ({escape(detection_id)}): {escape('; '.join(changes))}")
+            out.print("    " + escape(words(tr("triaged benign, raised again (%(detection)s): %(changes)s",
+                                               detection=detection_id, changes="; ".join(changes)))))
     if doc.suppressed:
-        out.print(f"  {doc.suppressed} finding(s) triaged benign not raised again: their evidence did not change")
+        out.print("  " + escape(words(trn("%(count)s finding triaged benign not raised again: its evidence did not "
+                                          "change", "%(count)s findings triaged benign not raised again: their "
+                                          "evidence did not change", doc.suppressed, count=doc.suppressed))))
     for problem in doc.problems:
-        out.print(f"  [red]{problem.status}[/] run {problem.run}: {escape(problem.message)}")
+        out.print(f"  [red]{escape(problem.status)}[/] "
+                  + escape(words(tr("run %(run)s: %(message)s", run=problem.run, message=problem.message))))
     style = "bold red" if result.exit_code == 3 else "bold green"
-    verdict = ("NEW TRACES FOUND on examined devices" if result.exit_code == 3
-               else "nothing new that is high or critical")
-    out.print(f"[{style}]{verdict}[/]")
-    out.print(f"Results: {result.output / 'hunt.json'}")
+    verdict = (tr("NEW TRACES FOUND on examined devices") if result.exit_code == 3
+               else tr("nothing new that is high or critical"))
+    out.print(f"[{style}]{escape(words(verdict))}[/]")
+    out.print(escape(words(tr("Results: %(file)s", file=result.output / "hunt.json"))))
 
 
 @click.command("hunt", epilog=EXIT_HELP)
@@ -104,7 +125,7 @@ def hunt(case_name: str | None, all_cases: bool, iocs: tuple[Path, ...], no_bund
     not needed: the records stored in each registered output folder are re-checked.
     """
     if case_name is not None and all_cases:
-        raise click.UsageError("give either --case NAME or --all, not both")
+        raise click.UsageError(tr('give either --case NAME or --all, not both'))
     out = Console(highlight=False, quiet=quiet)
     options = HuntOptions(output=output, case=case_name, iocs=list(iocs), bundled=not no_bundled_iocs, jobs=jobs,
                           scheduler=scheduler, resume=resume, reports=reports,
@@ -113,8 +134,8 @@ def hunt(case_name: str | None, all_cases: bool, iocs: tuple[Path, ...], no_bund
         try:
             result = run_hunt(db, options, None if quiet else RichHuntProgress(out))
         except KeyboardInterrupt:
-            raise click.ClickException("interrupted; run the same command again (or use --resume) to continue "
-                                       "where the hunt stopped") from None
+            raise click.ClickException(tr('interrupted; run the same command again (or use --resume) to continue '
+                                          'where the hunt stopped')) from None
     if not quiet:
         _summary(out, result)
     sys.exit(result.exit_code)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from spyscan.commands.errors import friendly_errors
+from spyscan.commands.language import words
 from spyscan.indicators import bundled_set
 from spyscan.indicators.added import Validation, add_bytes, added_dir, validate_bytes
 from spyscan.indicators.feeds import DEFAULT_INDEX_URL
@@ -19,6 +20,7 @@ from spyscan.indicators.model import IndicatorFile
 from spyscan.indicators.provenance import file_provenance
 from spyscan.indicators.sources import IndicatorSet, load_indicator_set
 from spyscan.indicators.update import update_user_set
+from spyscan.texts import tr
 
 
 @click.group("iocs")
@@ -51,12 +53,16 @@ def _print_plain(result: IndicatorSet) -> None:
     for f, origin, bad in _rows(result):
         click.echo(f"[{f.source}] {f.file}")
         if origin:
-            click.echo(f"    from: {origin}")
-        click.echo(f"    indicators: {f.count}  unsupported: {bad}  sha256: {f.sha256}")
-        click.echo(f"    threat: {f.threat or 'unknown'}  platforms: {_counts(f.platforms)}"
-                   + (f"  roles: {_counts(roles[f.file])}" if f.file in roles else ""))
-        click.echo(f"    families: {', '.join(f.families) or '-'}")
-    click.echo("indicators by type:")
+            click.echo("    " + words(tr("from: %(origin)s", origin=origin)))
+        click.echo("    " + words(tr("indicators: %(count)s  unsupported: %(bad)s  sha256: %(sha)s", count=f.count,
+                                     bad=bad, sha=f.sha256)))
+        threat = words(tr("threat: %(threat)s  platforms: %(platforms)s", threat=f.threat or tr("unknown"),
+                          platforms=_counts(f.platforms)))
+        if f.file in roles:
+            threat += "  " + words(tr("roles: %(roles)s", roles=_counts(roles[f.file])))
+        click.echo("    " + threat)
+        click.echo("    " + words(tr("families: %(families)s", families=", ".join(f.families) or "-")))
+    click.echo(words(tr("indicators by type:")))
     for kind, count in Counter(i.type for i in result.indicators).most_common():
         click.echo(f"    {kind}: {count}")
 
@@ -64,17 +70,18 @@ def _print_plain(result: IndicatorSet) -> None:
 def _print_rich(result: IndicatorSet) -> None:
     out = Console(highlight=False)
     roles = _roles(result)
-    files = Table(title="Indicator files")
-    for column in ("Source", "File", "From", "Indicators", "Unsupported", "Threat", "Platforms", "Roles",
-                   "Families"):
-        files.add_column(column, overflow="fold")
+    files = Table(title=words(tr("Indicator files")))
+    for column in (tr("Source"), tr("File"), tr("From"), tr("Indicators"), tr("Unsupported"), tr("Threat"),
+                   tr("Platforms"), tr("Roles"), tr("Families")):
+        files.add_column(words(column), overflow="fold")
     for f, origin, bad in _rows(result):
-        files.add_row(f.source, escape(f.file), escape(origin), str(f.count), str(bad), f.threat or "unknown",
+        files.add_row(f.source, escape(f.file), escape(origin), str(f.count), str(bad),
+                      f.threat or words(tr("unknown")),
                       _counts(f.platforms), _counts(roles.get(f.file, Counter())), escape(", ".join(f.families)))
     out.print(files)
-    types = Table(title="Indicators by type")
-    types.add_column("Type")
-    types.add_column("Count", justify="right")
+    types = Table(title=words(tr("Indicators by type")))
+    types.add_column(words(tr("Type")))
+    types.add_column(words(tr("Count")), justify="right")
     for kind, count in Counter(i.type for i in result.indicators).most_common():
         types.add_row(kind, str(count))
     out.print(types)
@@ -93,14 +100,13 @@ def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
     else:
         _print_plain(result)
     families = sorted({name for f in result.files for name in f.families})
-    click.echo(
-        f"{len(result.files)} files, {len(result.indicators)} indicators, {len(families)} malware families, "
-        f"{len(result.unsupported)} unsupported patterns"
-    )
+    click.echo(words(tr("%(files)s files, %(indicators)s indicators, %(families)s malware families, %(unsupported)s "
+                        "unsupported patterns", files=len(result.files), indicators=len(result.indicators),
+                        families=len(families), unsupported=len(result.unsupported))))
     if not no_bundled_iocs:
-        click.echo(f"bundled set version {bundled_set.set_version()}")
+        click.echo(words(tr("bundled set version %(version)s", version=bundled_set.set_version())))
     for error in result.errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(words(tr("error: %(error)s", error=error)), err=True)
 
 
 # ------------------------------------------------------------------ validate
@@ -119,17 +125,17 @@ def _read(file: Path) -> bytes:
     try:
         return file.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+        raise click.ClickException(tr('cannot read %(file)s: %(value)s', file=file,
+                                      value=exc.strerror or exc)) from None
 
 
 def _print_validation(file: Path, result: Validation) -> None:
     for problem in result.problems:
-        click.echo(f"{file}: {problem}")
-    families = ", ".join(result.families) or "no malware family"
-    click.echo(
-        f"{file}: {result.indicator_objects} indicator objects, {result.usable} usable comparisons, "
-        f"{len(result.problems)} problems ({families})"
-    )
+        click.echo(f"{file}: {words(problem)}")
+    families = ", ".join(result.families) or words(tr("no malware family"))
+    click.echo(f"{file}: " + words(tr("%(objects)s indicator objects, %(usable)s usable comparisons, %(problems)s "
+                                      "problems (%(families)s)", objects=result.indicator_objects,
+                                      usable=result.usable, problems=len(result.problems), families=families)))
 
 
 # ------------------------------------------------------------------ add
@@ -150,8 +156,9 @@ def add_command(file: Path, platform: str | None) -> None:
     result, entry = add_bytes(_read(file), file.name, platform, iso(utcnow()) or "")
     _print_validation(file, result)
     if entry is None:
-        raise click.ClickException(f"{file} was not added: fix the problems above first")
-    click.echo(f"added as {added_dir() / entry.file} (platform: {entry.platform or 'any'})")
+        raise click.ClickException(tr('%(file)s was not added: fix the problems above first', file=file))
+    click.echo(words(tr("added as %(file)s (platform: %(platform)s)", file=added_dir() / entry.file,
+                        platform=entry.platform or tr("any"))))
 
 
 # ------------------------------------------------------------------ update
@@ -165,11 +172,12 @@ def update_command(index: str, timeout: float) -> None:
     """Download the current public indicator feeds (the only command that uses the network)."""
     result = update_user_set(index, timeout=timeout)
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(words(tr("note: %(note)s", note=note)), err=True)
     if result.failures:
         for failure in result.failures:
-            click.echo(f"error: {failure}", err=True)
-        click.echo("update failed; the previous indicator set is kept", err=True)
+            click.echo(words(tr("error: %(error)s", error=failure)), err=True)
+        click.echo(words(tr("update failed; the previous indicator set is kept")), err=True)
         raise SystemExit(1)
     total = sum(f.indicators for f in result.feeds)
-    click.echo(f"updated {len(result.feeds)} feeds ({total} indicators) into {result.target}")
+    click.echo(words(tr("updated %(feeds)s feeds (%(total)s indicators) into %(folder)s", feeds=len(result.feeds),
+                        total=total, folder=result.target)))

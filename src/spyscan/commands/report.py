@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from spyscan.commands.language import set_lang, words
 from spyscan.errors import UsageError
-from spyscan.report.i18n import LANGS, gettext_for
+from spyscan.report.i18n import LANGS
+from spyscan.texts import tr
 
 
 @click.command("report")
@@ -34,15 +36,16 @@ def report(out: Path, lang: str | None, tz: str | None, pdf: bool, redact: bool,
     salt: bytes | None = None
     if salt_env:
         if not redact:
-            raise UsageError("--salt-env is only used with --redact")
+            raise UsageError(tr('--salt-env is only used with --redact'))
         value = os.environ.get(salt_env, "")
         if not value:
-            raise UsageError(f"the environment variable {salt_env} named by --salt-env is not set or empty")
+            raise UsageError(tr('the environment variable %(salt_env)s named by --salt-env is not set or empty',
+                                salt_env=salt_env))
         salt = value.encode("utf-8")
+    set_lang(lang or _run_lang(out))
     written = write_reports(out, lang=lang, pdf=pdf, redact=redact, salt=salt, tz=tz)
-    t = gettext_for(lang or _run_lang(out))
     for path in written:
-        click.echo(t.gettext("Written: %(path)s") % {"path": path})
+        click.echo(words(tr("Written: %(path)s", path=path)))
 
 
 def _run_lang(out: Path) -> str | None:

@@ -9,6 +9,7 @@ import click
 from spyscan.cases.store import ENV_STORE, default_store_path
 from spyscan.commands.errors import friendly_errors
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 
 
 @click.command("serve")
@@ -51,7 +52,7 @@ def serve(port: int, store: Path | None, roots: tuple[Path, ...], results: Path 
     folders = tuple(p.expanduser().resolve() for p in roots) or (Path.home().resolve(),)
     for folder in folders:
         if not folder.is_dir():
-            raise UsageError(f"--root {folder} is not a folder")
+            raise UsageError(tr('--root %(folder)s is not a folder', folder=folder))
     out = make_private_dir((results or store_path.parent / "results").expanduser().resolve())
     from spyscan.cases.store import CaseStore
 
@@ -60,4 +61,6 @@ def serve(port: int, store: Path | None, roots: tuple[Path, ...], results: Path 
     config = ServeConfig(store=store_path, roots=folders, results=out, token=new_token(), port=port,
                          feed_index=feed_index or DEFAULT_INDEX_URL, jobs=jobs)
     run_server(config, open_browser=not no_browser, lang=lang)
-    click.echo("spyscan serve stopped.")
+    from spyscan.commands.language import words
+
+    click.echo(words(tr("spyscan serve stopped.")))

@@ -31,7 +31,7 @@ from spyscan.evidence.sqlite_schema import drain_refusals
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
 from spyscan.report.runfile import MISSING, ArtifactStatus
-from spyscan.texts import Text, messages_of, tr
+from spyscan.texts import Text, message_of_error, messages_of, tr
 from spyscan.timeline.rows import TimelineSpool
 
 log = logging.getLogger("spyscan")
@@ -87,10 +87,7 @@ def one_line(exc: BaseException) -> str:
     return text[:500]
 
 
-def reason_of(exc: BaseException) -> str:
-    """The message of an exception (kept translatable when it is a ``Text``)."""
-    message = exc.args[0] if len(exc.args) == 1 else None
-    return message if isinstance(message, Text) else str(exc)
+reason_of = message_of_error  # the message of an exception, kept translatable
 
 
 def job_id(artifact_id: str, nested: str) -> str:
@@ -128,13 +125,14 @@ class _Budget:
             stop.request("timeout")
             reason = "timeout"
         if reason == "timeout":
-            raise BudgetExceeded("the artifact ran past its time budget and was stopped; the records read "
-                                 "before are kept (see --artifact-timeout)", "timeout")
+            raise BudgetExceeded(tr('the artifact ran past its time budget and was stopped; the records read before '
+                                    'are kept (see --artifact-timeout)'), "timeout")
         if reason is not None:
-            raise BudgetExceeded("the check was interrupted while this artifact was being read; the records "
-                                 "read before are kept", "interrupted")
+            raise BudgetExceeded(tr('the check was interrupted while this artifact was being read; the records read '
+                                    'before are kept'), "interrupted")
         if self.max_records and count >= self.max_records:
-            raise BudgetExceeded(f"stopped after {count} records, the ceiling per artifact (see --max-records)",
+            raise BudgetExceeded(tr('stopped after %(count)s records, the ceiling per artifact (see --max-records)',
+                                    count=count),
                                  "truncated")
 
 
@@ -188,7 +186,8 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
             fatal = error
         except Exception as exc:  # one broken artifact never stops the others
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-                fatal = redact(f"the disk is full or a size limit was reached ({exc.strerror})", state.secrets)
+                fatal = redact(tr("the disk is full or a size limit was reached (%(error)s)", error=exc.strerror),
+                               state.secrets)
             reason = stop.requested()
             if reason is not None:  # e.g. an SQLite statement interrupted by the stop request
                 status = "timeout" if reason == "timeout" else "interrupted"
@@ -219,7 +218,8 @@ def execute(job: str, title: str, source: str, deadline: float | None = None) ->
         records_path.unlink(missing_ok=True)
     if status == "ok" and lg.unread:  # a planted view or the like was refused: not everything was read
         status = "error"
-        error = redact("not fully read: " + lg.unread[0], state.secrets)[:500]
+        error = redact(tr("not fully read: %(reason)s", reason=lg.unread[0]), state.secrets)
+        error = error if len(error) <= 500 else error[:500]
     if status == "ok" and lg.truncated:  # a part was skipped by a budget (a structure too deep, a line too long)
         status, error = "truncated", redact(lg.truncated, state.secrets)
     if status == "ok":

@@ -7,6 +7,7 @@ import msgspec
 from spyscan.detection.model import Detection
 from spyscan.evidence.custody import InputFile
 from spyscan.report.runfile import ArtifactStatus
+from spyscan.texts import messages_of
 
 
 class ArtifactOutcome(msgspec.Struct, kw_only=True):
@@ -24,6 +25,6 @@ def failed_outcome(job: str, title: str, status: str, error: str, seconds: float
     """The outcome of a job that could not hand back its own (it was never started, or its process died)."""
     return ArtifactOutcome(
         id=job, status=ArtifactStatus(status=status, records=records, warnings=[], seconds=round(seconds, 3),
-                                      error=error, title=title),
+                                      error=str(error), title=title, messages=messages_of([error])),
         detections=[], inputs=[], timeline_parts=[],
     )

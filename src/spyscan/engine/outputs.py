@@ -23,6 +23,7 @@ from spyscan.records.device import DeviceFacts
 from spyscan.report.i18n import resolve_lang
 from spyscan.report.runfile import RunInfo, write_json
 from spyscan.report.svg_timeline import ChartCounts, EventBinner
+from spyscan.texts import messages_of, tr
 from spyscan.timeline.rows import TimelineRow, stamp_key, write_csv, write_merged
 from spyscan.timeutil import from_iso, iso, utcnow
 from spyscan.verdict import decide, exit_code
@@ -37,19 +38,22 @@ def validate_output(output: Path, evidence: Path | None) -> Path:
         ev = evidence.expanduser().resolve()
         ev_root = ev if ev.is_dir() else None
         if ev_root is not None and (out == ev_root or out.is_relative_to(ev_root)):
-            raise UsageError(f"the output folder {out} is inside the evidence {ev_root}; choose another place")
+            raise UsageError(tr('the output folder %(out)s is inside the evidence %(ev_root)s; choose another place',
+                                out=out, ev_root=ev_root))
     if out.exists():
         if not out.is_dir():
-            raise UsageError(f"the output path {out} exists and is not a folder")
+            raise UsageError(tr('the output path %(out)s exists and is not a folder', out=out))
         if any(out.iterdir()):
-            raise UsageError(f"the output folder {out} is not empty; choose a new folder (nothing was changed)")
+            raise UsageError(tr('the output folder %(out)s is not empty; choose a new folder (nothing was changed)',
+                                out=out))
     return out
 
 
 def create_output(out: Path) -> Path:
     """Create the (validated) output folder and its ``records/``, readable by the owner only."""
     if out.exists() and any(out.iterdir()):
-        raise UsageError(f"the output folder {out} is not empty; choose a new folder (nothing was changed)")
+        raise UsageError(tr('the output folder %(out)s is not empty; choose a new folder (nothing was changed)',
+                            out=out))
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     out.chmod(0o700)
     (out / "records").mkdir(mode=0o700, exist_ok=True)
@@ -120,6 +124,7 @@ def finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: Ru
     write_csv(_detection_rows(ordered), out / "detections_timeline.csv")
     run.inputs = sorted(inputs.values(), key=lambda i: i.path)
     run.lang = resolve_lang(options.lang)  # `spyscan report` keeps this language unless told otherwise
+    run.messages.update(messages_of(run.errors))  # the translatable form of the run's errors
     run.tz = options.tz
     run.detections = _severity_counts(ordered)
     run.verdict = decide(run, ordered)

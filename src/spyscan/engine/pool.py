@@ -32,6 +32,7 @@ from types import FrameType
 
 from spyscan.engine.outcome import ArtifactOutcome, failed_outcome
 from spyscan.evidence import stop
+from spyscan.texts import tr
 
 GRACE = 15.0  # seconds a job has to end by itself after its budget or a stop request, before it is killed
 POLL = 0.2
@@ -96,7 +97,7 @@ def _run_here(jobs: list[Job], runner: Runner, flag: StopFlag,
     outcomes = []
     for job in jobs:
         if flag.reason is not None:
-            outcome = failed_outcome(job.id, job.title, "not_run", "the check was interrupted before this ran")
+            outcome = failed_outcome(job.id, job.title, "not_run", tr("the check was interrupted before this ran"))
         else:
             outcome = runner(job, _deadline(job, time.monotonic()))
         outcomes.append(outcome)
@@ -161,18 +162,20 @@ def _reap(run: _Running, outcome: ArtifactOutcome | None, reason: str | None,
     seconds = time.monotonic() - run.started
     if reason == "timeout":
         return failed_outcome(run.job.id, run.job.title, "timeout",
-                              f"stopped after {seconds:.0f} s: it ran past its time budget and did not stop "
-                              f"by itself; the records written before are kept, its detections are not",
+                              tr("stopped after %(seconds)s s: it ran past its time budget and did not stop by itself; "
+                                 "the records written before are kept, its detections are not",
+                                 seconds=format(seconds, ".0f")),
                               seconds, _count_lines(records_dir, run.job.id))
     if reason is not None:
         return failed_outcome(run.job.id, run.job.title, "interrupted",
-                              "the check was interrupted while this artifact was being read", seconds,
+                              tr("the check was interrupted while this artifact was being read"), seconds,
                               _count_lines(records_dir, run.job.id))
     if os.WIFSIGNALED(wait_status):
-        why = f"its process was killed by signal {os.WTERMSIG(wait_status)}"
+        why = tr("its process was killed by signal %(signal)s", signal=os.WTERMSIG(wait_status))
     else:
-        why = f"its process ended with status {os.WEXITSTATUS(wait_status)} without a result"
-    return failed_outcome(run.job.id, run.job.title, "error", f"the artifact could not finish: {why}", seconds)
+        why = tr("its process ended with status %(status)s without a result", status=os.WEXITSTATUS(wait_status))
+    return failed_outcome(run.job.id, run.job.title, "error", tr("the artifact could not finish: %(why)s", why=why),
+                          seconds)
 
 
 def _count_lines(records_dir: Path | None, job: str) -> int:
@@ -206,7 +209,8 @@ def _run_forked(jobs: list[Job], workers: int, runner: Runner, flag: StopFlag,
                 running[run.conn.fileno()] = run
             if flag.reason is not None:
                 for job in pending:
-                    finish(failed_outcome(job.id, job.title, "not_run", "the check was interrupted before this ran"))
+                    finish(failed_outcome(job.id, job.title, "not_run",
+                                          tr("the check was interrupted before this ran")))
                 pending.clear()
             for conn in wait([r.conn for r in running.values()], timeout=POLL):
                 assert isinstance(conn, Connection)

@@ -46,6 +46,7 @@ from spyscan.report.runfile import (
     read_run,
     write_json,
 )
+from spyscan.texts import messages_of, tr
 from spyscan.timeutil import iso, utcnow
 
 log = logging.getLogger("spyscan")
@@ -151,7 +152,7 @@ def _run_phase(signals: RunSignals, job_list: list[Job], options: RunOptions, re
     signals.phase = WRITE
     fatal = next((o.fatal for o in outcomes if o.fatal is not None), None)
     if fatal is not None:
-        raise DiskSpaceLow(f"the check was stopped: {fatal}")
+        raise DiskSpaceLow(tr('the check was stopped: %(fatal)s', fatal=fatal))
     return outcomes
 
 
@@ -201,7 +202,8 @@ def _open_nested(evidence: Evidence, workdir: Path, options: RunOptions, run: Ru
             child.workdir.mkdir(mode=0o700)
             child.open()
         except SpyscanError as exc:  # a nested input that cannot be read never stops the run
-            run.errors.append(jobs_mod.redact(f"nested {label}: {exc}", options.secrets.known_values()))
+            run.errors.append(jobs_mod.redact(tr("nested %(label)s: %(error)s", label=label,
+                                                 error=jobs_mod.reason_of(exc)), options.secrets.known_values()))
             continue
         evidences[label] = child
         for a in artifacts_for(child_kind):
@@ -233,7 +235,7 @@ def read_once_outcome(job: str, title: str, data: str) -> ArtifactOutcome:
 def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult:
     input_path = input_path.expanduser()
     if not input_path.exists():
-        raise UsageError(f"input not found: {input_path}")
+        raise UsageError(tr('input not found: %(input_path)s', input_path=input_path))
     if kind == RESULTS_KIND:
         return _recheck(input_path, options)
     kind = check_kind(input_path, kind) if kind else detect_kind(input_path)
@@ -262,7 +264,7 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                     device=evidence.device_info(),
                 )
                 run.inputs = evidence.hash_whole_input() + evidence.inputs.items()
-                run.errors.extend(f"artifact module {name} could not be loaded: {error}"
+                run.errors.extend(tr("artifact module %(name)s could not be loaded: %(error)s", name=name, error=error)
                                   for name, error in sorted(IMPORT_ERRORS.items()))
                 read_once = _open_nested(evidence, workdir, options, run, evidences, job_list, budget)
                 created.append(create_output(out))
@@ -284,7 +286,7 @@ def _check(input_path: Path, kind: str | None, options: RunOptions) -> RunResult
                     run.status = INTERRUPTED if signals.flag.reason else COMPLETE
                     return finish(out, run, outcomes, options, cls.key_artifacts)
                 except SpyscanError as exc:
-                    _record_failure(out, run, jobs_mod.redact(str(exc), secrets()))
+                    _record_failure(out, run, jobs_mod.redact(jobs_mod.reason_of(exc), secrets()))
                     raise
             finally:
                 for ev in evidences.values():
@@ -299,6 +301,7 @@ def _record_failure(out: Path, run: RunInfo, message: str) -> None:
     if run.finished is None:
         run.status = FAILED
         run.errors.append(message)
+        run.messages.update(messages_of(run.errors))
         run.finished = iso(utcnow())
         run.exit_code = 1
         write_json(out / "run.json", run)
@@ -307,21 +310,23 @@ def _record_failure(out: Path, run: RunInfo, message: str) -> None:
 def _not_run(artifact_id: str) -> ArtifactOutcome:
     from spyscan.engine.outcome import failed_outcome
 
-    return failed_outcome(artifact_id, artifact_id, "not_run", "the artifact module could not be loaded")
+    return failed_outcome(artifact_id, artifact_id, "not_run", tr("the artifact module could not be loaded"))
 
 
 def _recheck(results: Path, options: RunOptions) -> RunResult:
     results = results.expanduser().resolve()
     run_file = results / "run.json"
     if not run_file.is_file() or not (results / "records").is_dir():
-        raise UsageError(f"{results} is not a spyscan output folder (run.json and records/ expected)")
+        raise UsageError(tr('%(results)s is not a spyscan output folder (run.json and records/ expected)',
+                            results=results))
     try:
         previous = read_run(run_file)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise UsageError(f"{run_file} is not a readable spyscan run.json: {exc}") from exc
+        raise UsageError(tr('%(run_file)s is not a readable spyscan run.json: %(error)s', run_file=run_file,
+                            error=exc)) from exc
     if previous.status == RUNNING:
-        raise UsageError(f"{results} holds a check that never finished (run.json says 'running'); "
-                         "check the acquisition again")
+        raise UsageError(tr("%(results)s holds a check that never finished (run.json says 'running'); check the "
+                            "acquisition again", results=results))
     out = validate_output(options.output, results)
     platform = previous.device.platform or _platform_of(previous.kind)
     indicators = load_indicators(options.indicators, platform)
@@ -352,7 +357,7 @@ def _recheck(results: Path, options: RunOptions) -> RunResult:
                 with jobs_mod.using(state):
                     outcomes = _run_phase(signals, job_list, options, out / "records")
             except SpyscanError as exc:
-                _record_failure(out, run, str(exc))
+                _record_failure(out, run, jobs_mod.reason_of(exc))
                 raise
             _run_level(out / "records", outcomes, run)
             _carry_statuses(previous, outcomes)

@@ -24,6 +24,7 @@ from spyscan.detection.model import Detection
 from spyscan.detection.pipeline import NullMatcher, RecordPipeline
 from spyscan.records.base import Record
 from spyscan.records.store import read_stored_records
+from spyscan.texts import tr
 
 log = logging.getLogger("spyscan")
 
@@ -106,5 +107,5 @@ def _reviewed(detection: Detection, rules: list[RunRule], failed: set[str], erro
 
 def _failure(rule: RunRule, exc: BaseException) -> str:
     log.exception("run rule %s failed", rule.id)
-    text = f"run rule {rule.id} failed: {type(exc).__name__}: {exc}".replace("\n", " ")
-    return text[:500]
+    detail = f"{type(exc).__name__}: {exc}".replace("\n", " ")[:400]
+    return tr("run rule %(rule)s failed: %(error)s", rule=rule.id, error=detail)

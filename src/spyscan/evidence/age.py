@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from spyscan.errors import EvidenceError
 from spyscan.evidence.diskspace import GuardedSink, writing
+from spyscan.texts import tr
 
 AGE_MAGIC = b"age-encryption.org/v1"
 CHUNK = 64 * 1024
@@ -53,25 +54,25 @@ class _Header:
 def _read_header(fh: BinaryIO) -> _Header:
     first = fh.readline(MAX_HEADER)
     if first.rstrip(b"\n") != AGE_MAGIC:
-        raise EvidenceError("not an age-encrypted file (missing age-encryption.org/v1 header)")
+        raise EvidenceError(tr('not an age-encrypted file (missing age-encryption.org/v1 header)'))
     signed = bytearray(first)
     stanzas: list[tuple[list[bytes], bytes]] = []
     while True:
         line = fh.readline(MAX_HEADER)
         if not line.endswith(b"\n") or len(signed) > MAX_HEADER:
-            raise EvidenceError("damaged age header")
+            raise EvidenceError(tr('damaged age header'))
         if line.startswith(b"--- "):
             signed += b"---"
             return _Header(stanzas, _b64(line[4:]), bytes(signed))
         signed += line
         if not line.startswith(b"-> "):
-            raise EvidenceError("damaged age header (unexpected line)")
+            raise EvidenceError(tr('damaged age header (unexpected line)'))
         args = line[3:].split()
         body = bytearray()
         while True:  # body lines are 64 columns, the last one shorter (possibly empty)
             body_line = fh.readline(MAX_HEADER)
             if not body_line.endswith(b"\n"):
-                raise EvidenceError("damaged age header (truncated stanza)")
+                raise EvidenceError(tr('damaged age header (truncated stanza)'))
             signed += body_line
             body += body_line.rstrip(b"\n")
             if len(body_line.rstrip(b"\n")) < 64:
@@ -92,22 +93,23 @@ def _file_key_from_passphrase(header: _Header, passphrase: str) -> bytes:
 
     scrypt = [(args, body) for args, body in header.stanzas if args and args[0] == b"scrypt"]
     if not scrypt:
-        raise EvidenceError("this age file is not passphrase-protected; give the age identity file (--identity)")
+        raise EvidenceError(tr('this age file is not passphrase-protected; give the age identity file (--identity)'))
     if len(header.stanzas) != 1:
-        raise EvidenceError("damaged age header (a passphrase stanza must be alone)")
+        raise EvidenceError(tr('damaged age header (a passphrase stanza must be alone)'))
     args, body = scrypt[0]
     if len(args) != 3 or not (args[2].isascii() and args[2].isdigit() and len(args[2]) < 4):
-        raise EvidenceError("damaged age header (scrypt stanza)")
+        raise EvidenceError(tr('damaged age header (scrypt stanza)'))
     salt = _b64(args[1])
     log_n = int(args[2])
     if log_n > MAX_SCRYPT_LOG_N or log_n < 1 or len(salt) != 16:
-        raise EvidenceError(f"age scrypt work factor {log_n} refused")
+        raise EvidenceError(tr('age scrypt work factor %(log_n)s refused', log_n=log_n))
     key = hashlib.scrypt(passphrase.encode("utf-8"), salt=b"age-encryption.org/v1/scrypt" + salt,
                          n=1 << log_n, r=8, p=1, maxmem=(128 * 8 * (1 << log_n)) + (64 << 20), dklen=32)
     try:
         return ChaCha20Poly1305(key).decrypt(b"\x00" * 12, body, None)
     except InvalidTag as exc:
-        raise EvidenceError("wrong age passphrase") from exc
+        raise EvidenceError(tr("wrong age passphrase: it is the passphrase the acquisition was encrypted with "
+                               "(given to androidqf or spyscan collect), not the phone's unlock code")) from exc
 
 
 def _decrypt_payload(fh: BinaryIO, out: BinaryIO | GuardedSink, file_key: bytes) -> int:
@@ -116,7 +118,7 @@ def _decrypt_payload(fh: BinaryIO, out: BinaryIO | GuardedSink, file_key: bytes)
 
     nonce = fh.read(16)
     if len(nonce) != 16:
-        raise EvidenceError("damaged age file (no payload)")
+        raise EvidenceError(tr('damaged age file (no payload)'))
     aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
     counter = 0
     written = 0
@@ -128,9 +130,10 @@ def _decrypt_payload(fh: BinaryIO, out: BinaryIO | GuardedSink, file_key: bytes)
         try:
             plain = aead.decrypt(chunk_nonce, chunk, None)
         except InvalidTag as exc:
-            raise EvidenceError(f"age payload chunk {counter} fails authentication (damaged or truncated)") from exc
+            raise EvidenceError(tr('age payload chunk %(counter)s fails authentication (damaged or truncated)',
+                                   counter=counter)) from exc
         if not plain and (counter > 0 or not last):
-            raise EvidenceError("damaged age file (empty chunk)")
+            raise EvidenceError(tr('damaged age file (empty chunk)'))
         out.write(plain)
         written += len(plain)
         if last:
@@ -146,7 +149,7 @@ def decrypt_with_passphrase(src: Path, dest: Path, passphrase: str) -> int:
         file_key = _file_key_from_passphrase(header, passphrase)
         mac = hmac.new(_hkdf(file_key, b"", b"header"), header.signed, "sha256").digest()
         if not hmac.compare_digest(mac, header.mac):
-            raise EvidenceError("age header authentication failed (damaged file)")
+            raise EvidenceError(tr('age header authentication failed (damaged file)'))
         with writing(dest.name), dest.open("wb") as out:
             return _decrypt_payload(fh, GuardedSink(out, dest.name), file_key)
 
@@ -158,7 +161,8 @@ def load_identities(identity_file: Path) -> list[object]:
     try:
         data = identity_file.read_bytes()
     except OSError as exc:
-        raise EvidenceError(f"cannot read the age identity file {identity_file}: {exc.strerror}") from exc
+        raise EvidenceError(tr('cannot read the age identity file %(identity_file)s: %(strerror)s',
+                               identity_file=identity_file, strerror=exc.strerror)) from exc
     text = data.decode("utf-8", errors="replace")
     identities: list[object] = []
     try:
@@ -169,9 +173,11 @@ def load_identities(identity_file: Path) -> list[object]:
             if line.upper().startswith("AGE-SECRET-KEY-"):
                 identities.append(pyrage.x25519.Identity.from_str(line))
     except pyrage.IdentityError as exc:
-        raise EvidenceError(f"{identity_file.name} is not a usable age identity file: {exc}") from exc
+        raise EvidenceError(tr('%(identity_file)s is not a usable age identity file: %(error)s',
+                               identity_file=identity_file.name, error=exc)) from exc
     if not identities:
-        raise EvidenceError(f"{identity_file.name} contains no age identity (AGE-SECRET-KEY-1... line)")
+        raise EvidenceError(tr('%(identity_file)s contains no age identity (AGE-SECRET-KEY-1... line)',
+                               identity_file=identity_file.name))
     return identities
 
 
@@ -185,7 +191,8 @@ def decrypt_with_identity(src: Path, dest: Path, identity_file: Path) -> int:
             pyrage.decrypt_io(fh, GuardedSink(out, dest.name), identities)
     except pyrage.DecryptError as exc:
         dest.unlink(missing_ok=True)
-        raise EvidenceError(f"cannot decrypt {src.name} with the given age identity: {exc}") from exc
+        raise EvidenceError(tr('cannot decrypt %(src)s with the given age identity: %(error)s', src=src.name,
+                               error=exc)) from exc
     return dest.stat().st_size
 
 

@@ -41,12 +41,14 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from spyscan.errors import EvidenceError
 from spyscan.evidence.archive import ArchiveLimits, safe_name
+from spyscan.texts import tr
 
 MAGIC = b"ANDROID BACKUP"
 CHUNK = 64 * 1024
 MAX_HEADER_LINE = 4096
 MAX_ROUNDS = 10_000_000
-WRONG_PASSWORD = "wrong Android backup password"  # noqa: S105 - an error message
+WRONG_PASSWORD = tr("wrong Android backup password: it is the password typed on the phone's screen when the backup "
+                    "was made, not the phone's screen lock")
 
 
 @dataclass(frozen=True)
@@ -81,23 +83,26 @@ class BackupEntry:
         if self.reader is None:
             return b""
         if self.size < 0:
-            raise EvidenceError(f"{self.name}: the tar header gives an impossible size ({self.size} bytes)")
+            raise EvidenceError(tr('%(self)s: the tar header gives an impossible size (%(size)s bytes)',
+                                   self=self.name, size=self.size))
         if self.size > limit:
-            raise EvidenceError(f"{self.name} is {self.size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(self)s is %(size)s bytes, over the limit of %(limit)s', self=self.name,
+                                   size=self.size, limit=limit))
         try:
             data = self.reader.read(self.size)
         except (tarfile.TarError, EOFError, ValueError) as exc:
-            raise EvidenceError(f"{self.name}: the backup's tar stream is damaged ({exc})") from exc
+            raise EvidenceError(tr("%(self)s: the backup's tar stream is damaged (%(error)s)", self=self.name,
+                                   error=exc)) from exc
         if len(data) != self.size:
-            raise EvidenceError(f"{self.name}: the backup's tar stream ends inside this entry "
-                                f"({len(data)} of {self.size} bytes)")
+            raise EvidenceError(tr("%(self)s: the backup's tar stream ends inside this entry (%(count)s of %(size)s "
+                                   "bytes)", self=self.name, count=len(data), size=self.size))
         return data
 
 
 def _read_line(fh: IO[bytes]) -> bytes:
     line = fh.readline(MAX_HEADER_LINE)
     if not line.endswith(b"\n"):
-        raise EvidenceError("not an Android backup: truncated or over-long header line")
+        raise EvidenceError(tr('not an Android backup: truncated or over-long header line'))
     return line[:-1]
 
 
@@ -105,33 +110,33 @@ def _hex(line: bytes, what: str) -> bytes:
     try:
         return bytes.fromhex(line.decode("ascii"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise EvidenceError(f"Android backup header: {what} is not hexadecimal") from exc
+        raise EvidenceError(tr('Android backup header: %(what)s is not hexadecimal', what=what)) from exc
 
 
 def read_header(fh: IO[bytes]) -> BackupHeader:
     """Parse the header from the start of ``fh``; leaves ``fh`` at the payload."""
     if _read_line(fh) != MAGIC:
-        raise EvidenceError("not an Android backup (the file does not start with 'ANDROID BACKUP')")
+        raise EvidenceError(tr("not an Android backup (the file does not start with 'ANDROID BACKUP')"))
     try:
         version = int(_read_line(fh))
         compressed = int(_read_line(fh)) == 1
     except ValueError as exc:
-        raise EvidenceError("Android backup header: version or compression flag is not a number") from exc
+        raise EvidenceError(tr('Android backup header: version or compression flag is not a number')) from exc
     encryption = _read_line(fh).decode("ascii", errors="replace")
     if version < 1 or version > 10:
-        raise EvidenceError(f"Android backup format version {version} is not supported")
+        raise EvidenceError(tr('Android backup format version %(version)s is not supported', version=version))
     if encryption == "none":
         return BackupHeader(version=version, compressed=compressed, encryption="none", payload_offset=fh.tell())
     if encryption != "AES-256":
-        raise EvidenceError(f"Android backup encryption {encryption!r} is not supported")
+        raise EvidenceError(tr("Android backup encryption '%(encryption)s' is not supported", encryption=encryption))
     user_salt = _hex(_read_line(fh), "user salt")
     checksum_salt = _hex(_read_line(fh), "checksum salt")
     try:
         rounds = int(_read_line(fh))
     except ValueError as exc:
-        raise EvidenceError("Android backup header: PBKDF2 rounds is not a number") from exc
+        raise EvidenceError(tr('Android backup header: PBKDF2 rounds is not a number')) from exc
     if not 0 < rounds <= MAX_ROUNDS:
-        raise EvidenceError(f"Android backup header: implausible PBKDF2 rounds {rounds}")
+        raise EvidenceError(tr('Android backup header: implausible PBKDF2 rounds %(rounds)s', rounds=rounds))
     user_iv = _hex(_read_line(fh), "IV")
     master_blob = _hex(_read_line(fh), "master key blob")
     return BackupHeader(version=version, compressed=compressed, encryption=encryption, payload_offset=fh.tell(),
@@ -183,7 +188,7 @@ def _take(blob: bytes, offset: int) -> tuple[bytes, int]:
 def unlock_master_key(header: BackupHeader, password: str) -> tuple[bytes, bytes]:
     """``(master key, master IV)``; EvidenceError "wrong Android backup password" when it does not verify."""
     if len(header.user_iv) != 16 or not header.master_blob or len(header.master_blob) % 16:
-        raise EvidenceError("Android backup header: IV or master key blob has a wrong size")
+        raise EvidenceError(tr('Android backup header: IV or master key blob has a wrong size'))
     user_key = _pbkdf2(password_bytes(password, header.version), header.user_salt, header.rounds)
     try:
         blob = _aes_cbc_decrypt_all(user_key, header.user_iv, header.master_blob)
@@ -230,7 +235,7 @@ class PayloadStream:
         try:
             tail = self._unpadder.update(self._decryptor.finalize()) + self._unpadder.finalize()
         except ValueError as exc:
-            raise EvidenceError("Android backup payload is damaged (bad AES padding)") from exc
+            raise EvidenceError(tr('Android backup payload is damaged (bad AES padding)')) from exc
         self._decryptor = None
         return tail or None
 
@@ -253,7 +258,7 @@ class PayloadStream:
             try:
                 out = self._inflater.decompress(self._pending, CHUNK)
             except zlib.error as exc:
-                raise EvidenceError(f"Android backup payload cannot be inflated: {exc}") from exc
+                raise EvidenceError(tr('Android backup payload cannot be inflated: %(error)s', error=exc)) from exc
             self._pending = self._inflater.unconsumed_tail
             self._push(out)
             if self._inflater.eof:
@@ -262,7 +267,8 @@ class PayloadStream:
     def _push(self, data: bytes) -> None:
         self.produced += len(data)
         if self.produced > self.limit:
-            raise EvidenceError(f"Android backup expands beyond the limit of {self.limit} bytes; refused")
+            raise EvidenceError(tr('Android backup expands beyond the limit of %(limit)s bytes; refused',
+                                   limit=self.limit))
         self._buffer += data
 
     def read(self, size: int = -1) -> bytes:
@@ -286,7 +292,7 @@ class BackupReader:
         self._key: tuple[bytes, bytes] | None = None
         if self.header.encrypted:
             if password is None:
-                raise EvidenceError("this Android backup is encrypted; its password is needed")
+                raise EvidenceError(tr('this Android backup is encrypted; its password is needed'))
             self._key = unlock_master_key(self.header, password)
 
     def _expansion_limit(self) -> int:
@@ -304,19 +310,22 @@ class BackupReader:
                     for info in tar:
                         count += 1
                         if count > self.limits.max_members:
-                            raise EvidenceError(f"{self.path.name} has more than {self.limits.max_members} "
-                                                "entries; refused")
+                            raise EvidenceError(tr('%(self)s has more than %(max_members)s entries; refused',
+                                                   self=self.path.name, max_members=self.limits.max_members))
                         name = safe_name(info.name)
                         if not info.isfile() or not name:
                             continue  # folders, links, devices: never followed or read
                         if info.size > self.limits.max_member_size:
-                            raise EvidenceError(f"{self.path.name}: entry {name} is larger than the limit of "
-                                                f"{self.limits.max_member_size} bytes")
+                            raise EvidenceError(tr('%(self)s: entry %(name)s is larger than the limit of '
+                                                   '%(max_member_size)s bytes', self=self.path.name, name=name,
+                                                   max_member_size=self.limits.max_member_size))
                         yield BackupEntry(name=name, size=info.size, mtime=float(info.mtime),
                                           reader=tar.extractfile(info))
             except tarfile.ReadError as exc:
                 if count == 0 and "empty file" in str(exc):
                     return
-                raise EvidenceError(f"{self.path.name}: the backup's tar stream is damaged ({exc})") from exc
+                raise EvidenceError(tr("%(self)s: the backup's tar stream is damaged (%(error)s)", self=self.path.name,
+                                       error=exc)) from exc
             except (tarfile.TarError, EOFError) as exc:
-                raise EvidenceError(f"{self.path.name}: the backup's tar stream is damaged ({exc})") from exc
+                raise EvidenceError(tr("%(self)s: the backup's tar stream is damaged (%(error)s)", self=self.path.name,
+                                       error=exc)) from exc

@@ -26,6 +26,7 @@ from typing import BinaryIO, NamedTuple, Protocol, runtime_checkable
 
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
+from spyscan.texts import tr
 
 _HEADER = re.compile(r"^DUMP OF SERVICE (?:(?:CRITICAL|HIGH|NORMAL) )?(?P<name>[^\s:]+):\s*$")
 _DURATION = re.compile(r"^-+ [\d.]+s was the duration of dumpsys (?P<name>\S+?),")
@@ -340,13 +341,13 @@ def warn_damage(section: DumpsysSection, log: WarningLog) -> None:
     """One warning per damage of ``section``: empty, escaped or cut bytes, file cut inside it."""
     where = f"{section.file}: dumpsys {section.name} (line {section.first_line})"
     if section.blank:
-        log.warn(f"{where}: the section is empty")
+        log.warn(tr('%(where)s: the section is empty', where=where))
     if section.bad_bytes:
-        log.warn(f"{where}: {section.bad_bytes} undecodable byte sequence(s), NUL byte(s) or over-long line(s) "
-                 "escaped or cut")
+        log.warn(tr('%(where)s: %(bad_bytes)s undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped '
+                    'or cut', where=where, bad_bytes=section.bad_bytes))
     if section.cut:
-        log.warn(f"{where}: the file ends inside this section without a final line break; "
-                 "its last line may be cut (truncated file?)")
+        log.warn(tr('%(where)s: the file ends inside this section without a final line break; its last line may be '
+                    'cut (truncated file?)', where=where))
 
 
 def require_section(evidence: object, *names: str, log: WarningLog | None = None) -> DumpsysSection:
@@ -355,7 +356,7 @@ def require_section(evidence: object, *names: str, log: WarningLog | None = None
     With ``log``, the section's damage (see ``warn_damage``) is reported as warnings.
     """
     if not isinstance(evidence, DumpsysSource):
-        raise ArtifactNotFound("this input offers no dumpsys output")
+        raise ArtifactNotFound(tr('this input offers no dumpsys output'))
     sections = evidence.dumpsys_sections()
     for name in names:
         if name in sections:
@@ -363,5 +364,5 @@ def require_section(evidence: object, *names: str, log: WarningLog | None = None
                 warn_damage(sections[name], log)
             return sections[name]
     if not sections:
-        raise ArtifactNotFound("no dumpsys output in this input")
-    raise ArtifactNotFound(f"no 'dumpsys {names[0]}' section in the dumpsys output")
+        raise ArtifactNotFound(tr('no dumpsys output in this input'))
+    raise ArtifactNotFound(tr("no 'dumpsys %(names)s' section in the dumpsys output", names=names[0]))

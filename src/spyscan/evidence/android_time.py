@@ -13,12 +13,14 @@ An evidence kind that can tell the zone implements ``DeviceTimeSource``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from spyscan.texts import tr
 from spyscan.timeutil import aware
 
 TZ_PROPERTY = "persist.sys.timezone"
@@ -30,17 +32,27 @@ class DeviceClock:
 
     name: str | None = None
     problem: str | None = None  # why no zone is known (missing property, unknown zone name)
-    _zone: ZoneInfo | None = field(default=None, repr=False, compare=False)
+    _zone: tzinfo | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_name(cls, name: str | None) -> DeviceClock:
         text = (name or "").strip()
         if not text:
-            return cls(problem=f"the device time zone ({TZ_PROPERTY}) is not known")
+            return cls(problem=tr("the device time zone (%(property)s) is not known", property=TZ_PROPERTY))
         try:
             return cls(name=text, _zone=ZoneInfo(text))
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            return cls(problem=f"the device time zone {text!r} is not a known IANA zone")
+            return cls(problem=tr("the device time zone '%(zone)s' is not a known IANA zone", zone=text))
+
+    @classmethod
+    def from_offset(cls, offset: str | None, where: str) -> DeviceClock:
+        """A fixed offset from UTC (``+02:00``), as a sysdiagnose's name gives it: right for times near the
+        acquisition, off by the daylight-saving change for times across one (``where`` says its source)."""
+        match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", (offset or "").strip())
+        if match is None:
+            return cls(problem=tr("the device's offset from UTC is not known (%(where)s)", where=where))
+        delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+        return cls(name=f"UTC{offset}", _zone=timezone(-delta if match.group(1) == "-" else delta))
 
     @property
     def assumed(self) -> bool:
@@ -55,8 +67,9 @@ class DeviceClock:
         return aware(local, local if raw is None else raw, floor, self._zone or UTC)
 
     def warning(self, what: str) -> str:
-        """The one-line warning an artifact gives when it had to assume UTC."""
-        return f"{self.problem or 'no device time zone'}: {what} are device-local times stored as if UTC"
+        """The one-line warning an artifact gives when it had to assume UTC (``what``: a ``Text``)."""
+        return tr("%(problem)s: %(what)s are device-local times stored as if UTC",
+                  problem=self.problem or tr("no device time zone"), what=what)
 
     def today(self, moment: datetime) -> datetime:
         """``moment`` (aware) seen on the device's wall clock (UTC when the zone is unknown)."""

@@ -49,6 +49,7 @@ import msgspec
 
 from spyscan.errors import EvidenceError
 from spyscan.evidence.diskspace import SpaceGuard, writing
+from spyscan.texts import tr
 
 CHUNK = 1 << 20
 RATIO_FLOOR = 1 << 20  # below this many bytes a high compression ratio is harmless
@@ -94,22 +95,26 @@ class ExpansionBudget:
         """Count one regular member of ``size`` expanded bytes (``stored`` bytes in the archive, if known)."""
         limits = self.limits
         if size > limits.max_member_size:
-            raise EvidenceError(f"{self.name}: member {member} is larger than the limit of "
-                                f"{limits.max_member_size} bytes (SPYSCAN_MAX_MEMBER_BYTES); refused")
+            raise EvidenceError(tr('%(self)s: member %(member)s is larger than the limit of %(max_member_size)s '
+                                   'bytes (SPYSCAN_MAX_MEMBER_BYTES); refused', self=self.name, member=member,
+                                   max_member_size=limits.max_member_size))
         if stored is not None and size > RATIO_FLOOR and size > limits.max_ratio * max(stored, 1):
-            what = ("a sparse member whose holes expand" if sparse
-                    else "a member with a compression ratio typical of a decompression bomb")
-            raise EvidenceError(f"{self.name}: member {member} is {what} ({stored} bytes stored, {size} bytes "
-                                f"once expanded; limit {limits.max_ratio:g} times, SPYSCAN_MAX_COMPRESSION_RATIO); "
-                                "refused")
+            what = (tr("a sparse member whose holes expand") if sparse
+                    else tr("a member with a compression ratio typical of a decompression bomb"))
+            raise EvidenceError(tr('%(self)s: member %(member)s is %(what)s (%(stored)s bytes stored, %(size)s bytes '
+                                   'once expanded; limit %(max_ratio)s times, SPYSCAN_MAX_COMPRESSION_RATIO); refused',
+                                   self=self.name, member=member, what=what, stored=stored, size=size,
+                                   max_ratio=format(limits.max_ratio, "g")))
         self.total += size
         if self.total > limits.max_total_size:
-            raise EvidenceError(f"{self.name} expands to more than {limits.max_total_size} bytes "
-                                "(SPYSCAN_MAX_ARCHIVE_BYTES); refused")
+            raise EvidenceError(tr('%(self)s expands to more than %(max_total_size)s bytes '
+                                   '(SPYSCAN_MAX_ARCHIVE_BYTES); refused', self=self.name,
+                                   max_total_size=limits.max_total_size))
         if self.size and self.total > RATIO_FLOOR and self.total > limits.max_ratio * self.size:
-            raise EvidenceError(f"{self.name} ({self.size} bytes) expands to more than {self.total} bytes, over "
-                                f"{limits.max_ratio:g} times its size (SPYSCAN_MAX_COMPRESSION_RATIO): a "
-                                "compression ratio typical of a decompression bomb; refused")
+            raise EvidenceError(tr('%(self)s (%(size)s bytes) expands to more than %(total)s bytes, over '
+                                   '%(max_ratio)s times its size (SPYSCAN_MAX_COMPRESSION_RATIO): a compression '
+                                   'ratio typical of a decompression bomb; refused', self=self.name, size=self.size,
+                                   total=self.total, max_ratio=format(limits.max_ratio, "g")))
 
 
 def tar_stored_bytes(info: tarfile.TarInfo) -> int | None:
@@ -135,12 +140,12 @@ def safe_name(raw: str) -> str:
         return raw.rstrip("/")
     name = raw.replace("\\", "/")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise EvidenceError(f"archive member with an absolute name refused: {raw!r}")
+        raise EvidenceError(tr("archive member with an absolute name refused: '%(raw)s'", raw=raw))
     parts = [p for p in name.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
-        raise EvidenceError(f"archive member escaping the archive refused: {raw!r}")
+        raise EvidenceError(tr("archive member escaping the archive refused: '%(raw)s'", raw=raw))
     if "\x00" in name:
-        raise EvidenceError(f"archive member with a NUL byte in its name refused: {raw!r}")
+        raise EvidenceError(tr("archive member with a NUL byte in its name refused: '%(raw)s'", raw=raw))
     return posixpath.join(*parts) if parts else ""
 
 
@@ -171,10 +176,12 @@ class _Bounded:
         try:
             data = self.raw.read(min(size, self.limit - self.read_so_far + 1))
         except _READ_ERRORS as exc:
-            raise EvidenceError(f"archive member {self.name} is damaged: {_one_line(exc)}") from exc
+            raise EvidenceError(tr('archive member %(self)s is damaged: %(one_line)s', self=self.name,
+                                   one_line=_one_line(exc))) from exc
         self.read_so_far += len(data)
         if self.read_so_far > self.limit:
-            raise EvidenceError(f"archive member {self.name} expands beyond its limit ({self.limit} bytes)")
+            raise EvidenceError(tr('archive member %(self)s expands beyond its limit (%(limit)s bytes)',
+                                   self=self.name, limit=self.limit))
         return data
 
     def close(self) -> None:
@@ -195,8 +202,9 @@ class Archive:
         self.limits = limits or ArchiveLimits()
         self.depth = depth
         if depth > self.limits.max_depth:
-            raise EvidenceError(f"{path.name} is nested {depth} archives deep, over the limit of "
-                                f"{self.limits.max_depth} (SPYSCAN_MAX_NESTING); refused")
+            raise EvidenceError(tr('%(path)s is nested %(depth)s archives deep, over the limit of %(max_depth)s '
+                                   '(SPYSCAN_MAX_NESTING); refused', path=path.name, depth=depth,
+                                   max_depth=self.limits.max_depth))
         self._zip: zipfile.ZipFile | None = None
         self._tar: tarfile.TarFile | None = None
         self._members: dict[str, ArchiveMember] | None = None
@@ -216,9 +224,10 @@ class Archive:
             elif tarfile.is_tarfile(path):
                 self._tar = tarfile.open(path, mode="r:*")  # noqa: SIM115 - closed in close()
             else:
-                raise EvidenceError(f"{path.name} is neither a zip nor a tar archive")
+                raise EvidenceError(tr('%(path)s is neither a zip nor a tar archive', path=path.name))
         except _READ_ERRORS as exc:
-            raise EvidenceError(f"{path.name} cannot be read as an archive: {_one_line(exc)}") from exc
+            raise EvidenceError(tr('%(path)s cannot be read as an archive: %(one_line)s', path=path.name,
+                                   one_line=_one_line(exc))) from exc
 
     def _too_many(self) -> str:
         return (f"{self.path.name} has more than {self.limits.max_members} members; refused "
@@ -263,10 +272,11 @@ class Archive:
         except EvidenceError as exc:
             message = str(exc)
             if not message.startswith(self.path.name):
-                raise EvidenceError(f"{self.path.name}: {message}") from exc
+                raise EvidenceError(tr('%(self)s: %(message)s', self=self.path.name, message=message)) from exc
             raise
         except _READ_ERRORS as exc:
-            raise EvidenceError(f"{self.path.name} is damaged: {_one_line(exc)}") from exc
+            raise EvidenceError(tr('%(self)s is damaged: %(one_line)s', self=self.path.name,
+                                   one_line=_one_line(exc))) from exc
         self._members = found
         return found
 
@@ -300,7 +310,8 @@ class Archive:
         if member is None or member.is_dir:
             raise KeyError(name)
         if member.is_link:
-            raise EvidenceError(f"{self.path.name}: {name} is a link; links are never followed")
+            raise EvidenceError(tr('%(self)s: %(name)s is a link; links are never followed', self=self.path.name,
+                                   name=name))
         limit = min(member.size, self.limits.max_member_size)
         try:
             if self._zip is not None:
@@ -308,7 +319,8 @@ class Archive:
             assert self._tar is not None
             handle = self._tar.extractfile(self._tar_infos[name])
         except _READ_ERRORS as exc:
-            raise EvidenceError(f"{self.path.name}: member {name} cannot be read: {_one_line(exc)}") from exc
+            raise EvidenceError(tr('%(self)s: member %(name)s cannot be read: %(one_line)s', self=self.path.name,
+                                   name=name, one_line=_one_line(exc))) from exc
         if handle is None:
             raise KeyError(name)
         return _Bounded(handle, limit, name)
@@ -325,7 +337,7 @@ class Archive:
         root = target_root.resolve()
         dest = (target_root / safe).resolve()
         if not dest.is_relative_to(root) or _has_link_below(root, safe):
-            raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
+            raise EvidenceError(tr("archive member escaping the work folder refused: '%(name)s'", name=name))
         dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         digest = hashlib.sha256()
         size = 0
@@ -343,8 +355,9 @@ class Archive:
     def open_nested(self, name: str, workdir: Path) -> Archive:
         """Extract the archive member ``name`` into ``workdir`` and open it one level deeper."""
         if self.depth + 1 > self.limits.max_depth:
-            raise EvidenceError(f"{self.path.name}: {name} is nested more than {self.limits.max_depth} archives "
-                                "deep (SPYSCAN_MAX_NESTING); refused")
+            raise EvidenceError(tr('%(self)s: %(name)s is nested more than %(max_depth)s archives deep '
+                                   '(SPYSCAN_MAX_NESTING); refused', self=self.path.name, name=name,
+                                   max_depth=self.limits.max_depth))
         dest, _size, _digest = self.extract(name, workdir)
         return Archive(dest, self.limits, depth=self.depth + 1)
 

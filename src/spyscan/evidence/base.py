@@ -11,6 +11,7 @@ from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.secrets import Secrets
 from spyscan.evidence.sqlite import open_private_copy
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import tr
 
 DEFAULT_READ_LIMIT = 1 << 30  # 1 GiB: larger single files are refused as input to one artifact
 
@@ -47,7 +48,7 @@ class Evidence:
     def open(self) -> None:
         """Validate the input and prepare access (e.g. derive keys); raise EvidenceError."""
         if not self.path.exists():
-            raise EvidenceError(f"input not found: {self.path}")
+            raise EvidenceError(tr('input not found: %(self)s', self=self.path))
 
     def close(self) -> None:
         """Release resources; the engine removes the work folder itself."""
@@ -79,7 +80,7 @@ class Evidence:
         candidate = (root / rel).resolve()
         root_resolved = root.resolve()
         if not candidate.is_relative_to(root_resolved):
-            raise ArtifactNotFound(f"{rel} is outside the input")
+            raise ArtifactNotFound(tr('%(rel)s is outside the input', rel=rel))
         if not candidate.is_file():
             raise ArtifactNotFound(rel)
         return candidate
@@ -95,7 +96,8 @@ class Evidence:
         path = self.resolve(rel)
         size = path.stat().st_size
         if size > limit:
-            raise EvidenceError(f"{rel} is {size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(rel)s is %(size)s bytes, over the limit of %(limit)s', rel=rel, size=size,
+                                   limit=limit))
         data = path.read_bytes()
         self._log_bytes(rel, data)
         return data

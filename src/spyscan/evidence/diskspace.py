@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from spyscan.errors import EvidenceError
+from spyscan.texts import tr
 
 DEFAULT_RESERVE = 256 << 20
 CHECK_EVERY = 8 << 20  # bytes written between two checks of the free space (at most)
@@ -89,8 +90,9 @@ def ensure_room(where: Path | int, what: str, upcoming: int = 0) -> int:
     free = free_bytes(where)
     if free - upcoming < keep:
         if upcoming:
-            raise DiskSpaceLow(f"{what}: {mib(upcoming)} to write but only {mib(free)} of disk space left "
-                               f"(spyscan keeps {mib(keep)} free, SPYSCAN_DISK_RESERVE_BYTES); not written")
+            raise DiskSpaceLow(tr('%(what)s: %(mib)s to write but only %(mib2)s of disk space left (spyscan keeps '
+                                  '%(mib3)s free, SPYSCAN_DISK_RESERVE_BYTES); not written', what=what,
+                                  mib=mib(upcoming), mib2=mib(free), mib3=mib(keep)))
         raise DiskSpaceLow(low_message(what, free, keep))
     return free - keep
 
@@ -126,8 +128,8 @@ def writing(what: str) -> Iterator[None]:
         yield
     except OSError as exc:
         if exc.errno in _FULL:
-            raise DiskSpaceLow(f"{what}: the disk is full or a size limit was reached "
-                               f"({exc.strerror}); the check stopped") from exc
+            raise DiskSpaceLow(tr('%(what)s: the disk is full or a size limit was reached (%(strerror)s); the check '
+                                  'stopped', what=what, strerror=exc.strerror)) from exc
         raise
 
 
@@ -210,8 +212,11 @@ def preflight(input_path: Path, out: Path, work: Path) -> None:
     for needed, labels, probe in checks.values():
         free = free_bytes(probe)
         if free < needed:
-            raise DiskSpaceLow(f"not enough free disk space for {' and '.join(labels)}: {mib(free)} free, "
-                               f"about {mib(needed)} needed for {input_path.name} (its databases and "
-                               f"archives, {mib(need)}, plus the {mib(keep)} spyscan keeps free, "
-                               "SPYSCAN_DISK_RESERVE_BYTES); free some space or choose other folders")
+            places = labels[0] if len(labels) == 1 else tr("%(first)s and %(second)s", first=labels[0],
+                                                            second=labels[1])
+            raise DiskSpaceLow(tr("not enough free disk space for %(places)s: %(free)s free, about %(needed)s needed "
+                                  "for %(input)s (its databases and archives, %(need)s, plus the %(keep)s spyscan "
+                                  "keeps free, SPYSCAN_DISK_RESERVE_BYTES); free some space or choose other folders",
+                                  places=places, free=mib(free), needed=mib(needed), input=input_path.name,
+                                  need=mib(need), keep=mib(keep)))
     use_temp_folder(work)

@@ -47,6 +47,7 @@ from spyscan.errors import EvidenceError
 from spyscan.evidence.archive import CHUNK, ArchiveLimits, ExpansionBudget, one_line, safe_name, tar_stored_bytes
 from spyscan.evidence.diskspace import SpaceGuard, ensure_room, writing
 from spyscan.evidence.sqlite_guard import ensure_temp_folder
+from spyscan.texts import tr
 
 FILE, DIR, LINK, OTHER = "f", "d", "l", "o"
 _BATCH = 20_000
@@ -238,7 +239,8 @@ class FsListing:
                 raise
             raise _naming(archive, exc) from exc
         except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-            raise EvidenceError(f"{archive.name} cannot be read as a tar archive: {one_line(exc)}") from exc
+            raise EvidenceError(tr('%(archive)s cannot be read as a tar archive: %(error)s', archive=archive.name,
+                                   error=one_line(exc))) from exc
 
     def _tar_entries(self, archive: Path, extract_to: Path, wants: Callable[[str], bool],
                      limits: ArchiveLimits) -> Iterator[FsEntry]:
@@ -256,8 +258,9 @@ class FsListing:
                     continue
                 count += 1
                 if count > limits.max_members:
-                    raise EvidenceError(f"{archive.name} has more than {limits.max_members} members; refused "
-                                        "(raise SPYSCAN_MAX_MEMBERS if this is expected)")
+                    raise EvidenceError(tr('%(archive)s has more than %(max_members)s members; refused (raise '
+                                           'SPYSCAN_MAX_MEMBERS if this is expected)', archive=archive.name,
+                                           max_members=limits.max_members))
                 if info.isfile():
                     stored = tar_stored_bytes(info)
                     budget.add(name, info.size, stored, sparse=stored is not None)
@@ -362,7 +365,7 @@ class FsListing:
 def _naming(archive: Path, exc: EvidenceError) -> EvidenceError:
     """The refusal ``exc`` with the archive's name in front, of the same class (``DiskSpaceLow`` stays one);
     callers re-raise ``exc`` when it names it already."""
-    return type(exc)(f"{archive.name}: {exc}")
+    return type(exc)(tr('%(archive)s: %(error)s', archive=archive.name, error=exc))
 
 
 def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_to: Path) -> Extracted | None:
@@ -370,7 +373,7 @@ def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_
     root = extract_to.resolve()
     dest = (extract_to / name).resolve()
     if not dest.is_relative_to(root) or dest == root:
-        raise EvidenceError(f"archive member escaping the work folder refused: {name!r}")
+        raise EvidenceError(tr("archive member escaping the work folder refused: '%(name)s'", name=name))
     handle = tar.extractfile(info)
     if handle is None:
         return None
@@ -384,7 +387,7 @@ def copy_member(tar: tarfile.TarFile, info: tarfile.TarInfo, name: str, extract_
             while chunk := handle.read(CHUNK):
                 size += len(chunk)
                 if size > info.size:
-                    raise EvidenceError(f"archive member {name} is longer than its header says")
+                    raise EvidenceError(tr('archive member %(name)s is longer than its header says', name=name))
                 digest.update(chunk)
                 out.write(chunk)
                 guard.wrote(len(chunk))
@@ -422,7 +425,8 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
                 if info.name.rstrip("/") != name and safe_name(info.name) != name:
                     continue
                 if not info.isfile():
-                    raise EvidenceError(f"{name} is not a regular file in {archive.name} (links are never followed)")
+                    raise EvidenceError(tr('%(name)s is not a regular file in %(archive)s (links are never followed)',
+                                           name=name, archive=archive.name))
                 stored = tar_stored_bytes(info)
                 ExpansionBudget(archive, limits).add(name, info.size, stored, sparse=stored is not None)
                 copied = copy_member(tar, info, name, extract_to)
@@ -436,8 +440,9 @@ def extract_member(archive: Path, name: str, extract_to: Path, limits: ArchiveLi
             raise
         raise _naming(archive, exc) from exc
     except (OSError, tarfile.TarError, EOFError, UnicodeError) as exc:
-        raise EvidenceError(f"{archive.name}: {name} cannot be read: {one_line(exc)}") from exc
-    raise EvidenceError(f"{name} is not in {archive.name}")
+        raise EvidenceError(tr('%(archive)s: %(name)s cannot be read: %(error)s', archive=archive.name, name=name,
+                               error=one_line(exc))) from exc
+    raise EvidenceError(tr('%(name)s is not in %(archive)s', name=name, archive=archive.name))
 
 
 def _pax_time(value: object) -> float | None:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import msgspec
 
 from spyscan.errors import BudgetExceeded
+from spyscan.texts import tr
 
 MAX_LINE = 1 << 20  # bytes of one NDJSON line (real lines are under a few KiB)
 TOO_DEEP = "JSON nested too deep to read (more than about 1,000 levels)"
@@ -47,7 +48,7 @@ def decode_json(data: bytes) -> Any:
     try:
         return msgspec.json.decode(data)
     except msgspec.DecodeError as exc:  # ValidationError (an integer past 64 bits) is one too
-        raise JsonError(f"not valid JSON ({exc})") from exc
+        raise JsonError(tr('not valid JSON (%(error)s)', error=exc)) from exc
     except RecursionError as exc:  # msgspec's own guard: about a thousand levels
         raise JsonLimitError(TOO_DEEP) from exc
 
@@ -58,7 +59,7 @@ def decode_document(data: bytes, name: str) -> Any:
     try:
         return decode_json(data)
     except JsonLimitError as exc:
-        raise BudgetExceeded(f"{name}: {exc}; not read") from exc
+        raise BudgetExceeded(tr('%(name)s: %(error)s; not read', name=name, error=exc)) from exc
     except JsonError as exc:
         raise ValueError(f"{name} is not valid JSON: {exc}") from exc
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spyscan.evidence.plist_bounds import PlistError, PlistLimitError
+from spyscan.texts import tr
 
 _UNSEEN, _OPEN, _DONE = 0, 1, 2
 
@@ -40,7 +41,8 @@ def _references(value: Any, count: int) -> list[int]:
         item = stack.pop()
         if isinstance(item, plistlib.UID):
             if item.data >= count:
-                raise PlistError(f"NSKeyedArchiver archive refers to object {item.data} of {count}")
+                raise PlistError(tr('NSKeyedArchiver archive refers to object %(ref)s of %(count)s', ref=item.data,
+                                    count=count))
             found.append(item.data)
         elif isinstance(item, dict):
             stack.extend(item.values())
@@ -58,10 +60,11 @@ def check_archive(top: Any, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> N
     objects = top.get("$objects") if isinstance(top, dict) else None
     roots = top.get("$top") if isinstance(top, dict) else None
     if not isinstance(objects, list) or not isinstance(roots, dict):
-        raise PlistError("not an NSKeyedArchiver archive ($objects / $top missing)")
+        raise PlistError(tr('not an NSKeyedArchiver archive ($objects / $top missing)'))
     count = len(objects)
     if count > limits.max_objects:
-        raise PlistLimitError(f"NSKeyedArchiver archive has {count} objects (limit {limits.max_objects})")
+        raise PlistLimitError(tr('NSKeyedArchiver archive has %(count)s objects (limit %(max_objects)s)', count=count,
+                                 max_objects=limits.max_objects))
     state = bytearray(count)
     size = [0] * count
     height = [0] * count
@@ -71,7 +74,8 @@ def check_archive(top: Any, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> N
             _walk(root, objects, state, size, height, limits)
         total += size[root]
         if total > limits.max_expanded:
-            raise PlistLimitError(f"NSKeyedArchiver archive expands to more than {limits.max_expanded} objects")
+            raise PlistLimitError(tr('NSKeyedArchiver archive expands to more than %(max_expanded)s objects',
+                                     max_expanded=limits.max_expanded))
 
 
 def _walk(root: int, objects: list[Any], state: bytearray, size: list[int], height: list[int],
@@ -85,13 +89,16 @@ def _walk(root: int, objects: list[Any], state: bytearray, size: list[int], heig
             stack[-1] = (node, children, index + 1)
             child = children[index]
             if state[child] == _OPEN:
-                raise PlistError(f"NSKeyedArchiver archive object {child} refers back to itself (a cycle)")
+                raise PlistError(tr('NSKeyedArchiver archive object %(child)s refers back to itself (a cycle)',
+                                    child=child))
             if state[child] == _DONE:
                 if len(stack) + height[child] > limits.max_depth:
-                    raise PlistLimitError(f"NSKeyedArchiver references nest deeper than {limits.max_depth}")
+                    raise PlistLimitError(tr('NSKeyedArchiver references nest deeper than %(max_depth)s',
+                                             max_depth=limits.max_depth))
                 continue
             if len(stack) >= limits.max_depth:
-                raise PlistLimitError(f"NSKeyedArchiver references nest deeper than {limits.max_depth}")
+                raise PlistLimitError(tr('NSKeyedArchiver references nest deeper than %(max_depth)s',
+                                         max_depth=limits.max_depth))
             state[child] = _OPEN
             stack.append((child, _references(objects[child], count), 0))
             continue
@@ -99,7 +106,8 @@ def _walk(root: int, objects: list[Any], state: bytearray, size: list[int], heig
         for child in children:
             total += size[child]
             if total > limits.max_expanded:
-                raise PlistLimitError(f"NSKeyedArchiver archive expands to more than {limits.max_expanded} objects")
+                raise PlistLimitError(tr('NSKeyedArchiver archive expands to more than %(max_expanded)s objects',
+                                         max_expanded=limits.max_expanded))
         size[node] = total
         height[node] = 1 + max((height[c] for c in children), default=0)
         state[node] = _DONE

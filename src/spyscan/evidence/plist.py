@@ -26,6 +26,7 @@ from typing import Any
 from spyscan.evidence.plist_binary import load_binary
 from spyscan.evidence.plist_bounds import DEFAULT_LIMITS, PlistError, PlistLimitError, PlistLimits
 from spyscan.evidence.plist_xml import load_xml
+from spyscan.texts import tr
 
 __all__ = ["DEFAULT_LIMITS", "PLIST_LIMIT", "PlistError", "PlistLimitError", "PlistLimits", "is_plist", "load_plist"]
 
@@ -53,4 +54,4 @@ def load_plist(data: bytes, limits: PlistLimits = DEFAULT_LIMITS) -> Any:
         return load_binary(data, limits)
     if _is_xml(data):
         return load_xml(data, limits)
-    raise PlistError("not a property list (neither binary nor XML)")
+    raise PlistError(tr('not a property list (neither binary nor XML)'))

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from spyscan.evidence.plist_bounds import PlistError, PlistLimitError, PlistLimits
+from spyscan.texts import tr
 
 _TRAILER = struct.Struct(">6xBBQQQ")
 _COCOA_EPOCH = datetime(2001, 1, 1)
@@ -34,15 +35,17 @@ class _Reader:
         self.data = data
         self.limits = limits
         if len(data) < 8 + _TRAILER.size:
-            raise PlistError("binary property list too short")
+            raise PlistError(tr('binary property list too short'))
         offset_size, self.ref_size, count, self.top, table = _TRAILER.unpack_from(data, len(data) - _TRAILER.size)
         end = len(data) - _TRAILER.size
         if offset_size not in _UINT or self.ref_size not in _UINT:
-            raise PlistError(f"binary property list with offset size {offset_size} / reference size {self.ref_size}")
+            raise PlistError(tr('binary property list with offset size %(offset_size)s / reference size %(ref_size)s',
+                                offset_size=offset_size, ref_size=self.ref_size))
         if count > limits.max_objects:
-            raise PlistLimitError(f"binary property list declares {count} objects (limit {limits.max_objects})")
+            raise PlistLimitError(tr('binary property list declares %(count)s objects (limit %(max_objects)s)',
+                                     count=count, max_objects=limits.max_objects))
         if count == 0 or self.top >= count or table < 8 or table + count * offset_size > end:
-            raise PlistError("binary property list with an impossible trailer")
+            raise PlistError(tr('binary property list with an impossible trailer'))
         self.offsets = struct.unpack_from(f">{count}{_UINT[offset_size][1:]}", data, table)
         self.table = table
         self.end = end  # objects may sit anywhere before the trailer (plistlib seeks to any offset too)
@@ -55,7 +58,7 @@ class _Reader:
     # -- one object --------------------------------------------------------------------------------
     def _take(self, pos: int, size: int) -> bytes:
         if size < 0 or pos + size > self.end:
-            raise PlistError(f"binary property list object at byte {pos} runs past its end")
+            raise PlistError(tr('binary property list object at byte %(pos)s runs past its end', pos=pos))
         return self.data[pos:pos + size]
 
     def _length(self, info: int, pos: int) -> tuple[int, int]:
@@ -64,7 +67,7 @@ class _Reader:
             return info, pos
         marker = self._take(pos, 1)[0]
         if marker >> 4 != 0x1 or marker & 0xF > 3:
-            raise PlistError(f"binary property list with a bad length at byte {pos}")
+            raise PlistError(tr('binary property list with a bad length at byte %(pos)s', pos=pos))
         width = 1 << (marker & 0xF)
         return int.from_bytes(self._take(pos + 1, width), "big"), pos + 1 + width
 
@@ -72,7 +75,7 @@ class _Reader:
         """``(type, info, position after the marker)`` of object ``ref``."""
         pos = self.offsets[ref]
         if not 8 <= pos < self.end:
-            raise PlistError(f"binary property list object {ref} is outside the file")
+            raise PlistError(tr('binary property list object %(ref)s is outside the file', ref=ref))
         marker = self.data[pos]
         return marker >> 4, marker & 0xF, pos + 1
 
@@ -82,7 +85,8 @@ class _Reader:
         fmt = _UINT[self.ref_size]
         found = list(struct.unpack(f">{length * per_entry}{fmt[1:]}", raw))
         if found and max(found) >= self.count:
-            raise PlistError(f"binary property list refers to object {max(found)} of {self.count}")
+            raise PlistError(tr('binary property list refers to object %(max)s of %(count)s', max=max(found),
+                                count=self.count))
         return found
 
     def scalar(self, kind: int, info: int, pos: int) -> Any:
@@ -93,7 +97,7 @@ class _Reader:
                 return info == 0x9
         elif kind == 0x1:
             if info > 4:
-                raise PlistError(f"binary property list integer of {1 << info} bytes")
+                raise PlistError(tr('binary property list integer of %(count)s bytes', count=1 << info))
             return int.from_bytes(self._take(pos, 1 << info), "big", signed=info >= 3)
         elif kind == 0x2 and info in (2, 3):
             return struct.unpack(">f" if info == 2 else ">d", self._take(pos, 1 << info))[0]
@@ -111,9 +115,10 @@ class _Reader:
         elif kind == 0x8:
             uid = int.from_bytes(self._take(pos, info + 1), "big")
             if uid >= 1 << 64:
-                raise PlistError("binary property list UID of more than 64 bits")
+                raise PlistError(tr('binary property list UID of more than 64 bits'))
             return plistlib.UID(uid)
-        raise PlistError(f"binary property list has an unknown object marker {kind << 4 | info:#04x}")
+        raise PlistError(tr('binary property list has an unknown object marker %(marker)s',
+                            marker=format(kind << 4 | info, "#04x")))
 
     # -- the whole graph ---------------------------------------------------------------------------
     def load(self) -> Any:
@@ -132,22 +137,25 @@ class _Reader:
                 self._finish(ref, children)
                 stack.pop()
         if self.sizes[self.top] > self.limits.max_objects:
-            raise PlistLimitError(f"binary property list holds more than {self.limits.max_objects} values")
+            raise PlistLimitError(tr('binary property list holds more than %(max_objects)s values',
+                                     max_objects=self.limits.max_objects))
         return self.values[self.top]
 
     def _visit(self, ref: int, depth: int) -> list[Any] | None:
         """Decode ``ref`` if it is a scalar; return a stack frame when it is a container to read."""
         state = self.state[ref]
         if state == _OPEN:
-            raise PlistError(f"binary property list object {ref} contains itself (a reference cycle)")
+            raise PlistError(tr('binary property list object %(ref)s contains itself (a reference cycle)', ref=ref))
         if state == _DONE:
             if depth + self.heights[ref] > self.limits.max_depth:
-                raise PlistLimitError(f"binary property list nests deeper than {self.limits.max_depth} levels")
+                raise PlistLimitError(tr('binary property list nests deeper than %(max_depth)s levels',
+                                         max_depth=self.limits.max_depth))
             return None
         kind, info, pos = self.header(ref)
         if kind in _ARRAY_TYPES or kind == 0xD:
             if depth >= self.limits.max_depth:
-                raise PlistLimitError(f"binary property list nests deeper than {self.limits.max_depth} levels")
+                raise PlistLimitError(tr('binary property list nests deeper than %(max_depth)s levels',
+                                         max_depth=self.limits.max_depth))
             self.state[ref] = _OPEN
             self.values[ref] = kind
             return [ref, self.refs(info, pos, 2 if kind == 0xD else 1), 0]
@@ -162,7 +170,7 @@ class _Reader:
             try:
                 built: Any = {values[k]: values[v] for k, v in zip(children[:half], children[half:], strict=True)}
             except TypeError as exc:  # a key that cannot be one (a list or a dictionary)
-                raise PlistError("binary property list dictionary key is not a string") from exc
+                raise PlistError(tr('binary property list dictionary key is not a string')) from exc
         else:
             built = [values[c] for c in children]
         limit = self.limits.max_objects
@@ -170,7 +178,7 @@ class _Reader:
         for child in children:
             size += self.sizes[child]
             if size > limit:
-                raise PlistLimitError(f"binary property list holds more than {limit} values")
+                raise PlistLimitError(tr('binary property list holds more than %(limit)s values', limit=limit))
         values[ref] = built
         self.sizes[ref] = size
         self.heights[ref] = 1 + max((self.heights[c] for c in children), default=0)
@@ -193,4 +201,4 @@ def load_binary(data: bytes, limits: PlistLimits) -> Any:
     except (struct.error, IndexError, ValueError, OverflowError) as exc:
         if isinstance(exc, PlistError):
             raise
-        raise PlistError(f"damaged binary property list ({type(exc).__name__})") from exc
+        raise PlistError(tr('damaged binary property list (%(name)s)', name=type(exc).__name__)) from exc

@@ -17,6 +17,7 @@ from typing import Any
 from xml.parsers import expat
 
 from spyscan.evidence.plist_bounds import PlistError, PlistLimitError, PlistLimits
+from spyscan.texts import tr
 
 _DATE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d)(?:T(\d\d)(?::(\d\d)(?::(\d\d))?)?)?)?)?Z", re.ASCII)
 _LEAVES = frozenset({"key", "string", "data", "date", "integer", "real"})
@@ -38,7 +39,8 @@ class _Builder:
             return
         if tag in ("dict", "array"):
             if len(self.stack) >= self.limits.max_depth:
-                raise PlistLimitError(f"XML property list nests deeper than {self.limits.max_depth} levels")
+                raise PlistLimitError(tr('XML property list nests deeper than %(max_depth)s levels',
+                                         max_depth=self.limits.max_depth))
             container: Any = {} if tag == "dict" else []
             self._add(container)
             self.stack.append(container)
@@ -49,7 +51,7 @@ class _Builder:
             self.text = None
             if tag == "key":
                 if self.key is not None or not self.stack or not isinstance(self.stack[-1], dict):
-                    raise PlistError("XML property list has a key outside a dictionary")
+                    raise PlistError(tr('XML property list has a key outside a dictionary'))
                 self.key = text
             else:
                 self._add(_leaf(tag, text))
@@ -57,7 +59,7 @@ class _Builder:
             self._add(tag == "true")
         elif tag in ("dict", "array") and self.stack:
             if tag == "dict" and self.key is not None:
-                raise PlistError("XML property list has a key without a value")
+                raise PlistError(tr('XML property list has a key without a value'))
             self.stack.pop()
 
     def chars(self, data: str) -> None:
@@ -67,14 +69,15 @@ class _Builder:
     def _add(self, value: Any) -> None:
         self.count += 1
         if self.count > self.limits.max_objects:
-            raise PlistLimitError(f"XML property list holds more than {self.limits.max_objects} values")
+            raise PlistLimitError(tr('XML property list holds more than %(max_objects)s values',
+                                     max_objects=self.limits.max_objects))
         if not self.stack:
             self.root = value
             return
         top = self.stack[-1]
         if isinstance(top, dict):
             if self.key is None:
-                raise PlistError("XML property list has a value without a key in a dictionary")
+                raise PlistError(tr('XML property list has a value without a key in a dictionary'))
             top[self.key] = value
             self.key = None
         else:
@@ -105,7 +108,7 @@ def _leaf(tag: str, text: str) -> Any:
 
 
 def _refuse_entities(*_args: object) -> None:
-    raise PlistError("XML property list declares an entity (refused)")
+    raise PlistError(tr('XML property list declares an entity (refused)'))
 
 
 def load_xml(data: bytes, limits: PlistLimits) -> Any:
@@ -120,11 +123,11 @@ def load_xml(data: bytes, limits: PlistLimits) -> Any:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise PlistError(f"XML property list is not well-formed XML ({exc})") from exc
+        raise PlistError(tr('XML property list is not well-formed XML (%(error)s)', error=exc)) from exc
     except PlistError:
         raise
     except (ValueError, LookupError) as exc:  # a declared encoding pyexpat refuses or Python does not know
-        raise PlistError(f"XML property list cannot be read ({exc})") from exc
+        raise PlistError(tr('XML property list cannot be read (%(error)s)', error=exc)) from exc
     if builder.root is _UNSET:
-        raise PlistError("XML property list holds no value")
+        raise PlistError(tr('XML property list holds no value'))
     return builder.root

@@ -8,31 +8,37 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from spyscan.errors import UsageError
+from spyscan.texts import tr
 
 
 class Secrets:
+    """``say`` puts a prompt in the terminal's language (the command line gives it; the default is English)."""
+
     def __init__(self, password_env: str | None = None, identity: Path | None = None,
-                 interactive: bool | None = None) -> None:
+                 interactive: bool | None = None, say: Callable[[str], str] = str) -> None:
         self.password_env = password_env
         self.identity = identity
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
+        self.say = say
         self._cache: dict[str, str] = {}
 
     def password(self, what: str) -> str:
-        """Return the secret for ``what`` (e.g. "iOS backup password")."""
+        """Return the secret for ``what`` (a ``Text``: "iOS backup password (not the iPhone's passcode)")."""
         if what in self._cache:
             return self._cache[what]
         if self.password_env:
             value = os.environ.get(self.password_env)
             if value is None:
-                raise UsageError(f"environment variable {self.password_env} is not set ({what} expected there)")
+                raise UsageError(tr('environment variable %(password_env)s is not set (%(what)s expected there)',
+                                    password_env=self.password_env, what=what))
         elif self.interactive:
-            value = getpass.getpass(f"{what}: ")
+            value = getpass.getpass(self.say(tr("%(what)s: ", what=what)))
         else:
-            raise UsageError(f"{what} needed: use --password-env VAR or run interactively")
+            raise UsageError(tr('%(what)s needed: use --password-env VAR or run interactively', what=what))
         self._cache[what] = value
         return value
 

@@ -56,6 +56,7 @@ from spyscan.evidence.custody import InputFile, InputLog, sha256_stream
 from spyscan.evidence.diskspace import ensure_room, writing
 from spyscan.evidence.sqlite_guard import TICK, Guard, GuardedCursor, ensure_temp_folder, track, untrack
 from spyscan.evidence.sqlite_schema import Authorizer, SchemaCensus, SchemaRefused, fold, generated_note, refused
+from spyscan.texts import tr
 
 COMPANIONS = ("-wal", "-journal")
 MAX_ROWID = (1 << 63) - 1
@@ -252,13 +253,15 @@ def open_checked(path: Path, label: str, workdir: Path | None = None,
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise DamagedDatabase(f"{label}: cannot be read ({_one_line(exc)})") from exc
+        raise DamagedDatabase(tr('%(label)s: cannot be read (%(one_line)s)', label=label,
+                                 one_line=_one_line(exc))) from exc
     if size == 0:
-        raise DamagedDatabase(f"{label} is an empty file (0 bytes), not a SQLite database")
+        raise DamagedDatabase(tr('%(label)s is an empty file (0 bytes), not a SQLite database', label=label))
     try:
         conn = _connect(path, check_same_thread)
     except _SQL_ERRORS as exc:
-        raise DamagedDatabase(f"{label} cannot be opened as a SQLite database ({_one_line(exc)})") from exc
+        raise DamagedDatabase(tr('%(label)s cannot be opened as a SQLite database (%(one_line)s)', label=label,
+                                 one_line=_one_line(exc))) from exc
     try:
         _arm(conn, path, label)
     except BaseException:
@@ -266,14 +269,14 @@ def open_checked(path: Path, label: str, workdir: Path | None = None,
         raise
     damage = _health(conn)
     if damage is None and conn.census is None:
-        damage = "its schema cannot be read"
+        damage = tr("its schema cannot be read")
     if damage is None:
         conn.execute("PRAGMA query_only = ON")
         conn.use_lenient_text()
         return conn
     if "not a database" in damage or "encrypted" in damage:
         conn.close()
-        raise DamagedDatabase(f"{label} is not a SQLite database ({damage})")
+        raise DamagedDatabase(tr('%(label)s is not a SQLite database (%(damage)s)', label=label, damage=damage))
     try:
         recovered = _recover(conn, path, label, damage, workdir or path.parent, check_same_thread)
     finally:
@@ -427,7 +430,8 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
         finally:
             reopened.close()
     if not tables:
-        raise DamagedDatabase(f"{label} is damaged beyond recovery ({damage}); its schema is unreadable")
+        raise DamagedDatabase(tr('%(label)s is damaged beyond recovery (%(damage)s); its schema is unreadable',
+                                 label=label, damage=damage))
     fresh_path = folder / f"{path.name}.recovered-{abs(hash((str(path), label)))}.sqlite"
     fresh_path.unlink(missing_ok=True)
     ensure_room(folder, label)
@@ -447,7 +451,8 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
         _arm(fresh, fresh_path, label)
     except _SQL_ERRORS as exc:
         fresh.close()
-        raise DamagedDatabase(f"{label} is damaged ({damage}) and could not be salvaged: {_one_line(exc)}") from exc
+        raise DamagedDatabase(tr('%(label)s is damaged (%(damage)s) and could not be salvaged: %(one_line)s',
+                                 label=label, damage=damage, one_line=_one_line(exc))) from exc
     except BaseException:
         fresh.close()
         raise

@@ -60,6 +60,7 @@ from typing import Any
 from spyscan.errors import BudgetExceeded
 from spyscan.evidence import stop
 from spyscan.evidence.diskspace import DiskSpaceLow, free_bytes, low_message, mib, reserve
+from spyscan.texts import tr
 
 TICK = 10_000  # SQLite steps between two calls of the progress handler
 DISK_EVERY = 16  # progress calls between two looks at temporary files and free space
@@ -80,10 +81,10 @@ class StopRequested(BudgetExceeded):
     ran out (status ``timeout``) or the check is being interrupted (status ``interrupted``)."""
 
     def __init__(self, label: str, reason: str) -> None:
-        why = ("the artifact's time budget ran out" if reason == "timeout"
-               else "the check is being interrupted" if reason == "interrupted" else reason)
-        super().__init__(f"{label}: reading stopped because {why}; the records read before are kept",
-                         status="timeout" if reason == "timeout" else "interrupted")
+        why = (tr("the artifact's time budget ran out") if reason == "timeout"
+               else tr("the check is being interrupted") if reason == "interrupted" else reason)
+        super().__init__(tr("%(label)s: reading stopped because %(why)s; the records read before are kept",
+                            label=label, why=why), status="timeout" if reason == "timeout" else "interrupted")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -257,9 +258,10 @@ class Guard:
             return self._stop(self._over_steps(), self.schema_phase)
         if self.total > self.connection_limit:
             return self._stop(BudgetExceeded(
-                f"{self.label}: the queries on this database ran past their joint budget of "
-                f"{self.connection_limit:,} SQLite steps ({CONNECTION_FACTOR} times the budget of one query, "
-                "SPYSCAN_SQLITE_STEPS_PER_BYTE); stopped, the records read before are kept",
+                tr('%(self)s: the queries on this database ran past their joint budget of %(connection_limit)s '
+                   'SQLite steps (%(connection_factor)s times the budget of one query, '
+                   'SPYSCAN_SQLITE_STEPS_PER_BYTE); stopped, the records read before are kept', self=self.label,
+                   connection_limit=format(self.connection_limit, ","), connection_factor=CONNECTION_FACTOR),
                 status="timeout"), True)
         self.calls += 1
         if self.calls % DISK_EVERY == 0:
@@ -269,13 +271,15 @@ class Guard:
     def _over_steps(self) -> BudgetExceeded:
         if self.schema_phase:
             return BudgetExceeded(
-                f"{self.label}: its schema lists too many objects (loading it ran past {self.limit:,} SQLite "
-                "steps, about 7 per table, index, view or trigger; SPYSCAN_SQLITE_SCHEMA_STEPS); not read",
+                tr('%(self)s: its schema lists too many objects (loading it ran past %(limit)s SQLite steps, about 7 '
+                   'per table, index, view or trigger; SPYSCAN_SQLITE_SCHEMA_STEPS); not read', self=self.label,
+                   limit=format(self.limit, ",")),
                 status="truncated")
         return BudgetExceeded(
-            f"{self.label}: a query ran past its budget of {self.limit:,} SQLite steps (scaled to the "
-            f"database's {self.size:,} bytes, SPYSCAN_SQLITE_STEPS_PER_BYTE / SPYSCAN_SQLITE_MIN_STEPS); "
-            "stopped, the records read before are kept", status="timeout")
+            tr("%(self)s: a query ran past its budget of %(limit)s SQLite steps (scaled to the database's %(size)s "
+               "bytes, SPYSCAN_SQLITE_STEPS_PER_BYTE / SPYSCAN_SQLITE_MIN_STEPS); stopped, the records read before "
+               "are kept", self=self.label, limit=format(self.limit, ","), size=format(self.size,
+                                                                                       ",")), status="timeout")
 
     def _disk(self) -> int:
         folder = temp_folder()
@@ -284,9 +288,10 @@ class Guard:
         used = temp_files_bytes(folder)
         if used is not None and used > self.temp_limit:
             return self._stop(BudgetExceeded(
-                f"{self.label}: SQLite's temporary files passed their budget of {mib(self.temp_limit)} "
-                f"({mib(used)}; SPYSCAN_SQLITE_TEMP_PER_BYTE / SPYSCAN_SQLITE_MIN_TEMP_BYTES); the query was "
-                "stopped, the records read before are kept", status="truncated"), False)
+                tr("%(self)s: SQLite's temporary files passed their budget of %(mib)s (%(mib2)s; "
+                   "SPYSCAN_SQLITE_TEMP_PER_BYTE / SPYSCAN_SQLITE_MIN_TEMP_BYTES); the query was stopped, the "
+                   "records read before are kept", self=self.label, mib=mib(self.temp_limit), mib2=mib(used)),
+                   status="truncated"), False)
         try:
             free = free_bytes(Path(folder))
         except OSError:

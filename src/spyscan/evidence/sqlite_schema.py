@@ -27,11 +27,23 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from spyscan.errors import ArtifactNotFound
+from spyscan.texts import N_, tr
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _MAYBE_GENERATED = re.compile(r"\bAS\s*\(|\bGENERATED\b", re.IGNORECASE)
 REAL = ("table", "shadow")  # shadow tables (of fts, rtree) are plain b-tree tables
-_WHAT = {"view": "a view", "virtual": "a virtual table", "trigger": "a trigger", "index": "an index"}
+_ODD = {
+    "view": N_("%(label)s: %(name)s is a view, not a table as the artifact expects; not read (possibly a crafted "
+               "database)"),
+    "virtual": N_("%(label)s: %(name)s is a virtual table, not a table as the artifact expects; not read (possibly "
+                  "a crafted database)"),
+    "trigger": N_("%(label)s: %(name)s is a trigger, not a table as the artifact expects; not read (possibly a "
+                  "crafted database)"),
+    "index": N_("%(label)s: %(name)s is an index, not a table as the artifact expects; not read (possibly a crafted "
+                "database)"),
+}
+_ODD_OTHER = N_("%(label)s: %(name)s is of SQLite type %(kind)s, not a table as the artifact expects; not read "
+                "(possibly a crafted database)")
 
 
 class SchemaRefused(ArtifactNotFound):
@@ -96,8 +108,9 @@ class SchemaCensus:
         kind = self.kind(name)
         if kind is None or kind in REAL:
             return None
-        what = _WHAT.get(kind, f"a {kind}")
-        return f"{label}: {name} is {what}, not a table as the artifact expects; not read (possibly a crafted database)"
+        if kind in _ODD:
+            return tr(_ODD[kind], label=label, name=name)
+        return tr(_ODD_OTHER, label=label, name=name, kind=kind)
 
 
 _PENDING_REFUSALS: list[str] = []  # refusals since the last drain, in this process (one artifact per process)
@@ -118,8 +131,9 @@ def drain_refusals() -> list[str]:
 
 
 def generated_note(label: str, table: str, column: str) -> str:
-    return (f"{label}: column {table}.{column} is computed by an expression (a generated column), not stored as "
-            "the app writes it; read as empty (possibly a crafted database)")
+    return tr("%(label)s: column %(table)s.%(column)s is computed by an expression (a generated column), not stored "
+              "as the app writes it; read as empty (possibly a crafted database)", label=label, table=table,
+              column=column)
 
 
 class Authorizer:
@@ -135,9 +149,10 @@ class Authorizer:
                  source: str | None) -> int:
         census = self.census
         if action == sqlite3.SQLITE_RECURSIVE:
-            return self._deny(f"{self.label}: a recursive query was refused")
+            return self._deny(tr("%(label)s: a recursive query was refused", label=self.label))
         if source is not None and census.kind(source) in ("view", "trigger", "virtual"):
-            return self._deny(census.oddity(self.label, source) or f"{self.label}: {source} was not followed")
+            return self._deny(census.oddity(self.label, source)
+                              or tr("%(label)s: %(source)s was not followed", label=self.label, source=source))
         if action == sqlite3.SQLITE_READ and arg1 is not None:
             kind = census.kind(arg1)
             if kind in ("view", "virtual"):
@@ -148,7 +163,7 @@ class Authorizer:
                     self.notes.append(note)
                 return sqlite3.SQLITE_IGNORE
         if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
-            return self._deny(f"{self.label}: attaching another database was refused")
+            return self._deny(tr("%(label)s: attaching another database was refused", label=self.label))
         return sqlite3.SQLITE_OK
 
     def _deny(self, why: str) -> int:

@@ -23,6 +23,7 @@ from spyscan.indicators.prepare import prepare
 from spyscan.indicators.scope import FeedProfile, scope_entry
 from spyscan.indicators.stix import ParsedBundle, parse_bundle_bytes
 from spyscan.indicators.storage import data_dir, make_private_dir, write_private
+from spyscan.texts import message_of_error, tr
 
 MANIFEST = "added.json"
 PLATFORMS = ("ios", "android")
@@ -74,13 +75,16 @@ def validate_bytes(data: bytes, name: str) -> Validation:
     try:
         parsed = prepare(parse_bundle_bytes(data, name), name, current_categories())
     except IndicatorError as exc:
-        return Validation(name=name, sha256=digest, indicator_objects=0, usable=0, families=[], problems=[str(exc)])
+        return Validation(name=name, sha256=digest, indicator_objects=0, usable=0, families=[],
+                          problems=[message_of_error(exc)])
     indicators = parsed.indicators(name)
     index = IndicatorIndex.build(indicators)
-    problems = [f"{u.stix_id}: {u.reason} (pattern: {u.pattern})" for u in parsed.unsupported]
-    problems += [f"{i.stix_id}: value {i.value!r} cannot be used as {i.type}" for i in index.skipped]
+    problems: list[str] = [tr("%(id)s: %(reason)s (pattern: %(pattern)s)", id=u.stix_id, reason=u.reason,
+                              pattern=u.pattern) for u in parsed.unsupported]
+    problems += [tr("%(id)s: value '%(value)s' cannot be used as %(type)s", id=i.stix_id, value=i.value, type=i.type)
+                 for i in index.skipped]
     if not indicators:
-        problems.append("no usable indicator")
+        problems.append(tr("no usable indicator"))
     return Validation(name=name, sha256=digest, indicator_objects=parsed.indicator_objects,
                       usable=len(indicators) - len(index.skipped), families=list(parsed.families), problems=problems)
 
@@ -95,7 +99,8 @@ def read_manifest() -> list[AddedFile]:
 def add_bytes(data: bytes, name: str, platform: str | None, when: str) -> tuple[Validation, AddedFile | None]:
     """Validate ``data`` and, when it is valid, add it to the set (the same content twice is added once)."""
     if platform is not None and platform not in PLATFORMS:
-        raise UsageError(f"unknown platform {platform!r}; one of: {', '.join(PLATFORMS)} (or none: any)")
+        raise UsageError(tr("unknown platform '%(platform)s'; one of: %(items)s (or none: any)", platform=platform,
+                            items=', '.join(PLATFORMS)))
     result = validate_bytes(data, name)
     if not result.ok:
         return result, None

@@ -19,6 +19,7 @@ import msgspec
 import yaml
 
 from spyscan.errors import IndicatorError
+from spyscan.texts import tr
 
 C2, DISTRIBUTION, WEBSITE = "c2", "distribution", "website"
 _RANK = {WEBSITE: 1, DISTRIBUTION: 2, C2: 3}
@@ -58,9 +59,9 @@ def _load(data: bytes, name: str) -> list[dict[str, Any]]:
     try:
         doc = yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
-        raise IndicatorError(f"{name}: invalid YAML") from None
+        raise IndicatorError(tr('%(name)s: invalid YAML', name=name)) from None
     if not isinstance(doc, list):
-        raise IndicatorError(f"{name}: not a list of app families")
+        raise IndicatorError(tr('%(name)s: not a list of app families', name=name))
     return [entry for entry in doc if isinstance(entry, dict)]
 
 

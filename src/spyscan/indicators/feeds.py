@@ -9,6 +9,7 @@ import msgspec
 import yaml
 
 from spyscan.errors import IndicatorError
+from spyscan.texts import tr
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/indicators.yaml"
 
@@ -31,13 +32,13 @@ def safe_relative(parts: list[str]) -> str:
             if piece:
                 clean.append(piece)
     if not clean:
-        raise IndicatorError("feed index entry gives no usable file name")
+        raise IndicatorError(tr('feed index entry gives no usable file name'))
     return "/".join(clean)
 
 
 def _entry(raw: Any, position: int) -> FeedEntry:
     if not isinstance(raw, dict):
-        raise IndicatorError(f"feed index entry #{position} is not a mapping")
+        raise IndicatorError(tr('feed index entry #%(position)s is not a mapping', position=position))
     name = str(raw.get("name") or f"feed #{position}")
     sources = tuple(str(s) for s in raw.get("sources") or () if isinstance(s, str | int))
     github = raw.get("github")
@@ -51,7 +52,8 @@ def _entry(raw: Any, position: int) -> FeedEntry:
         url = f"https://raw.githubusercontent.com/{owner}/{repo}/{branch}/{path}"
         file = safe_relative([owner, repo, path])
     else:
-        raise IndicatorError(f"feed index entry {name!r} has neither download_url nor github owner/repo/path")
+        raise IndicatorError(tr("feed index entry '%(name)s' has neither download_url nor github owner/repo/path",
+                                name=name))
     if not file.endswith((".stix2", ".json")):
         file += ".stix2"
     return FeedEntry(name=name, url=url, file=file, sources=sources)
@@ -63,15 +65,17 @@ def parse_feed_index(data: bytes, name: str = "feed index") -> list[FeedEntry]:
         doc = yaml.safe_load(data)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise IndicatorError(f"{name}: invalid YAML{where}") from None
+        if mark is not None:
+            raise IndicatorError(tr("%(name)s: invalid YAML at line %(line)s, column %(column)s", name=name,
+                                    line=mark.line + 1, column=mark.column + 1)) from None
+        raise IndicatorError(tr("%(name)s: invalid YAML", name=name)) from None
     entries = doc.get("indicators") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
-        raise IndicatorError(f"{name}: not a feed index (no 'indicators' list)")
+        raise IndicatorError(tr("%(name)s: not a feed index (no 'indicators' list)", name=name))
     feeds = [_entry(raw, i + 1) for i, raw in enumerate(entries)]
     seen: set[str] = set()
     for feed in feeds:
         if feed.file in seen:
-            raise IndicatorError(f"{name}: two feeds would be stored as {feed.file}")
+            raise IndicatorError(tr('%(name)s: two feeds would be stored as %(feed)s', name=name, feed=feed.file))
         seen.add(feed.file)
     return feeds

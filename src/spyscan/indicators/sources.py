@@ -20,6 +20,7 @@ from spyscan.indicators.prepare import prepare
 from spyscan.indicators.scope import profile_for, summary
 from spyscan.indicators.stix import ParsedBundle, parse_bundle_bytes
 from spyscan.indicators.storage import user_iocs_dir
+from spyscan.texts import tr
 
 ENV_IOCS = "SPYSCAN_IOCS"
 BUNDLE_SUFFIXES = (".stix2", ".json")
@@ -66,7 +67,8 @@ class _Loader:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise IndicatorError(f"cannot read indicator file {name}: {exc.strerror or exc}") from None
+            raise IndicatorError(tr('cannot read indicator file %(name)s: %(value)s', name=name,
+                                    value=exc.strerror or exc)) from None
         sha256 = hashlib.sha256(data).hexdigest()
         if sha256 in self.seen:
             return
@@ -88,8 +90,10 @@ class _Loader:
         elif path.exists():
             self.add_file(path, source)
         else:
-            label = "indicator path" if source == "cli" else f"indicator path from {ENV_IOCS}"
-            raise IndicatorError(f"{label} not found: {path}")
+            if source == "cli":
+                raise IndicatorError(tr("indicator path not found: %(path)s", path=path))
+            raise IndicatorError(tr("indicator path from %(variable)s not found: %(path)s", variable=ENV_IOCS,
+                                    path=path))
 
 
 def parse_cached(data: bytes, sha256: str, name: str) -> ParsedBundle:

@@ -13,6 +13,7 @@ import msgspec
 
 from spyscan.errors import IndicatorError
 from spyscan.indicators.model import Indicator, Unsupported
+from spyscan.texts import tr
 
 # Bump when parsing or normalisation of loaded values changes: invalidates caches and the compiled set.
 PARSER_VERSION = "2"
@@ -58,22 +59,23 @@ def decode_json(data: bytes, name: str) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IndicatorError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        raise IndicatorError(tr('%(name)s: not UTF-8 text (byte %(start)s)', name=name, start=exc.start)) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IndicatorError(f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise IndicatorError(tr('%(name)s: invalid JSON at line %(lineno)s, column %(colno)s: %(msg)s', name=name,
+                                lineno=exc.lineno, colno=exc.colno, msg=exc.msg)) from None
     except RecursionError:
-        raise IndicatorError(f"{name}: invalid JSON: nested too deeply") from None
+        raise IndicatorError(tr('%(name)s: invalid JSON: nested too deeply', name=name)) from None
 
 
 def bundle_objects(doc: Any, name: str) -> list[dict[str, Any]]:
     """The objects of a STIX bundle; raises :class:`IndicatorError` when ``doc`` is not a bundle."""
     if not isinstance(doc, dict) or doc.get("type") != "bundle":
-        raise IndicatorError(f"{name}: not a STIX 2 bundle (no top-level object with \"type\": \"bundle\")")
+        raise IndicatorError(tr('%(name)s: not a STIX 2 bundle (no top-level object with "type": "bundle")', name=name))
     objects = doc.get("objects", [])
     if not isinstance(objects, list):
-        raise IndicatorError(f"{name}: not a STIX 2 bundle (\"objects\" is not a list)")
+        raise IndicatorError(tr('%(name)s: not a STIX 2 bundle ("objects" is not a list)', name=name))
     return [obj for obj in objects if isinstance(obj, dict)]
 
 

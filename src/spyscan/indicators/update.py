@@ -27,6 +27,7 @@ from spyscan.indicators.scope import is_echap_feed
 from spyscan.indicators.sources import USER_CATEGORIES, USER_MANIFEST
 from spyscan.indicators.stix import parse_bundle_bytes
 from spyscan.indicators.storage import data_dir, make_private_dir, user_iocs_dir, write_private
+from spyscan.texts import tr
 
 MAX_FEED_BYTES = 64 * 1024 * 1024
 TIMEOUT_SECONDS = 30.0
@@ -62,19 +63,20 @@ def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_FEED_B
     """Download ``url`` (http, https or file); raises :class:`IndicatorError` with a one-line reason."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        raise IndicatorError(f"{url}: only http, https and file URLs are allowed")
+        raise IndicatorError(tr('%(url)s: only http, https and file URLs are allowed', url=url))
     request = urllib.request.Request(url, headers={"User-Agent": f"spyscan/{__version__}"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
             data: bytes = response.read(limit + 1)
     except urllib.error.HTTPError as exc:
-        raise IndicatorError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        raise IndicatorError(tr('%(url)s: HTTP %(code)s %(reason)s', url=url, code=exc.code,
+                                reason=exc.reason)) from None
     except urllib.error.URLError as exc:
-        raise IndicatorError(f"{url}: {exc.reason}") from None
+        raise IndicatorError(tr('%(url)s: %(reason)s', url=url, reason=exc.reason)) from None
     except (OSError, ValueError) as exc:
-        raise IndicatorError(f"{url}: {exc}") from None
+        raise IndicatorError(tr('%(url)s: %(error)s', url=url, error=exc)) from None
     if len(data) > limit:
-        raise IndicatorError(f"{url}: larger than {limit // (1024 * 1024)} MiB")
+        raise IndicatorError(tr('%(url)s: larger than %(count)s MiB', url=url, count=limit // (1024 * 1024)))
     return data
 
 

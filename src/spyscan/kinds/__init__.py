@@ -9,6 +9,7 @@ from pathlib import Path
 
 from spyscan.errors import UsageError
 from spyscan.evidence.base import Evidence
+from spyscan.texts import tr
 
 RESULTS_KIND = "results"
 
@@ -53,22 +54,24 @@ def detect_kind(path: Path) -> str:
     with a message naming both, so that a planted ``run.json`` can never replace the evidence.
     """
     if not path.exists():
-        raise UsageError(f"input not found: {path}")
+        raise UsageError(tr('input not found: %(path)s', path=path))
     matches = _matching_kinds(path)
     results = is_results_folder(path)
     if matches and results:
         raise UsageError(
-            f"{path} could be read two ways: as {_label(matches[0])} (--kind {matches[0]}) or as the results "
-            f"of an earlier spyscan check (it holds run.json and records/; `spyscan recheck`). Say which: "
-            f"give --kind {matches[0]} to check the evidence, or use `spyscan recheck` for the results"
+            tr('%(path)s could be read two ways: as %(label)s (--kind %(matches)s) or as the results of an earlier '
+               'spyscan check (it holds run.json and records/; `spyscan recheck`). Say which: give --kind '
+               '%(matches)s to check the evidence, or use `spyscan recheck` for the results', path=path,
+               label=_label(matches[0]), matches=matches[0])
         )
     if matches:
         return matches[0]
     if results:
         return RESULTS_KIND
     raise UsageError(
-        f"spyscan does not recognise {path} as an acquisition it can read. Give the acquisition itself: "
-        f"{_key_files_help()}. `spyscan kinds` lists what each kind needs"
+        tr('spyscan does not recognise %(path)s as an acquisition it can read. Give the acquisition itself: '
+           '%(key_files_help)s. `spyscan kinds` lists what each kind needs', path=path,
+           key_files_help=_key_files_help())
     )
 
 
@@ -81,30 +84,36 @@ def check_kind(path: Path, kind: str) -> str:
         if cls.detect(path):
             return kind
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise UsageError(tr('cannot read %(path)s: %(value)s', path=path, value=exc.strerror or exc)) from None
     others = [k for k in _matching_kinds(path) if k != kind]
-    looks = (f"It looks like {_label(others[0])}: use --kind {others[0]}, or leave --kind out"
-             if others else "It does not look like any kind of acquisition spyscan reads")
+    looks = (tr("It looks like %(label)s: use --kind %(kind)s, or leave --kind out", label=_label(others[0]),
+                kind=others[0])
+             if others else tr("It does not look like any kind of acquisition spyscan reads"))
     raise UsageError(
-        f"{path} is not {_label(kind)}: {cls.key_files or 'its key files are missing'}. {looks}. "
-        f"Nothing was checked"
+        tr("%(path)s is not %(label)s: %(needs)s. %(looks)s. Nothing was checked", path=path, label=_label(kind),
+           needs=tr(cls.key_files) if cls.key_files else tr("its key files are missing"), looks=looks)
     )
 
 
 def _label(kind: str) -> str:
     if kind == RESULTS_KIND:
-        return "spyscan results"
+        return tr("spyscan results")
     cls = all_kinds().get(kind)
-    return f"{cls.label} ({kind})" if cls is not None and cls.label else kind
+    return tr("%(label)s (%(kind)s)", label=tr(cls.label), kind=kind) if cls is not None and cls.label else kind
 
 
 def _key_files_help() -> str:
-    return "; ".join(f"{cls.kind}: {cls.key_files}" for cls in sorted(all_kinds().values(), key=lambda c: c.kind)
-                     if cls.key_files)
+    parts = [tr("%(kind)s: %(needs)s", kind=cls.kind, needs=tr(cls.key_files))
+             for cls in sorted(all_kinds().values(), key=lambda c: c.kind) if cls.key_files]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = tr("%(first)s; %(second)s", first=joined, second=part)
+    return joined
 
 
 def evidence_class(kind: str) -> type[Evidence]:
     kinds = all_kinds()
     if kind not in kinds:
-        raise UsageError(f"unknown kind {kind!r}; known kinds: {', '.join(kind_names())}")
+        raise UsageError(tr("unknown kind '%(kind)s'; known kinds: %(items)s", kind=kind,
+                            items=', '.join(kind_names())))
     return kinds[kind]

@@ -21,8 +21,9 @@ from spyscan.evidence.android_backup_stream import MAGIC, BackupEntry, BackupRea
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 
-PROMPT = "Android backup password"
+PROMPT = tr("Android backup password (typed on the phone when the backup was made)")
 DOMAINS = frozenset({"_manifest", "a", "f", "db", "sp", "r", "c", "ef", "obb", "d_f", "d_db", "d_sp", "d_r", "d_c",
                      "k", "no_backup"})
 MAX_FOLDER_ENTRIES = 1_000_000
@@ -44,8 +45,9 @@ def is_unpacked_backup(path: Path) -> bool:
 class AndroidBackupEvidence(Evidence):
     kind = "android-backup"
     platform = "android"
-    key_files = 'a single .ab file starting with "ANDROID BACKUP", or an unpacked backup folder (apps/<package>/...)'
-    label = "Android backup (.ab, or unpacked into a folder)"
+    key_files = N_('a single .ab file starting with "ANDROID BACKUP", or an unpacked backup folder '
+                   '(apps/<package>/...)')
+    label = N_("Android backup (.ab, or unpacked into a folder)")
     priority = 20
 
     _reader: BackupReader | None = None
@@ -67,22 +69,23 @@ class AndroidBackupEvidence(Evidence):
         super().open()
         if self.unpacked:
             if not is_unpacked_backup(self.path):
-                raise EvidenceError(f"{self.path} holds no unpacked Android backup (apps/<package>/... folders)")
+                raise EvidenceError(tr('%(self)s holds no unpacked Android backup (apps/<package>/... folders)',
+                                       self=self.path))
             return
         if not self.path.is_file():
-            raise EvidenceError(f"{self.path} is not a file; an Android backup is a single .ab file")
+            raise EvidenceError(tr('%(self)s is not a file; an Android backup is a single .ab file', self=self.path))
         try:
             with self.path.open("rb") as fh:
                 header = read_header(fh)
         except OSError as exc:
-            raise EvidenceError(f"{self.path.name} cannot be read: {exc}") from exc
+            raise EvidenceError(tr('%(self)s cannot be read: %(error)s', self=self.path.name, error=exc)) from exc
         password = self.secrets.password(PROMPT) if header.encrypted else None
         self._reader = BackupReader(self.path, password)
 
     @property
     def reader(self) -> BackupReader:
         if self._reader is None:
-            raise EvidenceError("the Android backup was not opened")
+            raise EvidenceError(tr('the Android backup was not opened'))
         return self._reader
 
     def device_info(self) -> DeviceFacts:
@@ -113,7 +116,8 @@ class AndroidBackupEvidence(Evidence):
                     continue
                 count += 1
                 if count > MAX_FOLDER_ENTRIES:
-                    raise EvidenceError(f"{self.path.name} has more than {MAX_FOLDER_ENTRIES} files; refused")
+                    raise EvidenceError(tr('%(self)s has more than %(max_folder_entries)s files; refused',
+                                           self=self.path.name, max_folder_entries=MAX_FOLDER_ENTRIES))
                 with full.open("rb") as reader:
                     yield BackupEntry(name=full.relative_to(self.path).as_posix(), size=info.st_size,
                                       mtime=info.st_mtime, reader=reader)

@@ -28,6 +28,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.evidence.secrets import Secrets
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 
 MARKERS = ("acquisition.json", "packages.json", "getprop.txt", "ps.txt", "processes.json", "files.json",
            "dumpsys.txt", "settings_global.txt", "settings_secure.txt", "root_binaries.json", "hashes.csv")
@@ -52,6 +53,8 @@ HEAD = 4096
 EXPECTED = (("acquisition.json",), ("getprop.txt",), ("packages.json",),
             ("processes.txt", "processes.json", "ps.txt"), ("dumpsys.txt",),
             ("settings_global.txt", "settings_secure.txt", "settings_system.txt"), ("files.json",))
+
+AGE_PROMPT = tr("age passphrase of the encrypted acquisition")
 
 
 def _marker_count(names: set[str], prefix: str = "") -> int:
@@ -100,7 +103,7 @@ class AndroidQFEvidence(Evidence):
     key_files = ("a folder, .zip or .zip.age holding androidqf files (getprop.txt, packages.json, processes.txt, "
                  "dumpsys.txt, ...)")
     key_artifacts = ("android.androidqf.getprop", "android.androidqf.packages")  # see docs/verdict.md
-    label = "androidqf acquisition (folder, .zip or age-encrypted .zip.age)"
+    label = N_("androidqf acquisition (folder, .zip or age-encrypted .zip.age)")
     priority = 40
 
     def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
@@ -145,8 +148,8 @@ class AndroidQFEvidence(Evidence):
         names = {m.name: m for m in self._archive.files()}
         prefix = _find_prefix(set(names), _archive_head(self._archive))
         if prefix is None:
-            raise EvidenceError(f"{self.path.name} does not look like an androidqf acquisition "
-                                "(no packages.json, getprop.txt, dumpsys.txt... inside)")
+            raise EvidenceError(tr('%(self)s does not look like an androidqf acquisition (no packages.json, '
+                                   'getprop.txt, dumpsys.txt... inside)', self=self.path.name))
         self._prefix = prefix
         self._members = {n[len(prefix):]: m for n, m in names.items() if n.startswith(prefix)}
         self._load_dumpsys_quietly()
@@ -172,12 +175,13 @@ class AndroidQFEvidence(Evidence):
         dest = self.workdir / "decrypted-acquisition.zip"
         kinds = header_recipient_types(self.path)
         if "scrypt" in kinds:
-            decrypt_with_passphrase(self.path, dest, self.secrets.password("age passphrase"))
+            passphrase = self.secrets.password(AGE_PROMPT)
+            decrypt_with_passphrase(self.path, dest, passphrase)
         elif self.secrets.identity is not None:
             decrypt_with_identity(self.path, dest, Path(self.secrets.identity))
         else:
-            raise EvidenceError(f"{self.path.name} is encrypted for an age identity ({', '.join(kinds)}); "
-                                "give the identity file with --identity FILE")
+            raise EvidenceError(tr('%(self)s is encrypted for an age identity (%(items)s); give the identity file '
+                                   'with --identity FILE', self=self.path.name, items=', '.join(kinds)))
         dest.chmod(0o600)
         return dest
 

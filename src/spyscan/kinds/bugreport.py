@@ -28,6 +28,7 @@ from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.secrets import Secrets
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 
 MAIN_ENTRY = "main_entry.txt"
 FS_PREFIX = "FS/"
@@ -65,9 +66,9 @@ BLOCK_MAX_LINES = 200_000  # a real process-and-thread list has some thousands o
 class BugreportEvidence(Evidence):
     kind = "bugreport"
     platform = "android"
-    key_files = "a bugreport .zip or folder with main_entry.txt or bugreport-*.txt (dumpstate)"
+    key_files = N_("a bugreport .zip or folder with main_entry.txt or bugreport-*.txt (dumpstate)")
     key_artifacts = ("android.bugreport.getprop", "android.dumpsys.packages")  # see docs/verdict.md
-    label = "Android bugreport (zip or unpacked folder)"
+    label = N_("Android bugreport (zip or unpacked folder)")
     priority = 30
 
     def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
@@ -145,7 +146,8 @@ class BugreportEvidence(Evidence):
         if entry is None:
             raise ArtifactNotFound(name)
         if entry.size > limit:
-            raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name,
+                                   size=entry.size, limit=limit))
         if self.path.is_file():
             data = self._archive_handle().read(name)
         else:
@@ -170,7 +172,7 @@ class BugreportEvidence(Evidence):
     @property
     def dumpstate_name(self) -> str:
         if self._dumpstate is None:
-            raise ArtifactNotFound("no dumpstate text in this bugreport (main_entry.txt, dumpstate*.txt)")
+            raise ArtifactNotFound(tr('no dumpstate text in this bugreport (main_entry.txt, dumpstate*.txt)'))
         return self._dumpstate
 
     def _load_dumpstate(self) -> None:
@@ -203,7 +205,8 @@ class BugreportEvidence(Evidence):
         if entry is None:
             raise ArtifactNotFound(name)
         if entry.size > limit:
-            raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name,
+                                   size=entry.size, limit=limit))
         folder = self.workdir / "dumpstate"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         dest = folder / PurePosixPath(name).name
@@ -215,7 +218,8 @@ class BugreportEvidence(Evidence):
                 with (self.path / PurePosixPath(name)).open("rb") as source:
                     size, digest = sha256_stream(source, sink)
         if size > limit:
-            raise EvidenceError(f"{name} is {size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name, size=size,
+                                   limit=limit))
         dest.chmod(0o600)
         self.inputs.add(InputFile(path=name, size=size, sha256=digest))
         return dest

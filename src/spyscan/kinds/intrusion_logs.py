@@ -31,6 +31,7 @@ from spyscan.evidence.custody import InputFile
 from spyscan.evidence.jsonio import JsonError, JsonLimitError, LineNotes, Readable, decode_json, ndjson_values
 from spyscan.evidence.secrets import Secrets
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 
 EVENT_TYPES = ("dns_event", "connect_event", "security_event")
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".log")
@@ -69,8 +70,8 @@ def _zone(name: str | None) -> ZoneInfo | None:
 class IntrusionLogsEvidence(Evidence):
     kind = "intrusion-logs"
     platform = "android"
-    key_files = "a folder or .zip of Android intrusion-logging NDJSON exports"
-    label = "Android intrusion-logging export (folder or zip)"
+    key_files = N_("a folder or .zip of Android intrusion-logging NDJSON exports")
+    label = N_("Android intrusion-logging export (folder or zip)")
     priority = 35
 
     def __init__(self, path: Path, workdir: Path, secrets: Secrets | None = None) -> None:
@@ -116,7 +117,8 @@ class IntrusionLogsEvidence(Evidence):
         skip = ("getprop.txt", "metadata.json")
         self._logs = sorted(n for n in names if n.lower().endswith(SUFFIXES) and n.rsplit("/", 1)[-1] not in skip)
         if not self._logs:
-            raise EvidenceError(f"{self.path.name} holds no intrusion-log files ({', '.join(SUFFIXES)})")
+            raise EvidenceError(tr('%(self)s holds no intrusion-log files (%(items)s)', self=self.path.name,
+                                   items=', '.join(SUFFIXES)))
         self._find_time_zone(names)
 
     def close(self) -> None:
@@ -152,7 +154,8 @@ class IntrusionLogsEvidence(Evidence):
         found: list[str] = []
         for label in zips:
             if depth > NESTED_DEPTH:
-                raise EvidenceError(f"{label}: zips nested more than {NESTED_DEPTH} levels deep")
+                raise EvidenceError(tr('%(label)s: zips nested more than %(nested_depth)s levels deep', label=label,
+                                       nested_depth=NESTED_DEPTH))
             local = self._nested_copy(label)
             if not Archive.is_archive(local):
                 continue
@@ -197,7 +200,8 @@ class IntrusionLogsEvidence(Evidence):
             if entry is None:
                 raise ArtifactNotFound(name)
             if entry.size > limit:
-                raise EvidenceError(f"{name} is {entry.size} bytes, over the limit of {limit}")
+                raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name,
+                                       size=entry.size, limit=limit))
             data = nested.read(inner_name)
             self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
             return data
@@ -207,7 +211,8 @@ class IntrusionLogsEvidence(Evidence):
             if member is None:
                 raise ArtifactNotFound(name)
             if member.size > limit:
-                raise EvidenceError(f"{name} is {member.size} bytes, over the limit of {limit}")
+                raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name,
+                                       size=member.size, limit=limit))
             data = archive.read(name)
             self.inputs.add(InputFile(path=name, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
             return data
@@ -254,7 +259,7 @@ class IntrusionLogsEvidence(Evidence):
     def events(self, wanted: str) -> Iterator[IntrusionEvent]:
         """Every event of type ``wanted``, once (duplicates across files skipped), in file order."""
         if not self._logs:
-            raise ArtifactNotFound("no intrusion-log files")
+            raise ArtifactNotFound(tr('no intrusion-log files'))
         seen: set[bytes] = set()
         for name in self._logs:
             for number, obj in self._objects(name):

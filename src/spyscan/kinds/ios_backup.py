@@ -33,9 +33,10 @@ from spyscan.evidence.ios_backup.layout import (
 from spyscan.evidence.ios_backup.session import BackupSession, ManifestEntry
 from spyscan.evidence.sqlite import copy_with_hash, open_checked
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 from spyscan.timeutil import iso
 
-PASSWORD_PROMPT = "iOS backup password"  # noqa: S105 - the prompt text
+PASSWORD_PROMPT = tr("iOS backup password (chosen for \"Encrypt local backup\", not the iPhone's passcode)")
 ROOT_HANDLE = "root:"
 SQLITE_COMPANIONS = ("-wal", "-journal")
 
@@ -53,9 +54,9 @@ def _text(value: Any) -> str | None:
 class IOSBackupEvidence(Evidence):
     kind = "ios-backup"
     platform = "ios"
-    key_files = "a backup folder with Manifest.db and Manifest.plist (or a folder holding one)"
+    key_files = N_("a backup folder with Manifest.db and Manifest.plist (or a folder holding one)")
     key_artifacts = ("ios.backup_manifest", "ios.sms")  # see docs/verdict.md
-    label = "iOS backup (iTunes/Finder/libimobiledevice)"
+    label = N_("iOS backup (iTunes/Finder/libimobiledevice)")
     priority = 20
 
     _session: BackupSession | None = None
@@ -75,8 +76,8 @@ class IOSBackupEvidence(Evidence):
             try:
                 session.connection()
             except EvidenceError as exc:
-                raise EvidenceError(f"{reason}, and {MANIFEST_DB} is not a plain database "
-                                    "(encrypted backups need their Manifest.plist)") from exc
+                raise EvidenceError(tr('%(reason)s, and %(manifest_db)s is not a plain database (encrypted backups '
+                                       'need their Manifest.plist)', reason=reason, manifest_db=MANIFEST_DB)) from exc
             return
         if session.encrypted:
             key_file = os.environ.get(KEY_FILE_ENV) or None
@@ -90,7 +91,7 @@ class IOSBackupEvidence(Evidence):
     @property
     def session(self) -> BackupSession:
         if self._session is None:
-            raise EvidenceError("the backup was not opened")
+            raise EvidenceError(tr('the backup was not opened'))
         return self._session
 
     def warnings(self) -> list[str]:
@@ -172,7 +173,7 @@ class IOSBackupEvidence(Evidence):
     def _entry(self, file: IOSFile) -> ManifestEntry:
         entry = self.session.entry(file.handle)
         if entry is None:
-            raise ArtifactNotFound(f"{file.label} is not in {MANIFEST_DB}")
+            raise ArtifactNotFound(tr('%(file)s is not in %(manifest_db)s', file=file.label, manifest_db=MANIFEST_DB))
         return entry
 
     def _root_bytes(self, name: str, limit: int) -> bytes:
@@ -181,7 +182,8 @@ class IOSBackupEvidence(Evidence):
         path = self.session.manifest_db() if name == MANIFEST_DB else self.session.root_file(name)
         size = path.stat().st_size
         if size > limit:
-            raise EvidenceError(f"{name} is {size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(name)s is %(size)s bytes, over the limit of %(limit)s', name=name, size=size,
+                                   limit=limit))
         data = path.read_bytes()
         if name != MANIFEST_DB:
             self._log_bytes(name, data)

@@ -12,6 +12,7 @@ from pathlib import Path
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.jsonio import JsonError, decode_json
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_
 
 MANIFEST = "acquisition.json"
 
@@ -29,8 +30,8 @@ def _manifest(path: Path) -> dict[str, object] | None:
 class IOSCollectionEvidence(Evidence):
     kind = "ios-collection"
     platform = "ios"
-    key_files = "a folder made by `spyscan collect ios` (acquisition.json with tool spyscan, platform ios)"
-    label = "iPhone acquisition made by spyscan collect ios (backup, crash reports, sysdiagnose)"
+    key_files = N_("a folder made by `spyscan collect ios` (acquisition.json with tool spyscan, platform ios)")
+    label = N_("iPhone acquisition made by spyscan collect ios (backup, crash reports, sysdiagnose)")
     priority = 20
 
     @classmethod

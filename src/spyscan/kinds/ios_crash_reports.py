@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from spyscan.kinds.ios_fs import ListedIOSEvidence
+from spyscan.texts import N_
 
 DEVICE_FOLDER = "private/var/mobile/Library/Logs/CrashReporter/"
 SUFFIXES = (".ips", ".ips.synced", ".panic")
@@ -18,8 +19,8 @@ SUFFIXES = (".ips", ".ips.synced", ".panic")
 class IOSCrashReportsEvidence(ListedIOSEvidence):
     kind = "ios-crash-reports"
     platform = "ios"
-    key_files = "a folder of iPhone crash reports (.ips files)"
-    label = "iPhone crash reports copied from the phone (a folder of .ips files)"
+    key_files = N_("a folder of iPhone crash reports (.ips files)")
+    label = N_("iPhone crash reports copied from the phone (a folder of .ips files)")
     priority = 70
     extract_dir = "crash-reports"
 

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.errors import ArtifactNotFound, EvidenceError
+from spyscan.evidence.android_time import DeviceClock
 from spyscan.evidence.base import DEFAULT_READ_LIMIT, Evidence
 from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.fs_listing import FILE, FsEntry, FsListing, extract_member, glob_regex
@@ -34,11 +35,15 @@ from spyscan.evidence.sqlite import copy_with_hash, open_checked
 from spyscan.evidence.text_blocks import TEXT_BLOCK, TextBlock, line_blocks
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_, tr
 
 COMPANIONS = ("-wal", "-journal")
 _PEEK_MEMBERS = 400
 _PEEK_BYTES = 64 << 20  # expanded bytes a peek at a tar reads at most
 APPLEDOUBLE_PREFIX = "._"  # macOS AppleDouble sidecars ("._<name>"): metadata of <name>, never device files
+
+
+LOCALTIME = "private/var/db/timezone/localtime"  # a link to the zoneinfo file of the device's zone
 
 
 def is_appledouble(name: str) -> bool:
@@ -108,13 +113,14 @@ class ListedIOSEvidence(Evidence):
         self.is_tar = self.path.is_file()
         if self.is_tar:
             if not _is_tar(self.path):
-                raise EvidenceError(f"{self.path.name} is not a tar archive (give the dump folder or a .tar/.tar.gz)")
+                raise EvidenceError(tr('%(self)s is not a tar archive (give the dump folder or a .tar/.tar.gz)',
+                                       self=self.path.name))
             wants = self._wanted_matcher()
             self.listing.walk_tar(self.path, self.workdir / self.extract_dir, wants)
         elif self.path.is_dir():
             self.listing.walk_folder(self.path)
         else:
-            raise EvidenceError(f"{self.path} is neither a folder nor a tar archive")
+            raise EvidenceError(tr('%(self)s is neither a folder nor a tar archive', self=self.path))
         self._locate_root()
 
     def close(self) -> None:
@@ -174,7 +180,8 @@ class ListedIOSEvidence(Evidence):
     def ios_read(self, file: IOSFile, limit: int = DEFAULT_READ_LIMIT) -> bytes:
         entry = self._file_entry(file.handle)
         if entry.size > limit:
-            raise EvidenceError(f"{file.label} is {entry.size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(file)s is %(size)s bytes, over the limit of %(limit)s', file=file.label,
+                                   size=entry.size, limit=limit))
         local = self._local(entry.path)
         data = _read_nofollow(local, limit)
         self.inputs.add(InputFile(path=file.label, size=len(data), sha256=hashlib.sha256(data).hexdigest()))
@@ -199,9 +206,9 @@ class ListedIOSEvidence(Evidence):
     def _file_entry(self, handle: str) -> FsEntry:
         entry = self.listing.get(handle)
         if entry is None:
-            raise ArtifactNotFound(f"{handle} is not in the dump")
+            raise ArtifactNotFound(tr('%(handle)s is not in the dump', handle=handle))
         if entry.type != FILE:
-            raise EvidenceError(f"{handle} is not a regular file (links are never followed)")
+            raise EvidenceError(tr('%(handle)s is not a regular file (links are never followed)', handle=handle))
         return entry
 
     def _copy(self, path: str, target: Path, label: str) -> None:
@@ -299,7 +306,7 @@ def _read_nofollow(path: Path, limit: int) -> bytes:
     with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceError(f"{path.name} is over the read limit of {limit} bytes")
+        raise EvidenceError(tr('%(path)s is over the read limit of %(limit)s bytes', path=path.name, limit=limit))
     return data
 
 
@@ -330,9 +337,9 @@ def _looks_like_device_root(names: Iterable[str]) -> bool:
 class IOSFilesystemEvidence(ListedIOSEvidence):
     kind = "ios-fs"
     platform = "ios"
-    key_files = "a folder or tar whose root holds private/var/mobile"
+    key_files = N_("a folder or tar whose root holds private/var/mobile")
     key_artifacts = ("ios.fs.file_listing", "ios.sms", "ios.datausage")  # see docs/verdict.md
-    label = "iOS full filesystem dump (folder or tar)"
+    label = N_("iOS full filesystem dump (folder or tar)")
     priority = 35
 
     @classmethod
@@ -362,7 +369,26 @@ class IOSFilesystemEvidence(ListedIOSEvidence):
                 if isinstance(data.get("ProductName"), str):
                     facts.details["product"] = data["ProductName"]
             break
+        zone = self.time_zone()
+        if zone is not None:
+            facts.timezone = zone
         return facts
+
+    def time_zone(self) -> str | None:
+        """The device's zone: ``/private/var/db/timezone/localtime`` links to ``.../zoneinfo/<Area/City>``."""
+        for entry in self.entries(LOCALTIME):
+            if entry.link and "zoneinfo/" in entry.link:
+                return entry.link.split("zoneinfo/", 1)[1].strip("/") or None
+        return None
+
+    def device_clock(self) -> DeviceClock:
+        """The zone the dump's ``localtime`` link names; logs that write local time (mobile_installation.log)
+        are converted with it."""
+        zone = self.time_zone()
+        if zone is None:
+            return DeviceClock(problem=tr("the dump does not say the device's time zone (no %(file)s link)",
+                                          file=LOCALTIME))
+        return DeviceClock.from_name(zone)
 
 
 class _EmptyListing(FsListing):

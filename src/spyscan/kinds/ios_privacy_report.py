@@ -27,6 +27,7 @@ from spyscan.errors import BudgetExceeded, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.evidence.jsonio import JsonError, JsonLimitError, decode_json
+from spyscan.texts import N_, tr
 
 SUFFIXES = (".ndjson", ".json", ".jsonl", ".txt")
 TYPES = ("access", "networkActivity")
@@ -74,8 +75,8 @@ def _peek(path: Path) -> bytes:
 class IOSPrivacyReportEvidence(Evidence):
     kind = "ios-privacy-report"
     platform = "ios"
-    key_files = "an App_Privacy_Report_*.ndjson saved from Settings, or a folder of them"
-    label = "iOS App Privacy Report saved from Settings (App_Privacy_Report_*.ndjson, or a folder of them)"
+    key_files = N_("an App_Privacy_Report_*.ndjson saved from Settings, or a folder of them")
+    label = N_("iOS App Privacy Report saved from Settings (App_Privacy_Report_*.ndjson, or a folder of them)")
     priority = 36
 
     def __init__(self, path: Path, workdir: Path, secrets: Any = None) -> None:
@@ -106,8 +107,8 @@ class IOSPrivacyReportEvidence(Evidence):
         found = [p.name for p in self._candidates(self.path)[:MAX_FILES]
                  if p.suffix.lower() == ".ndjson" or _looks_like_report(_peek(p))]
         if not found:
-            raise EvidenceError(f"{self.path} holds no App Privacy Report (.ndjson lines of type access or "
-                                "networkActivity)")
+            raise EvidenceError(tr('%(self)s holds no App Privacy Report (.ndjson lines of type access or '
+                                   'networkActivity)', self=self.path))
         self._files = found
 
     def report_files(self) -> list[str]:
@@ -145,7 +146,8 @@ class IOSPrivacyReportEvidence(Evidence):
                     continue
                 count += 1
                 if count > MAX_RECORDS:
-                    raise BudgetExceeded(f"{rel}: more than {MAX_RECORDS} lines; the rest was not read")
+                    raise BudgetExceeded(tr('%(rel)s: more than %(max_records)s lines; the rest was not read', rel=rel,
+                                            max_records=MAX_RECORDS))
                 try:
                     data = decode_json(text)
                 except JsonLimitError:

@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from spyscan.evidence.android_time import DeviceClock
 from spyscan.evidence.fs_listing import FsEntry, has_wildcard, literal_prefix
 from spyscan.kinds.ios_fs import ListedIOSEvidence, is_appledouble, peek_tar_names
 from spyscan.records.device import DeviceFacts
+from spyscan.texts import N_
 from spyscan.timeutil import iso
 
 _MARKERS = frozenset({"ps.txt", "system_logs.logarchive", "sysdiagnose.log", "logs", "crashes_and_spins",
@@ -65,9 +67,9 @@ _NAME_PARTS = re.compile(r"sysdiagnose_(\d{4})\.(\d{2})\.(\d{2})_(\d{2})-(\d{2})
 class SysdiagnoseEvidence(ListedIOSEvidence):
     kind = "sysdiagnose"
     platform = "ios"
-    key_files = "a sysdiagnose_*.tar.gz archive, or its unpacked folder with ps.txt and system_logs.logarchive"
+    key_files = N_("a sysdiagnose_*.tar.gz archive, or its unpacked folder with ps.txt and system_logs.logarchive")
     key_artifacts = ("ios.sysdiagnose.ps", "ios.shutdown_log")  # see docs/verdict.md
-    label = "iOS sysdiagnose archive (sysdiagnose_*.tar.gz or its folder)"
+    label = N_("iOS sysdiagnose archive (sysdiagnose_*.tar.gz or its folder)")
     priority = 30
     extract_dir = "sysdiagnose"
 
@@ -95,6 +97,13 @@ class SysdiagnoseEvidence(ListedIOSEvidence):
         for entry in super().entries(pattern):
             if not in_logarchive_store(entry.path):
                 yield entry
+
+    def device_clock(self) -> DeviceClock:
+        """The offset the archive's name gives (the device's at the time it was made): its logs that write local
+        time without a zone (mobile_installation.log) are converted with it."""
+        found = _NAME_PARTS.search(self.path.name)
+        offset = f"{found.group(7)}{found.group(8)}:{found.group(9)}" if found else None
+        return DeviceClock.from_offset(offset, "sysdiagnose name")
 
     def device_info(self) -> DeviceFacts:
         name = self.path.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -29,7 +30,7 @@ class AcquisitionInfo(Record, frozen=True, tag="acquisition.info"):
     adb_host_key_sha256: str | None = None  # SHA-256 of the acquiring computer's adb public key (base64 text),
     # from adb_host_key.pub (androidqf PR #120, spyscan collect): that computer is the examiner's
 
-    TIMESTAMPS = (("started", "acquisition started"), ("completed", "acquisition finished"))
+    TIMESTAMPS = (("started", N_("acquisition started")), ("completed", N_("acquisition finished")))
 
     @property
     def incomplete(self) -> bool:

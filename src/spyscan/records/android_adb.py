@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -16,7 +17,7 @@ class AdbTrustedKey(Record, frozen=True, tag="android.adb_key"):
     connected_to_adb: bool | None = None
     last_key_received: str | None = None  # MD5 fingerprint of the last key that connected
 
-    TIMESTAMPS = (("last_connection", "adb key last connected"),)
+    TIMESTAMPS = (("last_connection", N_("adb key last connected")),)
 
     def summary(self) -> str:
         return f"trusted adb key {self.comment or self.key_sha256[:16]}"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class AppOpEntry(Record, frozen=True, tag="android.appop"):
@@ -22,7 +23,7 @@ class AppOpEntry(Record, frozen=True, tag="android.appop"):
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
-    TIMESTAMPS = (("last_access", "app operation used"), ("last_reject", "app operation refused"))
+    TIMESTAMPS = (("last_access", N_("app operation used")), ("last_reject", N_("app operation refused")))
     OBSERVABLES = (("package", Obs.APP_ID),)
 
     def summary(self) -> str:

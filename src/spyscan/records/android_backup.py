@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -20,7 +21,7 @@ class BackupSMS(Record, frozen=True, tag="android.backup.sms"):
     date_sent: datetime | None = None
     date_sent_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("date", "SMS received or sent"), ("date_sent", "SMS sent (sender's clock)"))
+    TIMESTAMPS = (("date", N_("SMS received or sent")), ("date_sent", N_("SMS sent (sender's clock)")))
     OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))
 
     def summary(self) -> str:
@@ -38,7 +39,7 @@ class BackupMMS(Record, frozen=True, tag="android.backup.mms"):
     date_sent: datetime | None = None
     date_sent_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("date", "MMS received or sent"), ("date_sent", "MMS sent (sender's clock)"))
+    TIMESTAMPS = (("date", N_("MMS received or sent")), ("date_sent", N_("MMS sent (sender's clock)")))
     OBSERVABLES = (("body", Obs.TEXT), ("links", Obs.URL))
 
     def summary(self) -> str:
@@ -56,7 +57,7 @@ class BackupCall(Record, frozen=True, tag="android.backup.call"):
     date: datetime | None = None
     date_raw: Raw = None  # the stored value (ms since 1970)
 
-    TIMESTAMPS = (("date", "call"),)
+    TIMESTAMPS = (("date", N_("call")),)
 
     def summary(self) -> str:
         return f"call {self.direction or ''} {self.number or '?'} ({self.duration or 0} s)".replace("  ", " ")

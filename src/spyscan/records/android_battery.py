@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -21,7 +22,7 @@ class BatteryPackageChange(Record, frozen=True, tag="android.battery_package_cha
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
-    TIMESTAMPS = (("day_start", "package change (day start)"),)
+    TIMESTAMPS = (("day_start", N_("package change (day start)")),)
     OBSERVABLES = (("package", Obs.APP_ID),)
 
     def summary(self) -> str:
@@ -40,7 +41,7 @@ class BatteryHistoryEvent(Record, frozen=True, tag="android.battery_history"):
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
-    TIMESTAMPS = (("time", "battery history event"),)
+    TIMESTAMPS = (("time", N_("battery history event")),)
     OBSERVABLES = (("package", Obs.APP_ID),)
 
     def summary(self) -> str:

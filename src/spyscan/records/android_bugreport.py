@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class BugreportFileTimestamp(Record, frozen=True, tag="android.bugreport.fs_file"):
@@ -19,7 +20,7 @@ class BugreportFileTimestamp(Record, frozen=True, tag="android.bugreport.fs_file
     time_zone: str | None = None  # the device time zone used to convert mtime, when known
     timezone_assumed: bool = False  # True: no zone was known, the stored local time is kept as if UTC
 
-    TIMESTAMPS = (("mtime", "file modified"),)
+    TIMESTAMPS = (("mtime", N_("file modified")),)
     OBSERVABLES = (("path", Obs.FILE_PATH), ("name", Obs.FILE_NAME))
 
     def summary(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class DatabaseOperation(Record, frozen=True, tag="android.db_operation"):
@@ -19,7 +20,7 @@ class DatabaseOperation(Record, frozen=True, tag="android.db_operation"):
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
-    TIMESTAMPS = (("time", "database operation"),)
+    TIMESTAMPS = (("time", N_("database operation")),)
     OBSERVABLES = (("path", Obs.FILE_PATH), ("process", Obs.APP_ID))
 
     def summary(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -30,8 +31,8 @@ class AndroidFile(Record, frozen=True, tag="android.file"):
     accessed: datetime | None = None
     accessed_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("modified", "file modified"), ("changed", "file metadata changed"),
-                  ("accessed", "file accessed"))
+    TIMESTAMPS = (("modified", N_("file modified")), ("changed", N_("file metadata changed")),
+                  ("accessed", N_("file accessed")))
     OBSERVABLES = (("path", Obs.FILE_PATH), ("sha256", Obs.SHA256), ("sha1", Obs.SHA1), ("md5", Obs.MD5))
 
     def summary(self) -> str:

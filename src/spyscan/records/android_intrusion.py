@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -16,7 +17,7 @@ class IntrusionDnsEvent(Record, frozen=True, tag="android.intrusion.dns"):
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "DNS lookup"),)
+    TIMESTAMPS = (("time", N_("DNS lookup")),)
     OBSERVABLES = (("hostname", Obs.DOMAIN), ("ip_addresses", Obs.IP), ("package", Obs.APP_ID))
 
     def summary(self) -> str:
@@ -30,7 +31,7 @@ class IntrusionConnectEvent(Record, frozen=True, tag="android.intrusion.connect"
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "network connection"),)
+    TIMESTAMPS = (("time", N_("network connection")),)
     OBSERVABLES = (("ip_address", Obs.IP), ("package", Obs.APP_ID))
 
     def summary(self) -> str:
@@ -49,7 +50,7 @@ class IntrusionAppProcessStart(Record, frozen=True, tag="android.intrusion.app_p
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "app process started"),)
+    TIMESTAMPS = (("time", N_("app process started")),)
     OBSERVABLES = (("process", Obs.PROCESS), ("package", Obs.APP_ID), ("sha256", Obs.SHA256))
 
     def summary(self) -> str:
@@ -64,7 +65,7 @@ class IntrusionPackageEvent(Record, frozen=True, tag="android.intrusion.package"
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "package event"),)
+    TIMESTAMPS = (("time", N_("package event")),)
     OBSERVABLES = (("package", Obs.APP_ID),)
 
     def summary(self) -> str:
@@ -78,7 +79,7 @@ class IntrusionAdbCommand(Record, frozen=True, tag="android.intrusion.adb_shell"
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "adb shell"),)
+    TIMESTAMPS = (("time", N_("adb shell")),)
     OBSERVABLES = (("app_ids", Obs.APP_ID),)
 
     def summary(self) -> str:
@@ -91,7 +92,7 @@ class IntrusionAdbFileTransfer(Record, frozen=True, tag="android.intrusion.adb_f
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "adb file transfer"),)
+    TIMESTAMPS = (("time", N_("adb file transfer")),)
     OBSERVABLES = (("path", Obs.FILE_PATH),)
 
     def summary(self) -> str:
@@ -107,7 +108,7 @@ class IntrusionSecurityEvent(Record, frozen=True, tag="android.intrusion.securit
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "security event"),)
+    TIMESTAMPS = (("time", N_("security event")),)
 
     def summary(self) -> str:
         return f"{self.tag}: {(self.details or '')[:200]}"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -17,7 +18,7 @@ class AndroidLogFile(Record, frozen=True, tag="android.log_file"):
     modified: datetime | None = None  # time stored for the file in the acquisition
     modified_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("modified", "log file written"),)
+    TIMESTAMPS = (("modified", N_("log file written")),)
     OBSERVABLES = (("name", Obs.FILE_NAME),)
 
     def summary(self) -> str:
@@ -38,7 +39,7 @@ class LogcatEntry(Record, frozen=True, tag="android.logcat"):
     time_zone: str | None = None  # device time zone used to convert the local times above, when known
     timezone_assumed: bool = False  # True: no zone was known, device-local times are stored as if UTC
 
-    TIMESTAMPS = (("time", "logcat entry"),)
+    TIMESTAMPS = (("time", N_("logcat entry")),)
 
     def summary(self) -> str:
         return f"{self.level or '?'}/{self.tag or '?'}({self.pid}): {self.message[:200]}"

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -40,7 +41,7 @@ class AndroidPackage(Record, frozen=True, tag="android.package"):
     install_source_primary: bool = True  # False: another source of the same acquisition is checked for
     # the installer (androidqf packages.json over dumpsys package), so the package is reported once
 
-    TIMESTAMPS = (("first_install", "package installed"), ("last_update", "package updated"))
+    TIMESTAMPS = (("first_install", N_("package installed")), ("last_update", N_("package updated")))
     OBSERVABLES = (
         ("package", Obs.APP_ID),
         ("apk_sha256", Obs.SHA256),

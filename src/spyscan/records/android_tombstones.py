@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class AndroidTombstone(Record, frozen=True, tag="android.tombstone"):
@@ -30,7 +31,7 @@ class AndroidTombstone(Record, frozen=True, tag="android.tombstone"):
     timestamp_raw: str | None = None
     format: str = "text"  # "text" or "protobuf"
 
-    TIMESTAMPS = (("timestamp", "native process crashed"),)
+    TIMESTAMPS = (("timestamp", N_("native process crashed")),)
     # the crashing thread's name is matched as a process name too: public indicators name spyware threads
     OBSERVABLES = (("process_name", Obs.PROCESS), ("thread_name", Obs.PROCESS), ("executable", Obs.FILE_PATH))
 

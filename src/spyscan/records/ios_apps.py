@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 # how the app was installed, from its iTunesMetadata
@@ -34,7 +35,7 @@ class IOSInstalledApp(Record, frozen=True, tag="ios.installed_app"):
     release_date: datetime | None = None
     release_date_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("purchase_date", "app purchased/installed"),)
+    TIMESTAMPS = (("purchase_date", N_("app purchased/installed")),)
     OBSERVABLES = (("bundle_id", Obs.APP_ID),)
 
     def summary(self) -> str:

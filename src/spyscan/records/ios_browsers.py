@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -23,7 +24,7 @@ class SafariVisit(Record, frozen=True, tag="ios.safari_visit"):
     redirect_destination_time: datetime | None = None
     redirect_destination_time_raw: Raw = None
 
-    TIMESTAMPS = (("visit_time", "Safari visit"),)
+    TIMESTAMPS = (("visit_time", N_("Safari visit")),)
     OBSERVABLES = (
         ("url", Obs.URL),
         ("redirect_source_url", Obs.URL),
@@ -50,7 +51,7 @@ class SafariTab(Record, frozen=True, tag="ios.safari_tab"):
     session_urls: list[str] = []
     session_titles: list[str] = []
 
-    TIMESTAMPS = (("last_viewed_time", "Safari tab last viewed"),)
+    TIMESTAMPS = (("last_viewed_time", N_("Safari tab last viewed")),)
     OBSERVABLES = (("url", Obs.URL), ("user_visible_url", Obs.URL), ("session_urls", Obs.URL))
 
     def summary(self) -> str:
@@ -67,7 +68,7 @@ class ChromeVisit(Record, frozen=True, tag="ios.chrome_visit"):
     visit_time: datetime | None = None
     visit_time_raw: Raw = None
 
-    TIMESTAMPS = (("visit_time", "Chrome visit"),)
+    TIMESTAMPS = (("visit_time", N_("Chrome visit")),)
     OBSERVABLES = (("url", Obs.URL),)
 
     def summary(self) -> str:
@@ -81,7 +82,7 @@ class ChromeFavicon(Record, frozen=True, tag="ios.chrome_favicon"):
     last_updated: datetime | None = None
     last_updated_raw: Raw = None
 
-    TIMESTAMPS = (("last_updated", "Chrome favicon updated"),)
+    TIMESTAMPS = (("last_updated", N_("Chrome favicon updated")),)
     OBSERVABLES = (("page_url", Obs.URL), ("icon_url", Obs.URL))
 
     def summary(self) -> str:
@@ -97,7 +98,7 @@ class FirefoxVisit(Record, frozen=True, tag="ios.firefox_visit"):
     visit_time: datetime | None = None
     visit_time_raw: Raw = None
 
-    TIMESTAMPS = (("visit_time", "Firefox visit"),)
+    TIMESTAMPS = (("visit_time", N_("Firefox visit")),)
     OBSERVABLES = (("url", Obs.URL),)
 
     def summary(self) -> str:
@@ -112,7 +113,7 @@ class FirefoxFavicon(Record, frozen=True, tag="ios.firefox_favicon"):
     updated: datetime | None = None
     updated_raw: Raw = None
 
-    TIMESTAMPS = (("updated", "Firefox favicon updated"),)
+    TIMESTAMPS = (("updated", N_("Firefox favicon updated")),)
     OBSERVABLES = (("icon_url", Obs.URL), ("page_url", Obs.URL))
 
     def summary(self) -> str:
@@ -129,8 +130,8 @@ class WebKitObservedDomain(Record, frozen=True, tag="ios.webkit_observed_domain"
     last_seen_raw: Raw = None
     container: str | None = None  # the app container or Safari folder the database belongs to
 
-    TIMESTAMPS = (("last_seen", "WebKit: domain last seen"),
-                  ("most_recent_user_interaction", "WebKit: last user interaction with domain"))
+    TIMESTAMPS = (("last_seen", N_("WebKit: domain last seen")),
+                  ("most_recent_user_interaction", N_("WebKit: last user interaction with domain")))
     OBSERVABLES = (("domain", Obs.DOMAIN),)
 
     def summary(self) -> str:
@@ -151,8 +152,8 @@ class WebKitResourceLogEntry(Record, frozen=True, tag="ios.webkit_resource_log_e
     last_seen_raw: Raw = None
     container: str | None = None
 
-    TIMESTAMPS = (("last_seen", "WebKit session resource log: origin last seen"),
-                  ("most_recent_interaction", "WebKit session resource log: last interaction"))
+    TIMESTAMPS = (("last_seen", N_("WebKit session resource log: origin last seen")),
+                  ("most_recent_interaction", N_("WebKit session resource log: last interaction")))
     OBSERVABLES = (("domains", Obs.DOMAIN),)
 
     def summary(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -32,7 +33,7 @@ class IOSDeviceInfo(Record, frozen=True, tag="ios.device_info"):
     model_last_major: int | None = None  # newest iOS major the model can run (None: the newest, or unknown model)
     newer_major: int | None = None  # a newer iOS major this model could run, out on the acquisition date
 
-    TIMESTAMPS = (("backup_date", "backup made"),)
+    TIMESTAMPS = (("backup_date", N_("backup made")),)
 
     def summary(self) -> str:
         state = ""

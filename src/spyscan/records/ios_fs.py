@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -32,8 +33,8 @@ class FsFileEntry(Record, frozen=True, tag="ios.fs.file"):
     changed_raw: Raw = None  # the stored value
     created_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("modified", "file modified"), ("changed", "file status changed"),
-                  ("created", "file created"))
+    TIMESTAMPS = (("modified", N_("file modified")), ("changed", N_("file status changed")),
+                  ("created", N_("file created")))
     OBSERVABLES = (("path", Obs.FILE_PATH), ("name", Obs.FILE_NAME), ("process_names", Obs.PROCESS))
 
     def summary(self) -> str:
@@ -55,7 +56,8 @@ class NetworkProcess(Record, frozen=True, tag="ios.fs.network_process"):
     delegate: str | None = None  # ZPROCNAME after the slash when it is not the bundle id (process or label)
     procname: str | None = None  # ZPROCNAME as stored
 
-    TIMESTAMPS = (("first_seen", "process first used the network"), ("last_seen", "process last used the network"))
+    TIMESTAMPS = (("first_seen", N_("process first used the network")), ("last_seen",
+                                                                         N_("process last used the network")))
     OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID), ("delegate", Obs.PROCESS),
                    ("delegate", Obs.APP_ID))
 
@@ -68,7 +70,7 @@ class UrlCacheEntry(Record, frozen=True, tag="ios.fs.url_cache"):
     time: datetime | None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "URL cached"),)
+    TIMESTAMPS = (("time", N_("URL cached")),)
     OBSERVABLES = (("url", Obs.URL),)
 
 
@@ -81,7 +83,7 @@ class KeychainAnalyticsString(Record, frozen=True, tag="ios.fs.keychain_analytic
     value: str
     time: datetime | None = None  # not read yet (no time column is known for these tables)
 
-    TIMESTAMPS = (("time", "keychain analytics event"),)
+    TIMESTAMPS = (("time", N_("keychain analytics event")),)
     OBSERVABLES = (("value", Obs.PROCESS), ("value", Obs.DOMAIN))
 
 
@@ -92,7 +94,7 @@ class SafariFavicon(Record, frozen=True, tag="ios.fs.safari_favicon"):
     time: datetime | None
     time_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("time", "favicon stored"),)
+    TIMESTAMPS = (("time", N_("favicon stored")),)
     OBSERVABLES = (("page_url", Obs.URL), ("icon_url", Obs.URL))
 
 
@@ -105,7 +107,7 @@ class OSVersionSeen(Record, frozen=True, tag="ios.fs.os_version"):
     journal: str
     time_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("time", "iOS version in use"),)
+    TIMESTAMPS = (("time", N_("iOS version in use")),)
 
 
 class WebkitOrigin(Record, frozen=True, tag="ios.fs.webkit_origin"):
@@ -118,5 +120,5 @@ class WebkitOrigin(Record, frozen=True, tag="ios.fs.webkit_origin"):
     modified: datetime | None
     modified_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("modified", "web origin data modified"),)
+    TIMESTAMPS = (("modified", N_("web origin data modified")),)
     OBSERVABLES = (("host", Obs.DOMAIN), ("origin", Obs.URL))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -28,9 +29,9 @@ class IOSBackupFile(Record, frozen=True, tag="ios.backup_file"):
     link_target: str | None = None
 
     TIMESTAMPS = (
-        ("modified", "file modified"),
-        ("created", "file created"),
-        ("status_changed", "file metadata changed"),
+        ("modified", N_("file modified")),
+        ("created", N_("file created")),
+        ("status_changed", N_("file metadata changed")),
     )
     OBSERVABLES = (("device_path", Obs.FILE_PATH), ("file_name", Obs.FILE_NAME))
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -26,7 +27,7 @@ class SMSMessage(Record, frozen=True, tag="ios.sms_message"):
     date_read: datetime | None = None
     date_read_raw: Raw = None
 
-    TIMESTAMPS = (("date", "message"), ("date_read", "message read"))
+    TIMESTAMPS = (("date", N_("message")), ("date_read", N_("message read")))
     OBSERVABLES = (("text", Obs.TEXT), ("links", Obs.URL), ("handle_email", Obs.EMAIL))
 
     def summary(self) -> str:
@@ -49,7 +50,7 @@ class SMSAttachment(Record, frozen=True, tag="ios.sms_attachment"):
     created: datetime | None = None
     created_raw: Raw = None
 
-    TIMESTAMPS = (("created", "message attachment created"),)
+    TIMESTAMPS = (("created", N_("message attachment created")),)
     OBSERVABLES = (("filename", Obs.FILE_PATH), ("transfer_name", Obs.FILE_NAME))
 
     def summary(self) -> str:
@@ -75,7 +76,7 @@ class WhatsAppMessage(Record, frozen=True, tag="ios.whatsapp_message"):
     sent_date: datetime | None = None
     sent_date_raw: Raw = None
 
-    TIMESTAMPS = (("date", "WhatsApp message"),)
+    TIMESTAMPS = (("date", N_("WhatsApp message")),)
     OBSERVABLES = (("text", Obs.TEXT), ("links", Obs.URL), ("media_url", Obs.URL), ("media_title", Obs.TEXT))
 
     def summary(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -24,7 +25,7 @@ class CallRecord(Record, frozen=True, tag="ios.call"):
     date: datetime | None = None
     date_raw: Raw = None
 
-    TIMESTAMPS = (("date", "call"),)
+    TIMESTAMPS = (("date", N_("call")),)
     OBSERVABLES = (("address_email", Obs.EMAIL), ("service_app_id", Obs.APP_ID))
 
     def summary(self) -> str:
@@ -45,7 +46,7 @@ class Contact(Record, frozen=True, tag="ios.contact"):
     modified: datetime | None = None
     modified_raw: Raw = None
 
-    TIMESTAMPS = (("created", "contact created"), ("modified", "contact modified"))
+    TIMESTAMPS = (("created", N_("contact created")), ("modified", N_("contact modified")))
     OBSERVABLES = (("emails", Obs.EMAIL), ("urls", Obs.URL), ("note", Obs.TEXT))
 
     def summary(self) -> str:
@@ -71,7 +72,7 @@ class CalendarEvent(Record, frozen=True, tag="ios.calendar_event"):
     modified: datetime | None = None
     modified_raw: Raw = None
 
-    TIMESTAMPS = (("start", "calendar event starts"), ("created", "calendar event created"))
+    TIMESTAMPS = (("start", N_("calendar event starts")), ("created", N_("calendar event created")))
     OBSERVABLES = (
         ("organizer_email", Obs.EMAIL),
         ("attendee_emails", Obs.EMAIL),
@@ -106,7 +107,7 @@ class InteractionCEvent(Record, frozen=True, tag="ios.interactionc_event"):
     end: datetime | None = None
     end_raw: Raw = None
 
-    TIMESTAMPS = (("start", "interaction"),)
+    TIMESTAMPS = (("start", N_("interaction")),)
     OBSERVABLES = (
         ("bundle_id", Obs.APP_ID),
         ("target_bundle_id", Obs.APP_ID),
@@ -131,7 +132,7 @@ class InteractionCContact(Record, frozen=True, tag="ios.interactionc_contact"):
     creation: datetime | None = None
     creation_raw: Raw = None
 
-    TIMESTAMPS = (("creation", "interaction contact first seen"),)
+    TIMESTAMPS = (("creation", N_("interaction contact first seen")),)
     OBSERVABLES = (("identifier_email", Obs.EMAIL), ("identifier", Obs.TEXT), ("custom_identifier", Obs.TEXT))
 
 
@@ -145,5 +146,5 @@ class InteractionCAttachment(Record, frozen=True, tag="ios.interactionc_attachme
     creation: datetime | None = None
     creation_raw: Raw = None
 
-    TIMESTAMPS = (("creation", "interaction attachment"),)
+    TIMESTAMPS = (("creation", N_("interaction attachment")),)
     OBSERVABLES = (("content_url", Obs.URL), ("content_text", Obs.TEXT))

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 ACCESSOR_PATH = "path"
 
@@ -23,7 +24,7 @@ class PrivacyReportAccess(Record, frozen=True, tag="ios.privacy_report.access"):
     time: datetime | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("time", "data or sensor access (App Privacy Report)"),)
+    TIMESTAMPS = (("time", N_("data or sensor access (App Privacy Report)")),)
     OBSERVABLES = (("bundle_id", Obs.APP_ID), ("path", Obs.FILE_PATH), ("path", Obs.PROCESS))
 
     def summary(self) -> str:
@@ -47,8 +48,8 @@ class PrivacyReportNetwork(Record, frozen=True, tag="ios.privacy_report.network"
     first_time_raw: str | None = None
     time_raw: str | None = None
 
-    TIMESTAMPS = (("first_time", "app first contacted domain (App Privacy Report)"),
-                  ("time", "app last contacted domain (App Privacy Report)"))
+    TIMESTAMPS = (("first_time", N_("app first contacted domain (App Privacy Report)")),
+                  ("time", N_("app last contacted domain (App Privacy Report)")))
     OBSERVABLES = (("bundle_id", Obs.APP_ID), ("domain", Obs.DOMAIN), ("context", Obs.DOMAIN))
 
     def summary(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -23,7 +24,7 @@ class IOSConfigurationProfile(Record, frozen=True, tag="ios.configuration_profil
     signed: bool | None = None  # has signer certificates
     profile_ids: list[str] = []  # identifier, UUID and payload identifiers/UUIDs (matched as profile ids)
 
-    TIMESTAMPS = (("install_date", "configuration profile installed"),)
+    TIMESTAMPS = (("install_date", N_("configuration profile installed")),)
     OBSERVABLES = (("profile_ids", Obs.PROFILE_ID),)
 
     def summary(self) -> str:
@@ -38,7 +39,7 @@ class IOSProfileEvent(Record, frozen=True, tag="ios.configuration_profile_event"
     timestamp: datetime | None = None
     timestamp_raw: Raw = None  # the stored value
 
-    TIMESTAMPS = (("timestamp", "configuration profile event"),)
+    TIMESTAMPS = (("timestamp", N_("configuration profile event")),)
     OBSERVABLES = (("profile_id", Obs.PROFILE_ID),)
 
     def summary(self) -> str:

@@ -8,6 +8,7 @@ import msgspec
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 
 
 class ShutdownClient(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -33,7 +34,7 @@ class ShutdownReboot(Record, frozen=True, tag="ios.shutdown_reboot"):
     complete: bool = True  # False: the block has no SIGTERM line (log cut or rewritten)
     log_file: str = ""
 
-    TIMESTAMPS = (("reboot_time", "device shut down (shutdown.log)"),)
+    TIMESTAMPS = (("reboot_time", N_("device shut down (shutdown.log)")),)
     OBSERVABLES = (("client_paths", Obs.FILE_PATH), ("client_names", Obs.PROCESS))
 
     def summary(self) -> str:

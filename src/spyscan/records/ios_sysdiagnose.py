@@ -8,6 +8,7 @@ import msgspec
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -45,7 +46,7 @@ class CrashReport(Record, frozen=True, tag="ios.crash_report"):
     os_version: str | None = None
     incident_id: str | None = None
 
-    TIMESTAMPS = (("time", "diagnostic report written"),)
+    TIMESTAMPS = (("time", N_("diagnostic report written")),)
     OBSERVABLES = (("process_names", Obs.PROCESS), ("paths", Obs.FILE_PATH), ("bundle_ids", Obs.APP_ID))
 
     def summary(self) -> str:
@@ -56,8 +57,9 @@ class CrashReport(Record, frozen=True, tag="ios.crash_report"):
 class InstallEvent(Record, frozen=True, tag="ios.mobile_installation_event"):
     """An install/uninstall/container event from ``mobile_installation.log``.
 
-    ``time`` is the line's time taken as UTC: the log writes device local time without a zone, so it
-    may be off by the device's UTC offset (``time_raw`` keeps the text).
+    The log writes the device's local time without a zone: ``time`` is it in UTC, converted with the offset
+    a sysdiagnose's name gives (``time_zone``); when no offset is known (a filesystem dump) it is the local time
+    kept as if UTC and ``timezone_assumed`` says so (``time_raw`` keeps the text).
     """
 
     action: str
@@ -66,8 +68,10 @@ class InstallEvent(Record, frozen=True, tag="ios.mobile_installation_event"):
     time: datetime | None
     time_raw: str | None
     log_file: str
+    time_zone: str | None = None  # the zone or offset used to convert ``time`` (None: none known)
+    timezone_assumed: bool = False  # True: no zone was known, the local time is stored as if UTC
 
-    TIMESTAMPS = (("time", "app install event (local time, zone unknown)"),)
+    TIMESTAMPS = (("time", N_("app install event")),)
     OBSERVABLES = (("bundle_id", Obs.APP_ID),)
 
     def summary(self) -> str:
@@ -86,7 +90,7 @@ class ProfileState(Record, frozen=True, tag="ios.sysdiagnose.profile"):
     installed_raw: Raw = None  # the stored value
     organization: str | None = None
 
-    TIMESTAMPS = (("installed", "configuration profile installed"),)
+    TIMESTAMPS = (("installed", N_("configuration profile installed")),)
     OBSERVABLES = (("identifier", Obs.PROFILE_ID), ("uuid", Obs.PROFILE_ID))
 
 

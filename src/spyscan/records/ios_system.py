@@ -6,6 +6,7 @@ from datetime import datetime
 
 from spyscan.observables import Obs
 from spyscan.records.base import Record
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 
@@ -30,7 +31,7 @@ class DataUsageRow(Record, frozen=True, tag="ios.datausage_row"):
     wwan_in: float | None = None
     wwan_out: float | None = None
 
-    TIMESTAMPS = (("first_seen", "process first used network"), ("usage_time", "network usage recorded"))
+    TIMESTAMPS = (("first_seen", N_("process first used network")), ("usage_time", N_("network usage recorded")))
     OBSERVABLES = (("process", Obs.PROCESS), ("bundle_id", Obs.APP_ID), ("delegate", Obs.PROCESS),
                    ("delegate", Obs.APP_ID))
 
@@ -49,7 +50,7 @@ class ADDailyUsage(Record, frozen=True, tag="ios.osanalytics_addaily"):
     wwan_in: float | None = None
     wwan_out: float | None = None
 
-    TIMESTAMPS = (("timestamp", "daily network usage baseline"),)
+    TIMESTAMPS = (("timestamp", N_("daily network usage baseline")),)
     OBSERVABLES = (("process", Obs.PROCESS), ("app_id", Obs.APP_ID))
 
 
@@ -65,7 +66,7 @@ class TCCAccess(Record, frozen=True, tag="ios.tcc_access"):
     last_modified: datetime | None = None
     last_modified_raw: Raw = None
 
-    TIMESTAMPS = (("last_modified", "permission changed"),)
+    TIMESTAMPS = (("last_modified", N_("permission changed")),)
     OBSERVABLES = (("app_id", Obs.APP_ID), ("process", Obs.PROCESS))
 
     def summary(self) -> str:
@@ -86,7 +87,7 @@ class Shortcut(Record, frozen=True, tag="ios.shortcut"):
     modified: datetime | None = None
     modified_raw: Raw = None
 
-    TIMESTAMPS = (("created", "shortcut created"), ("modified", "shortcut modified"))
+    TIMESTAMPS = (("created", N_("shortcut created")), ("modified", N_("shortcut modified")))
     OBSERVABLES = (("urls", Obs.URL), ("action_text", Obs.TEXT))
 
     def summary(self) -> str:
@@ -103,7 +104,7 @@ class IDStatusEntry(Record, frozen=True, tag="ios.idstatuscache_entry"):
     lookup_date: datetime | None = None
     lookup_date_raw: Raw = None
 
-    TIMESTAMPS = (("lookup_date", "account looked up (IDS)"),)
+    TIMESTAMPS = (("lookup_date", N_("account looked up (IDS)")),)
     OBSERVABLES = (("email", Obs.EMAIL),)
 
     def summary(self) -> str:
@@ -123,7 +124,7 @@ class LocationdClient(Record, frozen=True, tag="ios.locationd_client"):
     first_time: datetime | None = None
     last_time: datetime | None = None
 
-    TIMESTAMPS = (("last_time", "location client last stopped"),)
+    TIMESTAMPS = (("last_time", N_("location client last stopped")),)
     OBSERVABLES = (("app_ids", Obs.APP_ID), ("executable", Obs.PROCESS), ("executable", Obs.FILE_PATH),
                    ("bundle_path", Obs.FILE_PATH))
 

@@ -9,6 +9,7 @@ from typing import Any, Union
 import msgspec
 
 from spyscan.records.base import Record, record_types
+from spyscan.texts import tr
 
 MAX_WARNINGS = 20
 _DECODER: msgspec.json.Decoder[Any] | None = None
@@ -39,6 +40,7 @@ def read_stored_records(path: Path, warn: Callable[[str], None]) -> Iterator[Rec
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 bad += 1
                 if bad <= MAX_WARNINGS:
-                    warn(f"{path.name} line {number}: stored record not readable ({exc})")
+                    warn(tr('%(path)s line %(number)s: stored record not readable (%(error)s)', path=path.name,
+                            number=number, error=exc))
     if bad > MAX_WARNINGS:
-        warn(f"{path.name}: {bad} stored records in all were not readable")
+        warn(tr('%(path)s: %(bad)s stored records in all were not readable', path=path.name, bad=bad))

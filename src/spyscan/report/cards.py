@@ -126,6 +126,15 @@ def why_indicator(t: Translations, d: Detection, family: str, threat: str) -> st
     return text
 
 
+def _when(t: Translations, value: str | None, d: Detection, clock: Clock) -> str:
+    """A detection's time on the report's clock; a phone's local time whose zone is unknown (stored as if UTC)
+    is said as such, never labelled UTC."""
+    if value and d.record.get("timezone_assumed"):
+        return t.gettext("%(time)s (the phone's local time; its zone is unknown)") % {
+            "time": value.replace("T", " ").removesuffix("Z")[:19]}
+    return clock.show(value)
+
+
 def _details(t: Translations, d: Detection, shape: Callable[[str], str]) -> Any:
     if d.text is not None:
         return inert(translate(t, d.text, shape), VALUE_LIMIT * 2)
@@ -196,8 +205,8 @@ def detection_view(t: Translations, d: Detection, index: int, shaper: Shaper, ti
         found=found,
         indicator=indicator,
         match_note=match_note(t, d.match),
-        when=clock.show(d.timestamp),
-        last_seen=clock.show(d.last_seen) if d.last_seen else "",
+        when=_when(t, d.timestamp, d, clock),
+        last_seen=_when(t, d.last_seen, d, clock) if d.last_seen else "",
         count=d.count,
         occurrences=occurrences,
         more_occurrences=max(0, d.count - len(occurrences)),

@@ -23,7 +23,7 @@ from spyscan.report.terminal_text import present, severity_label
 from spyscan.report.timeline_view import TimelineView, timeline_view
 from spyscan.report.times import Clock, clock_for, now_iso, offset_label
 from spyscan.report.triage_marks import TriageMark
-from spyscan.report.unchecked import Unchecked, unchecked
+from spyscan.report.unchecked import Unchecked, part_title, unchecked
 from spyscan.verdict import verdict_of
 
 MAX_CARDS = 200
@@ -87,7 +87,7 @@ def build_context(folder: OutputFolder, lang: str, t: Translations, redactor: Re
         _learn_personal(folder, redactor)
     clock = clock_for(run.device, tz)
     provenances = provenances_for(run.indicators)
-    titles = {aid: t.gettext(status.title) if status.title else aid for aid, status in run.artifacts.items()}
+    titles = {aid: part_title(t, status.title, aid) for aid, status in run.artifacts.items()}
     marks = triage or {}
     views = [detection_view(t, d, i, shaper, titles, provenances, clock, marks.get(d.id))
              for i, d in enumerate(folder.detections)]

@@ -36,6 +36,7 @@ from spyscan.report.runfile import RunInfo
 from spyscan.report.shaping import Shaper, render_inert
 from spyscan.report.times import check_tz, clock_for, fmt_time
 from spyscan.report.triage_marks import TriageMark
+from spyscan.report.unchecked import part_title
 
 REPORT = "report.html"
 REDACTED = "report-redacted.html"
@@ -96,7 +97,7 @@ def detection_views(run: RunInfo, detections: Sequence[Detection], lang: str | N
                     triage: Mapping[str, TriageMark] | None = None) -> list[DetectionView]:
     """The report's view of each detection (as in report.html, not redacted), for faces that show one."""
     t = gettext_for(resolve_lang(lang or run.lang))
-    titles = {aid: t.gettext(status.title) if status.title else aid for aid, status in run.artifacts.items()}
+    titles = {aid: part_title(t, status.title, aid) for aid, status in run.artifacts.items()}
     shaper = Shaper(None, run.input)
     clock = clock_for(run.device, run.tz)
     provenances = provenances_for(run.indicators)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from spyscan.errors import SpyscanError
+from spyscan.texts import tr
 
 log = logging.getLogger("spyscan")
 
@@ -35,7 +36,8 @@ def render_document(html_text: str) -> Any:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: pango/harfbuzz libraries missing
-        raise SpyscanError(f"PDF output needs WeasyPrint and its system libraries (pango): {exc}") from None
+        raise SpyscanError(tr('PDF output needs WeasyPrint and its system libraries (pango): %(error)s',
+                              error=exc)) from None
     fetcher = _offline_fetcher()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

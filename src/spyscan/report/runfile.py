@@ -91,8 +91,13 @@ def _plain(value: object) -> object:
     raise NotImplementedError(f"cannot encode {type(value).__name__}")
 
 
+def encode_json(value: object) -> bytes:
+    """JSON of ``value``; translatable texts (``Text``) are written as their English strings."""
+    return msgspec.json.encode(value, enc_hook=_plain)
+
+
 def write_json(path: Path, value: object) -> None:
-    encoded = msgspec.json.encode(value, enc_hook=_plain)
+    encoded = encode_json(value)
     path.write_bytes(json_visible(msgspec.json.format(encoded, indent=2)) + b"\n")
 
 

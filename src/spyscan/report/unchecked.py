@@ -10,6 +10,7 @@ Parts read with warnings or recovered from a damaged database are listed apart (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +51,21 @@ class Unchecked:
         return not (self.not_applicable or self.missing or self.failed or self.partial)
 
 
+_NESTED = re.compile(r"^(?P<title>.*) \[(?P<where>[^\]]+)\]$")
+
+
+def part_title(t: Translations, title: str, artifact_id: str = "") -> str:
+    """A part's title in the language of ``t`` (a nested input's part keeps its ``[kind:name]`` tail)."""
+    if not title:
+        return artifact_id
+    nested = _NESTED.match(title)
+    if nested is not None:
+        return f"{t.gettext(nested.group('title'))} [{nested.group('where')}]"
+    return t.gettext(title)
+
+
 def part_view(t: Translations, artifact_id: str, status: ArtifactStatus, shaper: Shaper) -> PartView:
-    title = t.gettext(status.title) if status.title else artifact_id
+    title = part_title(t, status.title, artifact_id)
     return PartView(
         id=artifact_id, title=title, status=status.status, status_label=status_label(t, status.status),
         key=status.key,

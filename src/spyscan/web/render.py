@@ -51,12 +51,16 @@ def environment(lang: str) -> jinja2.Environment:
 
 def password_label(t: Translations, what: str) -> str:
     """The password an input asks for (``Secrets.password(what)``), in the user's language."""
-    labels = {
-        "iOS backup password": t.gettext("Password of the iPhone backup"),
-        "Android backup password": t.gettext("Password of the Android backup"),
-        "age passphrase": t.gettext("Passphrase of the encrypted acquisition (age)"),
+    from spyscan.kinds.android_backup import PROMPT as ANDROID_PROMPT
+    from spyscan.kinds.androidqf import AGE_PROMPT
+    from spyscan.kinds.ios_backup import PASSWORD_PROMPT as IOS_PROMPT
+
+    labels: dict[str, str] = {
+        IOS_PROMPT: t.gettext("Password of the iPhone backup"),
+        ANDROID_PROMPT: t.gettext("Password of the Android backup"),
+        AGE_PROMPT: t.gettext("Passphrase of the encrypted acquisition (age)"),
     }
-    return labels.get(what, t.gettext("Password"))
+    return labels.get(what, t.gettext(what) if what else t.gettext("Password"))
 
 
 def job_state_label(t: Translations, state: str) -> str:

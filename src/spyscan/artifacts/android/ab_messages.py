@@ -20,6 +20,7 @@ from spyscan.kinds.android_backup import AndroidBackupEvidence
 from spyscan.links.text import links_in
 from spyscan.records.android_backup import BackupMMS, BackupSMS
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, from_unix
 from spyscan.values import safe_text, to_text
 
@@ -87,12 +88,12 @@ def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
 class BackupMessages(Artifact):
     id = "android.backup.messages"
     kinds = ("android-backup",)
-    title = "SMS and MMS (telephony backup)"
+    title = N_("SMS and MMS (telephony backup)")
     records = (BackupSMS, BackupMMS)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         if not isinstance(evidence, AndroidBackupEvidence):
-            raise ArtifactNotFound("not an Android backup")
+            raise ArtifactNotFound(tr('not an Android backup'))
         found = 0
         for entry in evidence.backup_entries():
             if not entry.name.startswith(FOLDER):
@@ -105,19 +106,19 @@ class BackupMessages(Artifact):
             try:
                 messages = decode_json(_inflate(evidence.read_entry(entry, FILE_LIMIT)))
             except JsonLimitError as exc:
-                log.mark_truncated(f"{entry.name} was not read: {exc}")
+                log.mark_truncated(tr('%(entry)s was not read: %(error)s', entry=entry.name, error=exc))
                 continue
             except (zlib.error, ValueError) as exc:  # JsonError is a ValueError
-                log.warn(f"{entry.name}: not a readable message backup ({exc})")
+                log.warn(tr('%(entry)s: not a readable message backup (%(error)s)', entry=entry.name, error=exc))
                 continue
             if not isinstance(messages, list):
-                log.warn(f"{entry.name}: not a JSON array of messages")
+                log.warn(tr('%(entry)s: not a JSON array of messages', entry=entry.name))
                 continue
             for position, message in enumerate(messages):
                 if not isinstance(message, dict):
-                    log.warn(f"{entry.name} [{position}]: not a message object")
+                    log.warn(tr('%(entry)s [%(position)s]: not a message object', entry=entry.name, position=position))
                     continue
                 ref = SourceRef(file=entry.name, key=f"[{position}]")
                 yield _sms(message, ref) if is_sms else _mms(message, ref)
         if not found:
-            raise ArtifactNotFound(f"no SMS/MMS backup files under {FOLDER} in this backup")
+            raise ArtifactNotFound(tr('no SMS/MMS backup files under %(folder)s in this backup', folder=FOLDER))

@@ -12,6 +12,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.custody import InputFile
 from spyscan.evidence.jsonio import LineNotes, block_lines, decode_document, ndjson_values
 from spyscan.evidence.textio import DEFAULT_LINE_LIMIT, decode_bytes
+from spyscan.texts import tr
 from spyscan.values import to_int, to_text
 
 _PEEK = 4096
@@ -49,11 +50,13 @@ def text_lines(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
             yield number, text
     evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest.hexdigest()))
     if bad:
-        log.warn(f"{rel}: {bad} undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut")
+        log.warn(tr('%(rel)s: %(bad)s undecodable byte sequence(s), NUL byte(s) or over-long line(s) escaped or cut',
+                    rel=rel, bad=bad))
     if size == 0:
-        log.warn(f"{rel}: file is empty")
+        log.warn(tr('%(rel)s: file is empty', rel=rel))
     elif last not in (b"\n", b"\r"):
-        log.warn(f"{rel}: the file does not end with a line break; its last line may be cut (truncated file?)")
+        log.warn(tr('%(rel)s: the file does not end with a line break; its last line may be cut (truncated file?)',
+                    rel=rel))
 
 
 def _first_byte(path: Path) -> bytes:
@@ -76,7 +79,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
     first = _first_byte(path)
     if not first:
         evidence.read_bytes(rel)  # the custody log still records the (blank) file
-        log.warn(f"{rel}: file is empty")
+        log.warn(tr('%(rel)s: file is empty', rel=rel))
         return
     if first == b"[":
         items = decode_document(evidence.read_bytes(rel), rel)
@@ -90,7 +93,7 @@ def json_items(evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[tuple
         yield from ndjson_values(fh, notes, digest.update)
     evidence.inputs.add(InputFile(path=rel, size=notes.size, sha256=digest.hexdigest()))
     if notes.bad:
-        log.warn(f"{rel}: {notes.bad} line(s) are not valid JSON and were skipped")
+        log.warn(tr('%(rel)s: %(bad)s line(s) are not valid JSON and were skipped', rel=rel, bad=notes.bad))
     if notes.limited:
         log.mark_truncated(notes.limit_message(rel))
 

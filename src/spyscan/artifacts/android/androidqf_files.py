@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.faults import registered
 from spyscan.records.android_files import AndroidFile
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_iso, from_unix
 from spyscan.values import raw_value
 
@@ -42,13 +43,13 @@ def _hash(value: Any) -> str | None:
 class AndroidQFFiles(Artifact):
     id = "android.androidqf.files"
     kinds = ("androidqf",)
-    title = "Files on the device (files.json)"
+    title = N_("Files on the device (files.json)")
     records = (AndroidFile,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidFile]:
         for position, entry in json_items(evidence, FILE, log):
             if not isinstance(entry, dict) or not clean_str(entry.get("path")):
-                log.warn(f"{FILE} entry {position} has no path")
+                log.warn(tr('%(file)s entry %(position)s has no path', file=FILE, position=position))
                 continue
             yield AndroidFile(
                 source=SourceRef(file=FILE, key=f"[{position}]"),

@@ -14,6 +14,7 @@ from spyscan.evidence.jsonio import JsonError, decode_json
 from spyscan.faults import TIME_TEXT, note
 from spyscan.records.android_properties import AndroidProperty, AndroidSecurityPatch
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_
 from spyscan.timeutil import ANDROID_FLOOR, from_iso, plausible, utcnow
 
 FILE = "getprop.txt"
@@ -62,7 +63,7 @@ def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSe
 class AndroidQFGetprop(Artifact):
     id = "android.androidqf.getprop"
     kinds = ("androidqf",)
-    title = "System properties (getprop.txt)"
+    title = N_("System properties (getprop.txt)")
     records = (AndroidProperty, AndroidSecurityPatch)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:

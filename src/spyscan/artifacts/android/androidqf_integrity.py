@@ -22,6 +22,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.androidqf import AndroidQFEvidence
 from spyscan.records.android_integrity import AcquisitionIntegrityIssue
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 HASHES = "hashes.csv"
 _ALGORITHMS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
@@ -65,7 +66,7 @@ def _digest(evidence: Evidence, rel: str, algorithm: str) -> str:
 class AndroidQFIntegrity(Artifact):
     id = "android.androidqf.integrity"
     kinds = ("androidqf",)
-    title = "Acquisition integrity (hashes.csv)"
+    title = N_("Acquisition integrity (hashes.csv)")
     records = (AcquisitionIntegrityIssue,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AcquisitionIntegrityIssue]:
@@ -76,15 +77,16 @@ class AndroidQFIntegrity(Artifact):
         for source, listed, expected in manifest_entries(evidence, log):
             local = _local_name(listed, present) if present else (listed if evidence.exists(listed) else None)
             if local is None:
-                log.warn(f"{listed} is listed in {source.file} but missing from the acquisition")
+                log.warn(tr('%(listed)s is listed in %(source)s but missing from the acquisition', listed=listed,
+                            source=source.file))
                 yield AcquisitionIntegrityIssue(source=source, path=listed, problem="missing", expected=expected,
                                                 manifest=source.file)
                 continue
             actual = _digest(evidence, local, _ALGORITHMS[len(expected)])
             checked += 1
             if actual != expected:
-                log.warn(f"{local} does not match its hash in {source.file}")
+                log.warn(tr('%(local)s does not match its hash in %(source)s', local=local, source=source.file))
                 yield AcquisitionIntegrityIssue(source=source, path=local, problem="mismatch", expected=expected,
                                                 actual=actual, manifest=source.file)
         if checked == 0:
-            log.warn("no file of the acquisition could be checked against a listed hash")
+            log.warn(tr('no file of the acquisition could be checked against a listed hash'))

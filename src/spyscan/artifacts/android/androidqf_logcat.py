@@ -30,6 +30,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.faults import TIME_RANGE, note, registered
 from spyscan.records.android_logs import LogcatEntry, LogcatTextEntry
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, aware, plausible
 from spyscan.values import to_int
 
@@ -107,7 +108,7 @@ class _Dating:
 class AndroidQFLogcat(Artifact):
     id = "android.androidqf.logcat"
     kinds = ("androidqf",)
-    title = "Logcat (logcat.txt, logcat_old.txt)"
+    title = N_("Logcat (logcat.txt, logcat_old.txt)")
     records = (LogcatEntry, LogcatTextEntry)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[LogcatEntry]:
@@ -139,7 +140,7 @@ class AndroidQFLogcat(Artifact):
                            tag=match["tag"] or None, message=msg, year_inferred=inferred and when is not None,
                            time_zone=zone if offset is None else None, timezone_assumed=assumed)
         if undated:
-            log.warn(f"logcat: {undated} line(s) have no year and no acquisition date is known; "
-                     "their times are kept as written only")
+            log.warn(tr('logcat: %(undated)s line(s) have no year and no acquisition date is known; their times are '
+                        'kept as written only', undated=undated))
         if local_as_utc:
-            log.warn(clock.warning(f"{local_as_utc} logcat line time(s)"))
+            log.warn(clock.warning(tr("%(count)s logcat line time(s)", count=local_as_utc)))

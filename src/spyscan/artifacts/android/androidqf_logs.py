@@ -12,6 +12,7 @@ from spyscan.evidence.custody import InputFile, sha256_file
 from spyscan.kinds.androidqf import AndroidQFEvidence
 from spyscan.records.android_logs import AndroidLogFile
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 from spyscan.values import raw_value
 
@@ -21,15 +22,15 @@ FOLDER = "logs"
 class AndroidQFLogFiles(Artifact):
     id = "android.androidqf.logs"
     kinds = ("androidqf",)
-    title = "Collected log files (logs/)"
+    title = N_("Collected log files (logs/)")
     records = (AndroidLogFile,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidLogFile]:
         if not isinstance(evidence, AndroidQFEvidence):
-            raise ArtifactNotFound("logs/ is read from androidqf acquisitions only")
+            raise ArtifactNotFound(tr('logs/ is read from androidqf acquisitions only'))
         files = evidence.list_files(FOLDER)
         if not files:
-            raise ArtifactNotFound("logs/")
+            raise ArtifactNotFound(tr('logs/'))
         for rel in files:
             size, digest = sha256_file(evidence.resolve(rel))
             evidence.inputs.add(InputFile(path=rel, size=size, sha256=digest))

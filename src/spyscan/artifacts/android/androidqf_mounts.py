@@ -11,6 +11,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_mounts import AndroidMount
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 JSON_FILES = ("mounts.json",)
 TEXT_FILES = ("mounts.txt", "mount.txt", "proc_mounts.txt")
@@ -65,7 +66,7 @@ def _mount(source: SourceRef, parsed: tuple[str, str, str, list[str]]) -> Androi
 class AndroidQFMounts(Artifact):
     id = "android.androidqf.mounts"
     kinds = ("androidqf",)
-    title = "Mounted file systems (mounts)"
+    title = N_("Mounted file systems (mounts)")
     records = (AndroidMount,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidMount]:
@@ -77,7 +78,7 @@ class AndroidQFMounts(Artifact):
             for position, entry in json_items(evidence, rel, log):
                 parsed = parse_mount_line(entry) if isinstance(entry, str) else None
                 if parsed is None:
-                    log.warn(f"{rel} entry {position} is not a mount line")
+                    log.warn(tr('%(rel)s entry %(position)s is not a mount line', rel=rel, position=position))
                     continue
                 yield _mount(SourceRef(file=rel, key=f"[{position}]"), parsed)
         for rel in TEXT_FILES:
@@ -88,8 +89,8 @@ class AndroidQFMounts(Artifact):
                 parsed = parse_mount_line(line)
                 if parsed is None:
                     if line.strip():
-                        log.warn(f"{rel} line {number} is not a mount line")
+                        log.warn(tr('%(rel)s line %(number)s is not a mount line', rel=rel, number=number))
                     continue
                 yield _mount(SourceRef(file=rel, line=number), parsed)
         if not found:
-            raise ArtifactNotFound("mounts.json / mounts.txt")
+            raise ArtifactNotFound(tr('mounts.json / mounts.txt'))

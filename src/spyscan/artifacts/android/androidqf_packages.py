@@ -19,6 +19,7 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, from_iso
 from spyscan.values import raw_value
 
@@ -52,13 +53,13 @@ def _installer(value: Any) -> tuple[str | None, bool]:
 class AndroidQFPackages(Artifact):
     id = "android.androidqf.packages"
     kinds = ("androidqf",)
-    title = "Installed packages (packages.json)"
+    title = N_("Installed packages (packages.json)")
     records = (AndroidPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidPackage]:
         for position, entry in json_items(evidence, FILE, log):
             if not isinstance(entry, dict) or not clean_str(entry.get("name")):
-                log.warn(f"{FILE} entry {position} has no package name")
+                log.warn(tr('%(file)s entry %(position)s has no package name', file=FILE, position=position))
                 continue
             files = [f for f in entry.get("files") or [] if isinstance(f, dict)]
             installer, listed = _installer(entry.get("installer"))

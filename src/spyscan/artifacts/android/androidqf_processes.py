@@ -21,6 +21,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 FILES = ("processes.txt", "processes.json")
 
@@ -52,22 +53,22 @@ def _name(entry: dict[str, Any], args: list[str]) -> str | None:
 class AndroidQFProcesses(Artifact):
     id = "android.androidqf.processes"
     kinds = ("androidqf",)
-    title = "Running processes (androidqf collector JSON)"
+    title = N_("Running processes (androidqf collector JSON)")
     records = (AndroidProcess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidProcess]:
         present = [rel for rel in FILES if evidence.exists(rel) and is_json_list(evidence, rel)]
         if not present:
-            raise ArtifactNotFound("processes.txt (collector JSON) / processes.json")
+            raise ArtifactNotFound(tr('processes.txt (collector JSON) / processes.json'))
         for rel in present:
             for position, entry in json_items(evidence, rel, log):
                 if not isinstance(entry, dict):
-                    log.warn(f"{rel} entry {position} is not an object")
+                    log.warn(tr('%(rel)s entry %(position)s is not an object', rel=rel, position=position))
                     continue
                 args = _args(entry.get("command_line", entry.get("cmdline")))
                 name = _name(entry, args)
                 if not name:
-                    log.warn(f"{rel} entry {position} has no process name")
+                    log.warn(tr('%(rel)s entry %(position)s has no process name', rel=rel, position=position))
                     continue
                 yield AndroidProcess(
                     source=SourceRef(file=rel, key=f"[{position}]"),

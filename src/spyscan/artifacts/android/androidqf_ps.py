@@ -16,6 +16,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 FILES = ("processes.txt", "ps.txt")
 
@@ -23,20 +24,21 @@ FILES = ("processes.txt", "ps.txt")
 class AndroidQFProcessList(Artifact):
     id = "android.androidqf.ps"
     kinds = ("androidqf",)
-    title = "Running processes (ps -A: processes.txt, ps.txt)"
+    title = N_("Running processes (ps -A: processes.txt, ps.txt)")
     records = (AndroidProcess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidProcess]:
         present = [rel for rel in FILES if evidence.exists(rel) and not is_json_list(evidence, rel)]
         if not present:
-            raise ArtifactNotFound("processes.txt / ps.txt (ps -A text)")
+            raise ArtifactNotFound(tr('processes.txt / ps.txt (ps -A text)'))
         for rel in present:
             yield from self._read(evidence, rel, log)
 
     def _read(self, evidence: Evidence, rel: str, log: ArtifactLog) -> Iterator[AndroidProcess]:
         table = parse_ps(text_lines(evidence, rel, log))
         if table.assumed:
-            log.warn(f"{rel}: no ps header line; columns assumed to be {' '.join(table.header)}")
+            log.warn(tr('%(rel)s: no ps header line; columns assumed to be %(items)s', rel=rel,
+                        items=' '.join(table.header)))
         for row in table.rows:
             yield AndroidProcess(
                 source=SourceRef(file=rel, line=row.line),
@@ -47,4 +49,4 @@ class AndroidQFProcessList(Artifact):
                 label=row.columns.get("LABEL"),
             )
         if table.skipped:
-            log.warn(f"{rel}: {table.skipped} line(s) not in ps -A format skipped")
+            log.warn(tr('%(rel)s: %(skipped)s line(s) not in ps -A format skipped', rel=rel, skipped=table.skipped))

@@ -14,6 +14,7 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_files import AndroidRootBinary
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 FILE = "root_binaries.json"
 
@@ -21,7 +22,7 @@ FILE = "root_binaries.json"
 class AndroidQFRootBinaries(Artifact):
     id = "android.androidqf.root_binaries"
     kinds = ("androidqf",)
-    title = "Root binaries (root_binaries.json)"
+    title = N_("Root binaries (root_binaries.json)")
     records = (AndroidRootBinary,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidRootBinary]:

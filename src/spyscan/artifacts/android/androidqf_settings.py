@@ -12,6 +12,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.androidqf import AndroidQFEvidence
 from spyscan.records.android_settings import AndroidSetting, advanced_protection
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 
 def settings_files(evidence: Evidence) -> list[str]:
@@ -25,13 +26,13 @@ def settings_files(evidence: Evidence) -> list[str]:
 class AndroidQFSettings(Artifact):
     id = "android.androidqf.settings"
     kinds = ("androidqf",)
-    title = "Settings (settings_*.txt)"
+    title = N_("Settings (settings_*.txt)")
     records = (AndroidSetting,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidSetting]:
         files = settings_files(evidence)
         if not files:
-            raise ArtifactNotFound("settings_*.txt")
+            raise ArtifactNotFound(tr('settings_*.txt'))
         sdk = _sdk(evidence)
         for rel in files:
             namespace = rel[len("settings_"):-len(".txt")]
@@ -40,7 +41,7 @@ class AndroidQFSettings(Artifact):
                     continue
                 name, sep, value = line.partition("=")
                 if not sep or not name.strip():
-                    log.warn(f"{rel} line {number} is not name=value")
+                    log.warn(tr('%(rel)s line %(number)s is not name=value', rel=rel, number=number))
                     continue
                 setting = AndroidSetting(source=SourceRef(file=rel, line=number), namespace=namespace,
                                          name=name.strip(), value=value.strip(), sdk=sdk)

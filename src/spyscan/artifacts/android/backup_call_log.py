@@ -14,6 +14,7 @@ from spyscan.artifacts.android.ab_messages import stored_ms, stored_text
 from spyscan.artifacts.android.backup_database import BackupDatabaseArtifact
 from spyscan.records.android_backup import BackupCall
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_
 from spyscan.values import to_int
 
 CALL_TYPES = {"1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail", "5": "rejected", "6": "blocked",
@@ -22,7 +23,7 @@ CALL_TYPES = {"1": "incoming", "2": "outgoing", "3": "missed", "4": "voicemail",
 
 class BackupCallLog(BackupDatabaseArtifact):
     id = "android.backup.call_log"
-    title = "Call log (contacts2.db, calllog.db)"
+    title = N_("Call log (contacts2.db, calllog.db)")
     records = (BackupCall,)
     databases = ("apps/com.android.providers.contacts/db/contacts2.db",
                  "apps/com.android.providers.contacts/db/calllog.db")

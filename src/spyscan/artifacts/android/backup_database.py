@@ -21,6 +21,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import open_checked, report_recovery, table_columns
 from spyscan.kinds.android_backup import AndroidBackupEvidence
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import tr
 
 LIMIT = 512 << 20
 COMPANIONS = ("-journal", "-wal")
@@ -40,7 +41,7 @@ class BackupDatabaseArtifact(Artifact):
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         if not isinstance(evidence, AndroidBackupEvidence):
-            raise ArtifactNotFound("not an Android backup")
+            raise ArtifactNotFound(tr('not an Android backup'))
         wanted = {name: name for name in self.databases}
         wanted.update({name + suffix: name for name in self.databases for suffix in COMPANIONS})
         folder = evidence.workdir / "backup-databases" / self.id
@@ -56,7 +57,7 @@ class BackupDatabaseArtifact(Artifact):
             copies[main] = copies.get(main, False) or entry.name == main
         found = [name for name in self.databases if copies.get(name)]
         if not found:
-            raise ArtifactNotFound(f"no {' or '.join(self.databases)} in this backup")
+            raise ArtifactNotFound(tr('no %(items)s in this backup', items=' or '.join(self.databases)))
         for name in found:
             yield from self._rows(folder / _SAFE.sub("_", name), name, log)
 
@@ -67,7 +68,8 @@ class BackupDatabaseArtifact(Artifact):
             present = table_columns(conn, self.table)
             missing = [c for c in self.required if c not in present]
             if not present or missing:
-                log.warn(f"{name}: no table {self.table} with the columns {', '.join(missing or self.required)}")
+                log.warn(tr('%(name)s: no table %(table)s with the columns %(items)s', name=name, table=self.table,
+                            items=', '.join(missing or self.required)))
                 return
             chosen = [c for c in self.columns if c in present]
             select = ", ".join(f'"{c}"' for c in ("rowid", *chosen))

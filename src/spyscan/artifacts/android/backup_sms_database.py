@@ -15,11 +15,12 @@ from spyscan.artifacts.android.backup_database import BackupDatabaseArtifact
 from spyscan.links.text import links_in
 from spyscan.records.android_backup import BackupSMS
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_
 
 
 class BackupSmsDatabase(BackupDatabaseArtifact):
     id = "android.backup.sms_database"
-    title = "SMS (telephony database mmssms.db)"
+    title = N_("SMS (telephony database mmssms.db)")
     records = (BackupSMS,)
     databases = ("apps/com.android.providers.telephony/db/mmssms.db",)
     table = "sms"

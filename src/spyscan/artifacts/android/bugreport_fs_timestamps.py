@@ -15,6 +15,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import FS_PREFIX, BugreportEvidence
 from spyscan.records.android_bugreport import BugreportFileTimestamp
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 from spyscan.values import raw_value
 
@@ -22,15 +23,15 @@ from spyscan.values import raw_value
 class BugreportFSTimestamps(Artifact):
     id = "android.bugreport.fs_timestamps"
     kinds = ("bugreport",)
-    title = "Files under FS/ and their times"
+    title = N_("Files under FS/ and their times")
     records = (BugreportFileTimestamp,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BugreportFileTimestamp]:
         if not isinstance(evidence, BugreportEvidence):
-            raise ArtifactNotFound("not a bugreport")
+            raise ArtifactNotFound(tr('not a bugreport'))
         files = evidence.fs_files()
         if not files:
-            raise ArtifactNotFound("no FS/ folder in this bugreport")
+            raise ArtifactNotFound(tr('no FS/ folder in this bugreport'))
         zipped = evidence.path.is_file()  # a folder's file times are real epoch times, not local text
         clock = evidence.device_clock()
         assumed = 0
@@ -49,4 +50,4 @@ class BugreportFSTimestamps(Artifact):
                                          time_zone=clock.name if zipped else None,
                                          timezone_assumed=zipped and clock.assumed and mtime is not None)
         if assumed:
-            log.warn(clock.warning("zip entry times of FS/ files"))
+            log.warn(clock.warning(tr("zip entry times of FS/ files")))

@@ -11,6 +11,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import BugreportEvidence
 from spyscan.records.android_properties import AndroidProperty
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 
 def device_properties(evidence: BugreportEvidence) -> dict[str, str]:
@@ -21,21 +22,22 @@ class BugreportProperties(Artifact):
     id = "android.bugreport.getprop"
     kinds = ("bugreport",)
     same_data = "getprop"
-    title = "System properties (dumpstate SYSTEM PROPERTIES)"
+    title = N_("System properties (dumpstate SYSTEM PROPERTIES)")
     records = (AndroidProperty,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidProperty]:
         if not isinstance(evidence, BugreportEvidence):
-            raise ArtifactNotFound("not a bugreport")
+            raise ArtifactNotFound(tr('not a bugreport'))
         block = evidence.system_properties()
         if not block.lines:
-            raise ArtifactNotFound(f"no SYSTEM PROPERTIES section in {evidence.dumpstate_name}")
+            raise ArtifactNotFound(tr('no SYSTEM PROPERTIES section in %(dumpstate_name)s',
+                                      dumpstate_name=evidence.dumpstate_name))
         unparsed: list[int] = []
         for number, name, value in parse_property_lines(block.lines, unparsed):
             yield AndroidProperty(source=SourceRef(file=block.file, line=number, key="SYSTEM PROPERTIES"),
                                   name=name, value=value)
         if unparsed:
-            log.warn(f"{block.file}: {len(unparsed)} line(s) of SYSTEM PROPERTIES are not [name]: [value] entries "
-                     f"(first at line {unparsed[0]})")
+            log.warn(tr('%(block)s: %(count)s line(s) of SYSTEM PROPERTIES are not [name]: [value] entries (first at '
+                        'line %(unparsed)s)', block=block.file, count=len(unparsed), unparsed=unparsed[0]))
         if block.cut:
-            log.warn(f"{block.file} ends inside SYSTEM PROPERTIES: the dumpstate may be cut")
+            log.warn(tr('%(block)s ends inside SYSTEM PROPERTIES: the dumpstate may be cut', block=block.file))

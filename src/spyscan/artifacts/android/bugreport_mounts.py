@@ -19,6 +19,7 @@ from spyscan.evidence.textio import decode_bytes
 from spyscan.kinds.bugreport import BugreportEvidence
 from spyscan.records.android_mounts import AndroidMount
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 _MOUNTINFO = re.compile(r"^FS/proc/\d+/mountinfo$")
 LIMIT = 16 << 20
@@ -28,23 +29,24 @@ class BugreportMounts(Artifact):
     id = "android.bugreport.mounts"
     kinds = ("bugreport",)
     same_data = "mounts"
-    title = "Mounted file systems (FS/proc/*/mountinfo)"
+    title = N_("Mounted file systems (FS/proc/*/mountinfo)")
     records = (AndroidMount,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidMount]:
         if not isinstance(evidence, BugreportEvidence):
-            raise ArtifactNotFound("not a bugreport")
+            raise ArtifactNotFound(tr('not a bugreport'))
         names = sorted(n for n in evidence.files() if _MOUNTINFO.match(n))
         if not names:
-            raise ArtifactNotFound("no FS/proc/<pid>/mountinfo in this bugreport")
+            raise ArtifactNotFound(tr('no FS/proc/<pid>/mountinfo in this bugreport'))
         for name in names:
             data = evidence.read_file(name, LIMIT)
             if not data.strip():
-                log.warn(f"{name} is empty")
+                log.warn(tr('%(name)s is empty', name=name))
                 continue
             decoded = decode_bytes(data)
             if decoded.bad_bytes:
-                log.warn(f"{name}: {decoded.bad_bytes} undecodable byte sequence(s) escaped")
+                log.warn(tr('%(name)s: %(bad_bytes)s undecodable byte sequence(s) escaped', name=name,
+                            bad_bytes=decoded.bad_bytes))
             bad = 0
             for number, line in enumerate(decoded.text.splitlines(), start=1):
                 parsed = parse_mountinfo_line(line) if line.strip() else None
@@ -56,4 +58,4 @@ class BugreportMounts(Artifact):
                                    fs_type=fs_type, options=options, superblock_options=superblock,
                                    read_write="rw" in options and "rw" in superblock)
             if bad:
-                log.warn(f"{name}: {bad} line(s) are not mountinfo lines")
+                log.warn(tr('%(name)s: %(bad)s line(s) are not mountinfo lines', name=name, bad=bad))

@@ -23,6 +23,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import BugreportEvidence, TextBlock
 from spyscan.records.android_processes import AndroidProcess
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 _PACKAGE = re.compile(r"^  Package \[(?P<name>[^\]\s]+)\]")
 APP_LABELS = ("u:r:untrusted_app", "u:r:platform_app", "u:r:priv_app", "u:r:system_app", "u:r:isolated_app",
@@ -59,15 +60,16 @@ class BugreportProcesses(Artifact):
     id = "android.bugreport.processes"
     kinds = ("bugreport",)
     same_data = "processes"
-    title = "Running processes (dumpstate PROCESSES AND THREADS)"
+    title = N_("Running processes (dumpstate PROCESSES AND THREADS)")
     records = (AndroidProcess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidProcess]:
         if not isinstance(evidence, BugreportEvidence):
-            raise ArtifactNotFound("not a bugreport")
+            raise ArtifactNotFound(tr('not a bugreport'))
         found = _table(evidence)
         if found is None:
-            raise ArtifactNotFound(f"no PROCESSES AND THREADS block in {evidence.dumpstate_name}")
+            raise ArtifactNotFound(tr('no PROCESSES AND THREADS block in %(dumpstate_name)s',
+                                      dumpstate_name=evidence.dumpstate_name))
         block, table = found
         packages = package_names(evidence)
         for process in processes(table):
@@ -81,6 +83,8 @@ class BugreportProcesses(Artifact):
                 threads=process.threads,
             )
         if table.skipped:
-            log.warn(f"{block.file}: {table.skipped} line(s) of {block.title.split(' (', 1)[0]} are not ps rows")
+            log.warn(tr('%(block)s: %(skipped)s line(s) of %(split)s are not ps rows', block=block.file,
+                        skipped=table.skipped, split=block.title.split(' (', 1)[0]))
         if block.cut:
-            log.warn(f"{block.file} ends inside {block.title.split(' (', 1)[0]}: the process list may be cut")
+            log.warn(tr('%(block)s ends inside %(split)s: the process list may be cut', block=block.file,
+                        split=block.title.split(' (', 1)[0]))

@@ -25,6 +25,7 @@ from spyscan.evidence.textio import decode_bytes
 from spyscan.kinds.bugreport import BugreportEvidence
 from spyscan.records.android_tombstones import AndroidTombstone
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 _NAME = re.compile(r"^tombstone_\d+(?P<pb>\.pb)?$")
 LIMIT = 64 << 20
@@ -33,15 +34,15 @@ LIMIT = 64 << 20
 class BugreportTombstones(Artifact):
     id = "android.bugreport.tombstones"
     kinds = ("bugreport",)
-    title = "Native crash reports (tombstones)"
+    title = N_("Native crash reports (tombstones)")
     records = (AndroidTombstone,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidTombstone]:
         if not isinstance(evidence, BugreportEvidence):
-            raise ArtifactNotFound("not a bugreport")
+            raise ArtifactNotFound(tr('not a bugreport'))
         names = sorted(n for n in evidence.files() if _NAME.match(n.rsplit("/", 1)[-1]))
         if not names:
-            raise ArtifactNotFound("no tombstone files in this bugreport")
+            raise ArtifactNotFound(tr('no tombstone files in this bugreport'))
         decoded_pb: set[str] = set()
         present = set(names)
         for name in (n for n in names if n.endswith(".pb")):
@@ -56,10 +57,13 @@ class BugreportTombstones(Artifact):
                 yield parse_proto_tombstone(data, SourceRef(file=name))
                 decoded_pb.add(name[:-3])
             except ProtobufLimitError as exc:
-                log.mark_truncated(f"{name} was not read: {exc}")
+                log.mark_truncated(tr('%(name)s was not read: %(error)s', name=name, error=exc))
             except ProtobufError as exc:
-                twin = " (its text form is read instead)" if name[:-3] in present else ""
-                log.warn(f"{name}: not a readable protobuf tombstone ({exc}){twin}")
+                if name[:-3] in present:
+                    log.warn(tr("%(name)s: not a readable protobuf tombstone (%(error)s) (its text form is read "
+                                "instead)", name=name, error=exc))
+                else:
+                    log.warn(tr("%(name)s: not a readable protobuf tombstone (%(error)s)", name=name, error=exc))
         for name in (n for n in names if not n.endswith(".pb") and n not in decoded_pb):
             try:
                 data = evidence.read_file(name, LIMIT)
@@ -68,9 +72,10 @@ class BugreportTombstones(Artifact):
                 continue
             decoded = decode_bytes(data)
             if decoded.bad_bytes:
-                log.warn(f"{name}: {decoded.bad_bytes} undecodable byte sequence(s) escaped")
+                log.warn(tr('%(name)s: %(bad_bytes)s undecodable byte sequence(s) escaped', name=name,
+                            bad_bytes=decoded.bad_bytes))
             record = parse_text_tombstone(decoded.text, SourceRef(file=name))
             if record is None:
-                log.warn(f"{name}: not a readable text tombstone")
+                log.warn(tr('%(name)s: not a readable text tombstone', name=name))
                 continue
             yield record

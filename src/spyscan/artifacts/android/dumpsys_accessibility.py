@@ -15,6 +15,7 @@ from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_accessibility import AccessibilityService
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 _BLOCK = re.compile(r"^\s*(?P<state>installed|enabled|bound|binding) services:\s*\{\s*$", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*\d+\s*:\s*(?P<component>[^\s/]+/\S+)\s*$")
@@ -54,7 +55,7 @@ class DumpsysAccessibility(Artifact):
     id = "android.dumpsys.accessibility"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:accessibility"
-    title = "Accessibility services (dumpsys accessibility)"
+    title = N_("Accessibility services (dumpsys accessibility)")
     records = (AccessibilityService,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AccessibilityService]:

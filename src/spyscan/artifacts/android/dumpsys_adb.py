@@ -13,6 +13,7 @@ from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_adb import AdbTrustedKey
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 from spyscan.timeutil import ANDROID_FLOOR, from_unix_ms
 from spyscan.values import to_int
 
@@ -153,7 +154,7 @@ class DumpsysAdb(Artifact):
     id = "android.dumpsys.adb"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:adb"
-    title = "ADB trusted keys (dumpsys adb)"
+    title = N_("ADB trusted keys (dumpsys adb)")
     records = (AdbTrustedKey,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AdbTrustedKey]:

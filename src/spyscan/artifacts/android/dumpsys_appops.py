@@ -14,6 +14,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_appops import AppOpEntry
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 
 _UID = re.compile(r"^\s*Uid (?P<uid>\S+?):\s*$")
 _PACKAGE = re.compile(r"^\s*Package (?P<package>\S+?):\s*$")
@@ -84,7 +85,7 @@ class DumpsysAppOps(Artifact):
     id = "android.dumpsys.appops"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:appops"
-    title = "App operations (dumpsys appops)"
+    title = N_("App operations (dumpsys appops)")
     records = (AppOpEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AppOpEntry]:
@@ -94,4 +95,4 @@ class DumpsysAppOps(Artifact):
             assumed += record.timezone_assumed
             yield record
         if assumed:
-            log.warn(clock.warning("appops access/reject times"))
+            log.warn(clock.warning(tr("appops access/reject times")))

@@ -15,6 +15,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_battery import BatteryPackageChange
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.values import to_int
 
 _DAY = re.compile(r"^\s*Daily from (?P<start>\S+) to (?P<end>\S+?):\s*$")
@@ -61,7 +62,7 @@ class DumpsysBatteryDaily(Artifact):
     id = "android.dumpsys.battery_daily"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:batterystats"
-    title = "Package changes in battery daily stats (dumpsys batterystats)"
+    title = N_("Package changes in battery daily stats (dumpsys batterystats)")
     records = (BatteryPackageChange,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryPackageChange]:
@@ -71,4 +72,4 @@ class DumpsysBatteryDaily(Artifact):
             assumed += record.timezone_assumed
             yield record
         if assumed:
-            log.warn(clock.warning("battery daily stats days"))
+            log.warn(clock.warning(tr("battery daily stats days")))

@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.faults import CONVERSION_ERRORS, TIME_RANGE, note
 from spyscan.records.android_battery import BatteryHistoryEvent
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, plausible
 
 CATEGORIES = frozenset({"top", "fg", "job", "sync", "pkginst", "pkgunin", "fgs", "longwake", "tmpwhitelist"})
@@ -79,7 +80,7 @@ class DumpsysBatteryHistory(Artifact):
     id = "android.dumpsys.battery_history"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:batterystats"
-    title = "Battery history events (dumpsys batterystats)"
+    title = N_("Battery history events (dumpsys batterystats)")
     records = (BatteryHistoryEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[BatteryHistoryEvent]:
@@ -89,4 +90,4 @@ class DumpsysBatteryHistory(Artifact):
             assumed += record.timezone_assumed
             yield record
         if assumed:
-            log.warn(clock.warning("battery history times"))
+            log.warn(clock.warning(tr("battery history times")))

@@ -12,6 +12,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_dbinfo import DatabaseOperation
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.values import to_int
 
 _PROCESS = re.compile(r"^\*\* Database info for pid (?P<pid>\d+) \[(?P<name>[^\]]*)\] \*\*")
@@ -46,7 +47,7 @@ class DumpsysDbInfo(Artifact):
     id = "android.dumpsys.dbinfo"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:dbinfo"
-    title = "Database operations (dumpsys dbinfo)"
+    title = N_("Database operations (dumpsys dbinfo)")
     records = (DatabaseOperation,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DatabaseOperation]:
@@ -56,4 +57,4 @@ class DumpsysDbInfo(Artifact):
             assumed += record.timezone_assumed
             yield record
         if assumed:
-            log.warn(clock.warning("database operation times"))
+            log.warn(clock.warning(tr("database operation times")))

@@ -18,6 +18,7 @@ from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_device_admin import DeviceAdmin
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 _ADMINS = re.compile(r"^\s*Enabled Device Admins \(User (?P<user>\d+)")
 _COMPONENT = re.compile(r"^\s*(?:ComponentInfo\{)?(?P<component>[\w.$]+/[\w.$]+)\}?:\s*$")
@@ -59,7 +60,7 @@ class DumpsysDeviceAdmins(Artifact):
     id = "android.dumpsys.device_admins"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:device_policy"
-    title = "Device administrators (dumpsys device_policy)"
+    title = N_("Device administrators (dumpsys device_policy)")
     records = (DeviceAdmin,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DeviceAdmin]:

@@ -16,6 +16,7 @@ from spyscan.evidence.android_time import UNKNOWN_CLOCK, DeviceClock, device_clo
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_, tr
 from spyscan.values import to_int
 
 _PACKAGE = re.compile(r"^\s{2}Package \[(?P<name>[^\]]+)\]")
@@ -149,7 +150,7 @@ class DumpsysPackages(Artifact):
     id = "android.dumpsys.packages"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:package"
-    title = "Packages (dumpsys package)"
+    title = N_("Packages (dumpsys package)")
     records = (AndroidPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidPackage]:
@@ -160,4 +161,4 @@ class DumpsysPackages(Artifact):
             assumed += record.timezone_assumed
             yield record
         if assumed:
-            log.warn(clock.warning("package install and update times"))
+            log.warn(clock.warning(tr("package install and update times")))

@@ -13,6 +13,7 @@ from spyscan.evidence.android_dumpsys import DumpsysSection, require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_platform_compat import PlatformCompatPackage
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 _CHANGE = re.compile(r"^ChangeId\(\d+; name=(?P<name>[^;)]+)")
 _OVERRIDES = re.compile(r"(?P<kind>packageOverrides|rawOverrides)=\{(?P<body>[^}]*)\}")
@@ -35,7 +36,7 @@ class DumpsysPlatformCompat(Artifact):
     id = "android.dumpsys.platform_compat"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:platform_compat"
-    title = "Apps in compatibility overrides (dumpsys platform_compat)"
+    title = N_("Apps in compatibility overrides (dumpsys platform_compat)")
     records = (PlatformCompatPackage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[PlatformCompatPackage]:

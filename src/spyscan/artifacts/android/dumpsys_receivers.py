@@ -10,17 +10,18 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.android_dumpsys import require_section
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_intents import IntentFilterEntry
+from spyscan.texts import N_, tr
 
 
 class DumpsysReceivers(Artifact):
     id = "android.dumpsys.receivers"
     kinds = ("androidqf", "bugreport")
     same_data = "dumpsys:package"
-    title = "Broadcast receivers (dumpsys package)"
+    title = N_("Broadcast receivers (dumpsys package)")
     records = (IntentFilterEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntentFilterEntry]:
         section = require_section(evidence, "package", log=log)
         if not section.contains("Receiver Resolver Table:"):
-            raise ArtifactNotFound("no Receiver Resolver Table in 'dumpsys package'")
+            raise ArtifactNotFound(tr("no Receiver Resolver Table in 'dumpsys package'"))
         yield from parse_resolver_table(section, "Receiver Resolver Table", "receiver")

@@ -23,6 +23,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.kinds.bugreport import BugreportEvidence
 from spyscan.records.android_settings import AndroidSetting, advanced_protection
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 _NAMESPACE = re.compile(r"^\s*(?P<ns>GLOBAL|SECURE|SYSTEM|CONFIG) SETTINGS \(user (?P<user>\d+)\)\s*$")
 _SETTING = re.compile(r"^\s*_id:\S* name:(?P<name>.*?) (?:pkg:\S* )?value:(?P<value>.*?)"
@@ -50,7 +51,7 @@ class DumpsysSettings(Artifact):
     id = "android.dumpsys.settings"
     kinds = ("bugreport",)
     same_data = "settings"
-    title = "Settings (dumpsys settings)"
+    title = N_("Settings (dumpsys settings)")
     records = (AndroidSetting,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[AndroidSetting]:

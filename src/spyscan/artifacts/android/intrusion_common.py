@@ -9,6 +9,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.kinds.intrusion_logs import IntrusionLogsEvidence
+from spyscan.texts import tr
 from spyscan.timeutil import ANDROID_FLOOR, from_text, from_unix
 from spyscan.values import raw_value, to_int, to_text
 
@@ -17,7 +18,7 @@ TIME_KEYS = ("event_time", "timestamp", "time")
 
 def intrusion_evidence(evidence: Evidence) -> IntrusionLogsEvidence:
     if not isinstance(evidence, IntrusionLogsEvidence):
-        raise ArtifactNotFound("not an intrusion-logs input")
+        raise ArtifactNotFound(tr('not an intrusion-logs input'))
     return evidence
 
 
@@ -54,8 +55,8 @@ def finish_log(evidence: IntrusionLogsEvidence, log: ArtifactLog, start: tuple[i
     start_bad, start_limited = start
     bad = evidence.bad_lines - start_bad
     if bad:
-        log.warn(f"{bad} line(s) of the intrusion logs are not JSON and were skipped")
+        log.warn(tr('%(bad)s line(s) of the intrusion logs are not JSON and were skipped', bad=bad))
     for message in evidence.limited[start_limited:]:
         log.mark_truncated(message)
     for name in sorted(evidence.empty_files):
-        log.warn(f"{name} is empty")
+        log.warn(tr('%(name)s is empty', name=name))

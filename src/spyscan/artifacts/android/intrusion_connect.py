@@ -16,12 +16,13 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_intrusion import IntrusionConnectEvent
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 
 class IntrusionConnect(Artifact):
     id = "android.intrusion.connect"
     kinds = ("intrusion-logs",)
-    title = "Network connections (intrusion logs)"
+    title = N_("Network connections (intrusion logs)")
     records = (IntrusionConnectEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntrusionConnectEvent]:

@@ -15,12 +15,13 @@ from spyscan.artifacts.base import Artifact, ArtifactLog
 from spyscan.evidence.base import Evidence
 from spyscan.records.android_intrusion import IntrusionDnsEvent
 from spyscan.records.base import SourceRef
+from spyscan.texts import N_
 
 
 class IntrusionDns(Artifact):
     id = "android.intrusion.dns"
     kinds = ("intrusion-logs",)
-    title = "DNS lookups (intrusion logs)"
+    title = N_("DNS lookups (intrusion logs)")
     records = (IntrusionDnsEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IntrusionDnsEvent]:

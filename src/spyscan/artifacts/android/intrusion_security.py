@@ -27,6 +27,7 @@ from spyscan.records.android_intrusion import (
     IntrusionSecurityEvent,
 )
 from spyscan.records.base import Record, SourceRef
+from spyscan.texts import N_, tr
 
 METADATA = {"event_id", "event_time", "event_type", "timestamp", "time", "log_level", "id", "type"}
 PACKAGE_ACTIONS = {"package_installed": "installed", "package_updated": "updated",
@@ -105,7 +106,7 @@ def _record(tag: str, info: Any, ref: SourceRef, logs: IntrusionLogsEvidence, da
 class IntrusionSecurity(Artifact):
     id = "android.intrusion.security"
     kinds = ("intrusion-logs",)
-    title = "Security events (intrusion logs)"
+    title = N_("Security events (intrusion logs)")
     records = (IntrusionAppProcessStart, IntrusionPackageEvent, IntrusionAdbCommand, IntrusionAdbFileTransfer,
                IntrusionSecurityEvent)
 
@@ -115,7 +116,7 @@ class IntrusionSecurity(Artifact):
         for event in logs.events("security_event"):
             tag = _tag(event.data)
             if tag is None:
-                log.warn(f"{event.file} line {event.line}: security event without a tag")
+                log.warn(tr('%(event)s line %(line)s: security event without a tag', event=event.file, line=event.line))
                 continue
             ref = SourceRef(file=event.file, line=event.line, key=f"security_event.{tag}")
             yield _record(tag, event.data[tag], ref, logs, event.data)

@@ -24,6 +24,7 @@ from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, 
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import WRONG_TYPE, converter, note, registered
+from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, from_cocoa, from_unix, from_webkit
 from spyscan.values import raw_value as raw_value  # re-exported for the artifacts
 from spyscan.values import safe_text, to_int, to_text
@@ -31,7 +32,7 @@ from spyscan.values import safe_text, to_int, to_text
 
 def ios_source(evidence: Evidence) -> IOSSource:
     if not isinstance(evidence, IOSSource):
-        raise ArtifactNotFound(f"{evidence.kind or 'this input'} is not an iOS input")
+        raise ArtifactNotFound(tr('%(value)s is not an iOS input', value=evidence.kind or tr('this input')))
     return evidence
 
 
@@ -43,7 +44,7 @@ def find_files(evidence: Evidence, specs: Sequence[IOSPath], what: str) -> tuple
         for item in source.ios_find(spec):
             found.setdefault(item.label, item)
     if not found:
-        raise ArtifactNotFound(f"{what} not found")
+        raise ArtifactNotFound(tr('%(what)s not found', what=what))
     return source, list(found.values())
 
 
@@ -92,7 +93,7 @@ def databases(evidence: Evidence, specs: Sequence[IOSPath], what: str, log: Arti
                 log.mark_unread("; ".join(odd))
                 continue
             if missing:
-                note = f"{file.label} has no table {', '.join(missing)}"
+                note = tr("%(file)s has no table %(tables)s", file=file.label, tables=", ".join(missing))
                 missing_note = missing_note or note
                 if len(files) > 1:
                     log.warn(note)
@@ -112,7 +113,7 @@ def require_tables(conn: sqlite3.Connection, file: IOSFile, *tables: str) -> Non
     """ArtifactNotFound when a table is absent; ``SchemaRefused`` when one is a view, virtual table..."""
     missing = [t for t in tables if not require_table(conn, t)]
     if missing:
-        raise ArtifactNotFound(f"{file.label} has no table {', '.join(missing)}")
+        raise ArtifactNotFound(tr('%(file)s has no table %(items)s', file=file.label, items=', '.join(missing)))
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -129,7 +130,8 @@ def present_columns(conn: sqlite3.Connection, table: str, wanted: Sequence[str],
     have = columns_of(conn, table)
     missing = [c for c in wanted if c.lower() not in have]
     if missing:
-        log.warn(f"{label}: table {table} lacks column(s) {', '.join(missing)}; left empty")
+        log.warn(tr('%(label)s: table %(table)s lacks column(s) %(items)s; left empty', label=label, table=table,
+                    items=', '.join(missing)))
     return {c for c in wanted if c.lower() in have}
 
 
@@ -201,9 +203,9 @@ def plist_problem(label: str, exc: PlistError, log: ArtifactLog) -> None:
     """Report a plist that could not be read: a limit reached marks the artifact truncated (a part of the
     evidence was not checked), a damaged plist is a warning."""
     if isinstance(exc, PlistLimitError):
-        log.mark_truncated(f"{label} was not read: {exc}")
+        log.mark_truncated(tr('%(label)s was not read: %(error)s', label=label, error=exc))
     else:
-        log.warn(f"{label} is not a readable plist: {exc}")
+        log.warn(tr('%(label)s is not a readable plist: %(error)s', label=label, error=exc))
 
 
 def read_plist(source: IOSSource, file: IOSFile, log: ArtifactLog) -> Any | None:
@@ -227,7 +229,7 @@ def ns_keyed_strings(value: Any) -> list[str]:
     while stack:
         seen += 1
         if seen > WALK_LIMIT:
-            raise PlistLimitError(f"more than {WALK_LIMIT} values in nested property lists")
+            raise PlistLimitError(tr('more than %(walk_limit)s values in nested property lists', walk_limit=WALK_LIMIT))
         item = stack.pop()
         if isinstance(item, str):
             found.append(item)

@@ -13,13 +13,14 @@ from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.evidence.plist import PLIST_LIMIT, PlistError
 from spyscan.evidence.plist import load_plist as bounded_plist
 from spyscan.faults import registered
+from spyscan.texts import tr
 from spyscan.timeutil import IOS_FLOOR, aware, from_cocoa, from_iso
 from spyscan.values import to_int, to_text
 
 
 def ios_source(evidence: Evidence) -> IOSSource:
     if not isinstance(evidence, IOSSource):
-        raise ArtifactNotFound(f"{evidence.kind} inputs hold no iOS files")
+        raise ArtifactNotFound(tr('%(kind)s inputs hold no iOS files', kind=evidence.kind))
     return evidence
 
 
@@ -43,7 +44,7 @@ def load_dict(source: IOSSource, file: IOSFile, log: ArtifactLog) -> dict[str, A
     if obj is None:
         return None
     if not isinstance(obj, dict):
-        log.warn(f"{file.label} is a plist but not a dictionary")
+        log.warn(tr('%(file)s is a plist but not a dictionary', file=file.label))
         return None
     return obj
 

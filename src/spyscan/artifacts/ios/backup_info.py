@@ -24,6 +24,7 @@ from spyscan.evidence.ios_backup.layout import BACKUP_ROOT_DOMAIN
 from spyscan.kinds.ios_fs import ListedIOSEvidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix, iso
 from spyscan.values import raw_value
 
@@ -35,7 +36,7 @@ SYSTEM_VERSION = IOSPath(fs=("System/Library/CoreServices/SystemVersion.plist",)
 class IOSBackupInfo(Artifact):
     id = "ios.backup_info"
     kinds = ("ios-backup", "ios-fs")
-    title = "Device and iOS version"
+    title = N_("Device and iOS version")
     records = (IOSDeviceInfo,)
     holds_traces = False  # device identity and version only
 
@@ -45,7 +46,7 @@ class IOSBackupInfo(Artifact):
         if info_file is None and manifest_file is None:
             version_file = find_one(source, SYSTEM_VERSION)
             if version_file is None:
-                raise ArtifactNotFound("no Info.plist, Manifest.plist or SystemVersion.plist")
+                raise ArtifactNotFound(tr('no Info.plist, Manifest.plist or SystemVersion.plist'))
             system = load_dict(source, version_file, log) or {}
             facts = evidence.device_info()
             acquired, judged_from = facts.acquired, "acquisition date"
@@ -61,9 +62,9 @@ class IOSBackupInfo(Artifact):
         raw_lockdown = manifest.get("Lockdown")
         lockdown: dict[str, Any] = raw_lockdown if isinstance(raw_lockdown, dict) else {}
         if not lockdown and manifest_file is not None:
-            log.warn("Manifest.plist has no Lockdown dictionary")
+            log.warn(tr('Manifest.plist has no Lockdown dictionary'))
         if info_file is None:
-            log.warn("the backup has no Info.plist; device details come from Manifest.plist only")
+            log.warn(tr('the backup has no Info.plist; device details come from Manifest.plist only'))
 
         def pick(info_key: str, lockdown_key: str) -> str | None:
             return text(info.get(info_key)) or text(lockdown.get(lockdown_key))
@@ -85,7 +86,7 @@ class IOSBackupInfo(Artifact):
     def _record(source: SourceRef, *, version: str | None, build: str | None, log: ArtifactLog,
                 acquired: Any = None, judged_from: str = "backup date", **fields: Any) -> IOSDeviceInfo:
         if version is None:
-            log.warn("the iOS version is not recorded")
+            log.warn(tr('the iOS version is not recorded'))
         product_type = fields.get("product_type")
         verdict = judge(version, acquired if acquired is not None else fields.get("backup_date"), product_type)
         if verdict.marketing_name:

@@ -25,6 +25,7 @@ from spyscan.evidence.sqlite import require_table
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import WebkitOrigin
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 from spyscan.values import raw_if_lost
 
@@ -35,19 +36,19 @@ QUERY = ("SELECT rowid, domain, relativePath, file FROM Files WHERE relativePath
 class BackupWebkitOrigins(Artifact):
     id = "ios.backup_webkit_origins"
     kinds = ("ios-backup",)
-    title = "Web origins with stored data (WebKit, from the backup's file list)"
+    title = N_("Web origins with stored data (WebKit, from the backup's file list)")
     records = (WebkitOrigin,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebkitOrigin]:
         source = ios_source(evidence)
         db_file = find_one(source, MANIFEST_DB)
         if db_file is None:
-            raise ArtifactNotFound("the backup has no Manifest.db")
+            raise ArtifactNotFound(tr('the backup has no Manifest.db'))
         conn = source.ios_sqlite(db_file)
         seen: set[tuple[str, str, str]] = set()
         try:
             if not require_table(conn, "Files"):
-                raise EvidenceError("Manifest.db has no table Files")
+                raise EvidenceError(tr('Manifest.db has no table Files'))
             for rowid, domain, relative, blob in conn.execute(QUERY):
                 domain, relative = str(domain or ""), str(relative or "")
                 found = origin_store(relative)
@@ -69,7 +70,7 @@ class BackupWebkitOrigins(Artifact):
                                    location=device_path(domain, relative) or f"{domain}/{relative}",
                                    modified=modified, modified_raw=raw_if_lost(stamp, modified))
         except sqlite3.DatabaseError as exc:
-            raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
+            raise EvidenceError(tr('Manifest.db cannot be read: %(error)s', error=exc)) from exc
         except SchemaRefused as exc:  # Files is a view or virtual table: not followed
             log.mark_unread(str(exc))
         finally:

@@ -25,6 +25,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_people import CalendarEvent
+from spyscan.texts import N_, tr
 
 REL = "Library/Calendar/Calendar.sqlitedb"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -39,7 +40,7 @@ class Participants:
         self.email: dict[int, str] = {}
         self.by_owner: dict[int, list[int]] = defaultdict(list)
         if not has_table(conn, "Participant"):
-            log.warn(f"{label}: no Participant table; organiser and attendees left empty")
+            log.warn(tr('%(label)s: no Participant table; organiser and attendees left empty', label=label))
             return
         p = present_columns(conn, "Participant", ("owner_id", "email", "identity_id"), log, label)
         identity = "identity_id" in p and has_table(conn, "Identity")
@@ -68,7 +69,7 @@ def _names(conn: sqlite3.Connection, table: str) -> dict[int, str]:
 class Calendar(Artifact):
     id = "ios.calendar"
     kinds = ("ios-backup", "ios-fs")
-    title = "Calendar events"
+    title = N_("Calendar events")
     records = (CalendarEvent,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CalendarEvent]:

@@ -7,6 +7,7 @@ from spyscan.artifacts.ios._common import split_handle
 from spyscan.artifacts.ios._table import Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.ios_people import CallRecord
+from spyscan.texts import N_
 
 REL = "Library/CallHistoryDB/CallHistory.storedata"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -15,7 +16,7 @@ SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{RE
 class Calls(TableArtifact):
     id = "ios.calls"
     kinds = ("ios-backup", "ios-fs")
-    title = "Call history"
+    title = N_("Call history")
     records = (CallRecord,)
     specs = SPECS
     what = "CallHistory.storedata"

@@ -21,12 +21,13 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import ChromeFavicon
+from spyscan.texts import N_, tr
 
 
 class ChromeFavicons(Artifact):
     id = "ios.chrome_favicons"
     kinds = ("ios-backup", "ios-fs")
-    title = "Chrome favicons"
+    title = N_("Chrome favicons")
     records = (ChromeFavicon,)
     absent_means = "not_applicable"  # the app is not installed
 
@@ -38,7 +39,7 @@ class ChromeFavicons(Artifact):
             bitmaps = has_table(conn, "favicon_bitmaps") and "last_updated" in present_columns(
                 conn, "favicon_bitmaps", ("icon_id", "last_updated"), log, file.label)
             if not bitmaps:
-                log.warn(f"{file.label}: no favicon_bitmaps.last_updated; update times left empty")
+                log.warn(tr('%(file)s: no favicon_bitmaps.last_updated; update times left empty', file=file.label))
             updated = ("(SELECT MAX(b.last_updated) FROM favicon_bitmaps AS b WHERE b.icon_id = f.id)"
                        if bitmaps else "NULL")
             join = "LEFT JOIN favicons AS f ON f.id = m.icon_id" if "icon_id" in m else \

@@ -6,6 +6,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.artifacts.ios._table import Join, Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.ios_browsers import ChromeVisit
+from spyscan.texts import N_
 
 CHROME_DOMAIN = "AppDomain-com.google.chrome.ios"
 CHROME_DIR = "Library/Application Support/Google/Chrome/Default"
@@ -19,7 +20,7 @@ def chrome_spec(name: str) -> IOSPath:
 class ChromeHistory(TableArtifact):
     id = "ios.chrome_history"
     kinds = ("ios-backup", "ios-fs")
-    title = "Chrome history"
+    title = N_("Chrome history")
     records = (ChromeVisit,)
     absent_means = "not_applicable"  # the app is not installed
     specs = (chrome_spec("History"),)

@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath, IOSSource
 from spyscan.records.base import Record, SourceRef
 from spyscan.records.ios_profiles import IOSConfigurationProfile, IOSProfileEvent
+from spyscan.texts import N_, tr
 from spyscan.values import raw_value
 
 DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
@@ -41,7 +42,7 @@ def _strings(values: list[Any]) -> list[str]:
 class IOSConfigurationProfiles(Artifact):
     id = "ios.configuration_profiles"
     kinds = ("ios-backup", "ios-fs")
-    title = "Configuration profiles and profile events"
+    title = N_("Configuration profiles and profile events")
     records = (IOSConfigurationProfile, IOSProfileEvent)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
@@ -49,7 +50,7 @@ class IOSConfigurationProfiles(Artifact):
         stubs = source.ios_find(PROFILE_STUBS)
         events = find_one(source, PROFILE_EVENTS)
         if not stubs and events is None:
-            raise ArtifactNotFound("no configuration profile files")
+            raise ArtifactNotFound(tr('no configuration profile files'))
         for stub in stubs:
             profile = load_dict(source, stub, log)
             if profile is not None:
@@ -62,10 +63,10 @@ class IOSConfigurationProfiles(Artifact):
         content = profile.get("PayloadContent")
         payloads = [p for p in content if isinstance(p, dict)] if isinstance(content, list) else []
         if content is not None and not isinstance(content, list):
-            log.warn(f"{label}: PayloadContent is not a list (encrypted profile?)")
+            log.warn(tr('%(label)s: PayloadContent is not a list (encrypted profile?)', label=label))
         identifier, uuid = text(profile.get("PayloadIdentifier")), text(profile.get("PayloadUUID"))
         if identifier is None and uuid is None:
-            log.warn(f"{label}: profile without PayloadIdentifier or PayloadUUID")
+            log.warn(tr('%(label)s: profile without PayloadIdentifier or PayloadUUID', label=label))
         payload_ids = _strings([p.get("PayloadIdentifier") for p in payloads])
         payload_uuids = _strings([p.get("PayloadUUID") for p in payloads])
         signers = profile.get("SignerCerts", profile.get("SignerCertificates"))
@@ -91,11 +92,11 @@ class IOSConfigurationProfiles(Artifact):
             return
         events = data.get("ProfileEvents")
         if not isinstance(events, list):
-            log.warn(f"{label}: no ProfileEvents list")
+            log.warn(tr('%(label)s: no ProfileEvents list', label=label))
             return
         for position, event in enumerate(events):
             if not isinstance(event, dict):
-                log.warn(f"{label}: event {position} is not a dictionary")
+                log.warn(tr('%(label)s: event %(position)s is not a dictionary', label=label, position=position))
                 continue
             for profile_id, details in event.items():
                 # key case differs between versions: compare lower-cased

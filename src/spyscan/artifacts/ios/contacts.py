@@ -22,6 +22,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_people import Contact
+from spyscan.texts import N_, tr
 
 REL = "Library/AddressBook/AddressBook.sqlitedb"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -32,7 +33,7 @@ PHONE, EMAIL, URL = 3, 4, 22  # ABMultiValue.property values
 class Contacts(Artifact):
     id = "ios.contacts"
     kinds = ("ios-backup", "ios-fs")
-    title = "Contacts (address book)"
+    title = N_("Contacts (address book)")
     records = (Contact,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Contact]:
@@ -44,7 +45,7 @@ class Contacts(Artifact):
                     if person is not None and prop is not None and value:
                         values[(person, prop)].append(value)
             else:
-                log.warn(f"{file.label}: no ABMultiValue table; phone numbers and e-mails left empty")
+                log.warn(tr('%(file)s: no ABMultiValue table; phone numbers and e-mails left empty', file=file.label))
             p = present_columns(conn, "ABPerson", PERSON_COLUMNS, log, file.label)
             select = ", ".join(f"{col('p', x, p)} AS {x}" for x in PERSON_COLUMNS)
             for row in rows(conn, f"SELECT p.ROWID AS rid, {select} FROM ABPerson AS p ORDER BY p.ROWID"):

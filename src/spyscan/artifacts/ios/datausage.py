@@ -30,6 +30,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import DataUsageRow
+from spyscan.texts import N_
 from spyscan.values import to_float
 
 REL = "Library/Databases/DataUsage.sqlite"
@@ -44,7 +45,7 @@ _float = to_float
 class DataUsage(Artifact):
     id = "ios.datausage"
     kinds = ("ios-backup", "ios-fs")
-    title = "Network data usage per process (DataUsage.sqlite)"
+    title = N_("Network data usage per process (DataUsage.sqlite)")
     records = (DataUsageRow,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[DataUsageRow]:

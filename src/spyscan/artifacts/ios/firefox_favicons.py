@@ -23,6 +23,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import has_table, schema_notes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import FirefoxFavicon
+from spyscan.texts import N_, tr
 
 FAVICON_COLUMNS = ("url", "width", "height", "date")
 
@@ -30,7 +31,7 @@ FAVICON_COLUMNS = ("url", "width", "height", "date")
 class FirefoxFavicons(Artifact):
     id = "ios.firefox_favicons"
     kinds = ("ios-backup", "ios-fs")
-    title = "Firefox favicons"
+    title = N_("Firefox favicons")
     records = (FirefoxFavicon,)
     absent_means = "not_applicable"  # the app is not installed
 
@@ -63,4 +64,4 @@ class FirefoxFavicons(Artifact):
                         updated_raw=raw_value(row["date"]),
                     )
         if not seen_table:
-            raise ArtifactNotFound("no favicons table in Firefox browser.db")
+            raise ArtifactNotFound(tr('no favicons table in Firefox browser.db'))

@@ -6,6 +6,7 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.artifacts.ios._table import Join, Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.ios_browsers import FirefoxVisit
+from spyscan.texts import N_
 
 # Backups: AppDomainGroup-group.org.mozilla.ios.Firefox + "profile.profile/browser.db" (lower case; the
 # backup file id 2e57c396a35b0d1bcbc624725002d98bd61d142b is its sha1). Both spellings are searched because
@@ -24,7 +25,7 @@ FIREFOX_SPECS = tuple(
 class FirefoxHistory(TableArtifact):
     id = "ios.firefox_history"
     kinds = ("ios-backup", "ios-fs")
-    title = "Firefox history"
+    title = N_("Firefox history")
     records = (FirefoxVisit,)
     absent_means = "not_applicable"  # the app is not installed
     specs = FIREFOX_SPECS

@@ -10,6 +10,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.textio import iter_lines
 from spyscan.kinds.ios_fs import ListedIOSEvidence
+from spyscan.texts import tr
 
 TEXT_LIMIT = 256 << 20
 
@@ -17,7 +18,7 @@ TEXT_LIMIT = 256 << 20
 def listed(evidence: Evidence) -> ListedIOSEvidence:
     """The evidence as a listed iOS input (filesystem dump or sysdiagnose); ArtifactNotFound otherwise."""
     if not isinstance(evidence, ListedIOSEvidence):
-        raise ArtifactNotFound(f"{evidence.kind or 'this input'} has no file listing")
+        raise ArtifactNotFound(tr('%(value)s has no file listing', value=evidence.kind or tr('this input')))
     return evidence
 
 
@@ -27,7 +28,7 @@ def find_all(source: ListedIOSEvidence, specs: Sequence[IOSPath], what: str) -> 
         for item in source.ios_find(spec):
             found.setdefault(item.label, item)
     if not found:
-        raise ArtifactNotFound(f"{what} not found")
+        raise ArtifactNotFound(tr('%(what)s not found', what=what))
     return [found[k] for k in sorted(found)]
 
 
@@ -40,13 +41,14 @@ def text_lines(source: ListedIOSEvidence, file: IOSFile, log: ArtifactLog,
     """
     data = source.ios_read(file, TEXT_LIMIT)
     if not data:
-        log.warn(f"{file.label}: file is empty")
+        log.warn(tr('%(file)s: file is empty', file=file.label))
         return
     bad = 0
     for number, text, bad_bytes in iter_lines(data):
         bad += bad_bytes
         yield number, text
     if bad:
-        log.warn(f"{file.label}: {bad} undecodable or NUL byte sequence(s) escaped")
+        log.warn(tr('%(file)s: %(bad)s undecodable or NUL byte sequence(s) escaped', file=file.label, bad=bad))
     if line_ended and not data.endswith((b"\n", b"\r")):
-        log.warn(f"{file.label}: the file does not end with a line break; its last line may be cut (truncated?)")
+        log.warn(tr('%(file)s: the file does not end with a line break; its last line may be cut (truncated?)',
+                    file=file.label))

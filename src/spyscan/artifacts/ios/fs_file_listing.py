@@ -24,6 +24,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.fs_listing import DIR, FILE, LINK, FsEntry
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import FsFileEntry
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 from spyscan.values import raw_if_lost
 
@@ -58,7 +59,7 @@ def process_candidate(entry: FsEntry, device_path: str) -> bool:
 class FilesystemListing(Artifact):
     id = "ios.fs.file_listing"
     kinds = ("ios-fs",)
-    title = "Full file listing of the filesystem dump"
+    title = N_("Full file listing of the filesystem dump")
     records = (FsFileEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[FsFileEntry]:
@@ -86,6 +87,7 @@ class FilesystemListing(Artifact):
                 changed_raw=raw_if_lost(entry.ctime, changed), created_raw=raw_if_lost(entry.birth, created),
             )
         if count == 0:
-            raise ArtifactNotFound("the dump is empty")
+            raise ArtifactNotFound(tr('the dump is empty'))
         if source.listing.skipped:
-            log.warn(f"{source.listing.skipped} folder(s) or file(s) could not be listed (permissions?)")
+            log.warn(tr('%(skipped)s folder(s) or file(s) could not be listed (permissions?)',
+                        skipped=source.listing.skipped))

@@ -17,6 +17,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import real_tables
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import KeychainAnalyticsString
+from spyscan.texts import N_
 
 SPECS = (IOSPath(fs=("private/var/Keychains/Analytics/*.db",)),)
 MAX_LENGTH = 255
@@ -29,7 +30,7 @@ def _quote(name: str) -> str:
 class KeychainAnalytics(Artifact):
     id = "ios.fs.keychain_analytics"
     kinds = ("ios-fs",)
-    title = "Keychain analytics databases"
+    title = N_("Keychain analytics databases")
     records = (KeychainAnalyticsString,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[KeychainAnalyticsString]:

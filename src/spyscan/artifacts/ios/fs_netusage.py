@@ -29,6 +29,7 @@ from spyscan.evidence.sqlite import has_table, table_columns
 from spyscan.kinds.ios_fs import ListedIOSEvidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import NetworkProcess
+from spyscan.texts import N_, tr
 
 SPECS = (
     IOSPath(fs=(
@@ -57,7 +58,7 @@ def binary_exists(listing: FsListing, name: str) -> bool:
 class NetworkUsageProcesses(Artifact):
     id = "ios.fs.netusage"
     kinds = ("ios-fs",)
-    title = "Processes using the network (DataUsage / netusage)"
+    title = N_("Processes using the network (DataUsage / netusage)")
     records = (NetworkProcess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[NetworkProcess]:
@@ -65,11 +66,11 @@ class NetworkUsageProcesses(Artifact):
         files = find_all(source, SPECS, "DataUsage.sqlite / netusage.sqlite")
         system = has_system_volume(source)
         if not system:
-            log.warn("the dump has no system volume (no /sbin/launchd): process binaries not checked")
+            log.warn(tr('the dump has no system volume (no /sbin/launchd): process binaries not checked'))
         for file in files:
             with open_db(source, file, log) as conn:
                 if not has_table(conn, "ZPROCESS"):
-                    log.warn(f"{file.label}: no ZPROCESS table")
+                    log.warn(tr('%(file)s: no ZPROCESS table', file=file.label))
                     continue
                 columns = {c.upper() for c in table_columns(conn, "ZPROCESS")}
                 pick = [c if c in columns else f"NULL AS {c}" for c in

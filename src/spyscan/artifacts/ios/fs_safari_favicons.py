@@ -11,6 +11,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import SafariFavicon
+from spyscan.texts import N_
 
 REL = "Library/Image Cache/Favicons/Favicons.db"
 SPECS = (IOSPath(fs=(f"private/var/mobile/{REL}", f"private/var/mobile/Containers/Data/Application/*/{REL}")),)
@@ -19,7 +20,7 @@ SPECS = (IOSPath(fs=(f"private/var/mobile/{REL}", f"private/var/mobile/Container
 class SafariFavicons(Artifact):
     id = "ios.fs.safari_favicons"
     kinds = ("ios-fs",)
-    title = "Safari favicons"
+    title = N_("Safari favicons")
     records = (SafariFavicon,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariFavicon]:

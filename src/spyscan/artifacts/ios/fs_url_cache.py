@@ -15,6 +15,7 @@ from spyscan.evidence.sqlite import has_table, table_columns
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import UrlCacheEntry
+from spyscan.texts import N_, tr
 from spyscan.timeutil import IOS_FLOOR, from_text
 
 SPECS = (IOSPath(fs=("private/var/**/Cache.db",)),)
@@ -29,7 +30,7 @@ def cache_time(raw: str | None) -> datetime | None:
 class UrlCaches(Artifact):
     id = "ios.fs.url_cache"
     kinds = ("ios-fs",)
-    title = "URL caches (Cache.db)"
+    title = N_("URL caches (Cache.db)")
     records = (UrlCacheEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[UrlCacheEntry]:
@@ -53,4 +54,4 @@ class UrlCaches(Artifact):
             except BudgetExceeded:  # a budget or a stop request ends the artifact, never a warning
                 raise
             except Exception as exc:  # one damaged cache never hides the others
-                log.warn(f"{file.label}: not readable ({exc})")
+                log.warn(tr('%(file)s: not readable (%(error)s)', file=file.label, error=exc))

@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import OSVersionSeen
+from spyscan.texts import N_, tr
 from spyscan.values import raw_value
 
 SPECS = (IOSPath(fs=("private/var/db/analyticsd/Analytics-Journal-*.ips",
@@ -28,7 +29,7 @@ _VERSION = re.compile(r"(?:iPhone OS|iOS|iPadOS)?\s*(\d+(?:\.\d+)+)\s*(?:\((\w+)
 class OSVersionHistory(Artifact):
     id = "ios.fs.version_history"
     kinds = ("ios-fs",)
-    title = "iOS version history (analytics journals)"
+    title = N_("iOS version history (analytics journals)")
     records = (OSVersionSeen,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[OSVersionSeen]:
@@ -53,9 +54,11 @@ class OSVersionHistory(Artifact):
                 seen.append((ips_time(stamp) if isinstance(stamp, str) else None, found.group(1), found.group(2),
                              file.label, number, stamp))
             if unreadable:
-                log.warn(f"{file.label}: {unreadable} line(s) mentioning os_version are not valid JSON (cut?)")
+                log.warn(tr('%(file)s: %(unreadable)s line(s) mentioning os_version are not valid JSON (cut?)',
+                            file=file.label, unreadable=unreadable))
             if len(seen) == found_before:
-                log.warn(f"{file.label}: no os_version entry found (damaged, or not an analytics journal?)")
+                log.warn(tr('%(file)s: no os_version entry found (damaged, or not an analytics journal?)',
+                            file=file.label))
         seen.sort(key=lambda s: (s[0] is None, s[0].isoformat() if s[0] else "", s[3], s[4]))
         previous: tuple[str, str | None] | None = None
         for when, version, build, label, number, stamp in seen:

@@ -16,6 +16,7 @@ from spyscan.errors import ArtifactNotFound
 from spyscan.evidence.base import Evidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import WebkitOrigin
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 from spyscan.values import raw_if_lost
 
@@ -37,7 +38,7 @@ LOCATIONS = (
 class WebkitOrigins(Artifact):
     id = "ios.fs.webkit_origins"
     kinds = ("ios-fs",)
-    title = "Web origins with stored data (WebKit)"
+    title = N_("Web origins with stored data (WebKit)")
     records = (WebkitOrigin,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebkitOrigin]:
@@ -54,4 +55,4 @@ class WebkitOrigins(Artifact):
                                    location="/" + location, modified=(modified := from_unix(entry.mtime)),
                                    modified_raw=raw_if_lost(entry.mtime, modified))
         if count == 0:
-            raise ArtifactNotFound("no WebKit website data")
+            raise ArtifactNotFound(tr('no WebKit website data'))

@@ -16,6 +16,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import GlobalPreferences as GlobalPreferencesRecord
+from spyscan.texts import N_
 
 REL = "Library/Preferences/.GlobalPreferences.plist"
 OTHER = "Library/Preferences/com.apple.GlobalPreferences.plist"
@@ -31,7 +32,7 @@ LOCKDOWN_KEY = "LDMGlobalEnabled"
 class GlobalPreferences(Artifact):
     id = "ios.global_preferences"
     kinds = ("ios-backup", "ios-fs")
-    title = "Global preferences (Lockdown Mode)"
+    title = N_("Global preferences (Lockdown Mode)")
     records = (GlobalPreferencesRecord,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[GlobalPreferencesRecord]:

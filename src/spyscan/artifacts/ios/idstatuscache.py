@@ -15,6 +15,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import IDStatusEntry
+from spyscan.texts import N_
 
 REL = "Library/Preferences/com.apple.identityservices.idstatuscache.plist"
 SPECS = (
@@ -42,7 +43,7 @@ def _accounts(data: Any, path: tuple[str, ...] = (), depth: int = 0) -> Iterator
 class IDStatusCache(Artifact):
     id = "ios.idstatuscache"
     kinds = ("ios-backup", "ios-fs")
-    title = "Identity-services lookups (IDStatusCache)"
+    title = N_("Identity-services lookups (IDStatusCache)")
     records = (IDStatusEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IDStatusEntry]:

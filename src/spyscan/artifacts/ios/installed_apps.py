@@ -37,6 +37,7 @@ from spyscan.records.ios_apps import (
     SOURCE_OTHER,
     IOSInstalledApp,
 )
+from spyscan.texts import N_, tr
 from spyscan.values import raw_value
 
 INFO_PLIST = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Info.plist")
@@ -68,7 +69,7 @@ def classify(metadata: dict[str, Any] | None) -> tuple[str, str | None, str | No
 class IOSInstalledApps(Artifact):
     id = "ios.installed_apps"
     kinds = ("ios-backup", "ios-fs")
-    title = "Installed apps and their install source"
+    title = N_("Installed apps and their install source")
     records = (IOSInstalledApp,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSInstalledApp]:
@@ -77,12 +78,12 @@ class IOSInstalledApps(Artifact):
         if info_file is None:
             bundles = source.ios_find(BUNDLE_METADATA)
             if not bundles:
-                raise ArtifactNotFound("no backup Info.plist and no app bundle iTunesMetadata.plist")
+                raise ArtifactNotFound(tr('no backup Info.plist and no app bundle iTunesMetadata.plist'))
             for file in bundles:
                 metadata = load_dict(source, file, log)
                 bundle_id = text((metadata or {}).get("softwareVersionBundleId"))
                 if metadata is None or bundle_id is None:
-                    log.warn(f"{file.label}: no softwareVersionBundleId; app skipped")
+                    log.warn(tr('%(file)s: no softwareVersionBundleId; app skipped', file=file.label))
                     continue
                 yield self._record(file.label, bundle_id, metadata, {}, key=None)
             return
@@ -96,7 +97,7 @@ class IOSInstalledApps(Artifact):
         manifest_apps = manifest.get("Applications") if isinstance(manifest.get("Applications"), dict) else {}
         assert isinstance(apps, dict) and isinstance(manifest_apps, dict)
         if "Applications" not in info and installed is None:
-            log.warn("Info.plist lists no applications (neither Applications nor Installed Applications)")
+            log.warn(tr('Info.plist lists no applications (neither Applications nor Installed Applications)'))
         bundle_ids = {str(b) for b in apps} | {str(b) for b in manifest_apps}
         if isinstance(installed, list):
             bundle_ids |= {b for b in installed if isinstance(b, str)}
@@ -116,12 +117,18 @@ class IOSInstalledApps(Artifact):
 
     @staticmethod
     def _unrecorded_note(unrecorded: list[str], total: int) -> str:
-        shown = ", ".join(unrecorded[:SHOWN_UNRECORDED])
-        more = f" and {len(unrecorded) - SHOWN_UNRECORDED} more" if len(unrecorded) > SHOWN_UNRECORDED else ""
-        which = "any of the" if len(unrecorded) == total else f"{len(unrecorded)} of the {total}"
-        return (f"how apps were installed could not be checked: the backup holds no store metadata for {which} "
-                f"installed apps ({shown}{more}). Backup tools record it only for apps with a store receipt, "
-                "and some record none; apps installed by a developer or an enterprise certificate have none.")
+        shown: str = ", ".join(unrecorded[:SHOWN_UNRECORDED])
+        if len(unrecorded) > SHOWN_UNRECORDED:
+            shown = tr("%(names)s and %(more)s more", names=shown, more=len(unrecorded) - SHOWN_UNRECORDED)
+        if len(unrecorded) == total:
+            return tr("how apps were installed could not be checked: the backup holds no store metadata for any of "
+                      "the installed apps (%(apps)s). Backup tools record it only for apps with a store receipt, and "
+                      "some record none; apps installed by a developer or an enterprise certificate have none.",
+                      apps=shown)
+        return tr("how apps were installed could not be checked: the backup holds no store metadata for %(count)s of "
+                  "the %(total)s installed apps (%(apps)s). Backup tools record it only for apps with a store receipt, "
+                  "and some record none; apps installed by a developer or an enterprise certificate have none.",
+                  count=len(unrecorded), total=total, apps=shown)
 
     @staticmethod
     def _metadata(bundle_id: str, entry: dict[str, Any], log: ArtifactLog) -> dict[str, Any] | None:
@@ -131,7 +138,7 @@ class IOSInstalledApps(Artifact):
         if isinstance(raw, dict):
             return raw
         if not isinstance(raw, bytes):
-            log.warn(f"{bundle_id}: iTunesMetadata is neither a plist nor a dictionary")
+            log.warn(tr('%(bundle_id)s: iTunesMetadata is neither a plist nor a dictionary', bundle_id=bundle_id))
             return None
         try:
             parsed = load_plist(raw)
@@ -139,7 +146,7 @@ class IOSInstalledApps(Artifact):
             plist_problem(f"{bundle_id}: iTunesMetadata", exc, log)
             return None
         if not isinstance(parsed, dict):
-            log.warn(f"{bundle_id}: iTunesMetadata is not a dictionary")
+            log.warn(tr('%(bundle_id)s: iTunesMetadata is not a dictionary', bundle_id=bundle_id))
             return None
         return parsed
 

@@ -30,6 +30,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import Record, SourceRef
 from spyscan.records.ios_people import InteractionCAttachment, InteractionCContact, InteractionCEvent
+from spyscan.texts import N_
 
 REL = "Library/CoreDuet/People/interactionC.db"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -42,7 +43,7 @@ ATTACHMENT_COLUMNS = ("ZCONTENTURL", "ZIDENTIFIER", "ZUTI", "ZCONTENTTEXT", "ZCR
 class InteractionC(Artifact):
     id = "ios.interactionc"
     kinds = ("ios-backup", "ios-fs")
-    title = "Interactions (interactionC.db)"
+    title = N_("Interactions (interactionC.db)")
     records = (InteractionCEvent, InteractionCContact, InteractionCAttachment)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:

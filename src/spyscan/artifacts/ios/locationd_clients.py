@@ -18,6 +18,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import LocationdClient
+from spyscan.texts import N_
 from spyscan.values import Raw
 
 CLIENTS = "Library/Caches/locationd/clients.plist"
@@ -41,7 +42,7 @@ def _str(value: object) -> str | None:
 class LocationdClients(Artifact):
     id = "ios.locationd_clients"
     kinds = ("ios-backup", "ios-fs")
-    title = "Location-services clients"
+    title = N_("Location-services clients")
     records = (LocationdClient,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[LocationdClient]:

@@ -24,6 +24,7 @@ from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_manifest import IOSBackupFile
+from spyscan.texts import N_, tr
 from spyscan.timeutil import from_unix
 
 MANIFEST_DB = IOSPath(domain=BACKUP_ROOT_DOMAIN, relative="Manifest.db")
@@ -90,19 +91,19 @@ def _time(value: int | None) -> datetime | None:
 class IOSManifestFiles(Artifact):
     id = "ios.backup_manifest"
     kinds = ("ios-backup",)
-    title = "Files listed in the backup (Manifest.db)"
+    title = N_("Files listed in the backup (Manifest.db)")
     records = (IOSBackupFile,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[IOSBackupFile]:
         source = ios_source(evidence)
         db_file = find_one(source, MANIFEST_DB)
         if db_file is None:
-            raise ArtifactNotFound("the backup has no Manifest.db")
+            raise ArtifactNotFound(tr('the backup has no Manifest.db'))
         conn = source.ios_sqlite(db_file)
         bad_blobs = 0
         try:
             if not require_table(conn, "Files"):
-                raise EvidenceError("Manifest.db has no table Files")
+                raise EvidenceError(tr('Manifest.db has no table Files'))
             rows = conn.execute("SELECT rowid, fileID, domain, relativePath, flags, file FROM Files "
                                 "ORDER BY domain, relativePath")
             for rowid, fid, domain, relative, flags, blob in rows:
@@ -111,7 +112,7 @@ class IOSManifestFiles(Artifact):
                 except EvidenceError as exc:
                     bad_blobs += 1
                     if bad_blobs <= MAX_BLOB_WARNINGS:
-                        log.warn(f"Manifest.db row {rowid}: {exc}")
+                        log.warn(tr('Manifest.db row %(rowid)s: %(error)s', rowid=rowid, error=exc))
                     info = BackupFileInfo()
                 domain, relative = str(domain or ""), str(relative or "")
                 path = device_path(domain, relative)
@@ -127,10 +128,10 @@ class IOSManifestFiles(Artifact):
                     link_target=info.target,
                 )
         except sqlite3.DatabaseError as exc:
-            raise EvidenceError(f"Manifest.db cannot be read: {exc}") from exc
+            raise EvidenceError(tr('Manifest.db cannot be read: %(error)s', error=exc)) from exc
         except SchemaRefused as exc:  # Files is a view or virtual table: not followed
             log.mark_unread(str(exc))
         finally:
             conn.close()
         if bad_blobs > MAX_BLOB_WARNINGS:
-            log.warn(f"{bad_blobs} Manifest.db rows in all had unreadable file metadata")
+            log.warn(tr('%(bad_blobs)s Manifest.db rows in all had unreadable file metadata', bad_blobs=bad_blobs))

@@ -13,6 +13,7 @@ from spyscan.evidence.ios import IOSPath
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import ADDailyUsage
+from spyscan.texts import N_, tr
 from spyscan.values import Raw, raw_value, to_float
 
 REL = "Library/Preferences/com.apple.osanalytics.addaily.plist"
@@ -35,7 +36,7 @@ def _counter(values: list[object], index: int) -> float | None:
 class OSAnalyticsADDaily(Artifact):
     id = "ios.osanalytics_addaily"
     kinds = ("ios-backup", "ios-fs")
-    title = "OSAnalytics daily network usage (ADDaily)"
+    title = N_("OSAnalytics daily network usage (ADDaily)")
     records = (ADDailyUsage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ADDailyUsage]:
@@ -44,11 +45,12 @@ class OSAnalyticsADDaily(Artifact):
             data = read_plist(source, file, log)
             baseline = data.get("netUsageBaseline") if isinstance(data, dict) else None
             if not isinstance(baseline, dict):
-                log.warn(f"{file.label}: no netUsageBaseline dictionary")
+                log.warn(tr('%(file)s: no netUsageBaseline dictionary', file=file.label))
                 continue
             for name, values in baseline.items():
                 if not isinstance(values, list):
-                    log.warn(f"{file.label}: netUsageBaseline entry {name!r} is not a list")
+                    log.warn(tr("%(file)s: netUsageBaseline entry '%(name)s' is not a list", file=file.label,
+                                name=name))
                     continue
                 stamp, raw = _when(values[0] if values else None)
                 process = str(name)

@@ -19,6 +19,7 @@ from spyscan.records.ios_privacy_report import (
     PrivacyReportAccess,
     PrivacyReportNetwork,
 )
+from spyscan.texts import N_, tr
 from spyscan.timeutil import IOS_FLOOR, from_iso
 
 
@@ -71,12 +72,12 @@ def network_record(line: ReportLine) -> PrivacyReportNetwork | None:
 class IOSPrivacyReport(Artifact):
     id = "ios.privacy_report"
     kinds = ("ios-privacy-report",)
-    title = "App Privacy Report: data/sensor accesses and network activity per app"
+    title = N_("App Privacy Report: data/sensor accesses and network activity per app")
     records = (PrivacyReportAccess, PrivacyReportNetwork)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         if not isinstance(evidence, IOSPrivacyReportEvidence):
-            raise ArtifactNotFound("App Privacy Report files are read from ios-privacy-report inputs only")
+            raise ArtifactNotFound(tr('App Privacy Report files are read from ios-privacy-report inputs only'))
         notes = ReadNotes()
         incomplete = 0
         try:
@@ -86,7 +87,8 @@ class IOSPrivacyReport(Artifact):
                     incomplete += 1
                     continue
                 if record.time_raw and record.time is None:
-                    log.warn(f"{line.file} line {line.line}: time {record.time_raw} is not ISO 8601")
+                    log.warn(tr('%(line)s line %(line2)s: time %(time_raw)s is not ISO 8601', line=line.file,
+                                line2=line.line, time_raw=record.time_raw))
                 yield record
         finally:
             _warn(log, notes, incomplete)
@@ -94,16 +96,19 @@ class IOSPrivacyReport(Artifact):
 
 def _warn(log: ArtifactLog, notes: ReadNotes, incomplete: int) -> None:
     if notes.bad_lines:
-        log.warn(f"{notes.bad_lines} line(s) are not JSON objects and were skipped")
+        log.warn(tr('%(bad_lines)s line(s) are not JSON objects and were skipped', bad_lines=notes.bad_lines))
     if notes.long_lines:  # a budget: what those lines held was not checked
-        log.mark_truncated(f"{notes.long_lines} line(s) longer than 64 KiB were skipped")
+        log.mark_truncated(tr('%(long_lines)s line(s) longer than 64 KiB were skipped', long_lines=notes.long_lines))
     if notes.deep_lines:
-        log.mark_truncated(f"{notes.deep_lines} line(s) holding JSON nested too deep to read were skipped")
+        log.mark_truncated(tr('%(deep_lines)s line(s) holding JSON nested too deep to read were skipped',
+                              deep_lines=notes.deep_lines))
     if notes.other_types:
-        log.warn(f"{notes.other_types} line(s) of a type other than access/networkActivity were skipped")
+        log.warn(tr('%(other_types)s line(s) of a type other than access/networkActivity were skipped',
+                    other_types=notes.other_types))
     if notes.unterminated:
-        log.warn("the last line of a report has no line break: the file may be cut short")
+        log.warn(tr('the last line of a report has no line break: the file may be cut short'))
     for rel in notes.empty:
-        log.warn(f"{rel} holds no access or networkActivity line")
+        log.warn(tr('%(rel)s holds no access or networkActivity line', rel=rel))
     if incomplete:
-        log.warn(f"{incomplete} line(s) name neither the app nor the domain and were skipped")
+        log.warn(tr('%(incomplete)s line(s) name neither the app nor the domain and were skipped',
+                    incomplete=incomplete))

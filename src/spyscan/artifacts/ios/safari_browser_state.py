@@ -26,6 +26,7 @@ from spyscan.evidence.plist import PlistLimitError
 from spyscan.evidence.textio import decode_bytes
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariTab
+from spyscan.texts import N_, tr
 
 REL = "Library/Safari/BrowserState.db"
 SPECS = (
@@ -53,7 +54,7 @@ class SessionPages:
         while stack:
             budget -= 1
             if budget < 0:  # the caller then takes the URLs from the raw bytes instead (never a silent cut)
-                raise PlistLimitError(f"more than {WALK_LIMIT} values in a session plist")
+                raise PlistLimitError(tr('more than %(walk_limit)s values in a session plist', walk_limit=WALK_LIMIT))
             item = stack.pop()
             if isinstance(item, dict):
                 for key, sub in item.items():
@@ -93,7 +94,7 @@ def session_pages(data: bytes | None) -> tuple[list[str], list[str], bool]:
 class SafariBrowserState(Artifact):
     id = "ios.safari_browser_state"
     kinds = ("ios-backup", "ios-fs")
-    title = "Safari open tabs (BrowserState.db)"
+    title = N_("Safari open tabs (BrowserState.db)")
     records = (SafariTab,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariTab]:
@@ -109,8 +110,8 @@ class SafariBrowserState(Artifact):
                 urls, titles, ok = session_pages(raw if isinstance(raw, bytes) else None)
                 rowid = integer(row["rid"])
                 if not ok:
-                    log.warn(f"{file.label}: tab row {rowid}: session data not a readable plist; "
-                             "URLs taken from its raw bytes")
+                    log.warn(tr('%(file)s: tab row %(rowid)s: session data not a readable plist; URLs taken from its '
+                                'raw bytes', file=file.label, rowid=rowid))
                 yield SafariTab(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="tabs", rowid=rowid),

@@ -20,6 +20,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import SafariVisit
+from spyscan.texts import N_
 
 REL = "Library/Safari/History.db"
 PROFILES = "Library/Safari/Profiles/*/History.db"  # Safari profiles (iOS 17+): one History.db per profile
@@ -41,7 +42,7 @@ ITEM_COLUMNS = ("url", "visit_count")
 class SafariHistory(Artifact):
     id = "ios.safari_history"
     kinds = ("ios-backup", "ios-fs")
-    title = "Safari history"
+    title = N_("Safari history")
     records = (SafariVisit,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SafariVisit]:

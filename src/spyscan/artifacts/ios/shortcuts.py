@@ -28,6 +28,7 @@ from spyscan.evidence.plist import PlistError, PlistLimitError
 from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_system import Shortcut
+from spyscan.texts import N_, tr
 
 REL = "Library/Shortcuts/Shortcuts.sqlite"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -85,7 +86,7 @@ def _action_blobs(conn: sqlite3.Connection, shortcut_pk: int | None, where: str)
 class Shortcuts(Artifact):
     id = "ios.shortcuts"
     kinds = ("ios-backup", "ios-fs")
-    title = "Shortcuts"
+    title = N_("Shortcuts")
     records = (Shortcut,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Shortcut]:
@@ -97,7 +98,8 @@ class Shortcuts(Artifact):
                 where = "column"
             else:
                 where = ""
-                log.warn(f"{file.label}: no action data found (ZSHORTCUTACTIONS.ZDATA or ZSHORTCUT.ZACTIONS)")
+                log.warn(tr('%(file)s: no action data found (ZSHORTCUTACTIONS.ZDATA or ZSHORTCUT.ZACTIONS)',
+                            file=file.label))
             select = ", ".join(f"{col('s', x, s)} AS {x}" for x in COLUMNS)
             for row in list(rows(conn, f"SELECT s.Z_PK AS pk, {select} FROM ZSHORTCUT AS s ORDER BY s.Z_PK")):
                 pk = integer(row["pk"])
@@ -105,10 +107,12 @@ class Shortcuts(Artifact):
                 for data in _action_blobs(conn, pk, where):
                     actions.add(data)
                 if actions.broken:
-                    log.warn(f"{file.label}: shortcut {pk}: {actions.broken} action blob(s) not readable")
+                    log.warn(tr('%(file)s: shortcut %(pk)s: %(broken)s action blob(s) not readable', file=file.label,
+                                pk=pk, broken=actions.broken))
                 if actions.limited:
-                    log.mark_truncated(f"{file.label}: shortcut {pk}: {actions.limited} action blob(s) nest too deep "
-                                       "or hold too many values; not read")
+                    log.mark_truncated(tr("%(file)s: shortcut %(pk)s: %(limited)s action blob(s) nest too deep or hold "
+                                          "too many values; not read", file=file.label, pk=pk,
+                                          limited=actions.limited))
                 yield Shortcut(
                     recovered=salvaged(conn),
                     source=SourceRef(file=file.label, table="ZSHORTCUT", rowid=pk),

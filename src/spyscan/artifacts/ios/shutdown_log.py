@@ -24,6 +24,7 @@ from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.kinds.ios_fs import ListedIOSEvidence
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_shutdown import ShutdownClient, ShutdownLogCoverage, ShutdownReboot
+from spyscan.texts import N_, tr
 from spyscan.timeutil import IOS_FLOOR, from_unix
 
 SPECS = (
@@ -71,7 +72,7 @@ def to_record(reboot: ParsedReboot, label: str) -> ShutdownReboot:
 class ShutdownLog(Artifact):
     id = "ios.shutdown_log"
     kinds = ("ios-fs", "sysdiagnose")
-    title = "Shutdown log (processes running at reboot)"
+    title = N_("Shutdown log (processes running at reboot)")
     records = (ShutdownReboot, ShutdownLogCoverage)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ShutdownReboot | ShutdownLogCoverage]:
@@ -83,7 +84,7 @@ class ShutdownLog(Artifact):
         for file in files:
             reboots = parse_shutdown_log(text_lines(source, file, log))
             if not reboots:
-                log.warn(f"{file.label}: no shutdown entries found")
+                log.warn(tr('%(file)s: no shutdown entries found', file=file.label))
             for reboot in reboots:
                 key = (reboot.time_raw, tuple((c.pid, c.path, c.delayed) for c in reboot.clients),
                        tuple(reboot.delays))
@@ -92,8 +93,8 @@ class ShutdownLog(Artifact):
                 seen.add(key)
                 if not reboot.complete:
                     cut += 1
-                    log.warn(f"{file.label}: the last shutdown entry (from line {reboot.first_line}) has no "
-                             "SIGTERM line; the log was cut or rewritten")
+                    log.warn(tr('%(file)s: the last shutdown entry (from line %(first_line)s) has no SIGTERM line; '
+                                'the log was cut or rewritten', file=file.label, first_line=reboot.first_line))
                 elif reboot.time_raw is not None:
                     times.append((float(reboot.time_raw), reboot.time_raw))
                 yield to_record(reboot, file.label)

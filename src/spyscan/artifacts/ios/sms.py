@@ -27,6 +27,7 @@ from spyscan.evidence.sqlite import has_table
 from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import SMSMessage
+from spyscan.texts import N_, tr
 
 REL = "Library/SMS/sms.db"
 SMS_SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -42,7 +43,7 @@ def direction(is_from_me: object) -> str | None:
 class SMSMessages(Artifact):
     id = "ios.sms"
     kinds = ("ios-backup", "ios-fs")
-    title = "SMS and iMessage messages"
+    title = N_("SMS and iMessage messages")
     records = (SMSMessage,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SMSMessage]:
@@ -86,5 +87,5 @@ class SMSMessages(Artifact):
                         date_read_raw=raw_value(row["date_read"]),
                     )
                 if undecoded:
-                    log.warn(f"{file.label}: {undecoded} message(s) had an attributedBody whose text could not "
-                             "be extracted")
+                    log.warn(tr('%(file)s: %(undecoded)s message(s) had an attributedBody whose text could not be '
+                                'extracted', file=file.label, undecoded=undecoded))

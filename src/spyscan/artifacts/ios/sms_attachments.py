@@ -23,6 +23,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import SMSAttachment
+from spyscan.texts import N_
 
 COLUMNS = ("guid", "created_date", "filename", "mime_type", "transfer_name", "total_bytes", "is_outgoing")
 
@@ -30,7 +31,7 @@ COLUMNS = ("guid", "created_date", "filename", "mime_type", "transfer_name", "to
 class SMSAttachments(Artifact):
     id = "ios.sms_attachments"
     kinds = ("ios-backup", "ios-fs")
-    title = "SMS and iMessage attachments"
+    title = N_("SMS and iMessage attachments")
     records = (SMSAttachment,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SMSAttachment]:

@@ -19,6 +19,7 @@ from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import CrashReport
+from spyscan.texts import N_, tr
 from spyscan.timeutil import IOS_FLOOR, from_text
 
 REPORT_LIMIT = 64 << 20
@@ -47,7 +48,7 @@ def ips_time(raw: str | None) -> datetime | None:
 class CrashReports(Artifact):
     id = "ios.crash_reports"
     kinds = ("sysdiagnose", "ios-fs", "ios-crash-reports")
-    title = "Crash and jetsam reports (.ips)"
+    title = N_("Crash and jetsam reports (.ips)")
     records = (CrashReport,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CrashReport]:
@@ -68,4 +69,4 @@ class CrashReports(Artifact):
                 bundle_ids=parsed.bundle_ids, os_version=parsed.os_version, incident_id=parsed.incident_id,
             )
         if unreadable:
-            log.warn(f"{unreadable} .ips file(s) could not be read as reports")
+            log.warn(tr('%(unreadable)s .ips file(s) could not be read as reports', unreadable=unreadable))

@@ -25,6 +25,7 @@ from spyscan.kinds.ios_fs import is_appledouble
 from spyscan.kinds.sysdiagnose import in_logarchive_store
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import LogProcessName
+from spyscan.texts import N_, tr
 
 MAX_NAMES_PER_FILE = 20_000
 HEAD = 8192
@@ -47,7 +48,7 @@ def looks_binary(name: str, head: bytes) -> bool:
 class SysdiagnoseLogProcesses(Artifact):
     id = "ios.sysdiagnose.log_processes"
     kinds = ("sysdiagnose",)
-    title = "Process names in the sysdiagnose's other text files"
+    title = N_("Process names in the sysdiagnose's other text files")
     records = (LogProcessName,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[LogProcessName]:
@@ -56,7 +57,7 @@ class SysdiagnoseLogProcesses(Artifact):
                    if e.type == FILE and e.size > 0 and not in_logarchive_store(e.path)
                    and not OWN_ARTIFACT.match(e.name) and not is_appledouble(e.name)]
         if not entries:
-            raise ArtifactNotFound("no other text file in the sysdiagnose")
+            raise ArtifactNotFound(tr('no other text file in the sysdiagnose'))
         binary = damaged = cut_files = crowded = unterminated = 0
         for entry in entries:
             file = IOSFile(label=source.device_path(entry.path), handle=entry.path, size=entry.size)
@@ -82,13 +83,16 @@ class SysdiagnoseLogProcesses(Artifact):
                     first_line=found.first_line, count=found.count, shapes=sorted(found.shapes), paths=found.paths,
                 )
         if damaged:
-            log.warn(f"{damaged} text file(s) hold undecodable or NUL bytes (escaped as \\xNN and still searched)")
+            log.warn(tr('%(damaged)s text file(s) hold undecodable or NUL bytes (escaped as \\xNN and still searched)',
+                        damaged=damaged))
         if cut_files:
-            log.warn(f"{cut_files} text file(s) have over-long lines, cut before searching")
+            log.warn(tr('%(cut_files)s text file(s) have over-long lines, cut before searching', cut_files=cut_files))
         if unterminated:
-            log.warn(f"{unterminated} text file(s) end without a line break: they may have been cut")
+            log.warn(tr('%(unterminated)s text file(s) end without a line break: they may have been cut',
+                        unterminated=unterminated))
         if crowded:
-            log.warn(f"{crowded} file(s) name more than {MAX_NAMES_PER_FILE} distinct processes; the rest are "
-                     "not reported")
+            log.warn(tr('%(crowded)s file(s) name more than %(max_names_per_file)s distinct processes; the rest are '
+                        'not reported', crowded=crowded, max_names_per_file=MAX_NAMES_PER_FILE))
         if binary == len(entries):
-            raise ArtifactNotFound(f"the sysdiagnose holds no other text file ({binary} binary file(s) skipped)")
+            raise ArtifactNotFound(tr('the sysdiagnose holds no other text file (%(binary)s binary file(s) skipped)',
+                                      binary=binary))

@@ -21,6 +21,7 @@ from spyscan.evidence.fs_listing import FILE
 from spyscan.evidence.plist import PlistError, load_plist
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import ProfileState
+from spyscan.texts import N_, tr
 from spyscan.values import raw_value
 
 PLIST_LIMIT = 16 << 20
@@ -53,7 +54,7 @@ def _str(value: object) -> str | None:
 class ConfigurationProfileState(Artifact):
     id = "ios.configuration_profile_state"
     kinds = ("sysdiagnose", "ios-fs")
-    title = "Configuration profiles (ManagedConfiguration state)"
+    title = N_("Configuration profiles (ManagedConfiguration state)")
     records = (ProfileState,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[ProfileState]:
@@ -84,4 +85,4 @@ class ConfigurationProfileState(Artifact):
                         installed=when(installed), installed_raw=raw_value(installed),
                     )
         if files == 0:
-            raise ArtifactNotFound("no configuration profile state")
+            raise ArtifactNotFound(tr('no configuration profile state'))

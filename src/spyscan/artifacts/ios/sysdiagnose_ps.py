@@ -11,6 +11,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_sysdiagnose import SysdiagnoseProcess
+from spyscan.texts import N_, tr
 
 SPECS = (IOSPath(fs=("ps.txt", "ps_thread.txt")),)
 
@@ -18,7 +19,7 @@ SPECS = (IOSPath(fs=("ps.txt", "ps_thread.txt")),)
 class SysdiagnoseProcessList(Artifact):
     id = "ios.sysdiagnose.ps"
     kinds = ("sysdiagnose",)
-    title = "Running processes (sysdiagnose ps.txt)"
+    title = N_("Running processes (sysdiagnose ps.txt)")
     records = (SysdiagnoseProcess,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[SysdiagnoseProcess]:
@@ -26,7 +27,7 @@ class SysdiagnoseProcessList(Artifact):
         for file in find_all(source, SPECS, "ps.txt"):
             rows = parse_ps(list(text_lines(source, file, log)))
             if not rows:
-                log.warn(f"{file.label}: no process rows (no ps header found)")
+                log.warn(tr('%(file)s: no process rows (no ps header found)', file=file.label))
             for row in rows:
                 yield SysdiagnoseProcess(
                     source=SourceRef(file=file.label, line=row.line), name=row.name, command=row.command,

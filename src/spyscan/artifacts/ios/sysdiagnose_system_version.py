@@ -19,6 +19,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_device import IOSDeviceInfo
+from spyscan.texts import N_, tr
 
 SPECS = (IOSPath(fs=("logs/SystemVersion/SystemVersion.plist",)),)
 
@@ -26,7 +27,7 @@ SPECS = (IOSPath(fs=("logs/SystemVersion/SystemVersion.plist",)),)
 class SysdiagnoseSystemVersion(Artifact):
     id = "ios.sysdiagnose.system_version"
     kinds = ("sysdiagnose",)
-    title = "iOS version (sysdiagnose SystemVersion.plist)"
+    title = N_("iOS version (sysdiagnose SystemVersion.plist)")
     records = (IOSDeviceInfo,)
     holds_traces = False  # device identity and version only
 
@@ -38,7 +39,7 @@ class SysdiagnoseSystemVersion(Artifact):
             data = load_dict(source, file, log) or {}
             version = text(data.get("ProductVersion"))
             if version is None:
-                log.warn(f"{file.label} does not state the iOS version")
+                log.warn(tr('%(file)s does not state the iOS version', file=file.label))
             if version is not None:
                 log.fact("os_version", version)
             if build := text(data.get("ProductBuildVersion")):

@@ -15,6 +15,7 @@ from spyscan.artifacts.ios._common import columns_of
 from spyscan.artifacts.ios._table import Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
 from spyscan.records.ios_system import TCCAccess
+from spyscan.texts import N_
 
 REL = "Library/TCC/TCC.db"
 SPECS = (IOSPath(domain="HomeDomain", relative=REL, fs=(f"private/var/mobile/{REL}",)),)
@@ -27,7 +28,7 @@ OLD = ("allowed", "prompt_count")
 class TCC(TableArtifact):
     id = "ios.tcc"
     kinds = ("ios-backup", "ios-fs", "sysdiagnose")
-    title = "Privacy permissions (TCC.db)"
+    title = N_("Privacy permissions (TCC.db)")
     records = (TCCAccess,)
     specs = SPECS
     what = "TCC.db"

@@ -10,12 +10,13 @@ from spyscan.artifacts.base import ArtifactLog
 from spyscan.artifacts.ios._table import Row, TableArtifact
 from spyscan.artifacts.ios._webkit import container_of, rls_specs
 from spyscan.records.ios_browsers import WebKitObservedDomain
+from spyscan.texts import N_
 
 
 class WebKitResourceLoadStatistics(TableArtifact):
     id = "ios.webkit_resource_load_statistics"
     kinds = ("ios-backup", "ios-fs")
-    title = "WebKit resource-load statistics (observations.db)"
+    title = N_("WebKit resource-load statistics (observations.db)")
     records = (WebKitObservedDomain,)
     specs = rls_specs("observations.db")
     what = "WebKit observations.db"

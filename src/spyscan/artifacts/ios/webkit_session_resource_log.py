@@ -19,6 +19,7 @@ from spyscan.evidence.base import Evidence
 from spyscan.faults import registered
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_browsers import WebKitResourceLogEntry
+from spyscan.texts import N_
 from spyscan.timeutil import IOS_FLOOR, aware
 from spyscan.values import Raw
 
@@ -64,7 +65,7 @@ def _when(value: Any) -> tuple[datetime | None, Raw]:
 class WebKitSessionResourceLog(Artifact):
     id = "ios.webkit_session_resource_log"
     kinds = ("ios-backup", "ios-fs")
-    title = "WebKit session resource log"
+    title = N_("WebKit session resource log")
     records = (WebKitResourceLogEntry,)
 
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[WebKitResourceLogEntry]:

@@ -11,12 +11,13 @@ from spyscan.artifacts.ios._table import Row, TableArtifact
 from spyscan.artifacts.ios.whatsapp_messages import whatsapp_spec
 from spyscan.links.text import links_in
 from spyscan.records.ios_messages import WhatsAppContact
+from spyscan.texts import N_
 
 
 class WhatsAppContacts(TableArtifact):
     id = "ios.whatsapp_contacts"
     kinds = ("ios-backup", "ios-fs")
-    title = "WhatsApp contacts"
+    title = N_("WhatsApp contacts")
     records = (WhatsAppContact,)
     absent_means = "not_applicable"  # the app is not installed
     specs = (whatsapp_spec("ContactsV2.sqlite"),)

@@ -32,6 +32,7 @@ from spyscan.evidence.sqlite import has_table
 from spyscan.links.text import links_in
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_messages import WhatsAppMessage
+from spyscan.texts import N_
 
 GROUP = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 SHARED = "private/var/mobile/Containers/Shared/AppGroup/*"
@@ -68,7 +69,7 @@ def link_previews(conn: sqlite3.Connection, log: ArtifactLog, label: str) -> dic
 class WhatsAppMessages(Artifact):
     id = "ios.whatsapp_messages"
     kinds = ("ios-backup", "ios-fs")
-    title = "WhatsApp messages"
+    title = N_("WhatsApp messages")
     records = (WhatsAppMessage,)
     absent_means = "not_applicable"  # the app is not installed
 

@@ -34,6 +34,7 @@ from spyscan.collect.manifest import (
     now,
 )
 from spyscan.collect.sink import AgeZipSink, FolderSink, Sink
+from spyscan.texts import tr
 
 MANIFEST = "acquisition.json"
 HOST_KEY = Path("~/.android/adbkey.pub")
@@ -167,8 +168,8 @@ def acquire(device: AndroidDevice, output: Path, options: AndroidOptions, consen
         try:
             _finish(sink, acquisition, ctx, chosen)
         except OSError as exc:
-            raise CollectError(f"the acquisition could not be finished in {output}: {exc.strerror or exc} "
-                               "(disk full?); what is there is incomplete") from exc
+            raise CollectError(tr('the acquisition could not be finished in %(output)s: %(value)s (disk full?); what '
+                                  'is there is incomplete', output=output, value=exc.strerror or exc)) from exc
     return Outcome(sink.location(), acquisition)
 
 

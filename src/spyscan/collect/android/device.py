@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spyscan.collect.errors import CollectError, DeviceLost, MissingExtra
+from spyscan.texts import tr
 
 SHELL_TIMEOUT = 600.0  # seconds for one command (dumpsys on a big phone takes a few minutes)
 END_MARKER = b"__SPYSCAN_END__:"
@@ -36,7 +37,7 @@ def _adbutils() -> Any:
     try:
         import adbutils
     except ImportError as exc:
-        raise MissingExtra(f"the adbutils library is missing; {INSTALL_HINT}") from exc
+        raise MissingExtra(tr('the adbutils library is missing; %(install_hint)s', install_hint=INSTALL_HINT)) from exc
     return adbutils
 
 
@@ -71,26 +72,26 @@ class AndroidDevice:
         try:
             infos = client.list()
         except Exception as exc:
-            raise CollectError(f"cannot reach the adb server ({_one_line(exc)}); is adb installed and allowed "
-                               "to use USB on this computer?") from exc
+            raise CollectError(tr('cannot reach the adb server (%(one_line)s); is adb installed and allowed to use '
+                                  'USB on this computer?', one_line=_one_line(exc))) from exc
         if serial:
             infos = [i for i in infos if i.serial == serial]
             if not infos:
-                raise CollectError(f"no phone with serial {serial} is connected (check the cable, and that USB "
-                                   "debugging is on)")
+                raise CollectError(tr('no phone with serial %(serial)s is connected (check the cable, and that USB '
+                                      'debugging is on)', serial=serial))
         if not infos:
-            raise CollectError("no Android phone found: connect it with a USB cable, turn on USB debugging "
-                               "(Settings > System > Developer options) and accept the prompt on the phone")
+            raise CollectError(tr('no Android phone found: connect it with a USB cable, turn on USB debugging '
+                                  '(Settings > System > Developer options) and accept the prompt on the phone'))
         if len(infos) > 1:
             listed = ", ".join(i.serial for i in infos)
-            raise CollectError(f"several phones are connected ({listed}); choose one with --serial")
+            raise CollectError(tr('several phones are connected (%(listed)s); choose one with --serial', listed=listed))
         info = infos[0]
         if info.state == "unauthorized":
-            raise CollectError("the phone has not authorised this computer: unlock it and accept "
-                               "'Allow USB debugging?' on its screen, then run the command again")
+            raise CollectError(tr("the phone has not authorised this computer: unlock it and accept 'Allow USB "
+                                  "debugging?' on its screen, then run the command again"))
         if info.state != "device":
-            raise CollectError(f"the phone is connected but not ready (adb state: {info.state}); unlock it, "
-                               "reconnect the cable and try again")
+            raise CollectError(tr('the phone is connected but not ready (adb state: %(state)s); unlock it, reconnect '
+                                  'the cable and try again', state=info.state))
         return cls(client, client.device(serial=info.serial), info.serial)
 
     def _features(self) -> set[str]:
@@ -101,7 +102,8 @@ class AndroidDevice:
 
     def _lost(self, what: str, exc: BaseException) -> CollectError:
         """A failure of the transport: the phone is gone, or the adb server is."""
-        return DeviceLost(f"the connection to the phone was lost during {what} ({_one_line(exc)})")
+        return DeviceLost(tr('the connection to the phone was lost during %(what)s (%(one_line)s)', what=what,
+                             one_line=_one_line(exc)))
 
     # -- commands ----------------------------------------------------------------------------------
     def shell(self, command: str, timeout: float = SHELL_TIMEOUT) -> ShellResult:
@@ -178,7 +180,8 @@ class AndroidDevice:
             connection.close()
         at = held.rfind(END_MARKER)
         if at < 0:
-            raise DeviceLost(f"the connection to the phone was lost during '{command}' (the output stopped early)")
+            raise DeviceLost(tr("the connection to the phone was lost during '%(command)s' (the output stopped early)",
+                                command=command))
         if held[:at]:
             yield held[:at]
 
@@ -204,7 +207,7 @@ class AndroidDevice:
         finally:
             connection.close()
         if not self.still_connected():  # a backup stream has no end marker: the phone must still be there
-            raise DeviceLost(f"the connection to the phone was lost during '{service}'")
+            raise DeviceLost(tr("the connection to the phone was lost during '%(service)s'", service=service))
 
     def pull(self, remote: str) -> Iterator[bytes]:
         """A file's content through the sync protocol (RECV); CollectError when the phone refuses it."""
@@ -219,7 +222,8 @@ class AndroidDevice:
                 yield chunk
         except adb.AdbError as exc:
             if _is_refusal(exc):
-                raise CollectError(f"the phone refused to give {remote}: {_one_line(exc)}") from exc
+                raise CollectError(tr('the phone refused to give %(remote)s: %(one_line)s', remote=remote,
+                                      one_line=_one_line(exc))) from exc
             raise self._lost(f"the copy of {remote}", exc) from exc
         except Exception as exc:
             raise self._lost(f"the copy of {remote}", exc) from exc

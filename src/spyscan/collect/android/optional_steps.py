@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from spyscan.collect.android.context import Context
 from spyscan.collect.errors import CollectError
+from spyscan.texts import tr
 
 AB_MAGIC = b"ANDROID BACKUP\n"
 
@@ -42,7 +43,9 @@ def bugreport(ctx: Context) -> None:
     if tail.startswith("OK:"):
         remote = tail[3:]
     if remote is None:
-        raise CollectError(f"the phone did not make a bugreport ({failure or tail or 'no answer'})")
+        if not (failure or tail):
+            raise CollectError(tr("the phone did not make a bugreport (no answer)"))
+        raise CollectError(tr("the phone did not make a bugreport (%(value)s)", value=failure or tail))
     ctx.traces.created_and_removed.append(remote)  # corrected below if the removal fails
     try:
         ctx.sink.write_chunks("bugreport.zip", ctx.device.pull(remote))
@@ -57,11 +60,11 @@ def _checked_backup(chunks: Iterator[bytes]) -> Iterator[bytes]:
     for chunk in chunks:
         if first and chunk:
             if not chunk.startswith(AB_MAGIC[: len(chunk)]):
-                raise CollectError("the phone did not send an Android backup (refused or cancelled on the phone?)")
+                raise CollectError(tr('the phone did not send an Android backup (refused or cancelled on the phone?)'))
             first = False
         yield chunk
     if first:
-        raise CollectError("the backup was refused or cancelled on the phone (nothing was sent)")
+        raise CollectError(tr('the backup was refused or cancelled on the phone (nothing was sent)'))
 
 
 def sms_backup(ctx: Context) -> None:

@@ -23,6 +23,7 @@ from spyscan.collect.android.apk_certificate import read_certificate
 from spyscan.collect.android.context import Context
 from spyscan.collect.android.device import quote
 from spyscan.collect.errors import CollectError, DeviceLost
+from spyscan.texts import tr
 
 _HASH_KEYS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 
@@ -35,7 +36,7 @@ def _list(ctx: Context) -> tuple[list[tuple[str, str, int]], bool]:
         with_installer = False
         result = ctx.device.shell("pm list packages -U -u")
         if result.exit_code != 0 or not result.text.strip():
-            raise CollectError("'pm list packages' failed on the phone")
+            raise CollectError(tr("'pm list packages' failed on the phone"))
     found = []
     for line in result.text.splitlines():
         fields = line.split()

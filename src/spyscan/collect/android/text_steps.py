@@ -15,6 +15,7 @@ import json
 
 from spyscan.collect.android.context import Context
 from spyscan.collect.errors import CollectError
+from spyscan.texts import tr
 
 ROOT_BINARIES = ("su", "busybox", "supersu", "Superuser.apk", "KingoUser.apk", "SuperSu.apk", "magisk",
                  "magiskhide", "magiskinit", "magiskpolicy")
@@ -25,7 +26,7 @@ def _save_output(ctx: Context, name: str, command: str) -> str:
     result = ctx.device.shell(command)
     if result.exit_code != 0 and not result.stdout.strip():
         error = result.stderr.decode("utf-8", errors="replace").strip() or f"exit status {result.exit_code}"
-        raise CollectError(f"'{command}' failed on the phone: {error[:200]}")
+        raise CollectError(tr("'%(command)s' failed on the phone: %(error)s", command=command, error=error[:200]))
     ctx.sink.write_bytes(name, result.stdout)
     return result.text
 
@@ -89,7 +90,7 @@ def mounts(ctx: Context) -> None:
             if line and line not in lines:
                 lines.append(line)
     if not lines:
-        raise CollectError("neither 'mount' nor /proc/mounts gave any line")
+        raise CollectError(tr("neither 'mount' nor /proc/mounts gave any line"))
     ctx.sink.write_bytes("mounts.json", json.dumps(lines, indent=4).encode())
 
 

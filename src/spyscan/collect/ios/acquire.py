@@ -36,6 +36,7 @@ from spyscan.collect.manifest import (
     encode,
     now,
 )
+from spyscan.texts import tr
 
 MANIFEST = "acquisition.json"
 
@@ -143,8 +144,8 @@ def verify_password(backup: Path, password: str) -> None:
     try:
         BackupSession(backup, work).unlock(lambda: password)
     except EvidenceError as exc:
-        raise CollectError("the password given is not this iPhone's backup password: the backup was made but "
-                           "cannot be read without the right one") from exc
+        raise CollectError(tr("the password given is not this iPhone's backup password: the backup was made but "
+                              "cannot be read without the right one")) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

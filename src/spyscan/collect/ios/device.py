@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spyscan.collect.errors import CollectError, DeviceLost, MissingExtra
+from spyscan.texts import tr
 
 INSTALL_HINT = "install the iOS acquisition extra: pip install 'spyscan[collect-ios]'"
 PAIR_TIMEOUT = 120.0
@@ -28,7 +29,8 @@ def _library() -> Any:
         import pymobiledevice3.services.crash_reports as crash_reports
         import pymobiledevice3.services.mobilebackup2 as mobilebackup2
     except ImportError as exc:
-        raise MissingExtra(f"the pymobiledevice3 library is missing; {INSTALL_HINT}") from exc
+        raise MissingExtra(tr('the pymobiledevice3 library is missing; %(install_hint)s',
+                              install_hint=INSTALL_HINT)) from exc
 
     class Library:
         pass
@@ -53,28 +55,28 @@ def explain(exc: BaseException, during: str) -> CollectError:
     lib = _library()
     ex = lib.exceptions
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return CollectError(f"the disk is full: {during} could not be written")
+        return CollectError(tr('the disk is full: %(during)s could not be written', during=during))
     if isinstance(exc, ex.UserDeniedPairingError):
-        return CollectError("the iPhone refused to trust this computer ('Don't Trust' was tapped); unplug it, plug "
-                            "it again and tap 'Trust', then enter the passcode")
+        return CollectError(tr("the iPhone refused to trust this computer ('Don't Trust' was tapped); unplug it, "
+                               "plug it again and tap 'Trust', then enter the passcode"))
     if isinstance(exc, ex.PairingDialogResponsePendingError):
-        return CollectError("the iPhone is asking whether to trust this computer: tap 'Trust', enter the passcode, "
-                            "then run the command again")
+        return CollectError(tr("the iPhone is asking whether to trust this computer: tap 'Trust', enter the "
+                               "passcode, then run the command again"))
     if isinstance(exc, ex.PasswordRequiredError | ex.PasscodeRequiredError):
-        return CollectError("the iPhone is locked: unlock it with its passcode (and keep it unlocked), then run "
-                            "the command again")
+        return CollectError(tr('the iPhone is locked: unlock it with its passcode (and keep it unlocked), then run '
+                               'the command again'))
     if isinstance(exc, ex.NotPairedError | ex.InvalidHostIDError | ex.FatalPairingError):
-        return CollectError("this computer is not paired with the iPhone: unlock it, tap 'Trust' when it asks, "
-                            "and run the command again")
+        return CollectError(tr("this computer is not paired with the iPhone: unlock it, tap 'Trust' when it asks, "
+                               "and run the command again"))
     if isinstance(exc, ex.ConnectionFailedToUsbmuxdError):
-        return CollectError("cannot reach usbmuxd, the service that talks to iPhones over USB (on Linux install "
-                            "and start usbmuxd; on macOS and Windows it comes with Apple's software)")
+        return CollectError(tr("cannot reach usbmuxd, the service that talks to iPhones over USB (on Linux install "
+                               "and start usbmuxd; on macOS and Windows it comes with Apple's software)"))
     if isinstance(exc, ex.NoDeviceConnectedError | ex.DeviceNotFoundError):
-        return CollectError("no iPhone found: connect it with a USB cable and unlock it")
+        return CollectError(tr('no iPhone found: connect it with a USB cable and unlock it'))
     if isinstance(exc, ex.ConnectionTerminatedError | ConnectionError | EOFError | ex.MuxException):
-        return DeviceLost(f"the connection to the iPhone was lost during {during}")
+        return DeviceLost(tr('the connection to the iPhone was lost during %(during)s', during=during))
     text = " ".join(str(exc).split())[:300] or type(exc).__name__
-    return CollectError(f"{during} failed: {text}")
+    return CollectError(tr('%(during)s failed: %(text)s', during=during, text=text))
 
 
 class IOSDevice:
@@ -123,7 +125,7 @@ class IOSDevice:
             raise explain(exc, "the backup") from exc
         made = [p for p in folder.iterdir() if p.is_dir() and (p / "Manifest.plist").is_file()]
         if len(made) != 1:
-            raise CollectError("the backup ended without a complete backup folder (no Manifest.plist)")
+            raise CollectError(tr('the backup ended without a complete backup folder (no Manifest.plist)'))
         return made[0]
 
     async def crash_reports(self, folder: Path, progress: Callable[[int, int], None]) -> list[str]:

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from spyscan.errors import EvidenceError
+from spyscan.texts import tr
 
 ZERO_IV = b"\x00" * 16
 CHUNK = 1 << 20  # a multiple of the AES block size
@@ -22,15 +23,16 @@ class Readable(Protocol):
 def unwrap_entry_key(class_keys: dict[int, bytes], entry: bytes, what: str) -> bytes:
     """Unwrap a ``<4-byte LE class><wrapped key>`` value (ManifestKey, a file's EncryptionKey)."""
     if len(entry) < 4 + 24:
-        raise EvidenceError(f"the encryption key of {what} is too short")
+        raise EvidenceError(tr('the encryption key of %(what)s is too short', what=what))
     (clas,) = struct.unpack("<I", entry[:4])
     class_key = class_keys.get(clas)
     if class_key is None:
-        raise EvidenceError(f"{what} uses protection class {clas}, absent from the backup keybag")
+        raise EvidenceError(tr('%(what)s uses protection class %(clas)s, absent from the backup keybag', what=what,
+                               clas=clas))
     try:
         return aes_key_unwrap(class_key, entry[4:])
     except (InvalidUnwrap, ValueError) as exc:
-        raise EvidenceError(f"the encryption key of {what} does not unwrap (damaged backup?)") from exc
+        raise EvidenceError(tr('the encryption key of %(what)s does not unwrap (damaged backup?)', what=what)) from exc
 
 
 def decrypt_stream(key: bytes, source: Readable, size: int | None, what: str) -> Iterator[bytes]:
@@ -50,14 +52,14 @@ def decrypt_stream(key: bytes, source: Readable, size: int | None, what: str) ->
     try:
         tail = pending + decryptor.finalize()
     except ValueError as exc:
-        raise EvidenceError(f"{what} is not a whole number of AES blocks (damaged backup?)") from exc
+        raise EvidenceError(tr('%(what)s is not a whole number of AES blocks (damaged backup?)', what=what)) from exc
     if size is not None:
         if produced + len(tail) < size:
-            raise EvidenceError(f"{what} is shorter than its recorded size (damaged backup?)")
+            raise EvidenceError(tr('%(what)s is shorter than its recorded size (damaged backup?)', what=what))
         yield tail[: max(0, size - produced)]
         return
     if not tail or not 1 <= tail[-1] <= 16:
-        raise EvidenceError(f"{what} has invalid padding after decryption (damaged backup?)")
+        raise EvidenceError(tr('%(what)s has invalid padding after decryption (damaged backup?)', what=what))
     yield tail[: -tail[-1]]
 
 

@@ -21,6 +21,7 @@ from spyscan.errors import ArtifactNotFound, EvidenceError, UsageError
 from spyscan.evidence.ios_backup.keyfile import save_key
 from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root
 from spyscan.evidence.ios_backup.session import FLAG_FILE, BackupSession
+from spyscan.texts import tr
 
 MAX_LISTED_ERRORS = 20
 
@@ -37,12 +38,13 @@ def check_output(source_root: Path, given_input: Path, output: Path) -> Path:
     out = output.expanduser().resolve()
     for inside in (source_root.resolve(), given_input.expanduser().resolve()):
         if out == inside or out.is_relative_to(inside):
-            raise UsageError(f"the output folder {out} is inside the backup {inside}; choose another place")
+            raise UsageError(tr('the output folder %(out)s is inside the backup %(inside)s; choose another place',
+                                out=out, inside=inside))
     if out.exists():
         if not out.is_dir():
-            raise UsageError(f"the output path {out} exists and is not a folder")
+            raise UsageError(tr('the output path %(out)s exists and is not a folder', out=out))
         if any(out.iterdir()):
-            raise UsageError(f"the output folder {out} is not empty; choose a new or empty folder")
+            raise UsageError(tr('the output folder %(out)s is not empty; choose a new or empty folder', out=out))
     return out
 
 
@@ -51,14 +53,15 @@ def decrypt_backup(source: Path, output: Path, password: Callable[[], str], key_
     root = find_backup_root(source)
     out = check_output(root, source, output)
     if save_key_file is not None and save_key_file.exists():
-        raise UsageError(f"the key file {save_key_file} exists already; choose a new name")
+        raise UsageError(tr('the key file %(save_key_file)s exists already; choose a new name',
+                            save_key_file=save_key_file))
     with _exit_on_signals(), tempfile.TemporaryDirectory(prefix="spyscan-decrypt-") as tmp:
         work = Path(tmp)
         session = BackupSession(root, work)
         if "Manifest.plist" not in session.plists:
             raise EvidenceError(session.plist_errors.get("Manifest.plist", "the backup has no Manifest.plist"))
         if not session.encrypted:
-            raise UsageError(f"{root} is not an encrypted backup; spyscan reads it as it is")
+            raise UsageError(tr('%(root)s is not an encrypted backup; spyscan reads it as it is', root=root))
         key = session.unlock(password, key_file)
         if save_key_file is not None and session.keybag is not None:
             save_key(save_key_file, session.keybag.uuid, key)

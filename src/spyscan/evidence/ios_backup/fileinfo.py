@@ -13,6 +13,7 @@ from spyscan.errors import EvidenceError
 from spyscan.evidence.ios_backup.mbfile_reader import MAX_DEPTH, MAX_EXPANDED, decode_fast
 from spyscan.evidence.nska import ArchiveLimits, check_archive
 from spyscan.evidence.plist import PlistError, PlistLimits, load_plist
+from spyscan.texts import tr
 
 # an MBFile archive has about 40 objects nested 3 deep; generous bounds, far below what could hurt
 BLOB_PLIST_LIMITS = PlistLimits(max_depth=MAX_DEPTH, max_objects=MAX_EXPANDED)
@@ -99,11 +100,12 @@ def _decode_general(blob: bytes) -> dict[str, Any]:
             check_archive(top, BLOB_ARCHIVE_LIMITS)
             obj = _nska_decode(bytes(blob))
     except PlistError as exc:
-        raise EvidenceError(f"unreadable file metadata blob: {exc}") from exc
+        raise EvidenceError(tr('unreadable file metadata blob: %(error)s', error=exc)) from exc
     except Exception as exc:  # the decoder raises many types on malformed archives
-        raise EvidenceError(f"unreadable file metadata blob: {type(exc).__name__}: {exc}") from exc
+        raise EvidenceError(tr('unreadable file metadata blob: %(name)s: %(error)s', name=type(exc).__name__,
+                               error=exc)) from exc
     if not isinstance(obj, dict):
-        raise EvidenceError("file metadata blob is not an MBFile archive")
+        raise EvidenceError(tr('file metadata blob is not an MBFile archive'))
     return obj
 
 

@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap
 
 from spyscan.errors import EvidenceError
+from spyscan.texts import tr
 
 WRAP_PASSCODE = 2
 _INT_TAGS = frozenset({"VERS", "TYPE", "WRAP", "ITER", "DPWT", "DPIC", "CLAS", "KTYP"})
-WRONG_PASSWORD = "wrong iOS backup password (the backup keybag could not be unlocked with it)"  # noqa: S105 - a message
+# the analyst often has the phone's passcode at hand, and the two get mixed up
+WRONG_PASSWORD = tr("wrong iOS backup password: the backup could not be unlocked with it. It is the password chosen "
+                    "when \"Encrypt local backup\" was turned on (in Finder, the Apple Devices app or iTunes), not "
+                    "the iPhone's passcode. If nobody remembers it, ask for a sysdiagnose instead; on the iPhone, "
+                    "Settings > General > Transfer or Reset iPhone > Reset > Reset All Settings removes the backup "
+                    "password without erasing data, but it changes the phone's settings: weigh it first")
 
 
 @dataclass
@@ -49,7 +55,7 @@ class Keybag:
             (length,) = struct.unpack(">I", blob[pos + 4:pos + 8])
             value = blob[pos + 8:pos + 8 + length]
             if len(value) != length:
-                raise EvidenceError("the backup keybag is truncated")
+                raise EvidenceError(tr('the backup keybag is truncated'))
             pos += 8 + length
             number = int.from_bytes(value, "big") if tag in _INT_TAGS and length == 4 else None
             if tag == "UUID":
@@ -74,7 +80,7 @@ class Keybag:
             elif tag == "DPIC" and number is not None:
                 bag.dp_iterations = number
         if not bag.salt or bag.iterations <= 0 or not bag.class_keys:
-            raise EvidenceError("the backup keybag is incomplete (no salt, iteration count or class keys)")
+            raise EvidenceError(tr('the backup keybag is incomplete (no salt, iteration count or class keys)'))
         return bag
 
     def derive(self, password: str) -> bytes:
@@ -95,5 +101,5 @@ class Keybag:
             except (InvalidUnwrap, ValueError) as exc:
                 raise EvidenceError(WRONG_PASSWORD) from exc
         if not keys:
-            raise EvidenceError("the backup keybag holds no password-protected class keys")
+            raise EvidenceError(tr('the backup keybag holds no password-protected class keys'))
         return keys

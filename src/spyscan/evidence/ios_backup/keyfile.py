@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from spyscan.errors import EvidenceError, UsageError
+from spyscan.texts import tr
 
 FORMAT = "spyscan-ios-backup-key"
 KEY_FILE_ENV = "SPYSCAN_IOS_KEY_FILE"
@@ -22,9 +23,10 @@ def save_key(path: Path, keybag_uuid: bytes, key: bytes) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:
-        raise UsageError(f"the key file {path} exists already; choose a new name") from exc
+        raise UsageError(tr('the key file %(path)s exists already; choose a new name', path=path)) from exc
     except OSError as exc:
-        raise UsageError(f"cannot create the key file {path}: {exc.strerror}") from exc
+        raise UsageError(tr('cannot create the key file %(path)s: %(strerror)s', path=path,
+                            strerror=exc.strerror)) from exc
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(data + "\n")
     os.chmod(path, 0o600)
@@ -34,7 +36,8 @@ def load_key(path: Path, keybag_uuid: bytes) -> bytes:
     try:
         raw = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot read the key file {path}: {exc.strerror}") from exc
+        raise UsageError(tr('cannot read the key file %(path)s: %(strerror)s', path=path,
+                            strerror=exc.strerror)) from exc
     try:
         data = json.loads(raw)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -42,9 +45,9 @@ def load_key(path: Path, keybag_uuid: bytes) -> bytes:
         uuid = bytes.fromhex(str(data["keybag_uuid"]))
         key = bytes.fromhex(str(data["key"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise EvidenceError(f"{path} is not a spyscan iOS backup key file") from exc
+        raise EvidenceError(tr('%(path)s is not a spyscan iOS backup key file', path=path)) from exc
     if uuid != keybag_uuid:
-        raise EvidenceError(f"the key file {path} belongs to another backup (its keybag differs)")
+        raise EvidenceError(tr('the key file %(path)s belongs to another backup (its keybag differs)', path=path))
     if len(key) != 32:
-        raise EvidenceError(f"the key file {path} holds a key of the wrong length")
+        raise EvidenceError(tr('the key file %(path)s holds a key of the wrong length', path=path))
     return key

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from spyscan.errors import EvidenceError
+from spyscan.texts import tr
 
 MANIFEST_DB = "Manifest.db"
 PLISTS = ("Info.plist", "Manifest.plist", "Status.plist")
@@ -45,10 +46,12 @@ def backup_candidates(path: Path) -> list[Path]:
 def find_backup_root(path: Path) -> Path:
     found = backup_candidates(path)
     if not found:
-        raise EvidenceError(f"{path} is not an iOS backup folder (Manifest.db and Info/Manifest.plist expected)")
+        raise EvidenceError(tr('%(path)s is not an iOS backup folder (Manifest.db and Info/Manifest.plist expected)',
+                               path=path))
     if len(found) > 1:
         names = ", ".join(p.name for p in found[:5])
-        raise EvidenceError(f"{path} holds {len(found)} device backups ({names}); give the folder of one of them")
+        raise EvidenceError(tr('%(path)s holds %(count)s device backups (%(names)s); give the folder of one of them',
+                               path=path, count=len(found), names=names))
     return found[0]
 
 

@@ -28,6 +28,7 @@ from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root, st
 from spyscan.evidence.plist import load_plist
 from spyscan.evidence.sqlite import copy_with_hash, open_checked, require_table
 from spyscan.evidence.sqlite_schema import SchemaRefused
+from spyscan.texts import tr
 
 PLIST_LIMIT = 256 << 20  # Info.plist carries app icons; bigger plists are refused
 FLAG_FILE, FLAG_DIR, FLAG_LINK = 1, 2, 4
@@ -89,7 +90,7 @@ class BackupSession:
     def root_file(self, name: str) -> Path:
         path = self.root / name
         if not path.is_file():
-            raise ArtifactNotFound(f"the backup has no {name}")
+            raise ArtifactNotFound(tr('the backup has no %(name)s', name=name))
         return path
 
     # -- keys ----------------------------------------------------------------------------------
@@ -100,14 +101,15 @@ class BackupSession:
             raise EvidenceError(self.plist_errors.get("Manifest.plist", "the backup has no Manifest.plist"))
         blob = manifest.get("BackupKeyBag")
         if not isinstance(blob, bytes):
-            raise EvidenceError("the encrypted backup has no BackupKeyBag in Manifest.plist")
+            raise EvidenceError(tr('the encrypted backup has no BackupKeyBag in Manifest.plist'))
         self.keybag = Keybag.parse(blob)
         if key_file is not None:
             key = load_key(key_file, self.keybag.uuid)
             try:
                 self.class_keys = self.keybag.unlock(key)
             except EvidenceError as exc:
-                raise EvidenceError(f"the key in {key_file} does not unlock this backup") from exc
+                raise EvidenceError(tr('the key in %(key_file)s does not unlock this backup',
+                                       key_file=key_file)) from exc
         else:
             key = self.keybag.derive(password())
             self.class_keys = self.keybag.unlock(key)
@@ -115,7 +117,7 @@ class BackupSession:
 
     def _check_unlocked(self) -> dict[int, bytes]:
         if self.class_keys is None:
-            raise EvidenceError("the backup is encrypted and was not unlocked")
+            raise EvidenceError(tr('the backup is encrypted and was not unlocked'))
         return self.class_keys
 
     # -- Manifest.db ---------------------------------------------------------------------------
@@ -125,14 +127,14 @@ class BackupSession:
             return self._manifest_db
         source = self.root / MANIFEST_DB
         if not source.is_file():
-            raise EvidenceError(f"{self.root} has no {MANIFEST_DB}")
+            raise EvidenceError(tr('%(root)s has no %(manifest_db)s', root=self.root, manifest_db=MANIFEST_DB))
         target = self.workdir / "manifest" / MANIFEST_DB
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.encrypted:
             manifest = self.plists.get("Manifest.plist", {})
             wrapped = manifest.get("ManifestKey")
             if not isinstance(wrapped, bytes):
-                raise EvidenceError("the encrypted backup has no ManifestKey in Manifest.plist")
+                raise EvidenceError(tr('the encrypted backup has no ManifestKey in Manifest.plist'))
             key = unwrap_entry_key(self._check_unlocked(), wrapped, MANIFEST_DB)
             self._decrypt_to(source, target, key, None, MANIFEST_DB)
             if not target.read_bytes()[:16].startswith(b"SQLite format 3"):
@@ -149,12 +151,13 @@ class BackupSession:
             try:
                 conn = open_checked(path, MANIFEST_DB, check_same_thread=False)
                 if not require_table(conn, "Files"):
-                    raise EvidenceError(f"{MANIFEST_DB} has no table Files")
+                    raise EvidenceError(tr('%(manifest_db)s has no table Files', manifest_db=MANIFEST_DB))
                 conn.execute("SELECT 1 FROM Files LIMIT 1").fetchall()
             except sqlite3.Error as exc:
-                raise EvidenceError(f"{MANIFEST_DB} is not readable: {exc}") from exc
+                raise EvidenceError(tr('%(manifest_db)s is not readable: %(error)s', manifest_db=MANIFEST_DB,
+                                       error=exc)) from exc
             except (SchemaRefused, BudgetExceeded) as exc:  # the backup's index itself is hostile
-                raise EvidenceError(f"the backup cannot be listed: {exc}") from exc
+                raise EvidenceError(tr('the backup cannot be listed: %(error)s', error=exc)) from exc
             self._conn, self._conn_pid = conn, os.getpid()
         return self._conn
 
@@ -189,7 +192,8 @@ class BackupSession:
     def stored_file(self, entry: ManifestEntry) -> Path:
         path = stored_path(self.root, entry.file_id)
         if path is None:
-            raise ArtifactNotFound(f"{entry.label} is listed in {MANIFEST_DB} but absent from the backup")
+            raise ArtifactNotFound(tr('%(entry)s is listed in %(manifest_db)s but absent from the backup',
+                                      entry=entry.label, manifest_db=MANIFEST_DB))
         return path
 
     def _custody_label(self, path: Path) -> str:
@@ -226,7 +230,8 @@ class BackupSession:
     def file_key(self, entry: ManifestEntry, info: BackupFileInfo | None = None) -> bytes:
         info = info or entry.info()
         if info.encryption_key is None:
-            raise EvidenceError(f"{entry.label} has no encryption key in {MANIFEST_DB}")
+            raise EvidenceError(tr('%(entry)s has no encryption key in %(manifest_db)s', entry=entry.label,
+                                   manifest_db=MANIFEST_DB))
         return unwrap_entry_key(self._check_unlocked(), info.encryption_key, entry.label)
 
     def plain_file(self, entry: ManifestEntry) -> Path:
@@ -247,7 +252,8 @@ class BackupSession:
         source = self.stored_file(entry)
         size = source.stat().st_size
         if size > limit + 16:
-            raise EvidenceError(f"{entry.label} is {size} bytes, over the limit of {limit}")
+            raise EvidenceError(tr('%(entry)s is %(size)s bytes, over the limit of %(limit)s', entry=entry.label,
+                                   size=size, limit=limit))
         path = self.plain_file(entry)
         data = path.read_bytes()
         if not self.encrypted:

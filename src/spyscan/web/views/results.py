@@ -24,6 +24,7 @@ from spyscan.report.i18n import gettext_for
 from spyscan.report.redact import Redactor
 from spyscan.report.terminal_text import caveat, headline, present
 from spyscan.report.triage_marks import TriageMark
+from spyscan.texts import tr
 from spyscan.verdict import verdict_of
 from spyscan.web.render import lang_of, page, session_of
 from spyscan.web.views.common import int_param, not_found, problem, spyscan_error, text_field, with_store
@@ -175,7 +176,8 @@ def _detection_page(store: CaseStore, run_id: int, detection_id: str, lang: str)
     findings = {f.detection.id: f for f in run_findings(store, run)}
     finding = findings.get(detection_id)
     if finding is None:
-        raise UsageError(f"run {run_id} has no detection {detection_id}")
+        raise UsageError(tr("run %(run_id)s has no detection '%(detection_id)s'", run_id=run_id,
+                            detection_id=detection_id))
     detection: Detection | None = None
     run_info = None
     try:
