@@ -28,7 +28,7 @@ from tests.builders.intrusion_logs import ndjson, write_folder
 from tests.builders.ios_backup import BackupBuilder
 from tests.builders.ios_fs import FsDumpBuilder, shutdown_log
 from tests.builders.sqlite import EMPTY_DATAUSAGE_DB, EMPTY_SMS_DB
-from tests.builders.sysdiagnose import SysdiagnoseBuilder, ps_text
+from tests.builders.sysdiagnose import SysdiagnoseBuilder, ips_text, ps_text
 from tests.conftest import shared_path
 from tests.core.stix_helpers import write_bundle
 
@@ -43,6 +43,7 @@ STALKERWARE_WEBSITE = "2mata.net"  # same feed, role "website" in its ioc.yaml
 STALKERWARE_C2 = "www.e-spy.org"  # same feed, role "c2"
 CELLEBRITE_APP = "com.client.appA"  # mvt-indicators cellebrite/cellebrite.stix2, an app id of any platform
 UUID = "0C4A9B2E-1111-2222-3333-444455556666"
+UUID2 = "9F8E7D6C-5B4A-4938-8271-605F4E3D2C1B"
 
 
 def _run(path: Path, out: Path, *extra: str) -> tuple[int, Any, Detections]:
@@ -120,7 +121,8 @@ def _datausage_db(conn: Any) -> None:
     # recent iOS names an app's process "<UUID>/<bundle id>" in ZPROCNAME (field research, format rule 4)
     conn.executemany("INSERT INTO ZPROCESS VALUES (?, 1, 1, 7.5e8, 7.5e8, ?, ?)", [
         (1, CELLEBRITE_APP, f"{UUID}/{CELLEBRITE_APP}"),
-        (2, "com.apple.mobilesafari", f"{UUID}/com.apple.mobilesafari"), (3, None, "mDNSResponder")])
+        (2, "com.apple.mobilesafari", f"{UUID}/com.apple.mobilesafari"), (3, None, "mDNSResponder"),
+        (4, None, f"{UUID2}/{CELLEBRITE_APP}")])  # the same app under another UUID, no ZBUNDLENAME
 
 
 WHATSAPP_GROUP = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
@@ -235,13 +237,20 @@ def test_a_tcc_identifier_that_is_no_reverse_dns_is_also_a_process_name(
 
 
 def test_datausage_uuid_bundle_names_are_read_as_the_app(iphone: tuple[Path, int, Any, Detections]) -> None:
-    """Field-reported format "DataUsage process names of the form ``UUID/bundle.id``": the app in ``ZPROCNAME``
-    and in ``ZBUNDLENAME`` is one finding on the bundle id, never on the UUID-prefixed text; a normal app in the
-    same shape raises nothing."""
-    _, _, _, detections = iphone
+    """Field-reported format "DataUsage process names of the form ``UUID/bundle.id``": the app is read as the
+    bundle id (with or without ``ZBUNDLENAME``), the UUID is no process name; the app in ``ZPROCNAME`` and in
+    ``ZBUNDLENAME`` of one row is one occurrence, its two rows one finding; a normal app in the same shape raises
+    nothing."""
+    out, _, _, detections = iphone
     [hit] = _by(detections, artifact="ios.datausage")
-    assert (hit["observable"]["value"], hit["indicator"]["value"], hit["severity"], hit["count"]) == (
-        CELLEBRITE_APP, CELLEBRITE_APP, "high", 1)
+    assert (hit["observable"], hit["indicator"]["value"], hit["severity"], hit["count"]) == (
+        {"type": "app_id", "value": CELLEBRITE_APP}, CELLEBRITE_APP, "high", 2)
+    rows = {r["process_pk"]: r for r in map(json.loads, (out / "records" / "ios.datausage.jsonl").read_text()
+                                                  .splitlines())}
+    assert [(rows[pk]["process"], rows[pk]["bundle_id"]) for pk in (1, 2, 4)] == [
+        (None, CELLEBRITE_APP), (None, "com.apple.mobilesafari"), (None, CELLEBRITE_APP)]
+    assert not [d for d in detections if d["observable"] and (UUID in d["observable"]["value"]
+                                                              or UUID2 in d["observable"]["value"])]
 
 
 def test_a_whatsapp_message_from_a_lid_identifier_is_read_and_matched(
@@ -502,6 +511,12 @@ def sysdiagnose(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, An
     b.add_file("._ps.txt", apple_double("ps.txt"))  # AppleDouble twins of a Mac's copy
     b.add_text("system_logs.logarchive/Extra/shutdown.log", log)
     b.add_file("system_logs.logarchive/Extra/._shutdown.log", apple_double("shutdown.log"))
+    crash = ips_text({"app_name": "MobileSafari", "timestamp": "2023-11-14 23:13:20.00 +0100", "bug_type": "309",
+                      "os_version": "iPhone OS 17.1 (21B80)", "name": "MobileSafari"},
+                     {"procName": "MobileSafari", "pid": 300, "parentProc": "launchd",
+                      "procPath": "/Applications/MobileSafari.app/MobileSafari"})
+    b.add_text("crashes_and_spins/MobileSafari-2023-11-14-231320.ips", crash)
+    b.add_file("crashes_and_spins/._MobileSafari-2023-11-14-231320.ips", apple_double("MobileSafari.ips"))  # *.ips
     out = base / "out"
     return (out, *_run(b.build(base), out))
 
@@ -531,6 +546,10 @@ def test_appledouble_members_are_skipped(sysdiagnose: tuple[Path, int, Any, Dete
     """Field-reported format "sysdiagnose tarballs carry AppleDouble ._* members": skipped, basenames matched
     exactly (``._ps.txt`` is not ``ps.txt``). (Also: ``tests/sysdiagnose/test_sysdiagnose.py``.)"""
     _, _, run, _ = sysdiagnose
+    assert run["device"]["details"]["appledouble_skipped"] == "3"
+    # crashes_and_spins/*.ips would take the sidecar ._MobileSafari-….ips for a crash report: it is skipped
+    assert (run["artifacts"]["ios.crash_reports"]["records"], run["artifacts"]["ios.crash_reports"]["warnings"]) == (
+        1, [])
     assert run["artifacts"]["ios.sysdiagnose.ps"]["records"] == 2
     assert run["artifacts"]["ios.sysdiagnose.ps"]["warnings"] == []
     assert run["artifacts"]["ios.shutdown_log"]["warnings"] == []
