@@ -23,7 +23,14 @@ import pytest
 
 from spyscan.cli import main
 from tests.builders.androidqf import build_androidqf, package
-from tests.builders.bugreport import DEFAULT_PROPERTIES, DUMPSTATE, dumpstate, text_tombstone, write_bugreport_zip
+from tests.builders.bugreport import (
+    DEFAULT_PROPERTIES,
+    DUMPSTATE,
+    dumpstate,
+    proto_tombstone,
+    text_tombstone,
+    write_bugreport_zip,
+)
 from tests.builders.intrusion_logs import ndjson, write_folder
 from tests.builders.ios_backup import BackupBuilder
 from tests.builders.ios_fs import FsDumpBuilder, shutdown_log
@@ -195,7 +202,8 @@ def test_apps_without_store_metadata_are_no_finding_and_installers_are_classifie
     installed = run["artifacts"]["ios.installed_apps"]
     [note] = [w for w in installed["warnings"] if "how apps were installed could not be checked" in w]
     assert all(app in note for app in NO_METADATA)
-    assert "how apps were installed could not be checked" in _report(out)
+    report = _report(out)
+    assert report.index("What could not be checked") < report.index("how apps were installed could not be checked")
 
 
 def test_platform_scoped_indicators_and_system_process_names(tmp_path: Path) -> None:
@@ -459,6 +467,8 @@ def test_normal_android_things_stay_quiet(android: tuple[Path, int, Any, Detecti
     assert {(d["rule"] or d["indicator"]["value"]) for d in _medium_or_higher(detections)} == {
         STALKERWARE_APP, "android.risky_setting", "android.sideloaded_package"}
     assert _by(detections, value="com.vendor.preinstalled") == []
+    # "Outdated": a 2024-03-05 patch on a 2024-03-21 acquisition is current, whatever today's date
+    assert _by(detections, rule="android.security_patch_old") == []
     collector = _by(detections, rule="android.data_local_tmp")
     assert [(d["severity"], d["category"], d["observable"]["value"]) for d in collector] == [
         ("info", "context", "/data/local/tmp/collector")]
@@ -471,8 +481,12 @@ def test_partial_androidqf_inputs_are_read_and_say_what_is_missing(tmp_path: Pat
     naming what is missing. (An unpacked Android backup folder: ``tests/real_android/``.)"""
     only = tmp_path / "only-getprop.zip"
     with zipfile.ZipFile(only, "w") as zf:
-        zf.writestr("getprop.txt", "[ro.product.model]: [Pixel 7]\n[ro.build.version.release]: [14]\n")
-    code, run, _ = _run(only, tmp_path / "out1")
+        zf.writestr("getprop.txt", "[ro.product.model]: [Pixel 7]\n[ro.build.version.release]: [14]\n"
+                                   "[ro.build.version.security_patch]: [2024-03-05]\n")
+    code, run, detections = _run(only, tmp_path / "out1")
+    # no acquisition.json, so no acquisition date: the 2024 patch level is not judged against today's date
+    # (field-reported pattern "Outdated OS")
+    assert _by(detections, rule="android.security_patch_old") == [] and run["device"]["security_patch"]
     assert (code, run["kind"], run["artifacts"]["android.androidqf.getprop"]["status"]) == (4, "androidqf", "ok")
     missing = {r.get("detail") for r in run["verdict"]["reasons"] if r["code"] == "key_artifact_missing"}
     assert "packages.json" in missing
@@ -603,7 +617,10 @@ def bugreport(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, Any,
         "name: Binder:12400_2  >>>", f"name: {THREAD}  >>>")
     report = write_bugreport_zip(base / "bugreport.zip", {
         "main_entry.txt": DUMPSTATE.encode(), DUMPSTATE: text.encode(), "FS/proc/1/mountinfo": MOUNTINFO.encode(),
-        "FS/data/tombstones/tombstone_00": tombstone.encode()})
+        "FS/data/tombstones/tombstone_00": tombstone.encode(),
+        "FS/data/tombstones/tombstone_00.pb": proto_tombstone(  # the same crash, the protobuf twin
+            process=f"{SPY_APP}:remote", pid=12400, tid=12401, uid=10139, signal=6, signal_name="SIGABRT",
+            thread=THREAD, timestamp="2024-04-29 08:00:00+0000")})
     threads = write_bundle(base / "threads.stix2", "ThreadSpy", [f"[process:name = '{THREAD}']"])
     out = base / "out"
     return (out, *_run(report, out, "--iocs", str(threads)))
@@ -628,11 +645,15 @@ def test_a_bugreport_process_list_is_read_and_matched(bugreport: tuple[Path, int
 
 def test_a_tombstone_thread_name_is_matched_as_a_process(bugreport: tuple[Path, int, Any, Detections]) -> None:
     """Bullet "Crash reports": the crashing thread's name of an Android tombstone is matched as a process name;
-    the crashed process named after the app (``…:remote``) is matched as the app id."""
-    _, _, _, detections = bugreport
-    found = {(d["indicator"]["value"], d["observable"]["value"]) for d in
-             _by(detections, artifact="android.bugreport.tombstones", kind="indicator")}
-    assert found == {(THREAD, THREAD), (SPY_APP, f"{SPY_APP}:remote")}
+    the crashed process named after the app (``…:remote``) is matched as the app id; the crash's text and
+    protobuf twins are one record. (An empty protobuf twin is normal:
+    ``tests/bugreport/test_bugreport_device_state.py``.)"""
+    _, _, run, detections = bugreport
+    hits = _by(detections, artifact="android.bugreport.tombstones", kind="indicator")
+    assert {(d["indicator"]["value"], d["observable"]["value"], d["count"]) for d in hits} == {
+        (THREAD, THREAD, 1), (SPY_APP, f"{SPY_APP}:remote", 1)}
+    # field-reported format "tombstones as text + protobuf twins counted once"
+    assert run["artifacts"]["android.bugreport.tombstones"]["records"] == 1
 
 
 def test_package_blocks_with_blank_lines_are_read_whole(bugreport: tuple[Path, int, Any, Detections]) -> None:
