@@ -175,3 +175,14 @@ def to_text(value: object) -> str | None:
         note(WRONG_TYPE, value)
         return None
     return safe_text(text) if text else None
+
+
+def to_items(value: object) -> list[object]:
+    """The elements of a stored array (a JSON or plist list). No value gives none; a value of another type
+    (a number or text where the format has a list) is a fault: the field is lost, never the record."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    note(WRONG_TYPE, value)
+    return []

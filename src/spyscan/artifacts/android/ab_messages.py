@@ -22,7 +22,7 @@ from spyscan.records.android_backup import BackupMMS, BackupSMS
 from spyscan.records.base import Record, SourceRef
 from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, from_unix
-from spyscan.values import safe_text, to_text
+from spyscan.values import safe_text, to_items, to_text
 
 FOLDER = "apps/com.android.providers.telephony/d_f/"
 FILE_LIMIT = 256 << 20
@@ -72,10 +72,10 @@ def _sms(entry: dict[str, Any], ref: SourceRef) -> BackupSMS:
 def _mms(entry: dict[str, Any], ref: SourceRef) -> BackupMMS:
     body = stored_text(entry.get("mms_body") or entry.get("body"))
     addresses: list[str] = []
-    for item in entry.get("mms_addresses") or []:
+    for item in to_items(entry.get("mms_addresses")):
         if isinstance(item, dict) and stored_text(item.get("address")):
             addresses.append(stored_text(item["address"]) or "")
-    for item in entry.get("recipients") or []:
+    for item in to_items(entry.get("recipients")):
         if isinstance(item, str) and item and item not in addresses:
             addresses.append(item)
     return BackupMMS(source=ref, addresses=addresses, body=body, links=links_in(body),

@@ -21,7 +21,7 @@ from spyscan.records.android_packages import AndroidPackage
 from spyscan.records.base import SourceRef
 from spyscan.texts import N_, tr
 from spyscan.timeutil import ANDROID_FLOOR, from_iso
-from spyscan.values import raw_value
+from spyscan.values import raw_value, to_items
 
 FILE = "packages.json"
 NULL_INSTALLERS = frozenset({"null", "none", "unknown"})
@@ -61,7 +61,7 @@ class AndroidQFPackages(Artifact):
             if not isinstance(entry, dict) or not clean_str(entry.get("name")):
                 log.warn(tr('%(file)s entry %(position)s has no package name', file=FILE, position=position))
                 continue
-            files = [f for f in entry.get("files") or [] if isinstance(f, dict)]
+            files = [f for f in to_items(entry.get("files")) if isinstance(f, dict)]
             installer, listed = _installer(entry.get("installer"))
             yield AndroidPackage(
                 source=SourceRef(file=FILE, key=f"[{position}]"),

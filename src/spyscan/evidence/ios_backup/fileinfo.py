@@ -62,7 +62,8 @@ def _decode_direct(top: Any) -> dict[str, Any] | None:
     """
     if not isinstance(top, dict) or top.get("$archiver") != "NSKeyedArchiver":
         return None
-    objects, root_ref = top.get("$objects"), (top.get("$top") or {}).get("root")
+    header = top.get("$top")
+    objects, root_ref = top.get("$objects"), header.get("root") if isinstance(header, dict) else None
     if not isinstance(objects, list) or not isinstance(root_ref, plistlib.UID):
         return None
     root = objects[root_ref.data]

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from spyscan.values import to_int
+from spyscan.values import to_int, to_items
 
 JETSAM_BUG_TYPES = frozenset({"298"})
 _TEXT_FIELDS = {
@@ -91,7 +91,7 @@ def parse_ips(text: str) -> ParsedIps:
         _add_bundle(bundles, content.get("coalitionName"))
         if isinstance(content.get("captureTime"), str) and time_raw is None:
             time_raw = content["captureTime"]
-        for item in content.get("processes") or ():
+        for item in to_items(content.get("processes")):
             if isinstance(item, dict):
                 _add(names, item.get("name"))
                 _add_bundle(bundles, item.get("coalition") if isinstance(item.get("coalition"), str) else None)
