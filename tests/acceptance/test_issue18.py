@@ -873,8 +873,27 @@ def test_the_demo_says_everything_in_the_language(tmp_path: Path, lang: str, cap
 
 # ------------------------------------------------------------------------------------------------------------
 # Bullet: "spyscan report DIR --redact without --lang keeps the language of the run, never switches silently".
-# Proved by tests/report/test_report_command.py::test_redact_without_lang_keeps_the_language_of_the_run (a Spanish
-# run, an English locale: report.html and report-redacted.html stay Spanish).
+# Also: tests/report/test_report_command.py::test_redact_without_lang_keeps_the_language_of_the_run (run.json's
+# lang set by hand, an English locale: report.html and report-redacted.html stay Spanish).
+
+
+def test_a_spanish_check_stays_spanish_when_redacted_under_an_english_locale(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    backup = iphone_backup(tmp_path / "backup")
+    out = tmp_path / "out"
+    code, stdout, stderr = spyscan("check", backup, "-o", out, "--no-bundled-iocs", "-j", "1", "-q", "--lang", "es",
+                                   capsys=capsys)
+    assert code == 0 and run_json(out)["lang"] == "es", stdout + stderr
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    language._LANG.clear()
+    code, stdout, stderr = spyscan("report", out, "--redact", capsys=capsys)
+    assert code == 0 and "Escrito:" in stdout, stdout + stderr
+    for name in ("report.html", "report-redacted.html"):
+        assert '<html lang="es"' in (out / name).read_text(encoding="utf-8"), name
+
+
 #
 # Bullet: "use each platform's own terms (Apple's Spanish name for Lockdown Mode is 'Modo de Aislamiento')".
 
