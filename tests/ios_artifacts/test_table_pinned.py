@@ -16,7 +16,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import pytest
@@ -34,19 +34,23 @@ ADDRESS_BOOK = "Library/AddressBook/AddressBook.sqlitedb"
 BAD_UTF8 = "CAST(X'6d6565f4696e67' AS TEXT)"  # invalid UTF-8 stored as TEXT
 
 
-def _damaged(statements: list[str], table: str, rows: int) -> bytes:
-    """A multi-page database whose ``table`` holds ``rows`` wide rows, with two interior pages overwritten
-    (salvaged when opened: records marked recovered)."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute("PRAGMA page_size = 1024")
-    for statement in statements:
-        conn.execute(statement)
-    data = bytearray(conn.serialize())
-    conn.close()
-    assert len(data) > 60 * 1024, table
-    for page in (30, 31):
-        data[page * 1024:(page + 1) * 1024] = b"\xff" * 1024
-    return bytes(data)
+class Damaged(NamedTuple):
+    """A multi-page database made by ``statements`` with two interior pages overwritten (salvaged when
+    opened: its records are marked recovered)."""
+
+    statements: list[str]
+
+    def build(self) -> bytes:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("PRAGMA page_size = 1024")
+        for statement in self.statements:
+            conn.execute(statement)
+        data = bytearray(conn.serialize())
+        conn.close()
+        assert len(data) > 60 * 1024
+        for page in (30, 31):
+            data[page * 1024:(page + 1) * 1024] = b"\xff" * 1024
+        return bytes(data)
 
 
 CALENDAR_FULL = [
@@ -167,46 +171,38 @@ CONTACTS_WITHOUT_ROWID = [
 ]
 
 
-def _calendar_damaged() -> bytes:
-    items = ",".join(f"({i}, 'event {i:05d} {'x' * 60}', {600_000_000 + i}, {i % 3})" for i in range(1, 1501))
-    return _damaged([
-        "CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY, title TEXT)",
-        "INSERT INTO Calendar VALUES (1, 'Home'), (2, 'Work')",
-        "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT, start_date REAL, calendar_id INTEGER)",
-        f"INSERT INTO CalendarItem VALUES {items}",
-    ], "CalendarItem", 1500)
+def _many(count: int, row: Callable[[int], str]) -> str:
+    return ",".join(row(i) for i in range(1, count + 1))
 
 
-def _contacts_damaged() -> bytes:
-    people = ",".join(f"({i}, 'first {i:05d} {'x' * 60}', 'last')" for i in range(1, 1501))
-    values = ",".join(f"({i}, {i}, 3, '+1555{i:06d}')" for i in range(1, 1501))
-    return _damaged([
-        "CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT, Last TEXT)",
-        f"INSERT INTO ABPerson VALUES {people}",
-        "CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property INTEGER, value TEXT)",
-        f"INSERT INTO ABMultiValue VALUES {values}",
-    ], "ABPerson", 1500)
+CALENDAR_DAMAGED = Damaged([
+    "CREATE TABLE Calendar (ROWID INTEGER PRIMARY KEY, title TEXT)",
+    "INSERT INTO Calendar VALUES (1, 'Home'), (2, 'Work')",
+    "CREATE TABLE CalendarItem (ROWID INTEGER PRIMARY KEY, summary TEXT, start_date REAL, calendar_id INTEGER)",
+    "INSERT INTO CalendarItem VALUES "
+    + _many(1500, lambda i: f"({i}, 'event {i:05d} {'x' * 60}', {600_000_000 + i}, {i % 3})"),
+])
 
+CONTACTS_DAMAGED = Damaged([
+    "CREATE TABLE ABPerson (ROWID INTEGER PRIMARY KEY, First TEXT, Last TEXT)",
+    "INSERT INTO ABPerson VALUES " + _many(1500, lambda i: f"({i}, 'first {i:05d} {'x' * 60}', 'last')"),
+    "CREATE TABLE ABMultiValue (UID INTEGER PRIMARY KEY, record_id INTEGER, property INTEGER, value TEXT)",
+    "INSERT INTO ABMultiValue VALUES " + _many(1500, lambda i: f"({i}, {i}, 3, '+1555{i:06d}')"),
+])
 
-CASES: dict[str, tuple[type[Artifact], str, SqliteContent | Callable[[], bytes]]] = {
-    "calendar/full": (Calendar, CALENDAR, CALENDAR_FULL),
-    "calendar/old_schema": (Calendar, CALENDAR, CALENDAR_OLD),
-    "calendar/partial_participants": (Calendar, CALENDAR, CALENDAR_PARTIAL_PARTICIPANTS),
-    "calendar/participant_view": (Calendar, CALENDAR, CALENDAR_PARTICIPANT_VIEW),
-    "calendar/item_view": (Calendar, CALENDAR, CALENDAR_ITEM_VIEW),
-    "calendar/crafted_rowid": (Calendar, CALENDAR, CALENDAR_CRAFTED_ROWID),
-    "calendar/without_rowid": (Calendar, CALENDAR, CALENDAR_WITHOUT_ROWID),
-    "calendar/no_table": (Calendar, CALENDAR, ["CREATE TABLE x (a)"]),
-    "calendar/damaged": (Calendar, CALENDAR, _calendar_damaged),
-    "contacts/full": (Contacts, ADDRESS_BOOK, CONTACTS_FULL),
-    "contacts/old_schema": (Contacts, ADDRESS_BOOK, CONTACTS_OLD),
-    "contacts/no_uid": (Contacts, ADDRESS_BOOK, CONTACTS_NO_UID),
-    "contacts/multivalue_view": (Contacts, ADDRESS_BOOK, CONTACTS_MULTIVALUE_VIEW),
-    "contacts/person_view": (Contacts, ADDRESS_BOOK, CONTACTS_PERSON_VIEW),
-    "contacts/crafted_rowid": (Contacts, ADDRESS_BOOK, CONTACTS_CRAFTED_ROWID),
-    "contacts/without_rowid": (Contacts, ADDRESS_BOOK, CONTACTS_WITHOUT_ROWID),
-    "contacts/no_table": (Contacts, ADDRESS_BOOK, ["CREATE TABLE x (a)"]),
-    "contacts/damaged": (Contacts, ADDRESS_BOOK, _contacts_damaged),
+NO_TABLE = ["CREATE TABLE x (a)"]
+Database = SqliteContent | Damaged
+CASES: dict[str, tuple[type[Artifact], str, Database]] = {
+    **{f"calendar/{name}": (Calendar, CALENDAR, database) for name, database in {
+        "full": CALENDAR_FULL, "old_schema": CALENDAR_OLD, "partial_participants": CALENDAR_PARTIAL_PARTICIPANTS,
+        "participant_view": CALENDAR_PARTICIPANT_VIEW, "item_view": CALENDAR_ITEM_VIEW,
+        "crafted_rowid": CALENDAR_CRAFTED_ROWID, "without_rowid": CALENDAR_WITHOUT_ROWID, "no_table": NO_TABLE,
+        "damaged": CALENDAR_DAMAGED}.items()},
+    **{f"contacts/{name}": (Contacts, ADDRESS_BOOK, database) for name, database in {
+        "full": CONTACTS_FULL, "old_schema": CONTACTS_OLD, "no_uid": CONTACTS_NO_UID,
+        "multivalue_view": CONTACTS_MULTIVALUE_VIEW, "person_view": CONTACTS_PERSON_VIEW,
+        "crafted_rowid": CONTACTS_CRAFTED_ROWID, "without_rowid": CONTACTS_WITHOUT_ROWID, "no_table": NO_TABLE,
+        "damaged": CONTACTS_DAMAGED}.items()},
 }
 
 
@@ -229,10 +225,10 @@ def outcome(artifact: type[Artifact], evidence: FakeIOS) -> dict[str, Any]:
 def run_case(name: str, tmp_path: Path) -> dict[str, Any]:
     artifact, relative, database = CASES[name]
     evidence = FakeIOS(tmp_path)
-    if database in (_calendar_damaged, _contacts_damaged):  # the bytes of a damaged file
-        evidence.add_bytes("HomeDomain", relative, database())  # type: ignore[call-arg,arg-type]
+    if isinstance(database, Damaged):
+        evidence.add_bytes("HomeDomain", relative, database.build())
     else:
-        evidence.add_sqlite("HomeDomain", relative, database)  # type: ignore[arg-type]
+        evidence.add_sqlite("HomeDomain", relative, database)
     return outcome(artifact, evidence)
 
 

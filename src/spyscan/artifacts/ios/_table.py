@@ -52,7 +52,7 @@ from spyscan.values import to_float
 
 
 class Join(msgspec.Struct, frozen=True, kw_only=True):
-    """``LEFT JOIN <table> AS <alias> ON <alias>.<their_key> = t.<our_column>``; its columns are read as
+    """``LEFT JOIN <table> AS <alias> ON <alias>.<their_key> = <main alias>.<our_column>``; its columns are read as
     ``"<alias>.<column>"``. When the table or ``our_column`` is missing, its columns are empty."""
 
     table: str
