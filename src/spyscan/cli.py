@@ -246,6 +246,20 @@ def _speak_in_the_locale() -> None:
             module.ngettext = lambda one, many, n: terminal().ngettext(one, many, n)  # type: ignore[attr-defined]
 
 
+def _speak_as_asked(argv: list[str]) -> None:
+    """``--lang`` given on the command line is the terminal's language from the start, so that an error in the
+    command line itself (a mistyped option...) is said in it too; the command sets it again once parsed."""
+    from spyscan.commands.language import set_lang
+    from spyscan.report.i18n import normalize_lang
+
+    for number, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[number + 1] if arg == "--lang" and number + 1 < len(argv) else None)
+        if value is not None and normalize_lang(value) is not None:
+            set_lang(value)
+            return
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no tracebacks for the people using it; exit codes as documented."""
     logging.getLogger("spyscan").propagate = False
@@ -253,6 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     # acquisitions, the web app's files) is readable by the user only, whatever the shell's umask
     os.umask(0o077)
     _speak_in_the_locale()
+    _speak_as_asked(sys.argv[1:] if argv is None else argv)
     try:
         cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
     except click.exceptions.Exit as exc:

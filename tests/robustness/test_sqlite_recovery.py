@@ -57,7 +57,9 @@ def test_damaged_pages_are_salvaged_and_flagged(tmp_path: Path) -> None:
     assert conn.execute("SELECT v FROM a WHERE id = 1").fetchone() == ("row-00000-" + "x" * 40,)
     log = ArtifactLog()
     assert report_recovery(conn, log) is True
-    assert log.recovered and log.warnings == [conn.recovery_note]
+    # the translated sentence, then SQLite's own words about the damage (shown verbatim)
+    assert log.recovered and log.warnings == [conn.recovery_note, conn.recovery_detail]
+    assert conn.recovery_detail.startswith("Library/d.db: SQLite: ")
     assert drain_recovery_notes() == []  # reported by the artifact: not queued twice
 
 
@@ -65,7 +67,7 @@ def test_unreported_recoveries_are_queued_for_the_engine(tmp_path: Path) -> None
     drain_recovery_notes()
     src = damage_pages(multi_page_db(tmp_path / "d.db"))
     conn = open_checked(src, "d.db")
-    assert drain_recovery_notes() == [conn.recovery_note]
+    assert drain_recovery_notes() == [conn.recovery_note, conn.recovery_detail]
     assert report_recovery(sqlite3.connect(":memory:"), ArtifactLog()) is False
 
 

@@ -149,4 +149,10 @@ V3: list[Step] = [
     "ALTER TABLE hunt_runs ADD COLUMN suppressed INTEGER NOT NULL DEFAULT 0",
 ]
 
-MIGRATIONS: list[list[Step]] = [list(V1), V2, V3]
+V4: list[Step] = [
+    # the run's verdict (spyscan.verdict: traces / review / clean / incomplete), as its run.json gives it;
+    # NULL for runs registered before the store kept it
+    "ALTER TABLE runs ADD COLUMN verdict TEXT",
+]
+
+MIGRATIONS: list[list[Step]] = [list(V1), V2, V3, V4]

@@ -35,6 +35,7 @@ class StoredRun(msgspec.Struct, frozen=True, kw_only=True):
     indicator_set_version: str | None
     detections: int  # known detections (original check + hunts)
     hunted_detections: int  # of which found by hunts
+    verdict: str | None = None  # traces / review / clean / incomplete (None: registered before it was kept)
 
 
 class StoredDetection(msgspec.Struct, frozen=True, kw_only=True):

@@ -28,6 +28,7 @@ from spyscan.indicators.storage import data_dir, make_private_dir
 from spyscan.report.runfile import FAILED, INTERRUPTED, RUNNING, RunInfo, read_run
 from spyscan.texts import tr
 from spyscan.timeutil import iso, utcnow
+from spyscan.verdict import verdict_of
 
 ENV_STORE = "SPYSCAN_STORE"
 STORE_FILE = "cases.sqlite"
@@ -196,10 +197,10 @@ class CaseStore:
                 cursor = db.execute(
                     "INSERT INTO runs (case_id, device, person, acquired, output, run_sha256, kind, input, "
                     "started, finished, registered, inputs_json, indicators_json, indicator_set_version, "
-                    "tool_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "tool_version, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (case.id, device, person, acquired, str(folder), digest, run.kind, run.input, run.started,
                      run.finished, iso(utcnow()), _json(run.inputs), _json(run.indicators),
-                     run.indicator_set_version, run.version),
+                     run.indicator_set_version, run.version, verdict_of(run, detections.detections).state),
                 )
                 run_id = int(cursor.lastrowid or 0)
                 self._insert_detections(db, run_id, None, detections.detections)
@@ -265,7 +266,7 @@ def _stored_run(row: sqlite3.Row) -> StoredRun:
         input=row["input"], started=row["started"], registered=row["registered"],
         inputs=json.loads(row["inputs_json"]), indicators=json.loads(row["indicators_json"]),
         indicator_set_version=row["indicator_set_version"], detections=row["detection_count"],
-        hunted_detections=row["hunted_count"],
+        hunted_detections=row["hunted_count"], verdict=row["verdict"],
     )
 
 

@@ -112,13 +112,14 @@ def show(name: str, as_json: bool, store: Path | None) -> None:
             return
         table = Table(title=escape(words(tr("Case %(name)s (created %(created)s)", name=info.name,
                                                created=info.created))))
-        for column in (tr("run"), tr("device"), tr("person"), tr("acquired"), tr("kind"), tr("detections"),
-                       tr("folder"), tr("output")):
+        for column in (tr("run"), tr("device"), tr("person"), tr("acquired"), tr("kind"), tr("verdict"),
+                       tr("detections"), tr("folder"), tr("output")):
             table.add_column(words(column))
         for run in runs:
             checked = checks[run.id]
             style = "green" if checked.status == "ok" else "red"
             table.add_row(str(run.id), escape(run.device), escape(run.person), run.acquired or "", run.kind,
+                          _verdict_label(run.verdict),
                           words(tr("%(detections)s (%(hunted)s from hunts)", detections=run.detections,
                                    hunted=run.hunted_detections)),
                           f"[{style}]{checked.status}[/]", escape(run.output))
@@ -128,6 +129,16 @@ def show(name: str, as_json: bool, store: Path | None) -> None:
             if checks[run.id].status != "ok":
                 label = escape(words(tr("run %(run)s:", run=run.id)))
                 out.print(f"[red]{label}[/] {escape(words(checks[run.id].message))}")
+
+
+def _verdict_label(state: str | None) -> str:
+    """The run's verdict in a few words and its colour (docs/verdict.md); a dash for runs stored before."""
+    labels = {"traces": ("red", tr("traces found")), "review": ("yellow", tr("to review")),
+              "clean": ("green", tr("no known traces")), "incomplete": ("bright_black", tr("incomplete"))}
+    if state not in labels:
+        return "—"
+    colour, label = labels[state]
+    return f"[{colour}]{escape(words(label))}[/]"
 
 
 @case.command("export")

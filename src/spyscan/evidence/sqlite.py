@@ -93,6 +93,7 @@ class PrivateConnection(sqlite3.Connection):
 
     recovered: bool = False
     recovery_note: str = ""
+    recovery_detail: str = ""  # SQLite's own words about the damage (technical, shown verbatim)
     label: str = ""
     undecodable_values: int = 0
     guard: Guard | None = None
@@ -460,19 +461,28 @@ def _recover(damaged: PrivateConnection, path: Path, label: str, damage: str, fo
     fresh.use_lenient_text()
     fresh.recovered = True
     fresh.label = label
-    fresh.recovery_note = (f"{label} is damaged ({damage}); {total} row(s) of {len(tables)} table(s) salvaged"
-                           f"{f', {skipped} damaged range(s) skipped' if skipped else ''}; records are recovered")
-    _PENDING_NOTES.append(fresh.recovery_note)
+    # the person reads what was salvaged, in their language; SQLite's own words about the damage follow as a
+    # line of their own, shown verbatim (technical text, like a record's value)
+    fresh.recovery_note = (
+        tr("%(label)s is damaged; %(total)s row(s) of %(tables)s table(s) salvaged, %(skipped)s damaged range(s) "
+           "skipped; records are recovered", label=label, total=total, tables=len(tables), skipped=skipped)
+        if skipped else
+        tr("%(label)s is damaged; %(total)s row(s) of %(tables)s table(s) salvaged; records are recovered",
+           label=label, total=total, tables=len(tables)))
+    fresh.recovery_detail = f"{label}: SQLite: {damage}"
+    _PENDING_NOTES.extend((fresh.recovery_note, fresh.recovery_detail))
     return fresh
 
 
 def report_recovery(conn: sqlite3.Connection, log: RecoveryLog) -> bool:
     """Mark the artifact ``recovered`` when ``conn`` holds salvaged rows; True when it does."""
     if getattr(conn, "recovered", False):
-        note = str(getattr(conn, "recovery_note", "")) or "rows recovered from a damaged database"
-        log.mark_recovered(note)
-        with contextlib.suppress(ValueError):
-            _PENDING_NOTES.remove(note)
+        note = getattr(conn, "recovery_note", None) or tr("rows recovered from a damaged database")
+        for line in (note, getattr(conn, "recovery_detail", "")):
+            if line:
+                log.mark_recovered(line)
+                with contextlib.suppress(ValueError):
+                    _PENDING_NOTES.remove(line)
         return True
     return False
 

@@ -100,8 +100,8 @@ def _archive_head(archive: Archive) -> Callable[[str], bytes]:
 class AndroidQFEvidence(Evidence):
     kind = "androidqf"
     platform = "android"
-    key_files = ("a folder, .zip or .zip.age holding androidqf files (getprop.txt, packages.json, processes.txt, "
-                 "dumpsys.txt, ...)")
+    key_files = N_("a folder, .zip or .zip.age holding androidqf files (getprop.txt, packages.json, processes.txt, "
+                   "dumpsys.txt, ...)")
     key_artifacts = ("android.androidqf.getprop", "android.androidqf.packages")  # see docs/verdict.md
     label = N_("androidqf acquisition (folder, .zip or age-encrypted .zip.age)")
     priority = 40

@@ -17,7 +17,7 @@ from spyscan.report.methodology import Methodology, methodology
 from spyscan.report.output_folder import OutputFolder
 from spyscan.report.provenance import provenances_for
 from spyscan.report.redact import Redactor, inert
-from spyscan.report.shaping import Shaper, keep_values
+from spyscan.report.shaping import TECHNICAL_OBS, Shaper, keep_values, observable_label
 from spyscan.report.summary import SummaryView, summary_view
 from spyscan.report.terminal_text import present, severity_label
 from spyscan.report.timeline_view import TimelineView, timeline_view
@@ -70,8 +70,15 @@ def _learn_personal(folder: OutputFolder, redactor: Redactor) -> None:
     for d in folder.detections:
         keep = keep_values(d)
         redactor.keep(keep)
+    for d in folder.detections:  # values an indicator lists are public in the whole report, whatever the card
+        keep = keep_values(d)
         redactor.learn(redactor.personal_values(d.record, keep))
-    redactor.learn(v for k, v in folder.run.device.as_pairs().items() if redactor.device({k: v})[k] != v)
+        observed = d.observable
+        if observed is not None and observed.type not in TECHNICAL_OBS and observed.type != "url" \
+                and observed.value not in keep:
+            redactor.learn([(observed.value, observable_label(observed.type))])
+    redactor.learn((v, "device") for k, v in folder.run.device.as_pairs().items()
+                   if redactor.device({k: v})[k] != v)
 
 
 def device_line(folder: OutputFolder) -> str:

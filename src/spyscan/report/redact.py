@@ -141,7 +141,9 @@ class Redactor:
     """Replaces personal values by salted, stable tokens such as ``[tel #1a2b3c4d5e]``."""
 
     salt: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
-    personal: set[str] = field(default_factory=set, repr=False)  # values seen in personal fields
+    # values seen in personal fields (and what each is: email, tel, name...), replaced wherever they appear by
+    # the same token as in their field, so that one value never shows as two different tokens
+    personal: dict[str, str] = field(default_factory=dict, repr=False)
     # values shown in clear everywhere: what an indicator lists (public already; a token of a value shown in clear
     # elsewhere would tell what the token stands for)
     public: set[str] = field(default_factory=set, repr=False)
@@ -153,19 +155,21 @@ class Redactor:
 
     # ----- free text
 
-    def learn(self, values: Iterable[str]) -> None:
-        """Remember personal values so that they are also replaced wherever they appear in text."""
-        for value in values:
+    def learn(self, values: Iterable[str | tuple[str, str]]) -> None:
+        """Remember personal values (with their token label, else one guessed from the value) so that they are also
+        replaced wherever they appear in text."""
+        for item in values:
+            value, label = item if isinstance(item, tuple) else (item, _label_for("", item))
             value = value.strip()
             if len(value) >= _MIN_PERSONAL and value not in self.public:
-                self.personal.add(value)
+                self.personal.setdefault(value, label)
 
     def keep(self, values: Iterable[str]) -> None:
         """Values to show in clear everywhere in this report (indicator values: published already)."""
         for value in values:
             if value:
                 self.public.add(value)
-                self.personal.discard(value)
+                self.personal.pop(value, None)
 
     def scrub(self, text: str) -> str:
         """Replace known personal values, e-mail addresses, phone numbers, all of a link but its host,
@@ -177,9 +181,9 @@ class Redactor:
             mark = f"\x00{number}\x00"
             protected[mark] = value
             text = text.replace(value, mark)
-        for value in sorted(self.personal, key=len, reverse=True):
+        for value, label in sorted(self.personal.items(), key=lambda item: len(item[0]), reverse=True):
             if value in text:
-                text = text.replace(value, self.url(value) if _LINK.fullmatch(value) else self.token(value))
+                text = text.replace(value, self.url(value) if _LINK.fullmatch(value) else self.token(value, label))
         text = _USER_FILES.sub(self._replace_user_file, _SCAN.sub(self._replace_match, text))
         for mark, value in protected.items():
             text = text.replace(mark, value)
@@ -253,9 +257,10 @@ class Redactor:
             return self.url(value)
         return self.token(str(value), label)
 
-    def personal_values(self, record: dict[str, Any], keep: frozenset[str] = frozenset()) -> list[str]:
-        """String values of a record's personal fields (to be replaced wherever they appear in text)."""
-        found: list[str] = []
+    def personal_values(self, record: dict[str, Any], keep: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """String values of a record's personal fields, with the label of their token (to be replaced wherever they
+        appear in text, by the token their field shows)."""
+        found: list[tuple[str, str]] = []
 
         def walk(name: str, value: Any) -> None:
             if isinstance(value, dict):
@@ -269,12 +274,12 @@ class Redactor:
                 if _KEEP_FIELD.search(lowered) or _TIME_FIELD.search(lowered) or str(value) in keep:
                     return
                 if str(value) not in self.public:
-                    found.append(str(value))
+                    found.append((str(value), _label_for(lowered, str(value))))
 
         for key, value in record.items():
             if key not in ("source", "record_type", "recovered"):
                 walk(key, value)
-        return [v for v in found if (len(v) >= _MIN_PERSONAL and not v.isdigit()) or len(v) >= 7]
+        return [(v, label) for v, label in found if (len(v) >= _MIN_PERSONAL and not v.isdigit()) or len(v) >= 7]
 
     def device(self, info: dict[str, str]) -> dict[str, str]:
         return {key: (value if _KEEP_DEVICE.search(key) else self.token(value, "device"))

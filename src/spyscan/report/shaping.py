@@ -36,9 +36,17 @@ def keep_values(d: Detection) -> frozenset[str]:
     keep: set[str] = set()
     for ref in d.sources or ([d.indicator] if d.indicator else []):
         keep.add(ref.value)
-    if d.observable is not None and (d.observable.type in TECHNICAL_OBS or d.observable.value in keep):
+    # a file path is technical, but the name of a file of the person's (/sdcard/Documents/…) is not: paths are
+    # shaped by the redactor (user file names become tokens), never kept whole
+    if d.observable is not None and ((d.observable.type in TECHNICAL_OBS and d.observable.type != "file_path")
+                                     or d.observable.value in keep):
         keep.add(d.observable.value)
     return frozenset(keep)
+
+
+def observable_label(obs_type: str) -> str:
+    """The token label of a personal observed value: the one its record field gets (a phone number is "tel")."""
+    return {"phone": "tel"}.get(obs_type, obs_type)
 
 
 class Shaper:
@@ -65,7 +73,7 @@ class Shaper:
             return self.redactor.scrub(value) if obs_type == "file_path" else value
         if obs_type == "url":
             return self.redactor.url(value)
-        return self.redactor.token(value, "text" if obs_type == "text" else obs_type)
+        return self.redactor.token(value, observable_label(obs_type))
 
     def field(self, name: str, value: Any, keep: frozenset[str]) -> Any:
         return value if self.redactor is None else self.redactor.field_value(name, value, keep)

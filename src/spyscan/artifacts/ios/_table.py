@@ -16,6 +16,9 @@ into one record::
         def record(self, row: Row, log: ArtifactLog) -> CallRecord:
             return CallRecord(recovered=row.recovered, source=row.source, address=row.text("ZADDRESS"),
                               date=row.cocoa("ZDATE"), date_raw=row.raw("ZDATE"))
+
+What ``record`` needs besides its row (lookup tables read once per database, such as a calendar's
+participants) comes from ``context``, run on each database before the main select; ``row.context`` holds it.
 """
 
 from __future__ import annotations
@@ -44,13 +47,12 @@ from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios import IOSFile, IOSPath
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import Record, SourceRef
+from spyscan.timeutil import IOS_FLOOR
 from spyscan.values import to_float
-
-MAIN = "t"  # alias of the main table in the generated SQL
 
 
 class Join(msgspec.Struct, frozen=True, kw_only=True):
-    """``LEFT JOIN <table> AS <alias> ON <alias>.<their_key> = t.<our_column>``; its columns are read as
+    """``LEFT JOIN <table> AS <alias> ON <alias>.<their_key> = <main alias>.<our_column>``; its columns are read as
     ``"<alias>.<column>"``. When the table or ``our_column`` is missing, its columns are empty."""
 
     table: str
@@ -63,13 +65,15 @@ class Join(msgspec.Struct, frozen=True, kw_only=True):
 class Row:
     """One selected row with the shared, defensive converters (a bad value costs its field, never the row)."""
 
-    __slots__ = ("file", "recovered", "table", "values")
+    __slots__ = ("context", "file", "recovered", "table", "values")
 
-    def __init__(self, values: dict[str, Any], file: IOSFile, table: str, recovered: bool) -> None:
+    def __init__(self, values: dict[str, Any], file: IOSFile, table: str, recovered: bool,
+                 context: Any = None) -> None:
         self.values = values
         self.file = file
         self.table = table
         self.recovered = recovered
+        self.context = context  # what ``TableArtifact.context`` read from this row's database
 
     @property
     def key(self) -> int | None:
@@ -95,8 +99,9 @@ class Row:
     def number(self, name: str) -> float | None:
         return to_float(self.values[name])
 
-    def cocoa(self, name: str) -> datetime | None:
-        return cocoa(self.values[name])
+    def cocoa(self, name: str, floor: datetime | None = IOS_FLOOR) -> datetime | None:
+        """``floor``: None for dates a person chose (see ``_common.cocoa``)."""
+        return cocoa(self.values[name], floor)
 
     def unix(self, name: str) -> datetime | None:
         return unix(self.values[name])
@@ -113,6 +118,7 @@ class TableArtifact(Artifact):
     what: ClassVar[str] = ""  # the database, for messages ("CallHistory.storedata")
     table: ClassVar[str] = ""
     key: ClassVar[str] = "Z_PK"  # the column that identifies a row (``rowid`` where there is no other)
+    alias: ClassVar[str] = "t"  # of ``table`` in the generated SQL (named by SQLite's errors)
     columns: ClassVar[tuple[str, ...]] = ()
     joins: ClassVar[tuple[Join, ...]] = ()
     required_tables: ClassVar[tuple[str, ...]] = ()  # beyond ``table``: a database without them is skipped
@@ -124,21 +130,28 @@ class TableArtifact(Artifact):
         """The columns to read from ``table`` (override when they depend on the schema)."""
         return self.columns
 
+    def context(self, conn: sqlite3.Connection, log: ArtifactLog, label: str) -> Any:
+        """What ``record`` needs besides its row, read from each database before the main select
+        (``row.context``); nothing by default."""
+        return None
+
     def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[Record]:
         tables = (self.table, *self.required_tables)
         for file, conn in databases(evidence, self.specs, self.what, log, *tables):
+            context = self.context(conn, log, file.label)
             sql = self.select(conn, log, file.label)
             recovered = salvaged(conn)
             for values in rows(conn, sql):
-                record = self.record(Row(values, file, self.table, recovered), log)
+                record = self.record(Row(values, file, self.table, recovered, context), log)
                 if record is not None:
                     yield record
 
     def select(self, conn: sqlite3.Connection, log: ArtifactLog, label: str) -> str:
         wanted = list(self.wanted_columns(conn))
         have = present_columns(conn, self.table, wanted, log, label)
-        parts = [f'{MAIN}."{self.key}" AS _key']
-        parts += [f'{MAIN}."{c}" AS "{c}"' if c in have else f'NULL AS "{c}"' for c in wanted]
+        main = self.alias
+        parts = [f'{main}."{self.key}" AS _key']
+        parts += [f'{main}."{c}" AS "{c}"' if c in have else f'NULL AS "{c}"' for c in wanted]
         joins = []
         for join in self.joins:
             usable = join.our_column in have and has_table(conn, join.table)
@@ -147,6 +160,6 @@ class TableArtifact(Artifact):
                       for c in join.columns]
             if usable:
                 joins.append(f'LEFT JOIN "{join.table}" AS {join.alias} '
-                             f'ON {join.alias}."{join.their_key}" = {MAIN}."{join.our_column}"')
-        return (f'SELECT {", ".join(parts)} FROM "{self.table}" AS {MAIN} {" ".join(joins)} '
-                f'ORDER BY {MAIN}."{self.key}"')
+                             f'ON {join.alias}."{join.their_key}" = {main}."{join.our_column}"')
+        return (f'SELECT {", ".join(parts)} FROM "{self.table}" AS {main} {" ".join(joins)} '
+                f'ORDER BY {main}."{self.key}"')

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from typing import NamedTuple
 
-from spyscan.artifacts.base import Artifact, ArtifactLog
-from spyscan.artifacts.ios._common import (
-    cocoa,
-    col,
-    columns_of,
-    databases,
-    integer,
-    present_columns,
-    raw_value,
-    rows,
-    salvaged,
-    split_handle,
-    text,
-)
-from spyscan.evidence.base import Evidence
+from spyscan.artifacts.base import ArtifactLog
+from spyscan.artifacts.ios._common import col, columns_of, integer, present_columns, rows, split_handle, text
+from spyscan.artifacts.ios._table import Row, TableArtifact
 from spyscan.evidence.ios import IOSPath
 from spyscan.evidence.sqlite import has_table
 from spyscan.records.base import SourceRef
@@ -66,40 +54,52 @@ def _names(conn: sqlite3.Connection, table: str) -> dict[int, str]:
     return {integer(r["rid"]) or 0: text(r["title"]) or "" for r in rows(conn, sql)}
 
 
-class Calendar(Artifact):
+class Lookups(NamedTuple):
+    """What an event needs from the rest of its database: participants, calendar and location names."""
+
+    people: Participants
+    calendars: dict[int, str]
+    locations: dict[int, str]
+
+
+class Calendar(TableArtifact):
     id = "ios.calendar"
     kinds = ("ios-backup", "ios-fs")
     title = N_("Calendar events")
     records = (CalendarEvent,)
+    specs = SPECS
+    what = "Calendar.sqlitedb"
+    table = "CalendarItem"
+    key = "ROWID"
+    alias = "c"
+    columns = ITEM_COLUMNS
 
-    def collect(self, evidence: Evidence, log: ArtifactLog) -> Iterator[CalendarEvent]:
-        for file, conn in databases(evidence, SPECS, "Calendar.sqlitedb", log, "CalendarItem"):
-            people = Participants(conn, log, file.label)
-            calendars, locations = _names(conn, "Calendar"), _names(conn, "Location")
-            c = present_columns(conn, "CalendarItem", ITEM_COLUMNS, log, file.label)
-            select = ", ".join(f"{col('c', x, c)} AS {x}" for x in ITEM_COLUMNS)
-            for row in rows(conn, f"SELECT c.ROWID AS rid, {select} FROM CalendarItem AS c ORDER BY c.ROWID"):
-                rid = integer(row["rid"]) or 0
-                organizer = integer(row["organizer_id"])
-                attendees = [people.email[p] for p in people.by_owner.get(rid, [])
-                             if p != organizer and p in people.email]
-                yield CalendarEvent(
-                    recovered=salvaged(conn),
-                    source=SourceRef(file=file.label, table="CalendarItem", rowid=rid),
-                    event_id=rid,
-                    title=text(row["summary"]),
-                    notes=text(row["description"]),
-                    location=locations.get(integer(row["location_id"]) or -1),
-                    url=text(row["url"]),
-                    calendar=calendars.get(integer(row["calendar_id"]) or -1),
-                    organizer_email=people.email.get(organizer) if organizer is not None else None,
-                    attendee_emails=sorted(set(attendees)),
-                    start=cocoa(row["start_date"], None),  # chosen by a person: no floor
-                    start_raw=raw_value(row["start_date"]),
-                    end=cocoa(row["end_date"], None),
-                    end_raw=raw_value(row["end_date"]),
-                    created=cocoa(row["creation_date"]),
-                    created_raw=raw_value(row["creation_date"]),
-                    modified=cocoa(row["last_modified"]),
-                    modified_raw=raw_value(row["last_modified"]),
-                )
+    def context(self, conn: sqlite3.Connection, log: ArtifactLog, label: str) -> Lookups:
+        return Lookups(Participants(conn, log, label), _names(conn, "Calendar"), _names(conn, "Location"))
+
+    def record(self, row: Row, log: ArtifactLog) -> CalendarEvent:
+        lookups: Lookups = row.context
+        people = lookups.people
+        rid = row.key or 0
+        organizer = row.integer("organizer_id")
+        attendees = [people.email[p] for p in people.by_owner.get(rid, []) if p != organizer and p in people.email]
+        return CalendarEvent(
+            recovered=row.recovered,
+            source=SourceRef(file=row.file.label, table=row.table, rowid=rid),
+            event_id=rid,
+            title=row.text("summary"),
+            notes=row.text("description"),
+            location=lookups.locations.get(row.integer("location_id") or -1),
+            url=row.text("url"),
+            calendar=lookups.calendars.get(row.integer("calendar_id") or -1),
+            organizer_email=people.email.get(organizer) if organizer is not None else None,
+            attendee_emails=sorted(set(attendees)),
+            start=row.cocoa("start_date", None),  # chosen by a person: no floor
+            start_raw=row.raw("start_date"),
+            end=row.cocoa("end_date", None),
+            end_raw=row.raw("end_date"),
+            created=row.cocoa("creation_date"),
+            created_raw=row.raw("creation_date"),
+            modified=row.cocoa("last_modified"),
+            modified_raw=row.raw("last_modified"),
+        )
