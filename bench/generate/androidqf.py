@@ -17,6 +17,8 @@ from tests.builders.androidqf import build_androidqf, file_entry, package  # noq
 
 PATH_RULE = ("§3 File paths: component-aware prefix (reference uses a plain string prefix, so /a/bad "
              "matches /a/badfile)")
+PLATFORM_RULE = ("platform scope (issue 19): a process name that only feeds about iPhones list is never matched on "
+                 "an Android phone (the reference matches indicators on any platform)")
 
 
 class AndroidQFGenerator:
@@ -33,14 +35,15 @@ class AndroidQFGenerator:
     def build(self) -> GroundTruth:
         n, p = self.n, self.picker
         rows = self.rng.sample(range(n), 6)
-        apps = {rows[0]: p.app_id(), rows[1]: p.app_id()}
-        proc_row, proc = rows[2], p.process()
+        apps = {rows[0]: p.app_id("android"), rows[1]: p.app_id("android")}
+        # the public feeds list no Android process name: an iPhone-only one is planted as a trap instead
+        proc_row, proc = rows[2], p.process_only("ios")
         path = p.android_path()
         trap = path.rstrip("/") + "cache/data.bin"
         paths = {rows[3]: path + ("payload.bin" if path.endswith("/") else ""), rows[4]: trap}
         for row, app in apps.items():
             self.plant("packages.json", row, app, app, "app_id")
-        self.plant("ps.txt", proc_row, proc, proc, "process")
+        self.plant("ps.txt", proc_row, proc, proc, "process", spyscan=False, reference=True, rule=PLATFORM_RULE)
         self.plant("files.json", rows[3], paths[rows[3]], path, "file_path")
         self.plant("files.json", rows[4], trap, path, "file_path", spyscan=False, reference=True, rule=PATH_RULE)
         packages = [package(apps.get(i, f"com.bench.app{i:07d}"), uid=10_000 + i % 50_000,

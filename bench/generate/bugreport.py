@@ -58,7 +58,7 @@ class BugreportGenerator:
     def build(self) -> GroundTruth:
         n, p = self.n, self.picker
         pkg_row, ops_row = self.rng.sample(range(n), 2)
-        pkg_app, ops_app = p.app_id(), p.app_id()
+        pkg_app, ops_app = p.app_id("android"), p.app_id("android")
         prop = p.android_property()
         self.plant("dumpsys package", pkg_row, pkg_app, pkg_app, "app_id")
         self.plant("dumpsys appops", ops_row, ops_app, ops_app, "app_id")

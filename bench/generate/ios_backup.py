@@ -206,7 +206,7 @@ class IOSBackupGenerator:
 
     def datausage(self) -> None:
         domain, rel = "WirelessDomain", "Library/Databases/DataUsage.sqlite"
-        proc = self.picker.process()
+        proc = self.picker.process("ios")
         row, _ = self.plant(rel, "ZPROCESS", proc, proc, "process", True, True)
 
         def fill(conn: sqlite3.Connection) -> None:
@@ -226,7 +226,7 @@ class IOSBackupGenerator:
 
     def interactionc(self) -> None:
         domain, rel = "HomeDomain", "Library/CoreDuet/People/interactionC.db"
-        app = self.picker.app_id()
+        app = self.picker.app_id("ios")
         row, _ = self.plant(rel, "ZINTERACTIONS", app, app, "app_id", True, False,
                             "coverage: the reference's InteractionC module matches no indicators (§3 app ids: exact)")
         contacts = max(1, self.n // 100)
@@ -266,7 +266,7 @@ class IOSBackupGenerator:
         self.add_file(domain, rel, path)
 
     def manifest_extra(self) -> None:
-        name = self.picker.file_name()
+        name = self.picker.file_name("ios")
         rel = f"Library/Preferences/{name}"
         domain = "HomeDomain"
         self.truth.plants.append(Plant(f"Manifest.db#{len(self.truth.plants)}", "Manifest.db", "Files", 0, rel, name,

@@ -23,6 +23,20 @@ SHORTENER_HINTS = ("short", "bit.ly", "tinyurl", "goo.gl", "t.co", "ow.ly", "is.
 _PSL = PublicSuffixList(accept_unknown=False)
 
 
+# The platform of each public feed (``platform``: "ios", "android" or null), read as data from the file
+# spyscan ships; the generator plants a device value (process, file name, app id) only on the platform its
+# feed is about, because an indicator scoped to another platform is never matched (issue 19), by design.
+FEED_PROFILES = Path(__file__).resolve().parents[2] / "src/spyscan/indicators/bundled/feed_profiles.json"
+
+
+def feed_platform(path: Path) -> str | None:
+    text = path.as_posix()
+    for feed in json.loads(FEED_PROFILES.read_text(encoding="utf-8"))["feeds"]:
+        if text.endswith(feed["path"]):
+            return str(feed["platform"]) if feed.get("platform") else None
+    return None
+
+
 @dataclass(frozen=True)
 class FeedValues:
     domains: list[str]
@@ -32,6 +46,15 @@ class FeedValues:
     emails: list[str]
     file_paths: list[str]
     properties: list[str]
+    platforms: dict[str, set[str | None]] = field(default_factory=dict)  # value -> its feeds' platforms
+
+    def on(self, values: list[str], platform: str) -> list[str]:
+        """The values that some feed not scoped to another platform lists."""
+        return [v for v in values if any(p in (None, platform) for p in self.platforms.get(v, {None}))]
+
+    def only(self, values: list[str], platform: str) -> list[str]:
+        """The values that only feeds about ``platform`` list."""
+        return [v for v in values if self.platforms.get(v) == {platform}]
 
 
 def stix_files(feeds_dir: Path) -> list[Path]:
@@ -40,12 +63,15 @@ def stix_files(feeds_dir: Path) -> list[Path]:
 
 def read_feed_values(files: list[Path]) -> FeedValues:
     found: dict[str, set[str]] = {}
+    platforms: dict[str, set[str | None]] = {}
     for path in files:
+        platform = feed_platform(path)
         for obj in json.loads(path.read_text(encoding="utf-8")).get("objects", []):
             if obj.get("type") != "indicator":
                 continue
             for kind, prop, value in COMPARISON.findall(str(obj.get("pattern", ""))):
                 found.setdefault(f"{kind}:{prop}", set()).add(value)
+                platforms.setdefault(value, set()).add(platform)
 
     def plain(values: set[str]) -> list[str]:
         return sorted(v for v in values if v and v.isascii() and " " not in v)
@@ -56,7 +82,7 @@ def read_feed_values(files: list[Path]) -> FeedValues:
                       file_names=plain(found.get("file:name", set())), app_ids=plain(found.get("app:id", set())),
                       emails=plain(found.get("email-addr:value", set())),
                       file_paths=plain(found.get("file:path", set())),
-                      properties=plain(found.get("android-property:name", set())))
+                      properties=plain(found.get("android-property:name", set())), platforms=platforms)
 
 
 @dataclass(frozen=True)
@@ -116,14 +142,20 @@ class Picker:
                                 and not registrable_itself(d)
                                 and not any(p in known or f"www.{p}" in known for p in parents(d))])
 
-    def process(self) -> str:
-        return self.rng.choice([p for p in self.values.processes if len(p) < 15 and "/" not in p])
+    def process(self, platform: str) -> str:
+        return self.rng.choice([p for p in self.values.on(self.values.processes, platform)
+                                if len(p) < 15 and "/" not in p])
 
-    def file_name(self) -> str:
-        return self.rng.choice(self.values.file_names)
+    def process_only(self, platform: str) -> str:
+        """A process name that only feeds about ``platform`` list (a trap for the other platform)."""
+        return self.rng.choice([p for p in self.values.only(self.values.processes, platform)
+                                if len(p) < 15 and "/" not in p])
 
-    def app_id(self) -> str:
-        return self.rng.choice(self.values.app_ids)
+    def file_name(self, platform: str) -> str:
+        return self.rng.choice(self.values.on(self.values.file_names, platform))
+
+    def app_id(self, platform: str) -> str:
+        return self.rng.choice(self.values.on(self.values.app_ids, platform))
 
     def android_path(self) -> str:
         return self.rng.choice([p for p in self.values.file_paths if p.startswith("/data/") and len(p) > 8])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -92,17 +93,32 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONVERTERS: dict[str, Callable[..., Any]] = {}  # qualified name -> converter (for the property tests)
 
 
+def _takes_one(func: Callable[..., Any]) -> bool:
+    """True when ``func`` takes exactly one positional argument and nothing else."""
+    params = list(inspect.signature(func).parameters.values())
+    return len(params) == 1 and params[0].kind in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD)
+
+
 def converter(func: F) -> F:
     """Declare a converter of stored values: an exception of ``CONVERSION_ERRORS`` becomes a noted fault
     and the result None. The first argument is the stored value."""
 
-    @functools.wraps(func)
-    def guarded(value: object, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(value, *args, **kwargs)
-        except CONVERSION_ERRORS:
-            note(BROKEN, value)
-            return None
+    if _takes_one(func):  # the usual case, on hot paths: no packing of arguments
+        @functools.wraps(func)
+        def guarded(value: object) -> Any:
+            try:
+                return func(value)
+            except CONVERSION_ERRORS:
+                note(BROKEN, value)
+                return None
+    else:
+        @functools.wraps(func)
+        def guarded(value: object, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(value, *args, **kwargs)
+            except CONVERSION_ERRORS:
+                note(BROKEN, value)
+                return None
 
     CONVERTERS[f"{func.__module__}.{func.__qualname__}"] = guarded
     return guarded  # type: ignore[return-value]

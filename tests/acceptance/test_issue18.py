@@ -205,6 +205,8 @@ def test_each_verdict_state_on_a_generated_backup(tmp_path: Path, state: str,
     box = section(page, 'id="verdict"', "</div>")
     assert f'class="verdict {colour}"' in box and headline in htmllib.unescape(box)
     assert headline.split(" (")[0] in one_line(stdout)  # the terminal says the same verdict
+    steps = htmllib.unescape(section(page, 'id="steps"', "</ol>"))
+    assert "Do not open or send this report from the phone that was checked" in steps  # in every state
     if state == "incomplete":
         # what is missing is said first, with what to ask for
         missing = htmllib.unescape(section(page, 'id="unchecked-summary"', "</ul>"))

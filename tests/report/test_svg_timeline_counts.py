@@ -101,6 +101,43 @@ def test_without_timestamped_detections_the_chart_spans_every_event(tmp_path: Pa
     assert sum(chart.counts.values()) == 3000
 
 
+@pytest.mark.parametrize("untimed", [False, True])
+def test_without_detections_the_whole_range_is_counted_while_writing(tmp_path: Path, untimed: bool) -> None:
+    """A clean phone (no timestamped detection): the range comes from the ends of the parts and the counts
+    made while writing equal a re-read of the file (no second pass over a timeline of millions of rows)."""
+    from spyscan.timeline.rows import parts_time_range
+
+    rows = _rows()
+    if untimed:  # rows without a readable time sort at both ends of their parts
+        rows += [TimelineRow(timestamp=stamp, artifact="ios.sms", event="seen", record_type="t", summary="s",
+                             source="x") for stamp in ("", "~", "not a time", "")]
+    parts = []
+    for n, artifact in enumerate(dict.fromkeys(row.artifact for row in rows)):
+        part = tmp_path / f"{n}.part"
+        write_sorted_lines(render_lines([row for row in rows if row.artifact == artifact]), part)
+        parts.append((artifact, part))
+    span = parts_time_range([part for _, part in parts])
+    times = sorted(datetime.fromisoformat(r.timestamp) for r in rows if r.timestamp[:1].isdigit())
+    assert span == (times[0], times[-1])
+    binner = EventBinner.for_range(*span)
+    path = tmp_path / "timeline.csv"
+    write_merged(parts, path, binner)
+    counted = binner.result()
+    assert counted.total == 3000  # the rows without a readable time are no events of the chart
+    chart = collect(path, [], counted=counted)
+    _same(chart, collect(path, []))
+    assert chart is not None and chart.whole_range and chart.events_in_window == 3000
+
+
+def test_parts_without_any_time_give_no_range(tmp_path: Path) -> None:
+    from spyscan.timeline.rows import parts_time_range
+
+    part = tmp_path / "0.part"
+    write_sorted_lines(render_lines([TimelineRow(timestamp="", artifact="a", event="e", record_type="t",
+                                                 summary="s", source="x")]), part)
+    assert parts_time_range([part]) is None and parts_time_range([]) is None
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_dense_rows_around_bin_edges_are_counted_alike(tmp_path: Path, seed: int) -> None:
     """Rows at random microseconds, many in each second, on every bin edge and within microseconds of

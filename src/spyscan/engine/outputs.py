@@ -24,7 +24,7 @@ from spyscan.report.i18n import resolve_lang
 from spyscan.report.runfile import RunInfo, write_json
 from spyscan.report.svg_timeline import ChartCounts, EventBinner
 from spyscan.texts import messages_of, tr
-from spyscan.timeline.rows import TimelineRow, stamp_key, write_csv, write_merged
+from spyscan.timeline.rows import TimelineRow, parts_time_range, stamp_key, write_csv, write_merged
 from spyscan.timeutil import from_iso, iso, utcnow
 from spyscan.verdict import decide, exit_code
 
@@ -117,7 +117,10 @@ def finish(out: Path, run: RunInfo, outcomes: list[ArtifactOutcome], options: Ru
     ordered = sort_detections(list(detections.values()))
     write_json(out / "detections.json", DetectionsFile(detections=ordered))
     # the report's timeline chart is counted while the lines stream by, not by reading the file again
+    # (no timestamped detection, as on most phones: the chart spans every event, found at the parts' ends)
     binner = EventBinner.for_markers([when for d in ordered if (when := from_iso(d.timestamp)) is not None])
+    if binner is None and (span := parts_time_range([part for _, part in parts])) is not None:
+        binner = EventBinner.for_range(*span)
     started = time.monotonic()
     rows = write_merged(parts, out / "timeline.csv", binner)
     log.info("timeline: %d rows from %d parts merged in %.1f s", rows, len(parts), time.monotonic() - started)

@@ -50,10 +50,12 @@ the system temporary folder. SQLite unlinks them on creation; on Linux their siz
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +380,19 @@ class GuardedCursor(sqlite3.Cursor):
         except sqlite3.Error as exc:
             self._translate(exc)
             raise
+
+
+_NO_ROW = object()
+
+
+def stepped_rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
+    """The rows of an executed statement, stepped by SQLite's own C iterator: a Python ``__next__`` per row
+    (``GuardedCursor``) costs more than reading the row. Errors are translated as ``GuardedCursor`` does,
+    and every row read before one is given first."""
+    step = functools.partial(sqlite3.Cursor.__next__, cursor)
+    try:
+        yield from iter(step, _NO_ROW)
+    except sqlite3.Error as exc:
+        if isinstance(cursor, GuardedCursor):
+            cursor._translate(exc)
+        raise

@@ -120,5 +120,7 @@ UNKNOWN = Coverage(
 def coverage_of(kind: str, encrypted: bool | None) -> Coverage:
     """What an acquisition of ``kind`` covers (an iOS backup: encrypted or not, as run.json says)."""
     if kind == "ios-backup":
-        return BACKUP_ENCRYPTED if encrypted else BACKUP_PLAIN  # unknown: do not claim what it may lack
+        # unknown (a Manifest.plist without IsEncrypted): the unencrypted wording, which asks for an encrypted
+        # backup, rather than claiming history that may not be there
+        return BACKUP_ENCRYPTED if encrypted else BACKUP_PLAIN
     return BY_KIND.get(kind, UNKNOWN)

@@ -180,6 +180,13 @@ class EventBinner:
         start, end = _padded(times[0], times[-1], pad)
         return cls(times, start, end, context, per_marker, nearby_for)
 
+    @classmethod
+    def for_range(cls, first: datetime, last: datetime, context: timedelta = timedelta(minutes=15),
+                  per_marker: int = 12, nearby_for: int = 30) -> EventBinner:
+        """A binner over every event from ``first`` to ``last`` (no timestamped detection)."""
+        start, end = _padded(first, last, timedelta(0))
+        return cls([], start, end, context, per_marker, nearby_for)
+
     def add(self, when: datetime, row: list[str]) -> None:
         """One event, ``row`` its parsed cells (a check counts merged batches with ``count_batch``)."""
         self.total += 1
@@ -221,7 +228,9 @@ class EventBinner:
         start_key, after_key, firsts = keys.start, keys.after_end, keys.firsts
         counts = self.counts
         for part, lines in batch.slices:
-            self.total += len(lines)
+            # rows whose time a reader cannot read (no time, "~", text) are not events of the chart; keys of
+            # written times start with a digit, and those are contiguous in a sorted slice
+            self.total += bisect.bisect_left(lines, ":") - bisect.bisect_left(lines, "0")
             low = bisect.bisect_left(lines, start_key)
             high = bisect.bisect_left(lines, after_key, low)
             if low == high:
@@ -354,8 +363,7 @@ def collect(path: Path | None, markers: list[Marker], context: timedelta = timed
             found = _range(path) if has_file and path is not None else None
             if found is None:
                 return None
-            start, end = _padded(found[0], found[1], timedelta(0))
-            binner = EventBinner([], start, end, context, per_marker, nearby_for)
+            binner = EventBinner.for_range(found[0], found[1], context, per_marker, nearby_for)
         if has_file and path is not None:
             for when, row in _scan(path):
                 binner.add(when, row)

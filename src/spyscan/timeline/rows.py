@@ -272,6 +272,49 @@ def read_frames(path: Path) -> Iterator[list[str]]:
                 yield frame
 
 
+def _frame_offsets(path: Path) -> list[tuple[int, int]]:
+    """(offset, size) of each frame of a part file, found by skipping from header to header."""
+    offsets = []
+    with path.open("rb") as fh:
+        while len(header := fh.read(4)) == 4:
+            size = int.from_bytes(header, "big")
+            offsets.append((fh.tell(), size))
+            fh.seek(size, 1)
+    return offsets
+
+
+def _line_time(keyed: str) -> datetime | None:
+    """The time of a keyed line as a reader of ``timeline.csv`` reads its first cell (None: unreadable)."""
+    line = keyed[_KEY:]
+    try:
+        when = datetime.fromisoformat(line[:line.index(",")])
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def parts_time_range(parts: Sequence[Path]) -> tuple[datetime, datetime] | None:
+    """The first and last readable time of the lines of sorted part files, reading only the frames at
+    each end of each part (lines are sorted by their key, which is time order); None when no line has one."""
+    decoder = msgspec.msgpack.Decoder(list[str])
+    first: datetime | None = None
+    last: datetime | None = None
+    for path in parts:
+        offsets = _frame_offsets(path)
+        with path.open("rb") as fh:
+            def frame(offset: int, size: int) -> list[str]:
+                fh.seek(offset)
+                return decoder.decode(fh.read(size))
+
+            early = next((when for o in offsets for when in map(_line_time, frame(*o)) if when), None)
+            if early is None:
+                continue
+            late = next(when for o in reversed(offsets) for when in map(_line_time, reversed(frame(*o))) if when)
+        first = early if first is None else min(first, early)
+        last = late if last is None else max(last, late)
+    return (first, last) if first is not None and last is not None else None
+
+
 def read_part(path: Path) -> Iterator[str]:
     """The keyed CSV lines of one part file, in order."""
     for frame in read_frames(path):

@@ -21,6 +21,7 @@ from spyscan.evidence.ios import IOSFile, IOSPath, IOSSource
 from spyscan.evidence.plist import PLIST_LIMIT, PlistError, PlistLimitError
 from spyscan.evidence.plist import load_plist as bounded_plist
 from spyscan.evidence.sqlite import has_table, note_generated, report_recovery, require_table, schema_notes
+from spyscan.evidence.sqlite_guard import stepped_rows
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.evidence.textio import decode_bytes
 from spyscan.faults import WRONG_TYPE, converter, note, registered
@@ -143,7 +144,7 @@ def col(table_alias: str, name: str, present: set[str]) -> str:
 def rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
     cursor = conn.execute(sql, tuple(params))
     names = [d[0] for d in cursor.description]
-    for row in cursor:
+    for row in stepped_rows(cursor):
         yield dict(zip(names, row, strict=True))
 
 

@@ -22,6 +22,7 @@ from spyscan.errors import ArtifactNotFound, EvidenceError
 from spyscan.evidence.base import Evidence
 from spyscan.evidence.ios_backup.fileinfo import decode_file_blob
 from spyscan.evidence.sqlite import require_table
+from spyscan.evidence.sqlite_guard import stepped_rows
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.records.base import SourceRef
 from spyscan.records.ios_fs import WebkitOrigin
@@ -49,7 +50,7 @@ class BackupWebkitOrigins(Artifact):
         try:
             if not require_table(conn, "Files"):
                 raise EvidenceError(tr('Manifest.db has no table Files'))
-            for rowid, domain, relative, blob in conn.execute(QUERY):
+            for rowid, domain, relative, blob in stepped_rows(conn.execute(QUERY)):
                 domain, relative = str(domain or ""), str(relative or "")
                 found = origin_store(relative)
                 if found is None:

@@ -27,6 +27,7 @@ from spyscan.evidence.ios_backup.keyfile import load_key
 from spyscan.evidence.ios_backup.layout import MANIFEST_DB, find_backup_root, stored_path
 from spyscan.evidence.plist import load_plist
 from spyscan.evidence.sqlite import copy_with_hash, open_checked, require_table
+from spyscan.evidence.sqlite_guard import stepped_rows
 from spyscan.evidence.sqlite_schema import SchemaRefused
 from spyscan.texts import tr
 
@@ -185,7 +186,7 @@ class BackupSession:
 
     def iter_entries(self) -> Iterator[ManifestEntry]:
         cursor = self.connection().execute(f"SELECT {self._COLUMNS} FROM Files ORDER BY domain, relativePath")
-        for row in cursor:
+        for row in stepped_rows(cursor):
             yield self._entry(row)
 
     # -- files ---------------------------------------------------------------------------------
