@@ -397,6 +397,23 @@ def test_one_app_in_eight_appops_lines_is_one_detection(android: tuple[Path, int
     assert _report(out).count("Seen 8 times") == 1  # the report shows one finding seen eight times
 
 
+def test_the_terminal_counts_grouped_detections(android: tuple[Path, int, Any, Detections], tmp_path: Path) -> None:
+    """Bullet "One finding, many detections", "the terminal counts follow": the summary line of a (re)check
+    counts one per grouped detection, so the app in eight app-ops lines counts once."""
+    out, _, _, _ = android
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), contextlib.suppress(SystemExit):
+        main(["recheck", str(out), "-o", str(tmp_path / "again"), "--lang", "en"])
+    data = json.loads((tmp_path / "again" / "detections.json").read_text(encoding="utf-8"))
+    detections = data if isinstance(data, list) else list(data["detections"])
+    assert len(_by(detections, artifact="android.dumpsys.appops", indicator=STALKERWARE_APP)) == 1
+    text = " ".join(sink.getvalue().split())
+    counts = {s: sum(1 for d in detections if d["severity"] == s) for s in ("critical", "high", "medium", "low")}
+    expected = (f"critical: {counts['critical']}, high: {counts['high']}, medium: {counts['medium']}, "
+                f"low: {counts['low']}")
+    assert expected in text, text[-600:]
+
+
 def test_grouped_detections_in_the_case_store_and_its_exports(
         android: tuple[Path, int, Any, Detections], tmp_path: Path) -> None:
     """Bullet "One finding, many detections", "the case store and STIX/MISP export follow": the run registered in a
