@@ -17,6 +17,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from spyscan.errors import ArtifactNotFound, EvidenceError
@@ -29,11 +30,16 @@ from spyscan.evidence.custody import InputFile, sha256_stream
 from spyscan.evidence.secrets import Secrets
 from spyscan.records.device import DeviceFacts
 from spyscan.texts import N_, tr
+from spyscan.timeutil import ANDROID_FLOOR, iso
 
 MAIN_ENTRY = "main_entry.txt"
 FS_PREFIX = "FS/"
 _DUMPSTATE = re.compile(r"^(?:dumpstate.*|bugreport-.*)\.txt$")
 _SECTION = re.compile(r"^------ (?P<title>.+?) ------\s*$")
+# the dumpstate's own header, in the device's local time (AOSP dumpstate.cpp, PrintHeader:
+# strftime "%Y-%m-%d %H:%M:%S" of localtime), among its first lines
+_HEADER_TIME = re.compile(r"^== dumpstate: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\s*$")
+HEADER_LINES = 20
 PROPERTIES_TITLE = "SYSTEM PROPERTIES"
 PROPERTIES_MAX_LINES = 50_000  # a real getprop block has a few thousand; a block never closed stops here
 
@@ -77,6 +83,7 @@ class BugreportEvidence(Evidence):
         self._archive_pid = 0
         self._files: dict[str, BugreportFile] | None = None
         self._dumpstate: str | None = None
+        self._header_time: str | None = None  # "YYYY-MM-DD HH:MM:SS", device-local, from the dumpstate header
         self._sections: dict[str, DumpsysSection] | None = None
         self._properties: PropertyLines | None = None
         self._blocks: tuple[TextBlock, ...] = ()
@@ -183,6 +190,9 @@ class BugreportEvidence(Evidence):
 
         def observe(number: int, text: str) -> None:
             nonlocal current
+            if number <= HEADER_LINES and self._header_time is None and text.startswith("== dumpstate: "):
+                found = _HEADER_TIME.match(text)
+                self._header_time = found.group(1) if found else None
             header = _SECTION.match(text) if text.startswith("------ ") else None
             if header:
                 title = header.group("title")
@@ -250,8 +260,27 @@ class BugreportEvidence(Evidence):
             lines = ()
         return DeviceClock.from_name(timezone_property(text for _, text in lines))
 
+    def acquired_at(self) -> datetime | None:
+        """When the bugreport was made: the dumpstate header's local time, converted with the device's zone
+        (taken as UTC when the zone is unknown); None without a readable header."""
+        if self._sections is None:
+            try:
+                self._load_dumpstate()
+            except (ArtifactNotFound, EvidenceError, OSError):
+                return None
+        if self._header_time is None:
+            return None
+        try:
+            local = datetime.strptime(self._header_time, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return None
+        return self.device_clock().to_utc(local, self._header_time, ANDROID_FLOOR)
+
     def device_info(self) -> DeviceFacts:
         facts = DeviceFacts(platform="android", encrypted=False)  # adb bugreport writes a plain zip
+        acquired = self.acquired_at()
+        if acquired is not None:
+            facts.acquired = iso(acquired)
         if self._dumpstate is not None:
             facts.details["bugreport dumpstate"] = self._dumpstate
         props: dict[str, str] = {}

@@ -45,7 +45,7 @@ def acquisition_date(evidence: Evidence) -> datetime | None:
     return None
 
 
-def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSecurityPatch:
+def patch_record(line: int, value: str, reference: datetime | None, file: str = FILE) -> AndroidSecurityPatch:
     try:
         day: datetime | None = datetime.combine(date.fromisoformat(value.strip()), datetime.min.time(), UTC)
     except ValueError:
@@ -56,7 +56,7 @@ def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSe
     # judged against the acquisition date only, never today's (issue 19): without it, no age
     age = (reference - parsed).days if parsed is not None and reference is not None else None
     return AndroidSecurityPatch(
-        source=SourceRef(file=FILE, line=line, key=PATCH_PROPERTY), patch_level=value.strip(),
+        source=SourceRef(file=file, line=line, key=PATCH_PROPERTY), patch_level=value.strip(),
         patch_date=parsed, reference=ref, reference_is_acquisition=reference is not None, age_days=age,
     )
 
