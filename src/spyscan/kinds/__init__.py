@@ -91,7 +91,8 @@ def check_kind(path: Path, kind: str) -> str:
              if others else tr("It does not look like any kind of acquisition spyscan reads"))
     raise UsageError(
         tr("%(path)s is not an input of the kind %(label)s: %(needs)s. %(looks)s. Nothing was checked", path=path,
-           label=_label(kind), needs=tr(cls.key_files) if cls.key_files else tr("its key files are missing"), looks=looks)
+           label=_label(kind), needs=tr(cls.key_files) if cls.key_files else tr("its key files are missing"),
+           looks=looks)
     )
 
 
