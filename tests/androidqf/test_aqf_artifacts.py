@@ -117,11 +117,13 @@ def test_getprop_and_patch_level(planted, clean) -> None:  # type: ignore[no-unt
     assert _rules(clean, "android.androidqf.getprop") == {}  # 2024-03-05 vs acquisition 2024-03-21
 
 
-def test_patch_level_without_acquisition_date_uses_today(tmp_path: Path) -> None:
+def test_patch_level_without_acquisition_date_is_not_judged_against_today(tmp_path: Path) -> None:
+    """Issue 19: judged against the acquisition date, never today's (a 2024 patch re-checked in 2026 is not old)."""
     path = build_androidqf(tmp_path / "a", acquired=None)
     records, _ = collect(open_evidence(path, tmp_path / "w"), "android.androidqf.getprop")
     patch = next(r for r in records if isinstance(r, AndroidSecurityPatch))
-    assert not patch.reference_is_acquisition and patch.age_days is not None and patch.age_days > 183
+    assert not patch.reference_is_acquisition and patch.age_days is None
+    assert _rules(open_evidence(path, tmp_path / "w2"), "android.androidqf.getprop") == {}
 
 
 def test_settings_rules(planted, clean) -> None:  # type: ignore[no-untyped-def]

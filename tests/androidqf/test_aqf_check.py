@@ -52,6 +52,12 @@ def test_encrypted_acquisition_end_to_end(tmp_path: Path, public_iocs: Path,
     assert any(d.observable and d.observable.value == "com.gu.activity" for d in result.detections)
     # the run's custody log has the encrypted file's hash
     assert any(i.path == "acq.zip.age" for i in result.run.inputs)
+    assert result.run.device.encrypted is True  # the device facts say the input was encrypted
+
+
+def test_a_plain_acquisition_says_it_was_not_encrypted(tmp_path: Path, public_iocs: Path) -> None:
+    result = check(build_androidqf(tmp_path / "acq", form="zip"), None, _options(tmp_path / "out", public_iocs))
+    assert result.run.device.encrypted is False
 
 
 def test_clean_acquisition_is_clean(tmp_path: Path, public_iocs: Path) -> None:

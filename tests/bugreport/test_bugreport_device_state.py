@@ -18,6 +18,7 @@ from spyscan.artifacts.android.bugreport_processes import BugreportProcesses
 from spyscan.artifacts.android.bugreport_tombstones import BugreportTombstones
 from spyscan.artifacts.android.dumpsys_device_admins import DumpsysDeviceAdmins
 from spyscan.artifacts.android.dumpsys_settings import DumpsysSettings
+from spyscan.artifacts.android.ps_text import full_app_name
 from spyscan.artifacts.base import ArtifactLog
 from spyscan.detection.heuristics.base import all_rules
 from spyscan.detection.pipeline import NullMatcher, RecordPipeline
@@ -120,6 +121,19 @@ def test_process_list_one_record_per_process_with_full_app_names(tmp_path: Path)
     assert by_pid[12400].name == "com.example.spyware:remote"
     assert by_pid[13000].name == "com.whatsapp" and by_pid[13000].kernel_name is None
     assert by_pid[1486].source.line and by_pid[1486].source.key == "PROCESSES AND THREADS"
+
+
+def test_an_app_process_tail_without_a_dot_is_completed_from_the_package_list() -> None:
+    """AndroidRuntime::setArgv0 keeps a process name's last 15 characters, dotted or not: the app's second process
+    ``com.ttsapp.catchcheating:remote`` shows as ``cheating:remote`` and its main one as ``p.catchcheating``; a
+    long last label leaves no dot either."""
+    packages = ["com.ttsapp.catchcheating", "com.whatsapp", "org.example.averyverylongappname"]
+    assert full_app_name("cheating:remote", packages) == "com.ttsapp.catchcheating:remote"
+    assert full_app_name("p.catchcheating", packages) == "com.ttsapp.catchcheating"
+    assert full_app_name("veryverylongapp", packages) is None  # not a tail of any package
+    assert full_app_name("erylongappname", packages) is None  # 14 characters: never a cut name
+    assert full_app_name("verylongappname", packages) == "org.example.averyverylongappname"
+    assert full_app_name("cheating:remote", [*packages, "com.other.cheating"]) is None  # two candidates
 
 
 def test_process_list_is_matched_against_indicators(tmp_path: Path) -> None:

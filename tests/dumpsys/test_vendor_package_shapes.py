@@ -70,11 +70,16 @@ def _pkg(name: str, paths: list[str], *, installer: str | None = None, trusted: 
 
 def test_maker_preloads_are_recognised_by_their_path() -> None:
     assert preinstalled(_pkg("com.miui.compass", ["/data/app/MIUICompassGlobal/base.apk"]))
+    assert preinstalled(_pkg("com.miui.compass", ["/data/app/MIUICompassGlobal"]))  # dumpsys package's codePath
     assert preinstalled(_pkg("com.vendor.app", ["/product/app/VendorApp/VendorApp.apk"]))
     # the folders Android gives apps installed later: never a preload
     assert not preinstalled(_pkg("com.example.spy", ["/data/app/~~Ab==/com.example.spy-Cd==/base.apk"]))
     assert not preinstalled(_pkg("com.example.spy", ["/data/app/com.example.spy-1/base.apk"]))
     assert not preinstalled(_pkg("com.example.spy", []))
+    assert not preinstalled(_pkg("com.example.spy", ["/data/app/~~Ab==/com.example.spy-Cd=="]))  # codePath
+    assert not preinstalled(_pkg("com.example.spy", ["/data/app/com.example.spy-1"]))
+    assert not preinstalled(_pkg("com.example.spy", ["/data/app/com.example.spy-1.apk"]))  # Android 4
+    assert not preinstalled(_pkg("com.example.spy", ["/data/app/"]))
     origin = install_origin(_pkg("com.miui.compass", ["/data/app/MIUICompassGlobal/base.apk"]))
     assert origin is not None and origin.severity.value == "info" and not origin.suspicious
 

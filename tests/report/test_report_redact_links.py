@@ -121,3 +121,25 @@ def test_the_methodology_says_so_in_each_language(folder: Path, lang: str) -> No
                 "pt": "cada link mantém apenas seu esquema"}[lang]
     assert expected in redacted
     assert "VICTIM" not in redacted
+
+
+def test_a_link_or_message_holding_an_indicator_loses_its_personal_part() -> None:
+    """An indicator's host inside a link or a message (the very links that matter) never shields the rest:
+    before, the kept host hid the link from redaction and a message holding it from its token, so the
+    details line of a matched message showed the person's text and the link's token in clear."""
+    r = Redactor(b"salt")
+    r.keep(["evil.example", "https://files.example/dl/x.apk?id=7"])
+    message = "Hola VICTIMNAME, tu codigo https://evil.example/track/VICTIMPATH?id=VICTIMQUERY#VICTIMFRAG"
+    r.learn([message])
+    detail = r.scrub(f"text '{message}' matches Pegasus indicator domain-name:value = 'evil.example' [url-host]")
+    assert "VICTIM" not in detail and "'evil.example'" in detail
+    for free in ("see https://evil.example/x?id=VICTIMTOKEN now", "see https://cdn.evil.example/VICTIMPATH now",
+                 "see https://files.example/dl/x.apk?id=7&u=VICTIMQUERY."):
+        scrubbed = r.scrub(free)
+        assert "VICTIM" not in scrubbed, scrubbed
+    assert r.scrub("see https://evil.example/x?id=T.").startswith("see https://evil.example/[path #")
+    assert r.scrub("get https://files.example/dl/x.apk?id=7.") == "get https://files.example/dl/x.apk?id=7."
+    # a learned link seen again in text is redacted once, not tokenized a second time
+    r.learn(["https://other.example/VICTIMPATH"])
+    once = r.scrub("see https://other.example/VICTIMPATH now")
+    assert once == f"see https://other.example/{r.token('/VICTIMPATH', 'path')} now"

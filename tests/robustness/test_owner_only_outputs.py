@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.ios_backup import BackupBuilder
+from tests.core.stix_helpers import write_bundle
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "owner-only-test-pw"
@@ -67,9 +68,13 @@ def test_every_command_writes_owner_only(tmp_path: Path) -> None:
     encrypted = builder.build(password=PASSWORD)
     _spyscan(tmp_path, "decrypt-backup", str(encrypted), "plain-backup", "--password-env", "BACKUP_PW",
              "--save-key-file", "backup.key")
-    written = ["demo", "checked", "rechecked", "store", "export", "hunt", "plain-backup", "backup.key", "data"]
+    (tmp_path / "bundle-in").mkdir()
+    bundle = write_bundle(tmp_path / "bundle-in" / "extra.stix2", "Extra", ["[domain-name:value = 'extra.example']"])
+    _spyscan(tmp_path, "iocs", "add", str(bundle))  # copied into the data folder
+    written = ["demo", "checked", "rechecked", "store", "export", "hunt", "plain-backup", "backup.key", "data", "cache"]
     leaks = [leak for name in written if (tmp_path / name).exists() for leak in _leaks(tmp_path / name)]
     assert not leaks, "\n".join(leaks)
     assert (tmp_path / "rechecked" / "report-redacted.html").is_file()
+    assert any((tmp_path / "data").rglob("*extra.stix2"))
     if pdf:
         assert (tmp_path / "rechecked" / "report-redacted.pdf").is_file()

@@ -128,7 +128,8 @@ def _identity(run: StoredRun, now: str) -> dict[str, Any]:
 
 def _sighting(identity_id: str, stix_id: str, dets: list[StoredDetection], created: str, now: str,
               triage: dict[str, TriageEntry | None]) -> dict[str, Any]:
-    times = sorted(t for d in dets if (t := _utc(d.timestamp)) is not None)
+    # a grouped detection stands for ``count`` occurrences, from ``timestamp`` to ``last_seen``
+    times = sorted(t for d in dets for when in (d.timestamp, d.last_seen) if (t := _utc(when)) is not None)
     ind = dets[0].indicator
     assert ind is not None
     family = ind.malware or "unattributed"
@@ -136,7 +137,7 @@ def _sighting(identity_id: str, stix_id: str, dets: list[StoredDetection], creat
         "type": "sighting", "spec_version": "2.1", "id": _sid("sighting", identity_id, stix_id),
         "created": created, "modified": max(created, now),
         "sighting_of_ref": stix_id, "where_sighted_refs": [identity_id],
-        "count": len(dets),
+        "count": sum(max(1, d.count) for d in dets),
         "description": f"{family}: {len(dets)} spyscan detection(s), indicator file {ind.file}",
         "x_spyscan_detection_ids": sorted({d.id for d in dets}),
         "labels": sorted({f"triage:{entry.state if entry else 'none'}" for entry in triage.values()}),

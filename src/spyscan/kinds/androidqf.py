@@ -334,7 +334,7 @@ class AndroidQFEvidence(Evidence):
                                                                      for name in group)]
 
     def device_info(self) -> DeviceFacts:
-        facts = DeviceFacts(platform="android", encrypted=self.path.name.endswith(".age") or None)
+        facts = DeviceFacts(platform="android", encrypted=self.path.is_file() and is_age_file(self.path))
         missing = self.missing_files()
         if missing:
             facts.details["acquisition files missing"] = ", ".join(missing)

@@ -251,7 +251,7 @@ class BugreportEvidence(Evidence):
         return DeviceClock.from_name(timezone_property(text for _, text in lines))
 
     def device_info(self) -> DeviceFacts:
-        facts = DeviceFacts(platform="android")
+        facts = DeviceFacts(platform="android", encrypted=False)  # adb bugreport writes a plain zip
         if self._dumpstate is not None:
             facts.details["bugreport dumpstate"] = self._dumpstate
         props: dict[str, str] = {}

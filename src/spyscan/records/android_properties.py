@@ -25,7 +25,7 @@ class AndroidSecurityPatch(Record, frozen=True, tag="android.security_patch"):
     patch_date: datetime | None
     reference: datetime  # the acquisition date when known, else the date of the check
     reference_is_acquisition: bool
-    age_days: int | None = None
+    age_days: int | None = None  # days before the acquisition; None without an acquisition date
 
     def summary(self) -> str:
         return f"security patch {self.patch_level} ({self.age_days} days before the reference date)"

@@ -176,18 +176,47 @@ class Redactor:
         coordinates and the names of the person's files; public values stay."""
         if text in self.public:
             return text
+        present = sorted((v for v in self.public if v in text), key=len, reverse=True)
+        if present:  # a public value never shields what holds it (a message or link holding an indicator's host)
+            text = self._holding_public(text, present)
+            present = [v for v in present if v in text]
         protected: dict[str, str] = {}
-        for number, value in enumerate(sorted((v for v in self.public if v in text), key=len, reverse=True)):
+        for number, value in enumerate(present):
             mark = f"\x00{number}\x00"
             protected[mark] = value
             text = text.replace(value, mark)
         for value, label in sorted(self.personal.items(), key=lambda item: len(item[0]), reverse=True):
             if value in text:
-                text = text.replace(value, self.url(value) if _LINK.fullmatch(value) else self.token(value, label))
+                text = text.replace(value, self._personal(value, label))
         text = _USER_FILES.sub(self._replace_user_file, _SCAN.sub(self._replace_match, text))
         for mark, value in protected.items():
             text = text.replace(mark, value)
         return text
+
+    def _personal(self, value: str, label: str) -> str:
+        return self.url(value) if _LINK.fullmatch(value) else self.token(value, label)
+
+    def _holding_public(self, text: str, present: list[str]) -> str:
+        """``text`` with the personal values and the links that hold one of the public values ``present``
+        redacted: a link keeps its host (the indicator's, when it is one), the rest becomes a token."""
+        for value, label in sorted(self.personal.items(), key=lambda item: len(item[0]), reverse=True):
+            if value in text and any(public in value for public in present):
+                text = text.replace(value, self._personal(value, label))
+
+        def link(match: re.Match[str]) -> str:
+            found = trim_url(match.group(0))
+            if found in self.public or not any(public in found for public in present):
+                return match.group(0)  # a public link stays; the others are redacted with the rest of the text
+            return self._replace_link(match)
+
+        return _LINK.sub(link, text)
+
+    def _replace_link(self, match: re.Match[str]) -> str:
+        value = match.group(0)
+        link = trim_url(value)  # the sentence's punctuation stays outside
+        if link.endswith("/[path") and match.string.startswith(" #", match.end()):
+            return value  # a link redacted already (its head, then its token)
+        return self.url(link) + value[len(link):]
 
     def _replace_user_file(self, match: re.Match[str]) -> str:
         name = match.group("name")
@@ -207,8 +236,7 @@ class Redactor:
         if kind == "email" or kind == "jid":
             return self.token(value, kind)
         if kind == "url":
-            link = trim_url(value)  # the sentence's punctuation stays outside
-            return self.url(link) + value[len(link):]
+            return self._replace_link(match)
         if kind == "coord":
             return self.token(value, "loc")
         return self.token(value, "tel")

@@ -53,7 +53,8 @@ def patch_record(line: int, value: str, reference: datetime | None) -> AndroidSe
         note(TIME_TEXT, value)
     parsed = plausible(day, value, ANDROID_FLOOR)
     ref = reference or utcnow()
-    age = (ref - parsed).days if parsed is not None else None
+    # judged against the acquisition date only, never today's (issue 19): without it, no age
+    age = (reference - parsed).days if parsed is not None and reference is not None else None
     return AndroidSecurityPatch(
         source=SourceRef(file=FILE, line=line, key=PATCH_PROPERTY), patch_level=value.strip(),
         patch_date=parsed, reference=ref, reference_is_acquisition=reference is not None, age_days=age,

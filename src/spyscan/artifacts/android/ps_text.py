@@ -5,9 +5,11 @@ hold spaces, so a row is split into at most as many fields as the header has. ``
 process by its ``argv[0]`` (``NAME``: an app's package name in full, a daemon's path or name); with
 ``-T`` every thread is a row and ``CMD`` is the thread's name (``/proc/<tid>/stat``, 15 characters at
 most), so the main thread (``TID`` = ``PID``) names the process only as its kernel name. For apps that
-name is what Android set it to: the package name's last 15 characters when it is longer and dotted
-(AOSP system/core/libutils/Threads.cpp ``androidSetThreadName``: ``com.example.spyware`` becomes
-``ample.spyware`` cut to 15).
+name is what Android set it to last: the process name's last 15 characters when it is longer, dotted or
+not (``ActivityThread.handleBindApplication`` calls ``Process.setArgV0(processName)``, and AOSP
+frameworks/base/core/jni/AndroidRuntime.cpp ``AndroidRuntime::setArgv0`` names the thread
+``argv0 + len - 15``): ``com.example.spyware`` shows as ``example.spyware``, and
+``com.ttsapp.catchcheating:remote`` as ``cheating:remote``, with no dot left.
 """
 
 from __future__ import annotations
@@ -122,9 +124,10 @@ def tail_of(name: str, package: str) -> bool:
 def full_app_name(name: str, packages: Iterable[str]) -> str | None:
     """The full process name behind a 15-character kernel name, when exactly one installed package gives it.
 
-    ``name`` may be the tail of ``<package>`` or of ``<package>:<process>`` (the part after ``:`` is kept).
+    ``name`` may be the tail of ``<package>`` or of ``<package>:<process>`` (the part after ``:`` is kept); a
+    tail need not hold a dot (``cheating:remote``): the package it is completed from is the dotted name.
     """
-    if len(name) != THREAD_NAME_LIMIT or "." not in name:
+    if len(name) != THREAD_NAME_LIMIT:
         return None
     head, sep, suffix = name.partition(":")
     found = set()

@@ -40,11 +40,12 @@ class Origin:
 
 
 def _app_folder(path: str) -> str | None:
-    """The folder under /data/app/ that holds the APK (``~~...`` for Android 11+ layouts)."""
+    """The folder under /data/app/ that holds the APK (``~~...`` for Android 11+ layouts), or the entry itself
+    when the path ends there: ``dumpsys package`` gives the folder (``codePath=/data/app/MIUICompassGlobal``),
+    Android 4 the APK file (``/data/app/<package>-1.apk``)."""
     if not path.startswith("/data/app/"):
         return None
-    rest = path[len("/data/app/"):].split("/")
-    return rest[0] if len(rest) > 1 else None
+    return path[len("/data/app/"):].split("/")[0] or None
 
 
 def preinstalled(record: AndroidPackage) -> bool:

@@ -26,14 +26,11 @@ class AndroidSecurityPatchOld(Rule):
 
     def check(self, record: Record) -> Iterable[Finding]:
         assert isinstance(record, AndroidSecurityPatch)
-        if record.age_days is None or record.age_days <= MAX_AGE_DAYS:
+        # a phone is judged on the day it was acquired, never on today's date (a re-check years later of an
+        # up-to-date phone must not call it outdated): without the acquisition date there is no judgement
+        if not record.reference_is_acquisition or record.age_days is None or record.age_days <= MAX_AGE_DAYS:
             return
-        if record.reference_is_acquisition:
-            message = trn("security patch %(patch)s is %(num)d day older than the acquisition",
-                          "security patch %(patch)s is %(num)d days older than the acquisition",
-                          record.age_days, patch=record.patch_level)
-        else:
-            message = trn("security patch %(patch)s is %(num)d day older than today",
-                          "security patch %(patch)s is %(num)d days older than today", record.age_days,
-                          patch=record.patch_level)
+        message = trn("security patch %(patch)s is %(num)d day older than the acquisition",
+                      "security patch %(patch)s is %(num)d days older than the acquisition",
+                      record.age_days, patch=record.patch_level)
         yield Finding(record=record, message=message)
