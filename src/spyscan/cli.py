@@ -11,20 +11,22 @@ from typing import Any
 import click
 
 from spyscan import __version__
+from spyscan.commands.spoken_help import SpokenGroup
 from spyscan.engine.options import DEFAULT_MAX_RECORDS
 from spyscan.errors import EXIT_FAILED, Interrupted, SpyscanError
+from spyscan.texts import N_, tr
 from spyscan.texts import message_of_error as message_of
-from spyscan.texts import tr
 
-EXIT_HELP = """\b
-Exit status:
-  0  finished: no known traces, or only findings to review (see the verdict)
-  3  traces found: at least one high or critical detection
-  4  finished but incomplete: a part that could hold traces could not be checked
-     (it failed, ran past its time budget, was cut short, or the check was interrupted)
-  1  could not run (unreadable input, wrong password, ...)
-  2  usage error (unknown kind, input of another kind, output folder not acceptable...)
-"""
+EXIT_HELP = "\b\n" + N_(
+    "Exit status:\n"
+    "  0  finished: no known traces, or only findings to review (see the verdict)\n"
+    "  3  traces found: at least one high or critical detection\n"
+    "  4  finished but incomplete: a part that could hold traces could not be checked\n"
+    "     (it failed, ran past its time budget, was cut short, or the check was interrupted)\n"
+    "  1  could not run (unreadable input, wrong password, ...)\n"
+    "  2  usage error (unknown kind, input of another kind, output folder not acceptable...)"
+)
+
 
 SECRET_FLAGS = ("--password", "--passphrase")
 
@@ -48,34 +50,34 @@ def redacted_argv(argv: list[str]) -> list[str]:
 
 def _iocs_options(func: Any) -> Any:
     func = click.option("--no-bundled-iocs", is_flag=True,
-                        help="Use only the indicator files given with --iocs / SPYSCAN_IOCS / the updated set.")(func)
+                        help=N_("Use only the indicator files given with --iocs / SPYSCAN_IOCS / the updated "
+                                "set."))(func)
     func = click.option("--iocs", "iocs", multiple=True, type=click.Path(path_type=Path),
-                        help="STIX2 indicator file or folder (repeatable). Added to the bundled set.")(func)
+                        help=N_("STIX2 indicator file or folder (repeatable). Added to the bundled set."))(func)
     return func
 
 
 def _run_options(func: Any) -> Any:
     func = click.option("--tz", metavar="ZONE", default=None,
-                        help="Time zone of the report's times: an IANA name (America/Mexico_City), UTC or an "
-                             "offset (-06:00); default: the phone's, when the acquisition gives it.")(func)
-    func = click.option("--redact", is_flag=True, help="Also write report-redacted.html for sharing.")(func)
-    func = click.option("--pdf", is_flag=True, help="Also render the report to PDF.")(func)
+                        help=N_("Time zone of the report's times: an IANA name (America/Mexico_City), UTC or an "
+                                "offset (-06:00); default: the phone's, when the acquisition gives it."))(func)
+    func = click.option("--redact", is_flag=True, help=N_("Also write report-redacted.html for sharing."))(func)
+    func = click.option("--pdf", is_flag=True, help=N_("Also render the report to PDF."))(func)
     func = click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
-                        help="Language of the report and summary (default: from the locale).")(func)
+                        help=N_("Language of the report and summary (default: from the locale)."))(func)
     func = click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-                        help="Parallel worker processes (0: one per CPU core).")(func)
-    func = click.option("--quiet", "-q", is_flag=True, help="No progress or summary; errors only.")(func)
+                        help=N_("Parallel worker processes (0: one per CPU core)."))(func)
+    func = click.option("--quiet", "-q", is_flag=True, help=N_("No progress or summary; errors only."))(func)
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.group(cls=SpokenGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP, help=N_(
+    "spyscan: check a phone acquisition for traces of mercenary spyware and stalkerware.\n\n"
+    "Use only with the informed consent of the device's owner. spyscan works offline: no command touches the "
+    "network except `spyscan iocs update` (and the same update in `spyscan serve`, when asked)."))
 @click.version_option(__version__, prog_name="spyscan")
 def cli() -> None:
-    """spyscan: check a phone acquisition for traces of mercenary spyware and stalkerware.
-
-    Use only with the informed consent of the device's owner. spyscan works offline: no command
-    touches the network except `spyscan iocs update` (and the same update in `spyscan serve`, when asked).
-    """
+    pass  # the help texts are in the decorators: marked for the catalogs, shown in the terminal's language
 
 
 def _options(output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
@@ -110,26 +112,29 @@ def _finish(result: Any, quiet: bool, lang: str | None) -> None:
 
 def _budget_options(func: Any) -> Any:
     func = click.option("--max-records", type=click.IntRange(min=0), default=DEFAULT_MAX_RECORDS, show_default=True,
-                        help="Records read per artifact at most (0: no ceiling); past it the artifact stops "
-                             "and the check is incomplete.")(func)
+                        help=N_("Records read per artifact at most (0: no ceiling); past it the artifact stops "
+                                "and the check is incomplete."))(func)
     func = click.option("--artifact-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
-                        help="Time budget per artifact (default: 30 minutes plus 10 minutes per GiB of input; "
-                             "0: no limit). An artifact past it stops, keeps what it read, and the check is "
-                             "incomplete.")(func)
+                        help=N_("Time budget per artifact (default: 30 minutes plus 10 minutes per GiB of input; "
+                                "0: no limit). An artifact past it stops, keeps what it read, and the check is "
+                                "incomplete."))(func)
     return func
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(epilog=EXIT_HELP, help=N_(
+    "Check the acquisition at PATH and write the results to a new folder.\n\n"
+    "PATH is detected as one of the kinds listed by `spyscan kinds` (or give --kind). Secrets of encrypted inputs "
+    "come from --password-env VAR or an interactive prompt, never from the command line."))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="New folder for the results (created owner-only; never inside the evidence).")
-@click.option("--kind", type=str, default=None, help="Input kind; detected when absent (see `spyscan kinds`).")
+              help=N_("New folder for the results (created owner-only; never inside the evidence)."))
+@click.option("--kind", type=str, default=None, help=N_("Input kind; detected when absent (see `spyscan kinds`)."))
 @click.option("--password-env", metavar="VAR", default=None,
-              help="Environment variable holding the password/passphrase of an encrypted input.")
+              help=N_("Environment variable holding the password/passphrase of an encrypted input."))
 @click.option("--identity", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
-              help="age identity file for .zip.age acquisitions.")
+              help=N_("age identity file for .zip.age acquisitions."))
 @click.option("--key-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
-              help="Key file saved by `spyscan decrypt-backup --save-key-file` (skips the slow key derivation).")
+              help=N_("Key file saved by `spyscan decrypt-backup --save-key-file` (skips the slow key derivation)."))
 @_iocs_options
 @_run_options
 @_budget_options
@@ -137,11 +142,6 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
           key_file: Path | None, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
           lang: str | None, pdf: bool, redact: bool, tz: str | None, artifact_timeout: float | None,
           max_records: int) -> None:
-    """Check the acquisition at PATH and write the results to a new folder.
-
-    PATH is detected as one of the kinds listed by `spyscan kinds` (or give --kind). Secrets of
-    encrypted inputs come from --password-env VAR or an interactive prompt, never from the command line.
-    """
     from spyscan.engine import check as run_check
 
     if key_file is not None:
@@ -153,30 +153,28 @@ def check(path: Path, output: Path, kind: str | None, password_env: str | None, 
     _finish(run_check(path, kind, options), quiet, lang)
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(epilog=EXIT_HELP, help=N_(
+    "Re-run detection over the records of an earlier output folder with the current indicators.\n\n"
+    "The original evidence is not needed."))
 @click.argument("results", type=click.Path(path_type=Path))
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help="New folder for the results.")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), help=N_("New folder for the results."))
 @_iocs_options
 @_run_options
 def recheck(results: Path, output: Path, iocs: tuple[Path, ...], no_bundled_iocs: bool, jobs: int, quiet: bool,
             lang: str | None, pdf: bool, redact: bool, tz: str | None) -> None:
-    """Re-run detection over the records of an earlier output folder with the current indicators.
-
-    The original evidence is not needed.
-    """
     from spyscan.engine import recheck as run_recheck
 
     options = _options(output, iocs, no_bundled_iocs, jobs, quiet, lang, pdf, redact, tz=tz)
     _finish(run_recheck(results, options), quiet, lang)
 
 
-@cli.command(epilog=EXIT_HELP)
+@cli.command(epilog=EXIT_HELP, help=N_(
+    "Generate a small SYNTHETIC acquisition with one planted public indicator and check it."))
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Folder for the synthetic sample and the results (default: a new temporary folder).")
+              help=N_("Folder for the synthetic sample and the results (default: a new temporary folder)."))
 @_run_options
 def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: bool, redact: bool,
          tz: str | None) -> None:
-    """Generate a small SYNTHETIC acquisition with one planted public indicator and check it."""
     from spyscan.console import console
     from spyscan.demo import run_demo
 
@@ -185,9 +183,8 @@ def demo(output: Path | None, jobs: int, quiet: bool, lang: str | None, pdf: boo
     _finish(result, quiet, lang)
 
 
-@cli.command()
+@cli.command(help=N_("List the input kinds spyscan recognises and their artifacts."))
 def kinds() -> None:
-    """List the input kinds spyscan recognises and their artifacts."""
     from spyscan.artifacts.base import artifacts_for
     from spyscan.commands.language import terminal, words
     from spyscan.kinds import RESULTS_KIND, all_kinds
@@ -246,28 +243,13 @@ def _speak_in_the_locale() -> None:
             module.ngettext = lambda one, many, n: terminal().ngettext(one, many, n)  # type: ignore[attr-defined]
 
 
-def _speak_as_asked(argv: list[str]) -> None:
-    """``--lang`` given on the command line is the terminal's language from the start, so that an error in the
-    command line itself (a mistyped option...) is said in it too; the command sets it again once parsed."""
-    from spyscan.commands.language import set_lang
-    from spyscan.report.i18n import normalize_lang
-
-    for number, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            argv[number + 1] if arg == "--lang" and number + 1 < len(argv) else None)
-        if value is not None and normalize_lang(value) is not None:
-            set_lang(value)
-            return
-
-
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no tracebacks for the people using it; exit codes as documented."""
     logging.getLogger("spyscan").propagate = False
     # every file and folder any command writes (results, reports, exports, stores, decrypted copies,
     # acquisitions, the web app's files) is readable by the user only, whatever the shell's umask
     os.umask(0o077)
-    _speak_in_the_locale()
-    _speak_as_asked(sys.argv[1:] if argv is None else argv)
+    _speak_in_the_locale()  # --lang on the command line is read by the commands' parse_args (spoken_help)
     try:
         cli.main(args=argv, prog_name="spyscan", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -52,12 +52,13 @@ class RichProgress(EngineProgress):
         if self._progress is None or self._task is None:
             return
         style = STATUS_STYLE.get(status.status, "")
+        title = part_title(self.t, status.title, artifact)
         if self.out.is_terminal:
             self._progress.console.print(
-                f"  [{style}]{escape(tt.status_label(self.t, status.status)):<22}[/] {escape(artifact)}  "
-                f"({status.records}, {status.seconds:.1f}s)"
+                f"  [{style}]{escape(tt.status_label(self.t, status.status)):<22}[/] {escape(title)}  "
+                f"[dim]{escape(artifact)}[/]  ({status.records}, {status.seconds:.1f}s)"
             )
-        self._progress.update(self._task, advance=1, description=artifact)
+        self._progress.update(self._task, advance=1, description=title)
 
     def stop(self) -> None:
         if self._progress is not None:
@@ -77,6 +78,7 @@ def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
     words = tt.summary_words(t)
     table = Table(title=words.artifacts, show_lines=False)
     table.add_column(words.artifact)
+    table.add_column("", style="dim")  # the artifact's id, for the analyst (run.json, records/, --artifact-timeout)
     table.add_column(words.status)
     table.add_column(words.records, justify="right")
     table.add_column(words.detections, justify="right")
@@ -85,7 +87,8 @@ def summary(out: Console, result: RunResult, lang: str | None = None) -> None:
         per_artifact[d.artifact] = per_artifact.get(d.artifact, 0) + 1
     for artifact_id, status in sorted(result.run.artifacts.items()):
         style = STATUS_STYLE.get(status.status, "")
-        table.add_row(escape(artifact_id), f"[{style}]{escape(tt.status_label(t, status.status))}[/]",
+        table.add_row(escape(part_title(t, status.title, artifact_id)), escape(artifact_id),
+                      f"[{style}]{escape(tt.status_label(t, status.status))}[/]",
                       str(status.records), str(per_artifact.get(artifact_id, "")))
     out.print(table)
     unchecked = escape(t.gettext("What could not be checked"))

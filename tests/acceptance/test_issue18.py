@@ -869,6 +869,16 @@ def test_the_demo_says_everything_in_the_language(tmp_path: Path, lang: str, cap
     said = ARTIFACT_ID.sub("", (stdout + stderr).replace(str(tmp_path), ""))
     assert "SYNTHETIC" not in said or lang == "en"
     assert english(said) == [], said
+    # the summary table names each part by its translated title, its id beside it for the analyst
+    from spyscan.report.i18n import gettext_for
+
+    t = gettext_for(lang)
+    rows = [line for line in stdout.splitlines() if "│" in line]
+    parts = run_json(tmp_path / "demo" / "results")["artifacts"]
+    for artifact_id, part in parts.items():
+        title = t.gettext(part["title"])
+        assert any(title in row and artifact_id in row for row in rows), (artifact_id, title)
+    assert sum(t.gettext(part["title"]) != part["title"] for part in parts.values()) > len(parts) / 2
     page = (tmp_path / "demo" / "results" / "report.html").read_text(encoding="utf-8")
     assert english(visible_text(page)) == []
 

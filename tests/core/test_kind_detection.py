@@ -89,3 +89,26 @@ def test_every_kind_declares_its_platform_and_key_files() -> None:
     for kind, cls in all_kinds().items():
         assert cls.platform in ("ios", "android"), kind
         assert cls.key_files, kind
+
+
+# a kind's label is a title ("androidqf acquisition (folder, ...)", "iPhone crash reports ..."), singular or plural,
+# masculine or feminine: the refusal names the kind after a noun of its own, so each language keeps its article
+REFUSAL_WORDS = {"en": ("is not an input of the kind", "It looks like an input of the kind"),
+                 "es": ("no es una entrada del tipo", "Parece una entrada del tipo"),
+                 "fr": ("n'est pas une entrée du type", "Cela ressemble à une entrée du type"),
+                 "pt": ("não é uma entrada do tipo", "Parece uma entrada do tipo")}
+
+
+@pytest.mark.parametrize("lang", sorted(REFUSAL_WORDS))
+def test_a_refusal_reads_with_its_article_in_each_language(tmp_path: Path, lang: str) -> None:
+    from spyscan.report.i18n import gettext_for, translate
+    from spyscan.texts import message_of_error, tr
+
+    archive = SysdiagnoseBuilder().logarchive_noise().add_text("ps.txt", "x\n").build(tmp_path)
+    with pytest.raises(UsageError) as info:
+        check_kind(archive, "androidqf")
+    t = gettext_for(lang)
+    said = translate(t, message_of_error(info.value))
+    is_not, looks_like = REFUSAL_WORDS[lang]
+    assert f"{is_not} {translate(t, tr(all_kinds()['androidqf'].label))} (androidqf)" in said, said
+    assert looks_like in said and "--kind sysdiagnose" in said, said

@@ -15,8 +15,9 @@ from rich.table import Table
 from spyscan.cases.store import ENV_STORE, CaseStore, check_run_folder
 from spyscan.commands.errors import friendly_errors
 from spyscan.commands.language import words
+from spyscan.commands.spoken_help import SpokenGroup
 from spyscan.indicators.storage import write_private
-from spyscan.texts import tr
+from spyscan.texts import N_, tr
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def store_option(func: F) -> F:
     return click.option(
         "--store", type=click.Path(path_type=Path, dir_okay=False), envvar=ENV_STORE, default=None,
-        help=f"Case store file (default: ${ENV_STORE}, else cases.sqlite in the spyscan data folder).",
+        help=N_("Case store file (default: $SPYSCAN_STORE, else cases.sqlite in the spyscan data folder)."),
     )(func)
 
 
@@ -34,39 +35,36 @@ def _out() -> Console:
     return Console(highlight=False)
 
 
-@click.group("case")
+@click.group("case", cls=SpokenGroup, help=N_(
+    "Cases: register check results per device, list and show them, export detections (STIX 2.1, MISP).\n\n"
+    "The store references output folders by absolute path and the SHA-256 of their run.json; it never copies "
+    "evidence. Registered runs are never altered."))
 def case() -> None:
-    """Cases: register check results per device, list and show them, export detections (STIX 2.1, MISP).
-
-    The store references output folders by absolute path and the SHA-256 of their run.json; it never
-    copies evidence. Registered runs are never altered.
-    """
+    pass
 
 
-@case.command("new")
+@case.command("new", help=N_("Create the case NAME."))
 @click.argument("name")
 @store_option
 @friendly_errors
 def new(name: str, store: Path | None) -> None:
-    """Create the case NAME."""
     with CaseStore(store) as db:
         info = db.new_case(name)
         click.echo(words(tr("case %(name)s created in %(store)s", name=info.name, store=db.path)))
 
 
-@case.command("add")
+@case.command("add", help=N_("Register the spyscan output folder OUTPUT in case NAME."))
 @click.argument("name")
 @click.argument("output", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--device", default=None, help="Device label (default: the model from the run, else its kind).")
+@click.option("--device", default=None, help=N_("Device label (default: the model from the run, else its kind)."))
 @click.option("--person", default=None,
-              help="Pseudonymous person id (default: the device's id in this case, else a new random one).")
+              help=N_("Pseudonymous person id (default: the device's id in this case, else a new random one)."))
 @click.option("--acquired", default=None, metavar="YYYY-MM-DD",
-              help="Acquisition date (default: the date the check started).")
+              help=N_("Acquisition date (default: the date the check started)."))
 @store_option
 @friendly_errors
 def add(name: str, output: Path, device: str | None, person: str | None, acquired: str | None,
         store: Path | None) -> None:
-    """Register the spyscan output folder OUTPUT in case NAME."""
     with CaseStore(store) as db:
         run = db.add_run(name, output, device=device, person=person, acquired=acquired)
         click.echo(words(tr("run %(run)s registered in case %(case)s: device %(device)s, person %(person)s, "
@@ -75,11 +73,10 @@ def add(name: str, output: Path, device: str | None, person: str | None, acquire
                             sha=run.run_sha256[:16])))
 
 
-@case.command("list")
+@case.command("list", help=N_("List the cases in the store."))
 @store_option
 @friendly_errors
 def list_cases(store: Path | None) -> None:
-    """List the cases in the store."""
     with CaseStore(store) as db:
         cases = db.cases()
         if not cases:
@@ -93,13 +90,13 @@ def list_cases(store: Path | None) -> None:
         _out().print(table)
 
 
-@case.command("show")
+@case.command("show", help=N_(
+    "Show the runs of case NAME, and whether their output folders are still intact."))
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the stored runs as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the stored runs as JSON."))
 @store_option
 @friendly_errors
 def show(name: str, as_json: bool, store: Path | None) -> None:
-    """Show the runs of case NAME, and whether their output folders are still intact."""
     with CaseStore(store) as db:
         info = db.case(name)
         runs = db.runs(name)
@@ -141,16 +138,16 @@ def _verdict_label(state: str | None) -> str:
     return f"[{colour}]{escape(words(label))}[/]"
 
 
-@case.command("export")
+@case.command("export", help=N_(
+    "Export the indicator detections of case NAME for sharing (STIX 2.1 or MISP JSON)."))
 @click.argument("name")
 @click.option("--format", "fmt", type=click.Choice(["stix", "misp"]), required=True,
-              help="stix: a STIX 2.1 bundle of sightings; misp: a MISP event (JSON).")
+              help=N_("stix: a STIX 2.1 bundle of sightings; misp: a MISP event (JSON)."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="File to write (created owner-only).")
+              help=N_("File to write (created owner-only)."))
 @store_option
 @friendly_errors
 def export(name: str, fmt: str, output: Path, store: Path | None) -> None:
-    """Export the indicator detections of case NAME for sharing (STIX 2.1 or MISP JSON)."""
     from spyscan.cases.export_misp import case_event
     from spyscan.cases.export_stix import case_bundle
 

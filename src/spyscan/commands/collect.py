@@ -12,49 +12,49 @@ from typing import Any
 
 import click
 
+from spyscan.commands.spoken_help import SpokenGroup
 from spyscan.errors import EXIT_FAILED
-from spyscan.texts import tr
+from spyscan.texts import N_, tr
 
-EXIT_HELP = """\b
-Exit status:
-  0  the acquisition is complete
-  1  it could not start, or it is incomplete (see acquisition.json)
-  2  usage error (no consent, output folder not acceptable...)
-"""
+EXIT_HELP = "\b\n" + N_(
+    "Exit status:\n"
+    "  0  the acquisition is complete\n"
+    "  1  it could not start, or it is incomplete (see acquisition.json)\n"
+    "  2  usage error (no consent, output folder not acceptable...)"
+)
 
 
 def _lang_option(func: Any) -> Any:
     return click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
-                        help="Language of the messages (default: from the locale).")(func)
+                        help=N_("Language of the messages (default: from the locale)."))(func)
 
 
-@click.group(epilog=EXIT_HELP)
+@click.group(cls=SpokenGroup, epilog=EXIT_HELP, help=N_(
+    "Acquire from a phone connected by USB, with its owner present and agreeing.\n\n"
+    "The result is a folder that `spyscan check` reads as it is. Nothing is left on the phone."))
 def collect() -> None:
-    """Acquire from a phone connected by USB, with its owner present and agreeing.
-
-    The result is a folder that `spyscan check` reads as it is. Nothing is left on the phone.
-    """
+    pass
 
 
-@collect.command(epilog=EXIT_HELP)
+@collect.command(epilog=EXIT_HELP, help=N_(
+    "Acquire an Android phone with USB debugging on, in the androidqf layout."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="New folder for the acquisition (created owner-only).")
-@click.option("--serial", default=None, help="The phone's adb serial, when several are connected.")
+              help=N_("New folder for the acquisition (created owner-only)."))
+@click.option("--serial", default=None, help=N_("The phone's adb serial, when several are connected."))
 @click.option("--owner-consents", is_flag=True,
-              help="Confirm without asking that the owner is present and agrees (for scripted use, after asking).")
-@click.option("--bugreport", is_flag=True, help="Also make a bugreport (several minutes).")
-@click.option("--sms-backup", is_flag=True, help="Also back up the SMS messages (confirmed on the phone's screen).")
+              help=N_("Confirm without asking that the owner is present and agrees (for scripted use, after asking)."))
+@click.option("--bugreport", is_flag=True, help=N_("Also make a bugreport (several minutes)."))
+@click.option("--sms-backup", is_flag=True, help=N_("Also back up the SMS messages (confirmed on the phone's screen)."))
 @click.option("--apk-certificates", type=click.Choice(["non-system", "all", "none"]), default="non-system",
-              show_default=True, help="Which apps' APKs are read for their signing certificate (never kept).")
+              show_default=True, help=N_("Which apps' APKs are read for their signing certificate (never kept)."))
 @click.option("--age-recipient", metavar="KEY", default=None,
-              help="Encrypt the acquisition for this age (age1...) or SSH public key: one .zip.age file, streamed.")
-@click.option("--adb-host", default=None, help="adb server host (default 127.0.0.1).")
-@click.option("--adb-port", type=int, default=None, help="adb server port (default 5037).")
+              help=N_("Encrypt the acquisition for this age (age1...) or SSH public key: one .zip.age file, streamed."))
+@click.option("--adb-host", default=None, help=N_("adb server host (default 127.0.0.1)."))
+@click.option("--adb-port", type=int, default=None, help=N_("adb server port (default 5037)."))
 @_lang_option
 def android(output: Path, serial: str | None, owner_consents: bool, bugreport: bool, sms_backup: bool,
             apk_certificates: str, age_recipient: str | None, adb_host: str | None, adb_port: int | None,
             lang: str | None) -> None:
-    """Acquire an Android phone with USB debugging on, in the androidqf layout."""
     from spyscan.collect.android.acquire import acquire
     from spyscan.collect.android.context import AndroidOptions
     from spyscan.collect.android.device import AndroidDevice
@@ -83,23 +83,23 @@ def android(output: Path, serial: str | None, owner_consents: bool, bugreport: b
         sys.exit(EXIT_FAILED)
 
 
-@collect.command(epilog=EXIT_HELP)
+@collect.command(epilog=EXIT_HELP, help=N_(
+    "Acquire a paired, unlocked iPhone: an encrypted backup, its crash reports, and a sysdiagnose on request."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path),
-              help="New folder for the acquisition (created owner-only).")
-@click.option("--udid", default=None, help="The iPhone's UDID, when several are connected.")
+              help=N_("New folder for the acquisition (created owner-only)."))
+@click.option("--udid", default=None, help=N_("The iPhone's UDID, when several are connected."))
 @click.option("--owner-consents", is_flag=True,
-              help="Confirm without asking that the owner is present and agrees (for scripted use, after asking).")
+              help=N_("Confirm without asking that the owner is present and agrees (for scripted use, after asking)."))
 @click.option("--sysdiagnose", "sysdiagnose", is_flag=True,
-              help="Also take a sysdiagnose (started by the owner with a button gesture; about ten minutes).")
+              help=N_("Also take a sysdiagnose (started by the owner with a button gesture; about ten minutes)."))
 @click.option("--password-env", metavar="VAR", default=None,
-              help="Environment variable holding the backup password (the existing one, or the new one when "
-                   "encryption is turned on). Otherwise it is asked.")
+              help=N_("Environment variable holding the backup password (the existing one, or the new one when "
+                      "encryption is turned on). Otherwise it is asked."))
 @click.option("--turn-on-encryption", is_flag=True,
-              help="When backup encryption is off, turn it on without asking (the owner has been asked already).")
+              help=N_("When backup encryption is off, turn it on without asking (the owner has been asked already)."))
 @_lang_option
 def ios(output: Path, udid: str | None, owner_consents: bool, sysdiagnose: bool, password_env: str | None,
         turn_on_encryption: bool, lang: str | None) -> None:
-    """Acquire a paired, unlocked iPhone: an encrypted backup, its crash reports, and a sysdiagnose on request."""
     from spyscan.collect.consent import confirm, ios_text
     from spyscan.collect.ios.acquire import IOSOptions, acquire
     from spyscan.commands.collect_progress import RichCollectProgress

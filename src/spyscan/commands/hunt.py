@@ -16,16 +16,17 @@ from spyscan.cases.store import CaseStore
 from spyscan.commands.case import store_option
 from spyscan.commands.errors import friendly_errors
 from spyscan.commands.language import words
+from spyscan.commands.spoken_help import SpokenCommand
 from spyscan.detection.model import SEVERE, Severity
-from spyscan.texts import tr, trn
+from spyscan.texts import N_, tr, trn
 
-EXIT_HELP = """\b
-Exit status:
-  0  finished, nothing new that is high or critical
-  3  something new is high or critical
-  1  could not finish
-  2  usage error
-"""
+EXIT_HELP = "\b\n" + N_(
+    "Exit status:\n"
+    "  0  finished, nothing new that is high or critical\n"
+    "  3  something new is high or critical\n"
+    "  1  could not finish\n"
+    "  2  usage error"
+)
 
 
 class RichHuntProgress(HuntProgress):
@@ -99,31 +100,29 @@ def _summary(out: Console, result: HuntResult) -> None:
     out.print(escape(words(tr("Results: %(file)s", file=result.output / "hunt.json"))))
 
 
-@click.command("hunt", epilog=EXIT_HELP)
-@click.option("--case", "case_name", default=None, help="Hunt the runs of this case only.")
-@click.option("--all", "all_cases", is_flag=True, help="Hunt the runs of every case (the default).")
+@click.command("hunt", cls=SpokenCommand, epilog=EXIT_HELP, help=N_(
+    "Re-check every stored run with the current indicators and report only what is new.\n\n"
+    "Run `spyscan iocs update` first to get the latest public indicators. The original evidence is not needed: "
+    "the records stored in each registered output folder are re-checked."))
+@click.option("--case", "case_name", default=None, help=N_("Hunt the runs of this case only."))
+@click.option("--all", "all_cases", is_flag=True, help=N_("Hunt the runs of every case (the default)."))
 @click.option("--iocs", multiple=True, type=click.Path(path_type=Path),
-              help="STIX2 indicator file or folder (repeatable), added to the bundled/updated set.")
-@click.option("--no-bundled-iocs", is_flag=True, help="Do not use the bundled indicator set.")
+              help=N_("STIX2 indicator file or folder (repeatable), added to the bundled/updated set."))
+@click.option("--no-bundled-iocs", is_flag=True, help=N_("Do not use the bundled indicator set."))
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
-              help="Folder for hunt.json (and reports with --reports).")
-@click.option("--reports", is_flag=True, help="Also write a new full report folder for each affected run.")
+              help=N_("Folder for hunt.json (and reports with --reports)."))
+@click.option("--reports", is_flag=True, help=N_("Also write a new full report folder for each affected run."))
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Local worker processes (0: one per CPU core).")
+              help=N_("Local worker processes (0: one per CPU core)."))
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on an existing Dask distributed cluster instead of local processes.")
+              help=N_("Run on an existing Dask distributed cluster instead of local processes."))
 @click.option("--resume", type=int, default=None, metavar="HUNT_ID",
-              help="Resume an interrupted hunt (the same command resumes the latest one automatically).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress or summary; errors only.")
+              help=N_("Resume an interrupted hunt (the same command resumes the latest one automatically)."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("No progress or summary; errors only."))
 @store_option
 @friendly_errors
 def hunt(case_name: str | None, all_cases: bool, iocs: tuple[Path, ...], no_bundled_iocs: bool, output: Path,
          reports: bool, jobs: int, scheduler: str | None, resume: int | None, quiet: bool, store: Path | None) -> None:
-    """Re-check every stored run with the current indicators and report only what is new.
-
-    Run `spyscan iocs update` first to get the latest public indicators. The original evidence is
-    not needed: the records stored in each registered output folder are re-checked.
-    """
     if case_name is not None and all_cases:
         raise click.UsageError(tr('give either --case NAME or --all, not both'))
     out = Console(highlight=False, quiet=quiet)

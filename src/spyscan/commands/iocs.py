@@ -13,6 +13,7 @@ from rich.table import Table
 
 from spyscan.commands.errors import friendly_errors
 from spyscan.commands.language import words
+from spyscan.commands.spoken_help import SpokenGroup
 from spyscan.indicators import bundled_set
 from spyscan.indicators.added import Validation, add_bytes, added_dir, validate_bytes
 from spyscan.indicators.feeds import DEFAULT_INDEX_URL
@@ -20,12 +21,13 @@ from spyscan.indicators.model import IndicatorFile
 from spyscan.indicators.provenance import file_provenance
 from spyscan.indicators.sources import IndicatorSet, load_indicator_set
 from spyscan.indicators.update import update_user_set
-from spyscan.texts import tr
+from spyscan.texts import N_, tr
 
 
-@click.group("iocs")
+@click.group("iocs", cls=SpokenGroup, help=N_(
+    "Indicator (IOC) files: list the ones in use, validate or add a file, update the public feeds."))
 def iocs() -> None:
-    """Indicator (IOC) files: list the ones in use, validate or add a file, update the public feeds."""
+    pass
 
 
 # ------------------------------------------------------------------ list
@@ -87,13 +89,12 @@ def _print_rich(result: IndicatorSet) -> None:
     out.print(types)
 
 
-@iocs.command("list")
+@iocs.command("list", help=N_("Show the indicator files a check would use, with their origin and contents."))
 @click.option("--iocs", "paths", multiple=True, type=click.Path(path_type=Path),
-              help="Extra STIX2 indicator file or folder (repeatable).")
-@click.option("--no-bundled-iocs", is_flag=True, help="Leave out the indicator set shipped with spyscan.")
+              help=N_("Extra STIX2 indicator file or folder (repeatable)."))
+@click.option("--no-bundled-iocs", is_flag=True, help=N_("Leave out the indicator set shipped with spyscan."))
 @friendly_errors
 def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
-    """Show the indicator files a check would use, with their origin and contents."""
     result = load_indicator_set(list(paths), bundled=not no_bundled_iocs)
     if sys.stdout.isatty():
         _print_rich(result)
@@ -110,11 +111,10 @@ def list_command(paths: tuple[Path, ...], no_bundled_iocs: bool) -> None:
 
 
 # ------------------------------------------------------------------ validate
-@iocs.command("validate")
+@iocs.command("validate", help=N_("Check that FILE is a usable STIX2 bundle; exit 0 if valid, 1 if not."))
 @click.argument("file", type=click.Path(path_type=Path))
 @friendly_errors
 def validate_command(file: Path) -> None:
-    """Check that FILE is a usable STIX2 bundle; exit 0 if valid, 1 if not."""
     result = validate_bytes(_read(file), str(file))
     _print_validation(file, result)
     if not result.ok:
@@ -139,18 +139,16 @@ def _print_validation(file: Path, result: Validation) -> None:
 
 
 # ------------------------------------------------------------------ add
-@iocs.command("add")
+@iocs.command("add", help=N_(
+    "Validate the STIX2 file FILE and add it to the indicator set every check and hunt uses.\n\n"
+    "Files with a problem are refused (see `spyscan iocs validate`). Added files are kept in the spyscan data "
+    "folder (iocs-added/), apart from the feeds `spyscan iocs update` replaces."))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--platform", type=click.Choice(["ios", "android"]), default=None,
-              help="The platform the file is about, as a known feed's (network values stay valid on any "
-                   "platform; the others are never matched on the other one); default: any.")
+              help=N_("The platform the file is about, as a known feed's (network values stay valid on any "
+                      "platform; the others are never matched on the other one); default: any."))
 @friendly_errors
 def add_command(file: Path, platform: str | None) -> None:
-    """Validate the STIX2 file FILE and add it to the indicator set every check and hunt uses.
-
-    Files with a problem are refused (see `spyscan iocs validate`). Added files are kept in the spyscan
-    data folder (iocs-added/), apart from the feeds `spyscan iocs update` replaces.
-    """
     from spyscan.timeutil import iso, utcnow
 
     result, entry = add_bytes(_read(file), file.name, platform, iso(utcnow()) or "")
@@ -162,14 +160,14 @@ def add_command(file: Path, platform: str | None) -> None:
 
 
 # ------------------------------------------------------------------ update
-@iocs.command("update")
+@iocs.command("update", help=N_(
+    "Download the current public indicator feeds (the only command that uses the network)."))
 @click.option("--index", "index", default=DEFAULT_INDEX_URL, show_default=True,
-              help="Feed index (YAML, MVT indicators.yaml format): URL or local file.")
+              help=N_("Feed index (YAML, MVT indicators.yaml format): URL or local file."))
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
-              help="Network timeout per download, in seconds.")
+              help=N_("Network timeout per download, in seconds."))
 @friendly_errors
 def update_command(index: str, timeout: float) -> None:
-    """Download the current public indicator feeds (the only command that uses the network)."""
     result = update_user_set(index, timeout=timeout)
     for note in result.notes:
         click.echo(words(tr("note: %(note)s", note=note)), err=True)

@@ -86,12 +86,13 @@ def check_kind(path: Path, kind: str) -> str:
     except OSError as exc:
         raise UsageError(tr('cannot read %(path)s: %(value)s', path=path, value=exc.strerror or exc)) from None
     others = [k for k in _matching_kinds(path) if k != kind]
-    looks = (tr("It looks like %(label)s: use --kind %(kind)s, or leave --kind out", label=_label(others[0]),
-                kind=others[0])
+    looks = (tr("It looks like an input of the kind %(label)s: use --kind %(kind)s, or leave --kind out",
+                label=_label(others[0]), kind=others[0])
              if others else tr("It does not look like any kind of acquisition spyscan reads"))
     raise UsageError(
-        tr("%(path)s is not %(label)s: %(needs)s. %(looks)s. Nothing was checked", path=path, label=_label(kind),
-           needs=tr(cls.key_files) if cls.key_files else tr("its key files are missing"), looks=looks)
+        tr("%(path)s is not an input of the kind %(label)s: %(needs)s. %(looks)s. Nothing was checked", path=path,
+           label=_label(kind), needs=tr(cls.key_files) if cls.key_files else tr("its key files are missing"),
+           looks=looks)
     )
 
 
