@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from spyscan.engine import IndicatorOptions, RunOptions, check
 from tests.builders.bugreport import DEFAULT_PROPERTIES, DUMPSTATE, dumpstate, write_bugreport_zip
+
+from spyscan.engine import IndicatorOptions, RunOptions, check
 
 
 def _check(tmp_path: Path, patch: str, header: bool = True) -> tuple[list[str], dict[str, object]]:
