@@ -500,24 +500,11 @@ def test_raw_fields_and_internal_ids_stay_in_the_annex(tmp_path: Path) -> None:
 # Bullet: "the page works on a phone screen (no sideways scrolling)".
 # Also: tests/report/test_report_browser.py (no console error, no request, the filter works at desktop width).
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from tests.report.test_report_browser import CHROMIUM
+    from tests.browser import launched_chromium
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:
-            pytest.skip(f"Chromium at {CHROMIUM} could not be started: {exc}")
-        yield instance
-        instance.close()
+    yield from launched_chromium()
 
 
 @pytest.mark.parametrize("width", [375, 320])

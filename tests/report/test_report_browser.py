@@ -5,32 +5,18 @@ Skipped, with the reason, where Chromium or Playwright is not installed (Debian:
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from spyscan.report import html
+from tests.browser import launched_chromium
 from tests.report import folders as f
-
-CHROMIUM = os.environ.get("SPYSCAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Exception as exc:
-            pytest.skip(f"Chromium at {CHROMIUM} could not be started: {exc}")
-        yield instance
-        instance.close()
+    yield from launched_chromium()
 
 
 def _open(browser, report: Path, screenshot: Path | None = None):  # type: ignore[no-untyped-def]

@@ -9,8 +9,6 @@ Skipped, with the reason, where Chromium or Playwright is not installed (Debian:
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,28 +16,17 @@ from typing import Any
 import pytest
 
 from spyscan.demo import PLANTED_APP_ID, write_androidqf_sample
+from tests.browser import launched_chromium
 from tests.report.folders import artifacts_dir
 from tests.web import live
 from tests.web.conftest import NEW_APK, stix_file, user_env
 
-CHROMIUM = os.environ.get("SPYSCAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = "web-workbench.png"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        except Exception as exc:
-            pytest.skip(f"Chromium at {CHROMIUM} could not be started: {exc}")
-        yield instance
-        instance.close()
+    yield from launched_chromium()
 
 
 class Watch:
