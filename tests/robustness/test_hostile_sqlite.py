@@ -387,11 +387,24 @@ def test_a_stop_request_ends_a_running_statement_promptly(reason: str, status: s
 
 
 def test_closed_connections_leave_the_stop_registry(tmp_path: Path) -> None:
-    before = len(stop._interrupters)
     conn = _private(H.sms_rows(10), tmp_path)
-    assert len(stop._interrupters) == before + 1
+    key = id(conn)
+    assert key in stop._interrupters
     conn.close()
-    assert len(stop._interrupters) == before
+    assert key not in stop._interrupters
+
+
+def test_connections_dropped_without_close_leave_the_stop_registry(tmp_path: Path) -> None:
+    """(Keyed by the connection's id: a stale entry of a dropped connection was taken over by a new connection
+    that got the same id, and closing that one left the registry one short: a flaky count.)"""
+    import gc
+
+    conn = _private(H.sms_rows(10), tmp_path)
+    key = id(conn)
+    assert key in stop._interrupters
+    del conn
+    gc.collect()
+    assert key not in stop._interrupters
 
 
 _SIGTERM_CHILD = """

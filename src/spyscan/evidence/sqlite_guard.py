@@ -136,6 +136,8 @@ def track(conn: sqlite3.Connection) -> None:
             target.interrupt()
 
     stop.register(id(conn), interrupt)
+    # a connection dropped without close leaves the registry when it is freed, before its id can be reused
+    weakref.finalize(conn, stop.unregister, id(conn))
 
 
 def untrack(conn: sqlite3.Connection) -> None:
