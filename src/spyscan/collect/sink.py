@@ -9,6 +9,7 @@ disconnect cannot be taken back and is listed as partial in ``acquisition.json``
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import os
@@ -49,16 +50,16 @@ def prepare_folder(output: Path) -> Path:
     return out
 
 
-class Sink:
+class Sink(abc.ABC):
     """Common bookkeeping: what was written, and what was cut short."""
 
     def __init__(self) -> None:
         self.files: dict[str, WrittenFile] = {}
         self.partial: list[str] = []
 
-    @contextlib.contextmanager
-    def open(self, name: str) -> Iterator[Writer]:
-        raise NotImplementedError  # pragma: no cover - abstract
+    @abc.abstractmethod
+    def open(self, name: str) -> contextlib.AbstractContextManager[Writer]:
+        """A writer for the output file ``name``, recorded in ``files`` when it closes."""
 
     def write_bytes(self, name: str, data: bytes) -> WrittenFile:
         with self.open(name) as fh:
@@ -71,11 +72,12 @@ class Sink:
                 fh.write(chunk)
         return self.files[name]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a folder needs no finishing; the encrypted sink overrides it
         """Finish the output (the encrypted sink writes the zip's end and the age trailer)."""
 
+    @abc.abstractmethod
     def location(self) -> Path:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """Where the output is (its folder, or the encrypted file)."""
 
 
 class _Hashing:

@@ -88,7 +88,7 @@ class RunInfo(msgspec.Struct, kw_only=True):
 def _plain(value: object) -> object:
     if isinstance(value, Text):  # a translatable text is written as its English string
         return str(value)
-    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def encode_json(value: object) -> bytes:

@@ -23,6 +23,7 @@ participants) comes from ``context``, run on each database before the main selec
 
 from __future__ import annotations
 
+import abc
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -113,7 +114,7 @@ class Row:
         return raw_value(self.values[name])
 
 
-class TableArtifact(Artifact):
+class TableArtifact(Artifact, abc.ABC):
     specs: ClassVar[tuple[IOSPath, ...]] = ()
     what: ClassVar[str] = ""  # the database, for messages ("CallHistory.storedata")
     table: ClassVar[str] = ""
@@ -123,8 +124,9 @@ class TableArtifact(Artifact):
     joins: ClassVar[tuple[Join, ...]] = ()
     required_tables: ClassVar[tuple[str, ...]] = ()  # beyond ``table``: a database without them is skipped
 
+    @abc.abstractmethod
     def record(self, row: Row, log: ArtifactLog) -> Record | None:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """The record of one row (None: the row gives none)."""
 
     def wanted_columns(self, conn: sqlite3.Connection) -> Sequence[str]:
         """The columns to read from ``table`` (override when they depend on the schema)."""
