@@ -45,13 +45,15 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 __all__ = [
     "MANIFEST", "MAX_CARDS", "MAX_ROWS", "REDACTED", "REPORT", "OutputFolder", "Provenance", "ReportContext",
     "build_context", "detection_views", "fmt_time", "inert", "load_output", "provenances_for", "render",
-    "render_inert", "report_csp", "write_reports",
+    "render_inert", "report_csp", "template_environment", "write_reports",
 ]
 
 
-def _environment(t: Translations) -> jinja2.Environment:
+def template_environment(t: Translations, templates: Path = TEMPLATES) -> jinja2.Environment:
+    """Autoescaped, translated Jinja2 templates from ``templates``, with the ``ev`` filter for evidence text
+    (the report's and the web app's pages)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -86,7 +88,7 @@ def render(folder: OutputFolder, lang: str | None = None, redactor: Redactor | N
     code = resolve_lang(lang or folder.run.lang)
     t = gettext_for(code)
     context = build_context(folder, code, t, redactor, tz if tz is not None else folder.run.tz, triage)
-    return _environment(t).get_template("report.html").render(
+    return template_environment(t).get_template("report.html").render(
         # our own package files, inlined verbatim and pinned by their CSP hashes
         r=context, style=Markup(_asset("report.css")), script=Markup(_asset("report.js")),  # noqa: S704
         csp=report_csp(),

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from spyscan import __version__
 from spyscan.cases.model import EvidenceChange
-from spyscan.report.html import fmt_time, render_inert
+from spyscan.report.html import fmt_time, template_environment
 from spyscan.report.i18n import LANGS, gettext_for, resolve_lang
 from spyscan.report.terminal_text import severity_label, status_label
 from spyscan.report.triage_marks import triage_label
@@ -25,16 +25,7 @@ LANG_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Portu
 
 @lru_cache(maxsize=len(LANGS))
 def environment(lang: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(gettext_for(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["ev"] = render_inert  # evidence text: escaped, invisible characters shown as markers
+    env = template_environment(gettext_for(lang), TEMPLATES)  # "ev": evidence text, invisible characters shown
     env.globals["severity_label"] = lambda s: severity_label(gettext_for(lang), s)
     env.globals["status_label"] = lambda s: status_label(gettext_for(lang), s)
     env.globals["triage_label"] = lambda s: triage_label(gettext_for(lang), s)
